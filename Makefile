@@ -1,0 +1,48 @@
+# One entry point for every task. `make site` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+export NO_MKDOCS_2_WARNING := 1
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DOCS := docs
+
+.PHONY: help venv site serve check schema test lock clean
+
+help: ## Show the tasks
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-20s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install the locked dependencies
+
+check: $(STAMP) ## Check the front matter of every page (fast)
+	$(PY) scripts/check_frontmatter.py $(DOCS)
+
+site: $(STAMP) ## Check the front matter and build site/ (strict)
+	$(PY) scripts/check_frontmatter.py $(DOCS)
+	$(PY) -m koppelkansen build --config-file mkdocs.yml --site-dir site
+
+serve: $(STAMP) ## Live preview on http://127.0.0.1:8000
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+schema: $(STAMP) ## Update the editor schema from docs/schema/vocabulary.yml
+	$(PY) -m koppelkansen schema $(DOCS)
+
+test: $(STAMP) ## Run the whole test suite
+	$(PY) -m pytest
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 --quiet -o requirements.lock
+
+clean: ## Remove build output and the virtual environment
+	rm -rf site .site.building .site.old $(VENV) .pytest_cache

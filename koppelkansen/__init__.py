@@ -1,0 +1,10 @@
+"""Koppelkansen: Markdown plans with validated front matter, rendered as a Dutch site and PDF bundle.
+
+The package is usable without MkDocs: :mod:`koppelkansen.loader`, :mod:`koppelkansen.validate`
+and :mod:`koppelkansen.model` only need the docs folder. :mod:`koppelkansen.plugin` is the thin
+MkDocs adapter.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,80 @@
+"""Command line: ``koppelkansen check|schema|build``; messages in Dutch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .build import build_site
+from .problems import summary
+from .schema import dump_schema, render_schema
+from .validate import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE, check_docs
+from .vocabulary import load_vocabulary
+
+
+class _DutchParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages are English
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fout: {message}\nZie '{self.prog} --help' voor de mogelijkheden.\n")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    docs = Path(args.docs_dir)
+    if not docs.is_dir():
+        print(f"{docs}: fout: deze map bestaat niet; geef de map met de pagina's (meestal docs)", file=sys.stderr)
+        return 2
+    _, problems, checked = check_docs(docs)
+    for problem in problems:
+        print(problem.format_github() if args.format == "github" else problem.format())
+    print(summary(problems, checked), file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    schema_dir = Path(args.docs_dir) / SCHEMA_DIR
+    vocabulary, problems = load_vocabulary(schema_dir / VOCABULARY_FILE)
+    if vocabulary is None:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return 1
+    target = schema_dir / SCHEMA_FILE
+    rendered = dump_schema(render_schema(json.loads(target.read_text(encoding="utf-8")), vocabulary))
+    if target.read_text(encoding="utf-8") == rendered:
+        print(f"{target} is bij.")
+        return 0
+    target.write_text(rendered, encoding="utf-8")
+    print(f"{target} bijgewerkt met de waarden uit {VOCABULARY_FILE}.")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    return build_site(Path(args.config_file), Path(args.site_dir))
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _DutchParser(prog="koppelkansen", description="Gereedschap voor de Koppelkansen-site.")
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_DutchParser)
+    check = sub.add_parser("check", help="controleer de front matter van alle pagina's")
+    check.add_argument("docs_dir", nargs="?", default="docs", help="map met de pagina's (standaard: docs)")
+    check.add_argument("--format", choices=["text", "github"], default="text",
+                       help="'github' schrijft meldingen voor GitHub Actions")
+    check.set_defaults(func=cmd_check)
+    schema = sub.add_parser("schema", help="werk het schema bij met de waarden uit vocabulary.yml")
+    schema.add_argument("docs_dir", nargs="?", default="docs")
+    schema.set_defaults(func=cmd_schema)
+    build = sub.add_parser("build", help="bouw de site; bij een fout blijft de vorige site staan")
+    build.add_argument("--config-file", default="mkdocs.yml")
+    build.add_argument("--site-dir", default="site")
+    build.set_defaults(func=cmd_build)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

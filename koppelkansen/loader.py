@@ -1,0 +1,181 @@
+"""Reading the docs folder: Markdown pages, their front matter and folder defaults (``.meta.yml``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import yamlstrict
+from .model import Page, Source
+from .problems import Problem
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+DEFAULTS_FILE = ".meta.yml"
+_FENCE = re.compile(r"^---[ \t]*$")
+_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass
+class RawFile:
+    """A decoded file, or the problem that stopped it from being read."""
+
+    text: str | None
+    problem: Problem | None = None
+
+
+def read_text(path: Path) -> RawFile:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        return RawFile(
+            None,
+            Problem(
+                path,
+                line,
+                col,
+                f"dit bestand is geen UTF-8 (byte 0x{byte} hoort daar niet); open het in je editor "
+                "en sla het op met codering UTF-8",
+            ),
+        )
+    return RawFile(text.removeprefix("\ufeff"))
+
+
+def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int, list[Problem]]:
+    """``(front matter, body, line of the body, problems)`` for one page."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        return None, text, 1, [
+            Problem(
+                path,
+                1,
+                1,
+                "deze pagina heeft geen front matter; begin het bestand met een regel '---', dan "
+                "title, type en status, en sluit af met '---' (zie de pagina 'Zelf schrijven')",
+            )
+        ]
+    for index in range(1, len(lines)):
+        if _END.match(lines[index].rstrip("\r\n")):
+            front = "".join(lines[1:index])
+            body = "".join(lines[index + 1 :])
+            return front, body, index + 2, []
+    return None, text, 1, [
+        Problem(
+            path,
+            1,
+            1,
+            "de front matter wordt niet afgesloten; zet na de laatste sleutel een regel met "
+            "alleen '---'",
+        )
+    ]
+
+
+def discover(docs_dir: Path) -> list[Path]:
+    """Every Markdown page MkDocs would build: no dot-files or dot-folders."""
+    pages = []
+    for path in docs_dir.rglob("*.md"):
+        relative = path.relative_to(docs_dir)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        pages.append(path)
+    return sorted(pages)
+
+
+def _load_mapping(path: Path, text: str, line_offset: int) -> tuple[dict[str, Any], Source, list[Problem]]:
+    parsed = yamlstrict.load(text, line_offset=line_offset)
+    problems = [Problem(path, line, col, msg) for line, col, msg in parsed.errors]
+    data = parsed.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) and not problems:
+        problems.append(
+            Problem(path, 1 + line_offset, 1, "de front matter moet uit regels 'sleutel: waarde' bestaan")
+        )
+        data = {}
+    return (data if isinstance(data, dict) else {}), (path, parsed.positions), problems
+
+
+class DefaultsCache:
+    """Folder defaults, read once per folder."""
+
+    def __init__(self, docs_dir: Path) -> None:
+        self.docs_dir = docs_dir
+        self._cache: dict[Path, tuple[dict[str, Any], Source | None, list[Problem]]] = {}
+
+    def _read(self, folder: Path) -> tuple[dict[str, Any], Source | None, list[Problem]]:
+        if folder not in self._cache:
+            path = folder / DEFAULTS_FILE
+            if not path.is_file():
+                self._cache[folder] = ({}, None, [])
+            else:
+                raw = read_text(path)
+                if raw.problem:
+                    self._cache[folder] = ({}, None, [raw.problem])
+                else:
+                    self._cache[folder] = _load_mapping(path, raw.text or "", 0)
+        return self._cache[folder]
+
+    def for_page(self, page_path: Path) -> tuple[dict[str, Any], dict[str, Source]]:
+        """Merged defaults from the docs folder down to the page's folder, nearest winning."""
+        merged: dict[str, Any] = {}
+        sources: dict[str, Source] = {}
+        folders = [self.docs_dir, *self._between(page_path.parent)]
+        for folder in folders:
+            data, source, _ = self._read(folder)
+            for key, value in data.items():
+                merged[key] = value
+                if source is not None:
+                    sources[key] = source
+        return merged, sources
+
+    def _between(self, folder: Path) -> list[Path]:
+        relative = folder.relative_to(self.docs_dir)
+        return [self.docs_dir.joinpath(*relative.parts[: i + 1]) for i in range(len(relative.parts))]
+
+    def problems(self) -> list[Problem]:
+        return [p for _, _, problems in self._cache.values() for p in problems]
+
+
+def load_page(path: Path, docs_dir: Path, defaults: DefaultsCache) -> tuple[Page | None, list[Problem]]:
+    raw = read_text(path)
+    if raw.problem:
+        return None, [raw.problem]
+    front, body, _body_line, problems = split_front_matter(path, raw.text or "")
+    if front is None:
+        return None, problems
+    own, own_source, problems = _load_mapping(path, front, line_offset=1)
+    meta, sources = defaults.for_page(path)
+    for key, value in own.items():
+        meta[key] = value
+        sources[key] = own_source
+    page = Page(
+        path=path,
+        src_uri=path.relative_to(docs_dir).as_posix(),
+        meta=meta,
+        body=body,
+        sources=sources,
+        parsed=not problems,
+    )
+    return page, problems
+
+
+def load_pages(docs_dir: Path) -> tuple[dict[str, Page], list[Problem]]:
+    """Every page below ``docs_dir``, and every problem found while reading them."""
+    docs_dir = docs_dir.resolve()
+    defaults = DefaultsCache(docs_dir)
+    pages: dict[str, Page] = {}
+    problems: list[Problem] = []
+    for path in discover(docs_dir):
+        page, found = load_page(path, docs_dir, defaults)
+        problems.extend(found)
+        if page is not None:
+            pages[page.src_uri] = page
+    problems.extend(defaults.problems())
+    return pages, problems

@@ -1,0 +1,57 @@
+"""Problems found in author input, and how they are printed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error in one file, with a 1-based line and column and a Dutch message."""
+
+    path: Path
+    line: int
+    col: int
+    message: str
+
+    def display_path(self, base: Path | None = None) -> str:
+        """The path relative to ``base`` (default: the working directory) when it lies below it."""
+        base = (base or Path.cwd()).resolve()
+        try:
+            return self.path.resolve().relative_to(base).as_posix()
+        except ValueError:
+            return os.path.relpath(self.path.resolve(), base)
+
+    def format(self, base: Path | None = None) -> str:
+        return f"{self.display_path(base)}:{self.line}:{self.col}: fout: {self.message}"
+
+    def format_github(self, base: Path | None = None) -> str:
+        # GitHub workflow commands need %, CR and LF escaped in the message and properties.
+        def esc(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        path = esc(self.display_path(base)).replace(",", "%2C").replace(":", "%3A")
+        return (
+            f"::error file={path},line={self.line},col={self.col},"
+            f"title=Front matter::{esc(self.message)}"
+        )
+
+
+class ValidationFailed(Exception):
+    """Raised by callers that want an exception instead of a list of problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(summary(self.problems, checked=None))
+
+
+def summary(problems: list[Problem], checked: int | None) -> str:
+    if not problems:
+        pages = "pagina" if checked == 1 else "pagina's"
+        return f"Front matter in orde: {checked} {pages} gecontroleerd, geen fouten."
+    files = len({p.path for p in problems})
+    fouten = "fout" if len(problems) == 1 else "fouten"
+    bestanden = "bestand" if files == 1 else "bestanden"
+    return f"{len(problems)} {fouten} in {files} {bestanden}; los ze op en draai 'make check' opnieuw."

@@ -1,0 +1,103 @@
+"""The front-matter schema: one JSON Schema (draft 2020-12), whose allow-lists come from the vocabulary."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .problems import Problem
+from .vocabulary import Vocabulary
+
+DATE_FORMAT = "koppelkansen-datum"
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_is_valid(value: object) -> bool:
+    """``JJJJ``, ``JJJJ-MM`` or ``JJJJ-MM-DD`` naming a day that exists."""
+    if not isinstance(value, str):
+        return True  # the type check reports this
+    match = _DATE.match(value)
+    if not match:
+        return True  # the pattern check reports this
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        return False
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return False
+    return True
+
+
+def date_sort_key(value: str) -> tuple[int, int, int]:
+    match = _DATE.match(value)
+    if not match:
+        return (9999, 99, 99)
+    year, month, day = match.groups()
+    return (int(year), int(month or 0), int(day or 0))
+
+
+def render_schema(template: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
+    """``template`` with every allow-list filled in from ``vocabulary``."""
+    schema = json.loads(json.dumps(template))
+    defs = schema["$defs"]
+    schema["properties"]["type"]["enum"] = list(vocabulary.types)
+    defs["status"]["enum"] = list(vocabulary.statuses)
+    defs["case"]["enum"] = list(vocabulary.cases)
+    defs["theme"]["enum"] = list(vocabulary.themes)
+    defs["organisation"]["enum"] = vocabulary.organisation_refs()
+    defs["round"]["enum"] = list(vocabulary.rounds)
+    defs["sessionKind"]["enum"] = list(vocabulary.session_kinds)
+    return schema
+
+
+def dump_schema(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_schema(path: Path, vocabulary: Vocabulary) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Read the schema and report when it is out of step with the vocabulary."""
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, [Problem(path, 1, 1, "het schema ontbreekt; zet frontmatter.schema.json terug (git checkout)")]
+    except json.JSONDecodeError as exc:
+        return None, [Problem(path, exc.lineno, exc.colno, f"het schema is geen geldige JSON: {exc.msg}")]
+    Draft202012Validator.check_schema(schema)
+    expected = render_schema(schema, vocabulary)
+    if expected != schema:
+        return expected, [
+            Problem(
+                path,
+                1,
+                1,
+                "het schema loopt achter op vocabulary.yml (de toegestane waarden verschillen); "
+                "draai 'make schema' en commit het bijgewerkte schema",
+            )
+        ]
+    return schema, []
+
+
+def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+    checker = FormatChecker(formats=())
+    checker.checks(DATE_FORMAT)(date_is_valid)
+    return Draft202012Validator(schema, format_checker=checker)
+
+
+def allowed_keys(schema: dict[str, Any], page_type: str | None) -> set[str]:
+    keys = set(schema["properties"])
+    if page_type in schema["$defs"] and page_type in schema["properties"]["type"]["enum"]:
+        keys |= set(schema["$defs"][page_type].get("properties", {}))
+    return keys
+
+
+def keys_by_type(schema: dict[str, Any]) -> dict[str, set[str]]:
+    """Which page types accept each type-specific key."""
+    out: dict[str, set[str]] = {}
+    for page_type in schema["properties"]["type"]["enum"]:
+        for key in schema["$defs"].get(page_type, {}).get("properties", {}):
+            out.setdefault(key, set()).add(page_type)
+    return out

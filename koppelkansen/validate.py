@@ -1,0 +1,255 @@
+"""Checking pages against the schema and each other, with Dutch messages for authors."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from jsonschema import ValidationError
+
+from .loader import load_pages
+from .model import Corpus, Page
+from .problems import Problem
+from .schema import allowed_keys, keys_by_type, load_schema, validator_for
+from .vocabulary import load_vocabulary
+
+SCHEMA_DIR = "schema"
+SCHEMA_FILE = "frontmatter.schema.json"
+VOCABULARY_FILE = "vocabulary.yml"
+
+_TYPE_NAMES = {
+    "string": "tekst",
+    "integer": "een geheel getal",
+    "number": "een getal",
+    "array": "een lijst (regels die beginnen met '- ')",
+    "object": "sleutels met waarden (ingesprongen regels 'sleutel: waarde')",
+    "boolean": "true of false",
+    "null": "leeg",
+}
+
+
+def _found_type(value: Any) -> str:
+    if value is None:
+        return "niets (een lege waarde)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (ja/nee)"
+    if isinstance(value, int | float):
+        return f"het getal {value}"
+    if isinstance(value, str):
+        return f"de tekst '{value}'"
+    if isinstance(value, list):
+        return "een lijst"
+    return "sleutels met waarden"
+
+
+def _key_name(path: tuple[Any, ...]) -> str:
+    name = ""
+    for part in path:
+        if isinstance(part, int):
+            name += f" (item {part + 1})"
+        else:
+            name += ("." if name else "") + str(part)
+    return name or "front matter"
+
+
+def _suggest(found: str, allowed: list[str]) -> str:
+    lowered = {a.lower(): a for a in allowed}
+    if found.lower() in lowered:
+        return f"; bedoel je '{lowered[found.lower()]}'?"
+    close = difflib.get_close_matches(found, allowed, n=1, cutoff=0.6)
+    return f"; bedoel je '{close[0]}'?" if close else ""
+
+
+def _example(schema: dict[str, Any], page_type: str, key: str) -> str:
+    definition = schema["properties"].get(key) or schema["$defs"].get(page_type, {}).get("properties", {}).get(key, {})
+    while "$ref" in definition and "examples" not in definition:
+        definition = schema["$defs"][definition["$ref"].rsplit("/", 1)[-1]]
+    examples = definition.get("examples") or definition.get("enum")
+    if not examples:
+        return ""
+    example = examples[0]
+    if isinstance(example, list):
+        return f", bijvoorbeeld '{key}: [{', '.join(example)}]'"
+    if isinstance(example, dict):
+        return ", bijvoorbeeld '" + key + ": {" + ", ".join(f"{k}: {v}" for k, v in example.items()) + "}'"
+    return f", bijvoorbeeld '{key}: {example}'"
+
+
+class _Messages:
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.by_type = keys_by_type(schema)
+        self.all_keys = sorted(set(schema["properties"]) | set(self.by_type))
+
+    def prune_defaults_and_find_unknown_keys(self, page: Page) -> list[Problem]:
+        page_type = page.meta.get("type")
+        allowed = allowed_keys(self.schema, page_type if isinstance(page_type, str) else None)
+        problems = []
+        for key in list(page.meta):
+            if key in allowed:
+                continue
+            path, line, col = page.where((key,))
+            from_defaults = path != page.path
+            if from_defaults and key in self.all_keys:
+                # A folder default that does not fit this kind of page simply does not apply.
+                del page.meta[key]
+                continue
+            if from_defaults:
+                text = f"onbekende sleutel '{key}' in de standaardwaarden van deze map{_suggest(key, self.all_keys)}"
+            elif key in self.by_type and isinstance(page_type, str):
+                types = ", ".join(sorted(self.by_type[key]))
+                text = (
+                    f"de sleutel '{key}' hoort niet bij een pagina van type '{page_type}' (wel bij: "
+                    f"{types}); haal hem weg of kies een ander type"
+                )
+            else:
+                text = f"onbekende sleutel '{key}'{_suggest(key, sorted(allowed))}"
+                if not text.endswith("?"):
+                    text += f"; toegestaan zijn: {', '.join(sorted(allowed))}"
+            problems.append(Problem(path, line, col, text))
+        return problems
+
+    def for_error(self, page: Page, error: ValidationError) -> Problem | None:
+        if error.validator == "unevaluatedProperties":
+            return None  # reported by prune_defaults_and_find_unknown_keys, with a suggestion
+        where = tuple(error.absolute_path)
+        path, line, col = page.where(where)
+        key = _key_name(where)
+        value = error.instance
+        kind = error.validator
+        page_type = str(page.meta.get("type", ""))
+        if kind == "required":
+            missing = next((k for k in error.validator_value if k not in (error.instance or {})), "?")
+            if where:
+                text = f"in '{key}' ontbreekt de sleutel '{missing}'{_example(self.schema, page_type, missing)}"
+            else:
+                who = f"een pagina van type '{page_type}'" if page_type else "elke pagina"
+                text = (
+                    f"de sleutel '{missing}' ontbreekt; {who} heeft '{missing}' nodig"
+                    f"{_example(self.schema, page_type, missing)}"
+                )
+        elif kind == "enum":
+            allowed = [str(a) for a in error.validator_value]
+            suggestion = _suggest(str(value), allowed)
+            text = (
+                f"'{key}' heeft {_found_type(value)}, maar die waarde is niet toegestaan"
+                f"{suggestion}{' ' if suggestion else '. '}Toegestaan: {', '.join(allowed)}"
+            )
+        elif kind == "type":
+            expected = error.validator_value
+            expected = [expected] if isinstance(expected, str) else expected
+            wanted = " of ".join(_TYPE_NAMES.get(t, t) for t in expected)
+            text = f"'{key}' moet {wanted} zijn, maar is {_found_type(value)}"
+            if "string" in expected and value is not None:
+                text += f"; zet de waarde tussen aanhalingstekens ('{key}: \"{value}\"')"
+        elif kind == "format":
+            text = f"'{key}: {value}' is geen bestaande datum; schrijf JJJJ-MM-DD met een echte maand en dag, bijvoorbeeld 2018-10-31"
+        elif kind == "pattern":
+            text = f"'{key}: {value}' is geen datum in de vorm JJJJ-MM-DD (of JJJJ-MM, JJJJ); bijvoorbeeld 2018-10-31"
+        elif kind == "minItems":
+            text = f"'{key}' is een lege lijst; noem er minstens één"
+        elif kind == "minLength":
+            text = f"'{key}' is leeg; vul een tekst in"
+        elif kind == "uniqueItems":
+            text = f"'{key}' noemt een waarde dubbel; noem elke waarde één keer"
+        elif kind == "additionalProperties":
+            extra = sorted(set(value) - set(error.schema.get("properties", {})))
+            options = sorted(error.schema.get("properties", {}))
+            suggestion = _suggest(extra[0], options)
+            text = (
+                f"onbekende sleutel '{extra[0]}' in '{key}'{suggestion}"
+                f"{' ' if suggestion else '. '}Toegestaan in '{key}': {', '.join(options)}"
+            )
+            if extra:
+                path, line, col = page.where((*where, extra[0]))
+        else:
+            text = f"'{key}' is ongeldig: {error.message}"
+        return Problem(path, line, col, text)
+
+
+def _cross_references(corpus: Corpus, messages: _Messages) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple[str, ...], Page] = {}
+    labels = {"programma": "het overkoepelende plan", "casus": "casusgebied", "plan": "het projectplan van casusgebied", "leerronde": "leerronde"}
+    for page in sorted(corpus.pages.values(), key=lambda p: p.src_uri):
+        identity = page.identity
+        if identity is None:
+            continue
+        if identity in seen:
+            key = "type" if identity == ("programma",) else ("case" if identity[0] in ("casus", "plan") else "round")
+            path, line, col = page.where((key,))
+            if path != page.path:  # the identity comes from folder defaults: point at the page's type
+                path, line, col = page.where(("type",))
+            what = labels[identity[0]] + (f" '{identity[1]}'" if len(identity) > 1 else "")
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"ook {seen[identity].src_uri} is {what}; er mag maar één pagina voor zijn. "
+                    "Voeg de pagina's samen of geef deze een ander type",
+                )
+            )
+        else:
+            seen[identity] = page
+
+    vocabulary = corpus.vocabulary
+
+    def need(page: Page, key_path: tuple[Any, ...], identity: tuple[str, str], hint: str) -> None:
+        known = vocabulary.cases if identity[0] == "casus" else vocabulary.rounds
+        if identity[1] in known and identity not in seen:  # unknown values got their own message
+            path, line, col = page.where(key_path)
+            problems.append(Problem(path, line, col, hint))
+
+    for page in sorted(corpus.pages.values(), key=lambda p: p.src_uri):
+        if not page.parsed:
+            continue
+        meta = page.meta
+        if page.type in ("sessie", "les", "plan") and isinstance(meta.get("round"), str):
+            round_key = meta["round"]
+            need(page, ("round",), ("leerronde", round_key),
+                 f"leerronde '{round_key}' heeft nog geen eigen pagina; maak een pagina met "
+                 f"'type: leerronde' en 'round: {round_key}', of kies een leerronde die er wel is")
+        cases = []
+        if page.type in ("sessie", "plan") and isinstance(meta.get("case"), str):
+            cases.append((("case",), meta["case"]))
+        if page.type == "les" and isinstance(meta.get("cases"), list):
+            cases.extend(((("cases", i)), c) for i, c in enumerate(meta["cases"]) if isinstance(c, str))
+        for key_path, case in cases:
+            need(page, key_path, ("casus", case),
+                 f"casusgebied '{case}' heeft nog geen casuspagina; maak een pagina met "
+                 f"'type: casus' en 'case: {case}', of kies een bestaand casusgebied")
+    return problems
+
+
+def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:
+    """Load and check every page below ``docs_dir``.
+
+    Returns the corpus (``None`` when the vocabulary or schema cannot be used), every problem found,
+    sorted, and the number of pages checked.
+    """
+    docs_dir = docs_dir.resolve()
+    schema_dir = docs_dir / SCHEMA_DIR
+    vocabulary, problems = load_vocabulary(schema_dir / VOCABULARY_FILE)
+    if vocabulary is None:
+        return None, sorted(problems), 0
+    schema, schema_problems = load_schema(schema_dir / SCHEMA_FILE, vocabulary)
+    problems.extend(schema_problems)
+    if schema is None:
+        return None, sorted(problems), 0
+    pages, read_problems = load_pages(docs_dir)
+    problems.extend(read_problems)
+    corpus = Corpus(docs_dir=docs_dir, vocabulary=vocabulary, schema=schema, pages=pages)
+    validator = validator_for(schema)
+    messages = _Messages(schema)
+    for page in pages.values():
+        if not page.parsed:
+            continue
+        problems.extend(messages.prune_defaults_and_find_unknown_keys(page))
+        for error in validator.iter_errors(page.meta):
+            problem = messages.for_error(page, error)
+            if problem is not None:
+                problems.append(problem)
+    problems.extend(_cross_references(corpus, messages))
+    return corpus, sorted(set(problems)), len(pages)

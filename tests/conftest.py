@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_DOCS = Path(__file__).resolve().parent / "fixtures" / "base-docs"
+
+
+def make_docs(target: Path, files: dict[str, str | None] | None = None,
+              latin1: dict[str, str] | None = None) -> Path:
+    """A docs folder: the fixture corpus, the project's real schema and vocabulary, and ``files``.
+
+    A file mapped to ``None`` is removed; ``latin1`` files are written in Latin-1 instead of UTF-8.
+    """
+    docs = target / "docs"
+    shutil.copytree(BASE_DOCS, docs)
+    shutil.copytree(ROOT / "docs" / "schema", docs / "schema")
+    for relative, content in (files or {}).items():
+        path = docs / relative
+        if content is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    for relative, content in (latin1 or {}).items():
+        (docs / relative).write_bytes(content.encode("latin-1"))
+    return docs
+
+
+MKDOCS_YML = """\
+site_name: Testsite
+site_url: https://example.org/test/
+docs_dir: docs
+theme:
+  name: material
+  language: nl
+  custom_dir: {overrides}
+  font: false
+plugins:
+  - koppelkansen
+  - search:
+      lang: nl
+extra_css:
+  - assets/stylesheets/koppelkansen.css
+"""
+
+
+def make_site_project(target: Path, docs_files=None, latin1=None) -> Path:
+    """A small MkDocs project using the project's plugin, overrides and assets; returns mkdocs.yml."""
+    docs = make_docs(target, docs_files, latin1)
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    config = target / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.format(overrides=ROOT / "overrides"), encoding="utf-8")
+    return config
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return ROOT

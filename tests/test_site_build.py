@@ -1,0 +1,64 @@
+"""Real MkDocs builds of a small site in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import ROOT, make_site_project
+from koppelkansen.build import build_site
+from koppelkansen.schema import dump_schema, render_schema
+from koppelkansen.vocabulary import load_vocabulary
+
+
+def test_build_produces_dutch_site_without_third_parties(tmp_path):
+    config = make_site_project(tmp_path)
+    assert build_site(config, tmp_path / "site") == 0
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="nl"' in html
+    assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+    assert "Testsite" in html
+    # Pages from folders appear, with titles from their front matter.
+    session = (tmp_path / "site" / "casussen" / "haven-stad" / "sessie" / "index.html").read_text(encoding="utf-8")
+    assert "<h1" in session and "Sessie Havenstad" in session
+    # Dutch search index and the self-hosted font.
+    search = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert search["config"]["lang"] == ["nl"]
+    assert (tmp_path / "site" / "assets" / "fonts" / "Inter-Regular.woff2").is_file()
+    css = (tmp_path / "site" / "assets" / "stylesheets" / "koppelkansen.css").read_text(encoding="utf-8")
+    assert re.search(r"@font-face\s*{[^}]*Inter-Regular\.woff2", css)
+
+
+def test_failed_build_keeps_previous_site(tmp_path, capfd):
+    config = make_site_project(tmp_path)
+    site = tmp_path / "site"
+    assert build_site(config, site) == 0
+    before = (site / "index.html").read_bytes()
+    (tmp_path / "docs" / "over.md").write_text("---\ntitle: Over\ntype: pagina\nstatus: no\n---\n", encoding="utf-8")
+    assert build_site(config, site) != 0
+    err = capfd.readouterr().err
+    assert "over.md:4:9: fout: 'status: no'" in err
+    assert "ongewijzigd" in err
+    assert (site / "index.html").read_bytes() == before
+    assert not (site / "over").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "site"]
+
+
+def test_broken_link_fails_strict_build(tmp_path):
+    config = make_site_project(tmp_path, {"over.md": "---\ntitle: Over\ntype: pagina\nstatus: concept\n---\n\n[weg](bestaat-niet.md)\n"})
+    assert build_site(config, tmp_path / "site") != 0
+    assert not (tmp_path / "site").exists()
+
+
+def test_published_schema_matches_vocabulary():
+    schema_file = ROOT / "docs" / "schema" / "frontmatter.schema.json"
+    vocabulary, problems = load_vocabulary(ROOT / "docs" / "schema" / "vocabulary.yml")
+    assert not problems
+    template = json.loads(schema_file.read_text(encoding="utf-8"))
+    assert schema_file.read_text(encoding="utf-8") == dump_schema(render_schema(template, vocabulary))
+    assert template["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_editor_is_wired_to_the_schema():
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert "docs/schema/frontmatter.schema.json" in json.dumps(settings)
