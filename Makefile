@@ -15,7 +15,15 @@ DOCS := docs
 help: ## Show the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-20s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+SYSTEM_STAMP := $(VENV)/.system-packages
+
+# Debian packages (browser, PDF tools) from scripts/system-packages.txt, re-checked when the list changes.
+$(SYSTEM_STAMP): scripts/system-packages.txt scripts/install-system-deps.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	scripts/install-system-deps.sh
+	@touch $@
+
+$(STAMP): requirements.lock pyproject.toml $(SYSTEM_STAMP)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the Debian packages listed in scripts/system-packages.txt that are missing.
+# Runs as part of `make site` / `make test`; needs root (as in CI) or passwordless sudo when
+# something is missing. Prints what it does; exits non-zero when a package cannot be installed.
+set -euo pipefail
+cd "$(dirname "$0")"
+mapfile -t wanted < <(grep -vE '^\s*(#|$)' system-packages.txt | tr -d ' ')
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "Systeempakketten ontbreken (${missing[*]}) en apt-get is er niet: installeer ze zelf." >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+    echo "Systeempakketten ontbreken: ${missing[*]}. Installeer ze als root: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+echo "Systeempakketten installeren: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
