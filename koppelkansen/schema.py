@@ -87,6 +87,35 @@ def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=checker)
 
 
+class PageValidators:
+    """One flat validator per page type, equivalent to the published schema for known keys.
+
+    The published schema selects a type with ``allOf``/``if``/``then`` and rejects unknown keys with
+    ``unevaluatedProperties``, which editors understand but which costs most of the check's time.
+    Unknown keys get their own message with a suggestion (:mod:`koppelkansen.validate`), so here
+    each type gets the common properties plus its own, and its required keys.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self._common = self._flat(schema, None)
+        self._by_type = {t: self._flat(schema, t) for t in schema["properties"]["type"]["enum"]}
+
+    @staticmethod
+    def _flat(schema: dict[str, Any], page_type: str | None) -> Draft202012Validator:
+        own = schema["$defs"].get(page_type, {}) if page_type else {}
+        flat = {
+            "$schema": schema["$schema"],
+            "type": "object",
+            "required": [*schema["required"], *own.get("required", [])],
+            "properties": {**schema["properties"], **own.get("properties", {})},
+            "$defs": schema["$defs"],
+        }
+        return validator_for(flat)
+
+    def for_type(self, page_type: object) -> Draft202012Validator:
+        return self._by_type.get(page_type, self._common) if isinstance(page_type, str) else self._common
+
+
 def allowed_keys(schema: dict[str, Any], page_type: str | None) -> set[str]:
     keys = set(schema["properties"])
     if page_type in schema["$defs"] and page_type in schema["properties"]["type"]["enum"]:

@@ -11,7 +11,7 @@ from jsonschema import ValidationError
 from .loader import load_pages
 from .model import Corpus, Page
 from .problems import Problem
-from .schema import allowed_keys, keys_by_type, load_schema, validator_for
+from .schema import PageValidators, allowed_keys, keys_by_type, load_schema
 from .vocabulary import load_vocabulary
 
 SCHEMA_DIR = "schema"
@@ -241,13 +241,13 @@ def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:
     pages, read_problems = load_pages(docs_dir)
     problems.extend(read_problems)
     corpus = Corpus(docs_dir=docs_dir, vocabulary=vocabulary, schema=schema, pages=pages)
-    validator = validator_for(schema)
+    validators = PageValidators(schema)
     messages = _Messages(schema)
     for page in pages.values():
         if not page.parsed:
             continue
         problems.extend(messages.prune_defaults_and_find_unknown_keys(page))
-        for error in validator.iter_errors(page.meta):
+        for error in validators.for_type(page.meta.get("type")).iter_errors(page.meta):
             problem = messages.for_error(page, error)
             if problem is not None:
                 problems.append(problem)

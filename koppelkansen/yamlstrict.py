@@ -25,6 +25,8 @@ KeyPath = tuple[str | int, ...]
 _TRUE_FALSE = {"true", "false"}
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 _TAG = "tag:yaml.org,2002:"
+#: libyaml's parser where PyYAML was built with it (it is, in the wheels); same nodes, marks and tags.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -117,7 +119,7 @@ class _Builder:
     def _scalar(self, node: ScalarNode, path: KeyPath) -> Any:
         value = node.value
         key = path[-1] if path else "waarde"
-        if node.style is not None or node.tag == _TAG + "str":
+        if node.style or node.tag == _TAG + "str":  # quoted or block text (libyaml: "" when plain)
             return value
         tag = node.tag.removeprefix(_TAG)
         if tag == "bool":
@@ -180,7 +182,7 @@ def load(text: str, line_offset: int = 0) -> StrictYamlResult:
     if tabs:
         return StrictYamlResult(errors=tabs)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         # For an unclosed quote the problem is found at the end; the quote itself is more useful.
         quoted = "quoted scalar" in (exc.context or "")
