@@ -62,3 +62,11 @@ def test_published_schema_matches_vocabulary():
 def test_editor_is_wired_to_the_schema():
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     assert "docs/schema/frontmatter.schema.json" in json.dumps(settings)
+
+
+def test_project_docs_pass_the_check():
+    from koppelkansen.validate import check_docs
+
+    _, problems, checked = check_docs(ROOT / "docs")
+    assert [p.format() for p in problems] == []
+    assert checked >= 1
