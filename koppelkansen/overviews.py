@@ -67,6 +67,8 @@ class Entry:
     case_label: str = ""
     sort_date: tuple[int, int, int] | None = None
     order: int = _NO_ORDER
+    #: Position of the case area in the vocabulary (pages without one come last).
+    case_rank: int = 99
 
 
 def _order(meta: dict[str, Any]) -> int:
@@ -106,6 +108,7 @@ def entry(corpus: Corpus, page: Page) -> Entry:
         case_label=vocab.cases[case].label if case in vocab.cases else "",
         sort_date=page.sort_date,
         order=_order(meta),
+        case_rank=list(vocab.cases).index(case) if case in vocab.cases else 99,
     )
 
 
@@ -115,7 +118,7 @@ def _by_order(entries: list[Entry]) -> list[Entry]:
 
 def _by_date(entries: list[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.sort_date or (9999, 99, 99), TYPE_RANK.get(e.type, 9), e.order,
-                                          e.title.casefold(), e.src_uri))
+                                          e.case_rank, e.title.casefold(), e.src_uri))
 
 
 def _pages(corpus: Corpus, kind: str) -> list[Page]:
@@ -228,9 +231,7 @@ def round_overview(corpus: Corpus, round_key: str) -> RoundOverview:
             cases.append(CaseRef(key, term.label, entry(corpus, page) if page else None))
     return RoundOverview(
         sessions=_by_date([entry(corpus, p) for p in sessions]),
-        plans=sorted((entry(corpus, p) for p in plans),
-                     key=lambda e: (list(corpus.vocabulary.cases).index(e.case) if e.case in corpus.vocabulary.cases
-                                    else 99, e.title.casefold())),
+        plans=sorted((entry(corpus, p) for p in plans), key=lambda e: (e.case_rank, e.title.casefold())),
         cases=cases,
         lessons=_by_order([entry(corpus, p) for p in lessons]),
     )
@@ -348,7 +349,7 @@ def organisation_overview(corpus: Corpus, org_key: str) -> OrganisationOverview:
             found.append(Participation(entry(corpus, page), " en ".join(roles),
                                        sorted(set(units), key=unit_order.index)))
     found.sort(key=lambda p: (TYPE_RANK.get(p.page.type, 9), p.page.sort_date or (9999, 99, 99),
-                              p.page.order, p.page.title.casefold(), p.page.src_uri))
+                              p.page.case_rank, p.page.order, p.page.title.casefold(), p.page.src_uri))
     return OrganisationOverview(org_key, org.label, org.description,
                                 [u.label for u in org.units.values()], found)
 
