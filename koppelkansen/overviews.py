@@ -349,7 +349,7 @@ def organisation_overview(corpus: Corpus, org_key: str) -> OrganisationOverview:
             found.append(Participation(entry(corpus, page), " en ".join(roles),
                                        sorted(set(units), key=unit_order.index)))
     found.sort(key=lambda p: (TYPE_RANK.get(p.page.type, 9), p.page.sort_date or (9999, 99, 99),
-                              p.page.case_rank, p.page.order, p.page.title.casefold(), p.page.src_uri))
+                              p.page.order, p.page.case_rank, p.page.title.casefold(), p.page.src_uri))
     return OrganisationOverview(org_key, org.label, org.description,
                                 [u.label for u in org.units.values()], found)
 
