@@ -378,3 +378,15 @@ def test_project_content_builds_with_every_overview(tmp_path):
     titles = [e.title for y in overviews.timeline(corpus) for e in y.items]
     assert titles.index("Directieoverleg zomer 2018") < titles.index("Directieoverleg 31 oktober 2018")
     assert shutil.which("git")
+
+
+def test_navigation_status_labels_cover_every_status():
+    """Material's navigation icon for `status:` needs a label per status, or it has no text at all."""
+    import yaml
+
+    from koppelkansen.vocabulary import load_vocabulary
+
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    extra = yaml.safe_load(config[config.index("extra:"):config.index("extra_css:")])["extra"]
+    vocabulary, _ = load_vocabulary(ROOT / "docs" / "schema" / "vocabulary.yml")
+    assert extra["status"] == {k: f"Status: {t.label}" for k, t in vocabulary.statuses.items()}
