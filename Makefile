@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
-.PHONY: help venv site serve check schema test lock clean
+.PHONY: help venv site serve check schema test lock clean new
 
 help: ## Show the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -43,6 +43,11 @@ serve: $(STAMP) ## Live preview on http://127.0.0.1:8000
 
 schema: $(STAMP) ## Update the editor schema from docs/schema/vocabulary.yml
 	$(PY) -m koppelkansen schema $(DOCS)
+
+new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SOORT= RONDE= DATUM=]
+	$(PY) -m koppelkansen nieuw "$(TYPE)" --titel "$(TITEL)" $(if $(CASUS),--casus "$(CASUS)") \
+	  $(if $(RONDE),--ronde "$(RONDE)") $(if $(DATUM),--datum "$(DATUM)") $(if $(SOORT),--soort "$(SOORT)") \
+	  $(if $(THEMAS),--themas "$(THEMAS)") $(if $(ORGANISATIES),--organisaties "$(ORGANISATIES)") --docs $(DOCS)
 
 test: $(STAMP) ## Run the whole test suite
 	$(PY) -m pytest

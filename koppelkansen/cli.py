@@ -1,4 +1,4 @@
-"""Command line: ``koppelkansen check|schema|build``; messages in Dutch."""
+"""Command line: ``koppelkansen check|schema|build|nieuw``; messages in Dutch."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .build import build_site
 from .problems import summary
+from .scaffold import Request, ScaffoldError, new_page
 from .schema import dump_schema, render_schema
 from .validate import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE, check_docs
 from .vocabulary import load_vocabulary
@@ -53,6 +54,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     return build_site(Path(args.config_file), Path(args.site_dir))
 
 
+def _list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    docs = Path(args.docs)
+    if not docs.is_dir():
+        print(f"{docs}: fout: deze map bestaat niet; geef met --docs de map met de pagina's (meestal docs)",
+              file=sys.stderr)
+        return 2
+    request = Request(
+        type=args.type or "", title=args.titel or "", case=args.casus, round=args.ronde, date=args.datum,
+        kind=args.soort, folder=args.map, themes=_list(args.themas), organisations=_list(args.organisaties),
+    )
+    try:
+        target, problems = new_page(docs, request)
+    except ScaffoldError as exc:
+        print(f"koppelkansen nieuw: fout: {exc}", file=sys.stderr)
+        return 2
+    shown = target.relative_to(docs.parent) if docs.parent != Path() else target
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+    if problems:
+        print(f"{shown} is geschreven, maar de controle vond fouten (hierboven); los ze op.", file=sys.stderr)
+        return 1
+    print(f"Nieuwe pagina: {shown}\nVul de kopjes in en bekijk het resultaat met 'make serve'.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = _DutchParser(prog="koppelkansen", description="Gereedschap voor de Koppelkansen-site.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_DutchParser)
@@ -68,6 +98,20 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--config-file", default="mkdocs.yml")
     build.add_argument("--site-dir", default="site")
     build.set_defaults(func=cmd_build)
+    new = sub.add_parser("nieuw", help="maak een nieuwe pagina uit het sjabloon van haar type",
+                         description="Maak een nieuwe pagina met geldige front matter en de vaste kopjes van "
+                                     "haar type. Bestaande bestanden worden nooit overschreven.")
+    new.add_argument("type", nargs="?", help="programma, casus, plan, leerronde, sessie, les of pagina")
+    new.add_argument("--titel", help="titel van de pagina (verplicht)")
+    new.add_argument("--casus", help="casusgebied, bijvoorbeeld haven-stad")
+    new.add_argument("--ronde", help="leerronde, bijvoorbeeld 2019-ontwerpateliers")
+    new.add_argument("--datum", help="datum als JJJJ-MM-DD (of JJJJ-MM, JJJJ)")
+    new.add_argument("--soort", help="soort sessie: co-creatiesessie, ontwerpatelier of directieoverleg")
+    new.add_argument("--themas", help="thema's, gescheiden door komma's (standaard: die van het casusgebied)")
+    new.add_argument("--organisaties", help="organisaties, gescheiden door komma's (standaard: die van het casusgebied)")
+    new.add_argument("--map", help="andere map onder docs/ voor een sessie, les of pagina")
+    new.add_argument("--docs", default="docs", help="map met de pagina's (standaard: docs)")
+    new.set_defaults(func=cmd_new)
     return top
 
 

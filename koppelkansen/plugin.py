@@ -12,12 +12,17 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.utils.templates import TemplateContext
 
 from .config import KoppelkansenConfig
 from .model import Corpus
+from .overviews import generated_specs, nav_order
+from .pageinfo import drop_git_fallback, page_info
 from .problems import summary
+from .render import OverviewRenderer, generated_pages
 from .validate import check_docs
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -26,6 +31,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
+        self.renderer: OverviewRenderer | None = None
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         corpus, problems, checked = check_docs(Path(config.docs_dir))
@@ -34,9 +40,72 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 log.error(problem.format())
             raise PluginError(summary(problems, checked))
         self.corpus = corpus
+        self.renderer = OverviewRenderer(config.theme.dirs)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Overview pages without a Markdown source (timeline, matrix, one per organisation).
+        if self.corpus is not None:
+            for src_uri, content in generated_pages(self.corpus.vocabulary).items():
+                if files.get_file_from_path(src_uri) is None:
+                    files.append(File.generated(config, src_uri, content=content))
+        return files
+
+    def _meta(self, src_uri: str) -> dict:
+        if self.corpus is not None and src_uri in self.corpus.pages:
+            return self.corpus.pages[src_uri].meta
+        if self.corpus is not None:
+            return generated_specs(self.corpus.vocabulary).get(src_uri, {})
+        return {}
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        # Section titles from each folder's index page; siblings ordered by `order:` (folders by theirs).
+        def index_of(section: Section) -> MkDocsPage | None:
+            return next((c for c in section.children if isinstance(c, MkDocsPage) and c.file.name == "index"), None)
+
+        def arrange(items: list) -> list:
+            keyed = []
+            for position, item in enumerate(items):
+                if isinstance(item, Section):
+                    item.children = arrange(item.children)
+                    index = index_of(item)
+                    meta = self._meta(index.file.src_uri) if index else {}
+                    if isinstance(meta.get("title"), str):
+                        item.title = meta["title"]
+                    keyed.append(((1, nav_order(meta), position), item))
+                elif isinstance(item, MkDocsPage):
+                    first = 0 if item.file.name == "index" else 1
+                    keyed.append(((first, nav_order(self._meta(item.file.src_uri)), position), item))
+                else:
+                    keyed.append(((1, nav_order(None), position), item))
+            return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
+
+        nav.items = arrange(nav.items)
+        pages: list[MkDocsPage] = []
+
+        def walk(items: list) -> None:
+            for item in items:
+                if isinstance(item, MkDocsPage):
+                    pages.append(item)
+                if item.children:
+                    walk(item.children)
+
+        walk(nav.items)
+        for before, page, after in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+            page.previous_page, page.next_page = before, after
+        nav.pages = pages
+        return nav
 
     def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
         # MkDocs parsed the front matter with YAML 1.1 rules; use the checked, merged values instead.
         if self.corpus is not None and page.file.src_uri in self.corpus.pages:
             page.meta = dict(self.corpus.pages[page.file.src_uri].meta)
+        if self.corpus is not None and self.renderer is not None:
+            markdown = self.renderer.apply(self.corpus, page.file.src_uri, page.meta, markdown)
         return markdown
+
+    def on_page_context(self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        # Status badge, concept notice and last-change date for overrides/partials/kk-page-status.html.
+        context["kk_page"] = page_info(page.meta, self.corpus.vocabulary if self.corpus else None)
+        drop_git_fallback(page.meta)
+        return context

@@ -1,0 +1,464 @@
+"""Overviews computed from the page model: which plans, sessions, rounds and organisations connect.
+
+Nothing here knows about MkDocs. Every function takes a checked :class:`~koppelkansen.model.Corpus`
+and returns plain data (dataclasses, lists, dicts) that a template renders; the same data can feed
+the PDF bundle. Orders are fixed here, so tests can assert them:
+
+* lists of pages: ``order`` (front matter) first, then the date, then the title;
+* case areas, themes and organisations: the order of ``vocabulary.yml``;
+* the timeline: date, then rounds before sessions before plans on the same date, then ``order``.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Corpus, Page
+from .schema import date_sort_key
+from .vocabulary import Vocabulary
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+#: Page kinds in the order overviews list them.
+TYPE_RANK = {"programma": 0, "casus": 1, "plan": 2, "leerronde": 3, "sessie": 4, "les": 5, "pagina": 6}
+
+#: Overviews an author can put on a ``pagina`` with ``overview:`` (see the schema).
+PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "map")
+
+#: Generated overview pages (no Markdown source) live below this folder.
+OVERVIEW_FOLDER = "overzichten"
+
+_NO_ORDER = 10_000
+
+
+def dutch_date(value: str) -> str:
+    """``2018-10-31`` → ``31 oktober 2018``; ``2018-10`` → ``oktober 2018``; ``2018`` → ``2018``."""
+    year, month, day = date_sort_key(value)
+    if year == 9999:
+        return value
+    if not month:
+        return str(year)
+    if not day:
+        return f"{MONTHS[month - 1]} {year}"
+    return f"{day} {MONTHS[month - 1]} {year}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One page as an overview shows it."""
+
+    src_uri: str
+    title: str
+    type: str
+    type_label: str
+    status: str
+    status_label: str
+    description: str = ""
+    #: What the reader sees as the date: ``date_label``, else the date or period in Dutch.
+    when: str = ""
+    kind_label: str = ""
+    case: str = ""
+    case_label: str = ""
+    sort_date: tuple[int, int, int] | None = None
+    order: int = _NO_ORDER
+    #: Position of the case area in the vocabulary (pages without one come last).
+    case_rank: int = 99
+
+
+def _order(meta: dict[str, Any]) -> int:
+    value = meta.get("order")
+    return value if isinstance(value, int) and not isinstance(value, bool) else _NO_ORDER
+
+
+def _when(meta: dict[str, Any]) -> str:
+    if isinstance(meta.get("date_label"), str):
+        return meta["date_label"]
+    if isinstance(meta.get("date"), str):
+        return dutch_date(meta["date"])
+    period = meta.get("period")
+    if isinstance(period, dict) and isinstance(period.get("start"), str):
+        start = dutch_date(period["start"])
+        end = dutch_date(period["end"]) if isinstance(period.get("end"), str) else ""
+        return f"{start} – {end}" if end and end != start else (start if end else f"vanaf {start}")
+    return ""
+
+
+def entry(corpus: Corpus, page: Page) -> Entry:
+    vocab = corpus.vocabulary
+    meta = page.meta
+    case = meta.get("case") if isinstance(meta.get("case"), str) else ""
+    kind = meta.get("kind")
+    return Entry(
+        src_uri=page.src_uri,
+        title=page.title,
+        type=page.type,
+        type_label=vocab.types[page.type].label if page.type in vocab.types else page.type,
+        status=page.status,
+        status_label=vocab.statuses[page.status].label if page.status in vocab.statuses else page.status,
+        description=str(meta.get("description", "")),
+        when=_when(meta),
+        kind_label=vocab.session_kinds[kind].label if isinstance(kind, str) and kind in vocab.session_kinds else "",
+        case=case,
+        case_label=vocab.cases[case].label if case in vocab.cases else "",
+        sort_date=page.sort_date,
+        order=_order(meta),
+        case_rank=list(vocab.cases).index(case) if case in vocab.cases else 99,
+    )
+
+
+def _by_order(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.order, e.sort_date or (9999, 99, 99), e.title.casefold(), e.src_uri))
+
+
+def _by_date(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.sort_date or (9999, 99, 99), TYPE_RANK.get(e.type, 9), e.order,
+                                          e.case_rank, e.title.casefold(), e.src_uri))
+
+
+def _pages(corpus: Corpus, kind: str) -> list[Page]:
+    return [p for p in corpus.pages.values() if p.type == kind]
+
+
+def _labels(terms: dict[str, Any], keys: object) -> list[str]:
+    chosen = [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+    return [terms[k].label for k in terms if k in chosen]
+
+
+# -- case areas -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseCard:
+    case: str
+    label: str
+    page: Entry | None
+    themes: list[str]
+    partners: list[str]
+    plan: Entry | None = None
+    #: Filled in by the PDF bundle when it exists (issue 4); the card shows it when set.
+    pdf: str | None = None
+
+
+def case_cards(corpus: Corpus) -> list[CaseCard]:
+    """One card per case area in ``vocabulary.yml``, with its page, themes, partners and plan."""
+    cards = []
+    plans = {p.meta.get("case"): p for p in sorted(_pages(corpus, "plan"), key=lambda p: p.src_uri)}
+    for key, term in corpus.vocabulary.cases.items():
+        page = corpus.case_page(key)
+        meta = page.meta if page else {}
+        organisations = meta.get("organisations") if isinstance(meta.get("organisations"), list) else []
+        partners = [corpus.vocabulary.organisation_label(ref) for ref in corpus.vocabulary.organisation_refs()
+                    if ref in organisations]
+        cards.append(CaseCard(
+            case=key,
+            label=term.label,
+            page=entry(corpus, page) if page else None,
+            themes=_labels(corpus.vocabulary.themes, meta.get("themes")),
+            partners=partners,
+            plan=entry(corpus, plans[key]) if key in plans else None,
+        ))
+    return cards
+
+
+@dataclass(frozen=True)
+class CaseOverview:
+    plans: list[Entry]
+    sessions: list[Entry]
+    rounds: list[Entry]
+    lessons: list[Entry]
+
+
+def _rounds_of(pages: list[Page]) -> set[str]:
+    return {p.meta["round"] for p in pages if isinstance(p.meta.get("round"), str)}
+
+
+def case_overview(corpus: Corpus, case: str) -> CaseOverview:
+    """The plans, sessions, learning rounds and lessons of one case area."""
+    plans = [p for p in _pages(corpus, "plan") if p.meta.get("case") == case]
+    sessions = [p for p in _pages(corpus, "sessie") if p.meta.get("case") == case]
+    lessons = [p for p in _pages(corpus, "les")
+               if isinstance(p.meta.get("cases"), list) and case in p.meta["cases"]]
+    round_keys = _rounds_of(plans + sessions + lessons)
+    rounds = [corpus.round_page(key) for key in corpus.vocabulary.rounds if key in round_keys]
+    return CaseOverview(
+        plans=_by_order([entry(corpus, p) for p in plans]),
+        sessions=_by_date([entry(corpus, p) for p in sessions]),
+        rounds=_by_date([entry(corpus, p) for p in rounds if p is not None]),
+        lessons=_by_order([entry(corpus, p) for p in lessons]),
+    )
+
+
+# -- learning rounds --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    case: str
+    label: str
+    page: Entry | None
+
+
+@dataclass(frozen=True)
+class RoundOverview:
+    sessions: list[Entry]
+    plans: list[Entry]
+    cases: list[CaseRef]
+    lessons: list[Entry]
+
+
+def round_overview(corpus: Corpus, round_key: str) -> RoundOverview:
+    """The sessions, plans, case areas involved and lessons of one learning round."""
+    in_round = [p for p in corpus.pages.values() if p.meta.get("round") == round_key and p.type != "leerronde"]
+    sessions = [p for p in in_round if p.type == "sessie"]
+    plans = [p for p in in_round if p.type == "plan"]
+    lessons = [p for p in in_round if p.type == "les"]
+    involved: set[str] = set()
+    for page in in_round:
+        if isinstance(page.meta.get("case"), str):
+            involved.add(page.meta["case"])
+        if isinstance(page.meta.get("cases"), list):
+            involved.update(c for c in page.meta["cases"] if isinstance(c, str))
+    cases = []
+    for key, term in corpus.vocabulary.cases.items():
+        if key in involved:
+            page = corpus.case_page(key)
+            cases.append(CaseRef(key, term.label, entry(corpus, page) if page else None))
+    return RoundOverview(
+        sessions=_by_date([entry(corpus, p) for p in sessions]),
+        plans=sorted((entry(corpus, p) for p in plans), key=lambda e: (e.case_rank, e.title.casefold())),
+        cases=cases,
+        lessons=_by_order([entry(corpus, p) for p in lessons]),
+    )
+
+
+# -- a folder's pages -------------------------------------------------------------------------
+
+
+def folder_overview(corpus: Corpus, src_uri: str) -> list[Entry]:
+    """The other pages in the folder of ``src_uri`` and the index pages of its sub-folders, by date."""
+    folder = posixpath.dirname(src_uri)
+    found = []
+    for page in corpus.pages.values():
+        parent, name = posixpath.split(page.src_uri)
+        if page.src_uri == src_uri:
+            continue
+        if parent == folder or (name == "index.md" and posixpath.dirname(parent) == folder and parent):
+            found.append(entry(corpus, page))
+    return _by_date(found)
+
+
+# -- timeline ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineYear:
+    year: str
+    items: list[Entry] = field(default_factory=list)
+
+
+def timeline(corpus: Corpus) -> list[TimelineYear]:
+    """Every dated page (sessions, rounds, dated plans and lessons) in date order, by year."""
+    dated = _by_date([entry(corpus, p) for p in corpus.pages.values()
+                      if p.sort_date is not None and p.type in ("sessie", "leerronde", "plan", "les")])
+    years: list[TimelineYear] = []
+    for item in dated:
+        year = str(item.sort_date[0]) if item.sort_date else ""
+        if not years or years[-1].year != year:
+            years.append(TimelineYear(year))
+        years[-1].items.append(item)
+    return years
+
+
+# -- koppelkansen matrix ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    case: str
+    label: str
+    page: Entry | None
+    #: Per theme (vocabulary order): the plans of this case area that couple that theme.
+    cells: list[list[Entry]]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    themes: list[str]
+    rows: list[MatrixRow]
+
+
+def matrix(corpus: Corpus) -> Matrix:
+    """Case areas (rows) against themes (columns); a cell lists the plans that take up the theme."""
+    vocab = corpus.vocabulary
+    plans = _pages(corpus, "plan")
+    rows = []
+    for key, term in vocab.cases.items():
+        own = [p for p in plans if p.meta.get("case") == key]
+        cells = []
+        for theme in vocab.themes:
+            cells.append(_by_order([entry(corpus, p) for p in own
+                                    if isinstance(p.meta.get("themes"), list) and theme in p.meta["themes"]]))
+        page = corpus.case_page(key)
+        rows.append(MatrixRow(key, term.label, entry(corpus, page) if page else None, cells))
+    return Matrix(themes=[t.label for t in vocab.themes.values()], rows=rows)
+
+
+# -- organisations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Participation:
+    page: Entry
+    #: ``eigenaar`` (in ``owners``) or ``doet mee`` (in ``organisations``).
+    role: str
+    #: Labels of the units named (``gemeente-amsterdam/vor`` → ``Verkeer & Openbare Ruimte (V&OR)``).
+    units: list[str]
+
+
+@dataclass(frozen=True)
+class OrganisationOverview:
+    key: str
+    label: str
+    description: str
+    units: list[str]
+    participations: list[Participation]
+
+
+def organisation_overview(corpus: Corpus, org_key: str) -> OrganisationOverview:
+    """Every page that names the organisation or one of its units in ``owners`` or ``organisations``."""
+    org = corpus.vocabulary.organisations[org_key]
+    found = []
+    for page in corpus.pages.values():
+        roles = []
+        units: list[str] = []
+        for key, role in (("owners", "eigenaar"), ("organisations", "doet mee")):
+            refs = page.meta.get(key) if isinstance(page.meta.get(key), list) else []
+            mine = [r for r in refs if isinstance(r, str) and r.partition("/")[0] == org_key]
+            if mine:
+                roles.append(role)
+                units.extend(org.units[r.partition("/")[2]].label for r in mine
+                             if "/" in r and r.partition("/")[2] in org.units)
+        if roles:
+            unit_order = [u.label for u in org.units.values()]
+            found.append(Participation(entry(corpus, page), " en ".join(roles),
+                                       sorted(set(units), key=unit_order.index)))
+    found.sort(key=lambda p: (TYPE_RANK.get(p.page.type, 9), p.page.sort_date or (9999, 99, 99),
+                              p.page.order, p.page.case_rank, p.page.title.casefold(), p.page.src_uri))
+    return OrganisationOverview(org_key, org.label, org.description,
+                                [u.label for u in org.units.values()], found)
+
+
+def organisations(corpus: Corpus) -> list[OrganisationOverview]:
+    return [organisation_overview(corpus, key) for key in corpus.vocabulary.organisations]
+
+
+# -- which overview a page shows --------------------------------------------------------------
+
+
+def overview_for(meta: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """``(overview name, arguments)`` for a page's merged front matter, or ``None``.
+
+    Case pages and learning-round pages get theirs by type; any page can ask for one with
+    ``overview:``; generated organisation pages carry ``organisation:``.
+    """
+    if meta.get("type") == "casus" and isinstance(meta.get("case"), str):
+        return "casus", {"case": meta["case"]}
+    if meta.get("type") == "leerronde" and isinstance(meta.get("round"), str):
+        return "leerronde", {"round_key": meta["round"]}
+    name = meta.get("overview")
+    if name == "organisatie" and isinstance(meta.get("organisation"), str):
+        return "organisatie", {"org_key": meta["organisation"]}
+    if name in (*PAGE_OVERVIEWS, "overzichten"):
+        return str(name), {}
+    return None
+
+
+def compute(corpus: Corpus, name: str, **arguments: Any) -> Any:
+    """The data of one overview by name."""
+    if name == "casus":
+        return case_overview(corpus, arguments["case"])
+    if name == "leerronde":
+        return round_overview(corpus, arguments["round_key"])
+    if name == "casussen":
+        return case_cards(corpus)
+    if name == "tijdlijn":
+        return timeline(corpus)
+    if name == "matrix":
+        return matrix(corpus)
+    if name == "organisaties":
+        return organisations(corpus)
+    if name == "organisatie":
+        return organisation_overview(corpus, arguments["org_key"])
+    if name == "map":
+        return folder_overview(corpus, arguments["src_uri"])
+    if name == "overzichten":
+        return generated_children(corpus.vocabulary)
+    raise KeyError(name)
+
+
+# -- generated pages --------------------------------------------------------------------------
+
+
+def generated_specs(vocabulary: Vocabulary) -> dict[str, dict[str, Any]]:
+    """Front matter of every overview page without a Markdown source, by ``src_uri``.
+
+    One page per organisation in ``vocabulary.yml``, so a new organisation gets its page without
+    anyone adding a file. They are plain pages (``type: pagina``) marked ``generated: true``.
+    """
+    folder = OVERVIEW_FOLDER
+    specs: dict[str, dict[str, Any]] = {
+        f"{folder}/index.md": {
+            "title": "Overzichten", "order": 60, "overview": "overzichten",
+            "description": "Overzichten die bij elke build uit de front matter van alle pagina's worden samengesteld.",
+        },
+        f"{folder}/tijdlijn.md": {
+            "title": "Tijdlijn", "order": 1, "overview": "tijdlijn",
+            "description": "Alle sessies, overleggen en leerrondes met een datum, op volgorde van datum.",
+        },
+        f"{folder}/koppelkansen-matrix.md": {
+            "title": "Koppelkansen-matrix", "order": 2, "overview": "matrix",
+            "description": "Casusgebieden tegen thema's: welke plannen welke thema's aan elkaar koppelen.",
+        },
+        f"{folder}/organisaties/index.md": {
+            "title": "Organisaties", "order": 3, "overview": "organisaties",
+            "description": "Per organisatie van Koppelkansen: waar zij aan meedoet.",
+        },
+    }
+    for order, (key, org) in enumerate(vocabulary.organisations.items(), start=1):
+        specs[f"{folder}/organisaties/{key}.md"] = {
+            "title": org.label, "order": order, "overview": "organisatie", "organisation": key,
+            "description": f"Waar {org.label} aan meedoet in Koppelkansen.",
+        }
+    return {uri: {"title": m["title"], "type": "pagina", "generated": True, **m} for uri, m in specs.items()}
+
+
+@dataclass(frozen=True)
+class Link:
+    src_uri: str
+    title: str
+    description: str
+
+
+def generated_children(vocabulary: Vocabulary) -> list[Link]:
+    """The generated pages one level below the overview folder (what its index page lists)."""
+    out = []
+    for src_uri, meta in generated_specs(vocabulary).items():
+        rest = src_uri.removeprefix(f"{OVERVIEW_FOLDER}/")
+        if rest == "index.md" or rest.count("/") > 1 or ("/" in rest and not rest.endswith("/index.md")):
+            continue
+        out.append((meta["order"], Link(src_uri, meta["title"], meta["description"])))
+    return [link for _, link in sorted(out, key=lambda pair: pair[0])]
+
+
+# -- navigation order -------------------------------------------------------------------------
+
+
+def nav_order(meta: dict[str, Any] | None) -> int:
+    """Where a page (or the section of its index page) goes among its siblings; lower comes first."""
+    return _order(meta or {})

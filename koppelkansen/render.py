@@ -1,0 +1,96 @@
+"""Rendering overviews as Markdown with the Jinja2 templates in ``overrides/partials/kk-*.html``.
+
+The templates write Markdown (with a little HTML), so MkDocs resolves and validates every link,
+the headings join the table of contents and the search index, and ``--strict`` fails on a link to
+a page that is gone. Values are escaped for HTML and Markdown on output; links are relative paths
+to the target's Markdown file. Nothing here knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import posixpath
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .model import Corpus
+from .overviews import compute, generated_specs, overview_for
+from .vocabulary import Vocabulary
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+#: Where an author wants the overview; without it the overview goes at the end of the page.
+MARKER = "<!-- koppelkansen:overzicht -->"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+def _finalize(value: Any) -> Any:
+    """Escape every printed value for HTML and Markdown, except what a template marked safe."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(str(value)))))
+
+
+def relative_link(from_uri: str, to_uri: str) -> Markup:
+    """Path from one page's Markdown file to another's, as a Markdown link target."""
+    start = posixpath.dirname(from_uri) or "."
+    return Markup(posixpath.relpath(to_uri, start))
+
+
+class OverviewRenderer:
+    def __init__(self, template_dirs: Sequence[str]) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(list(template_dirs)),
+            autoescape=True,
+            finalize=_finalize,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+
+    def render(self, corpus: Corpus, page_uri: str, name: str, **arguments: Any) -> str:
+        """One overview as Markdown, with links relative to the page at ``page_uri``."""
+        data = compute(corpus, name, **arguments)
+        template = self.env.get_template(f"partials/kk-{name}.html")
+        return template.render(
+            data=data,
+            link=lambda target: relative_link(page_uri, target),
+            vocabulary=corpus.vocabulary,
+        )
+
+    def apply(self, corpus: Corpus, src_uri: str, meta: dict[str, Any], markdown: str) -> str:
+        """The page's Markdown with its overview at the marker, or at the end."""
+        wanted = overview_for(meta)
+        if wanted is None:
+            return markdown
+        name, arguments = wanted
+        if name == "map":
+            arguments = {"src_uri": src_uri}
+        rendered = self.render(corpus, src_uri, name, **arguments)
+        if MARKER in markdown:
+            return markdown.replace(MARKER, rendered, 1)
+        return f"{markdown.rstrip()}\n\n{rendered}"
+
+
+# -- generated pages --------------------------------------------------------------------------
+
+
+def _front(meta: dict[str, Any]) -> str:
+    lines = ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()), "---"]
+    return "\n".join(lines) + "\n"
+
+
+def generated_pages(vocabulary: Vocabulary) -> dict[str, str]:
+    """``src_uri -> Markdown`` of every generated overview page (front matter, title, description)."""
+    return {
+        src_uri: _front(meta) + f"\n# {meta['title']}\n\n{meta['description']}\n"
+        for src_uri, meta in generated_specs(vocabulary).items()
+    }

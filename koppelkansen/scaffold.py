@@ -1,0 +1,190 @@
+"""``koppelkansen nieuw``: a new page from the template for its type, with valid front matter.
+
+The templates live in ``koppelkansen/templates/<type>.md`` and fix each type's Dutch section
+headings. The command checks its arguments against ``vocabulary.yml`` before writing, refuses to
+overwrite a file or to make a second page for the same case area, plan, round or programme, and
+runs the front-matter check on the result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .model import Corpus
+from .problems import Problem
+from .validate import check_docs
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class ScaffoldError(Exception):
+    """A wrong argument, explained in Dutch."""
+
+
+@dataclass
+class Request:
+    type: str
+    title: str
+    case: str | None = None
+    round: str | None = None
+    date: str | None = None
+    kind: str | None = None
+    folder: str | None = None
+    themes: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _one_of(value: str | None, allowed: list[str], option: str, what: str) -> str:
+    if not value:
+        raise ScaffoldError(f"geef {option}; {what} Toegestaan: {', '.join(allowed)}")
+    if value not in allowed:
+        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+        hint = f" Bedoel je '{close[0]}'?" if close else ""
+        raise ScaffoldError(f"{option} '{value}' is niet toegestaan.{hint} Toegestaan: {', '.join(allowed)}")
+    return value
+
+
+def _quote(value: object) -> str:
+    """A YAML flow value that our strict reader keeps as written (strings are always quoted)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_quote(v) for v in value) + "]"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _date(value: str | None, option: str = "--datum") -> str:
+    from .schema import date_is_valid
+
+    if not value:
+        raise ScaffoldError(f"geef {option} als JJJJ-MM-DD (of JJJJ-MM, JJJJ als de dag niet bekend is), "
+                            "bijvoorbeeld --datum 2019-03-12")
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) or not date_is_valid(value):
+        raise ScaffoldError(f"{option} '{value}' is geen bestaande datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2019-03-12")
+    return value
+
+
+def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, str]]]:
+    """Where the page goes (below the docs folder) and its type-specific front matter."""
+    vocab = corpus.vocabulary
+    kind = _one_of(request.type, list(vocab.types), "het paginatype", "het type komt direct na 'nieuw'.")
+    if not request.title or not request.title.strip():
+        raise ScaffoldError("geef een titel met --titel \"...\", bijvoorbeeld --titel \"Ontwerpatelier Haven-Stad\"")
+    slug = slugify(request.title)
+    if not slug:
+        raise ScaffoldError(f"de titel '{request.title}' bevat geen letters of cijfers; kies een titel met woorden")
+    cases = list(vocab.cases)
+    rounds = list(vocab.rounds)
+    refs = vocab.organisation_refs()
+    for ref in request.organisations:
+        _one_of(ref, refs, "--organisaties", "noem organisaties, gescheiden door komma's.")
+    for theme in request.themes:
+        _one_of(theme, list(vocab.themes), "--themas", "noem thema's, gescheiden door komma's.")
+
+    case = _one_of(request.case, cases, "--casus", "kies het casusgebied.") if request.case or kind in ("casus", "plan") else None
+    case_page = corpus.case_page(case) if case else None
+    case_meta = case_page.meta if case_page else {}
+    fields: list[tuple[str, str]] = []
+
+    def claimed(identity: tuple[str, ...], what: str) -> None:
+        existing = corpus.by_identity().get(identity)
+        if existing is not None:
+            raise ScaffoldError(f"{what} bestaat al: docs/{existing.src_uri}; pas die pagina aan in plaats van een nieuwe te maken")
+
+    if kind in ("sessie", "plan") and case and case_page is None:
+        raise ScaffoldError(f"casusgebied '{case}' heeft nog geen casuspagina; maak die eerst met: "
+                            f"koppelkansen nieuw casus --casus {case} --titel \"...\"")
+    themes = request.themes or [t for t in vocab.themes if t in (case_meta.get("themes") or [])]
+    organisations = request.organisations or [r for r in refs if r in (case_meta.get("organisations") or [])]
+
+    if kind == "casus":
+        claimed(("casus", case), f"de casuspagina van '{case}'")
+        path = Path("casussen", case, "index.md")
+        fields += [("case", case), ("themes", _quote(request.themes or list(vocab.themes))),
+                   ("organisations", _quote(request.organisations or list(vocab.organisations)))]
+    elif kind == "plan":
+        claimed(("plan", case), f"het projectplan van '{case}'")
+        path = Path("casussen", case, "projectplan.md")
+        fields += [("owners", _quote(organisations or list(vocab.organisations))),
+                   ("themes", _quote(themes or list(vocab.themes)))]
+        if request.round:
+            fields.append(("round", _one_of(request.round, rounds, "--ronde", "kies de leerronde.")))
+    elif kind == "sessie":
+        session_kind = _one_of(request.kind, list(vocab.session_kinds), "--soort", "kies de soort sessie.")
+        round_key = _one_of(request.round, rounds, "--ronde", "kies de leerronde van de sessie.")
+        date = _date(request.date)
+        if case:
+            path = Path("casussen", case, f"{slug}.md")
+        else:
+            path = Path("directieoverleg" if session_kind == "directieoverleg" else "sessies", f"{slug}.md")
+        fields += [("kind", session_kind), ("date", _quote(date)), ("round", round_key)]
+        if organisations:
+            fields.append(("organisations", _quote(organisations)))
+        if request.themes:
+            fields.append(("themes", _quote(request.themes)))
+    elif kind == "leerronde":
+        round_key = _one_of(request.round, rounds, "--ronde", "kies de leerronde (nieuwe rondes eerst in vocabulary.yml).")
+        claimed(("leerronde", round_key), f"de pagina van leerronde '{round_key}'")
+        path = Path("leerrondes", f"{round_key}.md")
+        fields += [("round", round_key), ("period", "{start: " + _quote(_date(request.date)) + "}")]
+    elif kind == "les":
+        round_key = _one_of(request.round, rounds, "--ronde", "kies de leerronde waar de les uit komt.")
+        path = Path("lessen", f"{slug}.md")
+        fields.append(("round", round_key))
+        if case:
+            fields.append(("cases", _quote([case])))
+    elif kind == "programma":
+        claimed(("programma",), "het overkoepelende plan")
+        path = Path("programma.md")
+        fields.append(("owners", _quote(request.organisations or list(vocab.organisations))))
+    else:
+        path = Path(f"{slug}.md")
+    if request.folder and kind not in ("casus", "plan", "leerronde", "programma"):
+        path = Path(request.folder.strip("/"), path.name)
+    if case and kind in ("sessie", "plan"):
+        fields.insert(0, ("case", case))  # explicit, even where the folder's .meta.yml states it too
+    return path, fields
+
+
+def render_page(request: Request, fields: list[tuple[str, str]]) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.get_template(f"{request.type}.md").render(
+        title=_quote(request.title.strip()), heading=request.title.strip(), type=request.type, fields=fields,
+    )
+
+
+def new_page(docs_dir: Path, request: Request) -> tuple[Path, list[Problem]]:
+    """Write the page; returns its path and the check's problems for it (none when all is well)."""
+    corpus, problems, _ = check_docs(docs_dir)
+    if corpus is None:
+        raise ScaffoldError("de toegestane waarden of het schema zijn niet te lezen; draai eerst 'make check'")
+    relative, fields = plan_page(corpus, request)
+    target = docs_dir / relative
+    if target.exists():
+        raise ScaffoldError(f"docs/{relative.as_posix()} bestaat al; ik overschrijf niets. Kies een andere "
+                            "titel, of pas het bestaande bestand aan")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_page(request, fields), encoding="utf-8")
+    defaults = target.parent / ".meta.yml"
+    if request.type == "casus" and not defaults.exists():
+        defaults.write_text(f"# Standaardwaarden voor elke pagina in deze map.\ncase: {request.case}\n", encoding="utf-8")
+    _, after, _ = check_docs(docs_dir)
+    mine = [p for p in after if p.path.resolve() == target.resolve()]
+    return target, mine
