@@ -390,7 +390,9 @@ class ExternalChecker:
 # --- command line ----------------------------------------------------------------------------------
 
 def run(site: Path, docs: Path | None = None, external: bool = False,
-        cache_file: Path | None = None, out=sys.stdout, err=sys.stderr) -> int:
+        cache_file: Path | None = None, out=None, err=None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     if not (site / "index.html").is_file():
         print(f"{site}: fout: geen gebouwde site (index.html ontbreekt); bouw eerst met make site", file=err)
         return 2
