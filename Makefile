@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
-.PHONY: help venv site serve check schema test lock clean new
+.PHONY: help venv site serve check schema test lock clean new node linkcheck linkcheck-external
 
 help: ## Show the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -31,8 +31,9 @@ $(STAMP): requirements.lock pyproject.toml $(SYSTEM_STAMP)
 
 venv: $(STAMP) ## Create .venv and install the locked dependencies
 
-check: $(STAMP) ## Check the front matter of every page (fast)
+check: $(STAMP) ## Check the front matter of every page (fast), and the links of site/ if it exists
 	$(PY) scripts/check_frontmatter.py $(DOCS)
+	@if [ -d site ]; then $(PY) -m koppelkansen.linkcheck site --docs $(DOCS); else echo "Geen site/: linkcontrole overgeslagen (eerst make site)."; fi
 
 site: $(STAMP) ## Check the front matter and build site/ (strict)
 	$(PY) scripts/check_frontmatter.py $(DOCS)
@@ -49,7 +50,22 @@ new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SO
 	  $(if $(RONDE),--ronde "$(RONDE)") $(if $(DATUM),--datum "$(DATUM)") $(if $(SOORT),--soort "$(SOORT)") \
 	  $(if $(THEMAS),--themas "$(THEMAS)") $(if $(ORGANISATIES),--organisaties "$(ORGANISATIES)") --docs $(DOCS)
 
-test: $(STAMP) ## Run the whole test suite
+NODE_STAMP := node_modules/.installed
+
+# axe-core for the browser tests, exactly as package-lock.json pins it.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+node: $(NODE_STAMP) ## Install the npm test tools (axe-core) from package-lock.json
+
+linkcheck: site ## Build site/ and check every internal link, anchor and PDF link in it
+	$(PY) -m koppelkansen.linkcheck site --docs $(DOCS)
+
+linkcheck-external: site ## Also fetch the external links (timeouts, retries, per-host rate limit, cache)
+	$(PY) -m koppelkansen.linkcheck site --docs $(DOCS) --external
+
+test: $(STAMP) $(NODE_STAMP) ## Run the whole test suite
 	$(PY) -m pytest
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)

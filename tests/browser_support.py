@@ -1,0 +1,186 @@
+"""Shared pieces of the browser quality gates: a local HTTP server for a built site, the system
+Chromium driven by Playwright, axe-core injected from node_modules, and request accounting."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("KOPPELKANSEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Without the background-networking flags Chromium itself calls Google hosts; they are not the site's.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "mobiel": {"width": 375, "height": 812}}
+SCHEMES = {"licht": ("light", "default"), "donker": ("dark", "slate")}  # name -> (media, Material scheme)
+
+
+def missing_tools() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not Path(CHROMIUM).is_file():
+        return (f"Chromium ontbreekt ({CHROMIUM}): installeer het Debian-pakket 'chromium' "
+                "(make venv doet dat via scripts/system-packages.txt)")
+    if not AXE_JS.is_file():
+        return f"axe-core ontbreekt ({AXE_JS}): draai 'make node' (npm ci)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright (PyPI) ontbreekt: draai 'make venv'"
+    return None
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+    def translate_path(self, path: str) -> str:
+        # The site lives under its site_url path (as on GitHub Pages); 404.html uses absolute URLs.
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "does-not-exist")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+
+def site_path(site: Path) -> str:
+    """The path of site_url (``/plannen/``), from the canonical link of the built home page."""
+    canonical = scan_site_canonical(site)
+    return urlsplit(canonical).path if canonical else "/"
+
+
+def scan_site_canonical(site: Path) -> str | None:
+    import re
+
+    match = re.search(r'<link rel="canonical" href="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    return match.group(1) if match else None
+
+
+@contextmanager
+def serve(site: Path):
+    """Serve ``site`` on 127.0.0.1 on a free port under its site_url path; yields the base URL."""
+    prefix = site_path(site)
+    handler = functools.partial(type("Handler", (_QuietHandler,), {"prefix": prefix}), directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def page_urls(site: Path) -> list[str]:
+    """Site-relative URLs of every HTML page (directory URLs for index.html), sorted."""
+    urls = []
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        urls.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+    return urls
+
+
+@dataclass
+class Visit:
+    url: str
+    scheme: str
+    color_scheme: str  # Material's data-md-color-scheme after load
+    violations: list[dict] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    positive_tabindex: int = 0
+
+
+class Auditor:
+    """One browser context per palette; every request to another host is counted and aborted."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.browser = browser
+        self.base = base
+        self.origin = urlsplit(base).netloc
+        self.foreign: list[str] = []
+
+    def context(self, scheme: str = "licht", viewport: str = "desktop", **options):
+        media, _ = SCHEMES[scheme]
+        context = self.browser.new_context(color_scheme=media, viewport=VIEWPORTS[viewport],
+                                           service_workers="block", **options)
+
+        def route(route):
+            if urlsplit(route.request.url).netloc == self.origin:
+                route.continue_()
+            else:
+                self.foreign.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", route)
+        return context
+
+    def visit(self, page, url: str, scheme: str) -> Visit:
+        before = len(self.foreign)
+        page.goto(self.base + url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        _, material = SCHEMES[scheme]
+        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{material}'",
+                               timeout=5000)
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
+            """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          resultTypes: ['violations']})""",
+            WCAG_TAGS,
+        )
+        visit = Visit(url, scheme, page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
+        visit.violations = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [{"target": n["target"], "summary": n.get("failureSummary", "")} for n in v["nodes"]]}
+            for v in result["violations"]
+        ]
+        visit.positive_tabindex = page.evaluate(
+            "[...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).length")
+        visit.foreign = self.foreign[before:]
+        return visit
+
+
+def format_violations(visits: list[Visit]) -> str:
+    lines = []
+    for visit in visits:
+        for violation in visit.violations:
+            lines.append(f"/{visit.url} ({visit.scheme}): {violation['id']} ({violation['impact']}): "
+                         f"{violation['help']}")
+            for node in violation["nodes"][:5]:
+                summary = " ".join(node["summary"].split())[:300]
+                lines.append(f"    {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+QUALITY_FIXTURES = ROOT / "tests" / "fixtures" / "quality"
+
+
+def make_quality_project(target: Path, pages: tuple[str, ...] = ("voorbeeld.md",)) -> Path:
+    """The fixture corpus plus ``pages`` from tests/fixtures/quality, built with the project's real
+    mkdocs.yml (theme, palettes, extensions, CSS, JavaScript); returns the config path."""
+    import yaml
+
+    from conftest import make_docs
+
+    files = {name: (QUALITY_FIXTURES / name).read_text(encoding="utf-8") for name in pages}
+    docs = make_docs(target, files)
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets", dirs_exist_ok=True)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    config["docs_dir"] = "docs"
+    config.pop("nav", None)
+    config.pop("exclude_docs", None)
+    path = target / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
