@@ -7,6 +7,9 @@ cd "$(dirname "$0")"
 mapfile -t wanted < <(grep -vE '^\s*(#|$)' system-packages.txt | tr -d ' ')
 missing=()
 for pkg in "${wanted[@]}"; do
+  # Ubuntu's chromium is a snap wrapper; a runner's preinstalled Google Chrome does the same job.
+  if [ "$pkg" = chromium ] && ! command -v chromium >/dev/null && command -v google-chrome >/dev/null \
+     && grep -q '^ID=ubuntu' /etc/os-release 2>/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

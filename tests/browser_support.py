@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("KOPPELKANSEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's chromium here; on GitHub's Ubuntu runners the preinstalled Google Chrome (Ubuntu's
+# chromium package is only a snap wrapper).
+CHROMIUM = (
+    os.environ.get("KOPPELKANSEN_CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("google-chrome")
+    or "/usr/bin/chromium"
+)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Without the background-networking flags Chromium itself calls Google hosts; they are not the site's.
 CHROMIUM_ARGS = [
