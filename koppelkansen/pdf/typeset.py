@@ -227,11 +227,16 @@ def _compile(main: Path, font_dir: Path, epoch: int | None) -> bytes:
 
 
 def _typst_problem(exc: Exception, sources: dict[str, str], spec: PdfSpec) -> PdfProblem:
-    text = " ".join(str(part) for part in (getattr(exc, "message", "") or exc, getattr(exc, "diagnostic", "")))
+    diagnostic = str(getattr(exc, "diagnostic", "") or "")
+    trace = " ".join(str(t) for t in getattr(exc, "trace", []) or [])
+    text = f"{diagnostic} {trace}"
+    # The offending line of generated Typst, as a hint (it holds e.g. the image path).
+    code = [m.strip() for m in re.findall(r"^\s*\d+ │ (.*)$", diagnostic, re.M)]
     for generated, source in sources.items():
-        if generated in text or Path(generated).name in text:
+        if Path(generated).name in text:
             message = getattr(exc, "message", None) or str(exc).splitlines()[0]
-            return PdfProblem(source, f"Typst kan deze pagina niet zetten in {spec.filename}: {message}")
+            where = f" (bij: {code[0][:160]})" if code else ""
+            return PdfProblem(source, f"Typst kan deze pagina niet zetten in {spec.filename}: {message}{where}")
     message = getattr(exc, "message", None) or str(exc)
     return PdfProblem(spec.filename, f"Typst kan {spec.filename} niet zetten: {message}")
 

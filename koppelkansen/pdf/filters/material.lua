@@ -123,13 +123,15 @@ local function image_call(el)
     problem("de afbeelding '" .. el.src .. "' heeft geen alt-tekst; schrijf ![korte beschrijving](" .. el.src .. ")")
     return nil
   end
-  return "kk-image(" .. tstr(file) .. ", alt: " .. tstr(alt) .. ")"
+  -- image() is written here, not inside a template helper, so that a Typst error about the image
+  -- points into this page's file (and so names the page).
+  return "image(" .. tstr(file) .. ", alt: " .. tstr(alt) .. ")"
 end
 
 local function Image(el)
   local call = image_call(el)
   if call == nil then return {} end
-  return pandoc.RawInline("typst", "#" .. call)
+  return pandoc.RawInline("typst", "#kk-image(" .. call .. ")")
 end
 
 local function raw(el)
