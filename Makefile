@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
-.PHONY: help venv site serve check schema test lock clean new node linkcheck linkcheck-external
+.PHONY: help venv site serve check schema test lock clean new node linkcheck linkcheck-external bench-pdf
 
 help: ## Show the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ linkcheck-external: site ## Also fetch the external links (timeouts, retries, pe
 
 test: $(STAMP) $(NODE_STAMP) ## Run the whole test suite
 	$(PY) -m pytest
+
+bench-pdf: $(STAMP) ## Benchmark: the PDF bundle of a 200-page corpus (wall time, peak memory)
+	$(PY) -m scripts.bench.pdf_bundle --pages 200
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -9,3 +9,11 @@ from mkdocs.config import config_options as c
 class KoppelkansenConfig(base.Config):
     #: Check every page's front matter before the build; a rejected page stops the build.
     check = c.Type(bool, default=True)
+
+    # -- PDF bundle (see koppelkansen/pdf/) ------------------------------------------------------
+    #: Make the PDFs during `mkdocs build`; during `mkdocs serve` only when KOPPELKANSEN_PDF=1.
+    pdf = c.Type(bool, default=True)
+    #: Page types (front matter `type`) that go into downloads/koppelkansen-projectplannen.pdf.
+    pdf_bundle_types = c.ListOfItems(c.Type(str), default=["programma", "plan"])
+    #: Cache of typeset PDFs, relative to the folder of mkdocs.yml.
+    pdf_cache_dir = c.Type(str, default=".cache/pdf")

@@ -1,0 +1,173 @@
+"""Which PDFs there are, which pages go in each, and what their covers say.
+
+Works on pages in nav order (:class:`~koppelkansen.pdf.convert.PageSource`) and the vocabulary, so
+it needs no MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from ..vocabulary import Vocabulary
+from .convert import PageSource
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+BUNDLE_NAME = "koppelkansen-projectplannen"
+#: From least to most settled; a PDF's cover shows the least settled status of its chapters.
+STATUS_ORDER = ("concept", "ter-bespreking", "vastgesteld", "vervallen")
+#: Page types that make up a case area's PDF (when their ``case`` is that area).
+CASE_TYPES = ("casus", "plan", "sessie")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+@dataclass
+class Chapter:
+    page: PageSource
+    kind: str
+    info: str
+    status: str
+    status_label: str
+    status_note: str
+
+
+@dataclass
+class PdfSpec:
+    """One PDF to make: its file name, cover and chapters."""
+
+    name: str
+    title: str
+    short_title: str
+    subtitle: str
+    partners: list[str]
+    chapters: list[Chapter]
+    case: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    #: Version date: seconds since the epoch (UTC), or None when neither git nor SOURCE_DATE_EPOCH knows it.
+    epoch: int | None = None
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.pdf"
+
+    @property
+    def date_label(self) -> str:
+        if self.epoch is None:
+            return "datum onbekend"
+        return dutch_date(datetime.fromtimestamp(self.epoch, tz=timezone.utc).date())
+
+    @property
+    def status_label(self) -> str:
+        counts: dict[str, int] = {}
+        for chapter in self.chapters:
+            counts[chapter.status_label] = counts.get(chapter.status_label, 0) + 1
+        if len(counts) == 1:
+            return next(iter(counts))
+        ordered = sorted(self.chapters, key=lambda c: _status_rank(c.status))
+        labels = list(dict.fromkeys(c.status_label for c in ordered))
+        return ", ".join(f"{counts[label]}× {label.lower()}" for label in labels)
+
+
+def _status_rank(status: str) -> int:
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+def dutch_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _meta_date(value: str) -> str:
+    parts = value.split("-")
+    if len(parts) == 3:
+        return dutch_date(date(int(parts[0]), int(parts[1]), int(parts[2])))
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
+def chapter_for(page: PageSource, vocabulary: Vocabulary) -> Chapter:
+    kind = page.get("type")
+    status = page.get("status")
+    status_term = vocabulary.statuses.get(status)
+    info: list[str] = []
+    case = page.get("case")
+    if case in vocabulary.cases and kind != "casus":
+        info.append(vocabulary.cases[case].label)
+    if page.get("date"):
+        info.append(_meta_date(page.get("date")))
+    return Chapter(
+        page=page,
+        kind=vocabulary.types[kind].label if kind in vocabulary.types else kind,
+        info=" · ".join(info),
+        status=status,
+        status_label=status_term.label if status_term else status,
+        status_note=status_term.description if status_term else "",
+    )
+
+
+def partners(vocabulary: Vocabulary) -> list[str]:
+    return [org.label for org in vocabulary.organisations.values()]
+
+
+def plan_pdfs(pages: list[PageSource], vocabulary: Vocabulary, bundle_types: list[str],
+              docs_dir: Path) -> list[PdfSpec]:
+    """The combined bundle and one PDF per case area, each with at least one page."""
+    orgs = partners(vocabulary)
+    specs: list[PdfSpec] = []
+    bundle = [page for page in pages if page.get("type") in bundle_types]
+    if bundle:
+        cases = [vocabulary.cases[c].label for c in vocabulary.cases
+                 if any(p.get("case") == c for p in bundle)]
+        has_programme = any(p.get("type") == "programma" for p in bundle)
+        if cases:
+            subtitle = ("Het overkoepelende plan en de projectplannen voor " if has_programme
+                        else "De projectplannen voor ") + _join(cases)
+        else:
+            subtitle = "Alle plannen van het traject Water, Energie & Circulariteit"
+        specs.append(PdfSpec(
+            name=BUNDLE_NAME, title="Projectplannen", short_title="Projectplannen",
+            subtitle=subtitle, partners=orgs, chapters=[chapter_for(p, vocabulary) for p in bundle],
+            keywords=["Koppelkansen", "projectplan", "Amsterdam", "water", "energie", "circulariteit"],
+        ))
+    for case, term in vocabulary.cases.items():
+        members = [p for p in pages if p.get("case") == case and p.get("type") in CASE_TYPES]
+        if not members:
+            continue
+        specs.append(PdfSpec(
+            name=f"koppelkansen-{case}", title=f"Casusgebied {term.label}", short_title=term.label,
+            subtitle=f"Het casusgebied, het projectplan en de sessies voor {term.label}",
+            partners=orgs, chapters=[chapter_for(p, vocabulary) for p in members], case=case,
+            keywords=["Koppelkansen", "casusgebied", term.label, "Amsterdam"],
+        ))
+    for spec in specs:
+        spec.epoch = version_epoch([Path(c.page.path) for c in spec.chapters], docs_dir)
+    return specs
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def version_epoch(sources: list[Path], docs_dir: Path) -> int | None:
+    """The version date of a PDF: SOURCE_DATE_EPOCH, else the last git commit touching its pages.
+
+    Never the clock: two builds of one commit give the same date, and so the same bytes.
+    """
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", *[str(s) for s in sources]],
+            cwd=docs_dir, capture_output=True, text=True, check=False,
+        )
+    except FileNotFoundError:
+        return None
+    out = result.stdout.strip()
+    return int(out) if result.returncode == 0 and out.isdigit() else None

@@ -1,0 +1,268 @@
+"""Typeset PDFs with Typst: cache, parallel compile, atomic writes, errors named by page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .convert import FILTER, ConversionError, PageSource, PdfProblem, convert_pages, pandoc_version
+from .plan import PdfSpec
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
+#: Bump when the way main.typ is generated changes (the generated text is not hashed).
+LAYOUT_VERSION = "1"
+_IMG = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
+
+
+@dataclass
+class PdfResult:
+    spec: PdfSpec
+    path: Path
+    pages: int
+    size: int
+    cached: bool
+    seconds: float
+
+
+@cache
+def typst_version() -> str:
+    import typst
+
+    return str(getattr(typst, "__version__", "?"))
+
+
+def typst_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _typst_array(items: list[str]) -> str:
+    return "(" + "".join(typst_str(i) + ", " for i in items) + ")"
+
+
+def _digest_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Typesetter:
+    def __init__(self, cache_dir: Path, font_dir: Path, site_url: str, workers: int = 2) -> None:
+        self.cache_dir = cache_dir
+        self.font_dir = font_dir
+        self.site_url = site_url
+        self.workers = workers
+
+    # -- cache -----------------------------------------------------------------------------
+    def _tools(self) -> dict[str, str]:
+        fonts = {p.name: _digest_file(p) for p in sorted(self.font_dir.glob("*.otf"))}
+        return {
+            "typst": typst_version(), "pandoc": pandoc_version(), "layout": LAYOUT_VERSION,
+            "template": _digest_file(TEMPLATE), "filter": _digest_file(FILTER),
+            "convert": _digest_file(Path(__file__).with_name("convert.py")),
+            "typeset": _digest_file(Path(__file__)), "fonts": json.dumps(fonts),
+        }
+
+    def cache_key(self, spec: PdfSpec, media: dict[str, str], tools: dict[str, str]) -> str:
+        h = hashlib.sha256()
+        h.update(json.dumps(tools, sort_keys=True).encode())
+        h.update(self._main_typ(spec, {}).encode())
+        h.update(self.site_url.encode())
+        for chapter in spec.chapters:
+            page = chapter.page
+            h.update(json.dumps([page.url, page.source, page.html]).encode())
+            for src in _IMG.findall(page.html):
+                site_path = posixpath.normpath(posixpath.join(page.url, src.split("#")[0]))
+                if site_path in media:
+                    h.update(media[site_path].encode())
+                    h.update(_digest_file(Path(media[site_path])).encode())
+        return h.hexdigest()[:32]
+
+    # -- Typst sources ---------------------------------------------------------------------
+    def _main_typ(self, spec: PdfSpec, page_files: dict[str, Path]) -> str:
+        date = "none"
+        if spec.epoch is not None:
+            import datetime as dt
+
+            d = dt.datetime.fromtimestamp(spec.epoch, tz=dt.timezone.utc)
+            date = f"datetime(year: {d.year}, month: {d.month}, day: {d.day}, hour: {d.hour}, minute: {d.minute}, second: {d.second})"
+        n = len(spec.chapters)
+        note = f"{n} {'hoofdstuk' if n == 1 else 'hoofdstukken'}, ook te lezen op de website."
+        lines = [
+            f"#import {typst_str(str(TEMPLATE))}: *",
+            "#show: report.with(",
+            f"  title: {typst_str(spec.title)}, short-title: {typst_str(spec.short_title)},",
+            f"  subtitle: {typst_str(spec.subtitle)}, partners: {_typst_array(spec.partners)},",
+            f"  date: {date}, date-label: {typst_str(spec.date_label)},",
+            f"  status-label: {typst_str(spec.status_label)}, site-url: {typst_str(self.site_url)},",
+            f"  contents-note: {typst_str(note)}, keywords: {_typst_array(spec.keywords)},",
+            ")",
+        ]
+        for chapter in spec.chapters:
+            page = chapter.page
+            lines.append(
+                f"#kk-chapter(key: {typst_str(page.key)}, title: {typst_str(page.title)}, "
+                f"kind: {typst_str(chapter.kind)}, info: {typst_str(chapter.info)}, "
+                f"status: {typst_str(chapter.status)}, status-label: {typst_str(chapter.status_label)}, "
+                f"status-note: {typst_str(chapter.status_note)})"
+            )
+            if page.key in page_files:
+                lines.append(f"#include {typst_str(str(page_files[page.key]))}")
+        return "\n".join(lines) + "\n"
+
+    # -- build -----------------------------------------------------------------------------
+    def build(self, specs: list[PdfSpec], media: dict[str, str], out_dir: Path) -> list[PdfResult]:
+        """Make every PDF (from the cache where its inputs did not change) and write them to out_dir.
+
+        Nothing is written to out_dir unless every PDF succeeded.
+        """
+        if not specs:
+            return []
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tools = self._tools()
+        keys = {spec.name: self.cache_key(spec, media, tools) for spec in specs}
+        todo = [s for s in specs if not self._cached(s.name, keys[s.name]).is_file()]
+        timings: dict[str, float] = {}
+        if todo:
+            timings = self._typeset(todo, keys, media)
+        results = []
+        for spec in specs:
+            cached_pdf = self._cached(spec.name, keys[spec.name])
+            info = json.loads(cached_pdf.with_suffix(".json").read_text(encoding="utf-8"))
+            results.append(PdfResult(
+                spec=spec, path=out_dir / spec.filename, pages=int(info["pages"]),
+                size=cached_pdf.stat().st_size, cached=spec.name not in timings,
+                seconds=timings.get(spec.name, 0.0),
+            ))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for result in results:
+            _atomic_copy(self._cached(result.spec.name, keys[result.spec.name]), result.path)
+            if result.cached:
+                log.info("PDF %s uit de cache", result.spec.filename)
+            else:
+                log.info("PDF %s gezet in %.1f s (%d pagina's)", result.spec.filename, result.seconds, result.pages)
+        return results
+
+    def _cached(self, name: str, key: str) -> Path:
+        return self.cache_dir / f"{name}-{key}.pdf"
+
+    def _typeset(self, specs: list[PdfSpec], keys: dict[str, str], media: dict[str, str]) -> dict[str, float]:
+        pages: dict[str, PageSource] = {}
+        for spec in specs:
+            for chapter in spec.chapters:
+                pages.setdefault(chapter.page.key, chapter.page)
+        started = time.perf_counter()
+        typst_pages = convert_pages(list(pages.values()), media, self.site_url,
+                                    workers=min(self.workers, max(1, len(pages) // 20)))
+        log.debug("pandoc: %d pagina's in %.1f s", len(pages), time.perf_counter() - started)
+        # A fixed work folder: the generated sources are the same on every build.
+        work = self.cache_dir / "work"
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "pages").mkdir(parents=True)
+        page_files: dict[str, Path] = {}
+        for key, text in typst_pages.items():
+            path = work / "pages" / f"{key}.typ"
+            path.write_text(f"#import {typst_str(str(TEMPLATE))}: *\n" + text, encoding="utf-8")
+            page_files[key] = path
+        sources = {str(page_files[key]): pages[key].source for key in page_files}
+        mains = {}
+        for spec in specs:
+            main = work / f"{spec.name}.typ"
+            main.write_text(self._main_typ(spec, page_files), encoding="utf-8")
+            mains[spec.name] = main
+
+        def compile_one(spec: PdfSpec) -> tuple[str, float, bytes | None, list[PdfProblem]]:
+            t0 = time.perf_counter()
+            try:
+                data = _compile(mains[spec.name], self.font_dir, spec.epoch)
+            except Exception as exc:  # typst.TypstError; its text names the generated file
+                return spec.name, 0.0, None, [_typst_problem(exc, sources, spec)]
+            return spec.name, time.perf_counter() - t0, data, []
+
+        workers = min(self.workers, len(specs))
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                outcomes = list(pool.map(compile_one, specs))
+        else:
+            outcomes = [compile_one(spec) for spec in specs]
+        problems = [p for _, _, _, found in outcomes for p in found]
+        if problems:
+            raise ConversionError(problems)
+        timings = {}
+        for name, seconds, data, _ in outcomes:
+            assert data is not None
+            target = self._cached(name, keys[name])
+            _atomic_write(target.with_suffix(".json"), json.dumps({"pages": count_pages(data)}).encode())
+            _atomic_write(target, data)
+            timings[name] = seconds
+        shutil.rmtree(work, ignore_errors=True)
+        self._prune(keys)
+        return timings
+
+    def _prune(self, keys: dict[str, str]) -> None:
+        """Keep only the newest cache entry per PDF."""
+        for name, key in keys.items():
+            for old in self.cache_dir.glob(f"{name}-*.*"):
+                if old.stem != f"{name}-{key}" and re.fullmatch(rf"{re.escape(name)}-[0-9a-f]{{32}}", old.stem):
+                    old.unlink(missing_ok=True)
+
+
+def _compile(main: Path, font_dir: Path, epoch: int | None) -> bytes:
+    import typst
+
+    return typst.compile(
+        str(main), root="/", font_paths=[str(font_dir)], ignore_system_fonts=True,
+        pdf_standards=["ua-1"], timestamp=epoch if epoch is not None else 0,
+    )
+
+
+def _typst_problem(exc: Exception, sources: dict[str, str], spec: PdfSpec) -> PdfProblem:
+    diagnostic = str(getattr(exc, "diagnostic", "") or "")
+    trace = " ".join(str(t) for t in getattr(exc, "trace", []) or [])
+    text = f"{diagnostic} {trace}"
+    # The offending line of generated Typst, as a hint (it holds e.g. the image path).
+    code = [m.strip() for m in re.findall(r"^\s*\d+ │ (.*)$", diagnostic, re.M)]
+    for generated, source in sources.items():
+        if Path(generated).name in text:
+            message = getattr(exc, "message", None) or str(exc).splitlines()[0]
+            where = f" (bij: {code[0][:160]})" if code else ""
+            return PdfProblem(source, f"Typst kan deze pagina niet zetten in {spec.filename}: {message}{where}")
+    message = getattr(exc, "message", None) or str(exc)
+    return PdfProblem(spec.filename, f"Typst kan {spec.filename} niet zetten: {message}")
+
+
+_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", re.S)
+
+
+def count_pages(data: bytes) -> int:
+    """Pages in a Typst PDF (its page tree root carries /Count)."""
+    counts = [int(a or b) for a, b in _COUNT.findall(data)]
+    if not counts:
+        raise ValueError("geen paginaboom gevonden in de PDF")
+    return max(counts)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_copy(source: Path, target: Path) -> None:
+    _atomic_write(target, source.read_bytes())

@@ -1,0 +1,44 @@
+"""A fixture site for the PDF bundle: base-docs + tests/fixtures/pdf-docs, the project's Markdown
+extensions, in its own git repository (the version date comes from git)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT, make_site_project
+
+PDF_DOCS = Path(__file__).resolve().parent / "fixtures" / "pdf-docs"
+#: Commit date of the fixture repository: 31 October 2018, 12:00 UTC.
+COMMIT_EPOCH = 1540987200
+
+
+def make_pdf_project(target: Path, files: dict[str, str | None] | None = None, *, git: bool = True,
+                     plugin_options: dict | None = None) -> Path:
+    config_file = make_site_project(target)
+    shutil.copytree(PDF_DOCS, target / "docs", dirs_exist_ok=True)
+    for relative, content in (files or {}).items():
+        path = target / "docs" / relative
+        if content is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["markdown_extensions"] = project["markdown_extensions"]
+    config["plugins"] = [{"koppelkansen": plugin_options or {}}, "search"]
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    if git:
+        env = dict(os.environ, GIT_AUTHOR_DATE=f"@{COMMIT_EPOCH} +0000",
+                   GIT_COMMITTER_DATE=f"@{COMMIT_EPOCH} +0000", GIT_AUTHOR_NAME="Kernteam",
+                   GIT_AUTHOR_EMAIL="kernteam@example.org", GIT_COMMITTER_NAME="Kernteam",
+                   GIT_COMMITTER_EMAIL="kernteam@example.org")
+        env.pop("SOURCE_DATE_EPOCH", None)
+        for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "Plannen"]):
+            subprocess.run(command, cwd=target, env=env, check=True)
+    return config_file

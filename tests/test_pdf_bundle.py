@@ -1,0 +1,272 @@
+"""The PDF plan bundle, on real PDFs from real builds of the fixture site (tests/fixtures/pdf-docs)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from koppelkansen.build import build_site
+from koppelkansen.pdfsite import pdf_wanted
+from pdfproject import make_pdf_project
+
+BUNDLE = "koppelkansen-projectplannen.pdf"
+CASES = ("amstelstad", "9-straatjes", "haven-stad")
+LABELS = {"amstelstad": "Amstelstad", "9-straatjes": "9 Straatjes", "haven-stad": "Haven-Stad"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One fixture project built twice: the second build must come from the cache."""
+    root = tmp_path_factory.mktemp("pdfsite")
+    config = make_pdf_project(root)
+    logs = []
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-m", "koppelkansen", "build", "--config-file", str(config),
+             "--site-dir", str(root / "site")],
+            capture_output=True, text=True, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        logs.append(result.stderr)
+    return root, logs
+
+
+def _reader(root: Path, name: str) -> PdfReader:
+    return PdfReader(root / "site" / "downloads" / name)
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 1)
+    return found
+
+
+def _text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    command = ["pdftotext", "-layout"]
+    if first:
+        command += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run([*command, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_bundle_and_case_pdfs_are_written(built):
+    root, _ = built
+    names = sorted(p.name for p in (root / "site" / "downloads").glob("*.pdf"))
+    assert names == sorted([BUNDLE, *(f"koppelkansen-{c}.pdf" for c in CASES)])
+    bundle = _reader(root, BUNDLE)
+    # Cover, contents, the programme (3 pages with its long table), three plans of one page each.
+    assert len(bundle.pages) == 8
+    haven = _reader(root, "koppelkansen-haven-stad.pdf")
+    assert [t for d, t, _ in _outline(haven) if d == 1] == ["1 Haven-Stad", "2 Projectplan Haven-Stad", "3 Sessie Havenstad"]
+
+
+def test_outline_is_chapters_and_sections(built):
+    root, _ = built
+    outline = _outline(_reader(root, BUNDLE))
+    # Nav order (folders alphabetical): the programme, then the plans of 9 Straatjes, Amstelstad, Haven-Stad.
+    chapters = [t for d, t, _ in outline if d == 1]
+    assert chapters == ["1 Overkoepelend plan", "2 Projectplan 9 Straatjes", "3 Projectplan Amstelstad",
+                        "4 Projectplan Haven-Stad"]
+    sections = [t for d, t, _ in outline if d == 2]
+    assert sections == ["1.1 Aanpak", "1.2 Overzicht"] + [
+        f"{n}.{i} {s}" for n in (2, 3, 4) for i, s in ((1, "Werkwijze"), (2, "Activiteiten 2019"))]
+    assert all(d <= 2 for d, _, _ in outline), "level-3 headings stay out of the outline"
+    pages = {t: p for d, t, p in outline}
+    assert pages["1 Overkoepelend plan"] == 2 and pages["4 Projectplan Haven-Stad"] == 7
+
+
+def test_cover_contents_and_every_heading_and_text(built):
+    root, _ = built
+    path = root / "site" / "downloads" / BUNDLE
+    cover = re.sub(r"\s+", " ", _text(path, 1))
+    for text in ("KOPPELKANSEN", "Projectplannen", "Waternet", "Alliander", "Gemeente Amsterdam",
+                 "31 oktober 2018", "3× concept, 1× vastgesteld", "Amstelstad, 9 Straatjes en Haven-Stad"):
+        assert text in cover, text
+    contents = _text(path, 2)
+    assert "Inhoud" in contents
+    assert re.search(r"3 Projectplan Amstelstad[\s.\u2060]*7\n", contents)
+    assert "pagina 2 van 8" in contents
+    everything = re.sub(r"\s+", " ", _text(path))
+    for sample in (
+        "Koppelkansen brengt water, energie en circulariteit samen",  # body text
+        "Grote opgaven kosten minder wanneer de organisaties ze samen plannen",  # admonition
+        "Let op",  # untitled warning, Dutch title
+        "Toelichting bij de planning", "staat in de PDF open",  # details, open
+        "WATER", "Klimaatadaptatie in de openbare ruimte", "ENERGIE", "De energietransitie in de wijk",  # tabs
+        "Regel 1 ", "Regel 60 ",  # the whole long table
+        "def koppel(water: str, energie: str) -> str:",  # code
+        "De directies van Waternet, Alliander en de Gemeente Amsterdam.",  # footnote
+        "Woordenlijst", "Een koppelkans is een kans om opgaven te combineren",  # definition list
+        "Het projectplan voor Haven-Stad beschrijft de activiteiten voor 2019",
+        "Leren in de praktijk",
+    ):
+        assert sample in everything, sample
+    # The table's header row is repeated on the page the table continues on.
+    assert "Onderdeel Water Energie Circulariteit" in re.sub(r"\s+", " ", _text(path, 4))
+    # Concept chapters are marked, settled ones are not.
+    assert "CONCEPT" in _text(path, 3) and "Opzet of werkversie" in _text(path, 3)
+    amstelstad = _text(path, 7)
+    assert "VASTGESTELD" in amstelstad and "Opzet of werkversie" not in amstelstad
+
+
+def test_images_including_svg_are_embedded(built):
+    root, _ = built
+    reader = _reader(root, BUNDLE)
+    images = []
+    vector_fill = False
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/XObject", {}).values():
+            if ref.get_object()["/Subtype"] == "/Image":
+                images.append(ref.get_object())
+        # The SVG's first box (#1f4e8c) is drawn as vector paths in the page itself.
+        vector_fill |= b"0.12156" in page.get_contents().get_data()
+    assert [(int(i["/Width"]), int(i["/Height"])) for i in images] == [(160, 90)]  # the PNG, once
+    assert vector_fill
+
+
+def test_links_land_on_the_right_page_and_never_on_files(built):
+    root, _ = built
+    reader = _reader(root, BUNDLE)
+    named = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    internal: list[tuple[int, int]] = []
+    uris: list[str] = []
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots", []) or []:
+            annot = annot.get_object()
+            if annot["/Subtype"] != "/Link":
+                continue
+            if "/A" in annot and annot["/A"].get("/S") == "/URI":
+                uris.append(str(annot["/A"]["/URI"]))
+            elif "/Dest" in annot:
+                dest = annot["/Dest"]
+                target = named[str(dest)] if isinstance(dest, str) else reader.get_page_number(dest[0].get_object())
+                internal.append((number, target))
+    assert not [u for u in uris if not u.startswith(("https://", "http://", "mailto:"))]
+    assert "https://example.org/test/leerrondes/2018-plannen/" in uris  # a page outside the bundle
+    assert "https://www.waternet.nl/" in uris
+    # From the programme (page index 2) to the Amstelstad plan (index 6) and Haven-Stad's section (index 7).
+    assert (2, 6) in internal and (2, 7) in internal
+    # From each plan back to the programme's section "Aanpak" (index 2).
+    assert {(5, 2), (6, 2), (7, 2)} <= set(internal)
+    # The contents page links every entry.
+    assert len([1 for source, _ in internal if source == 1]) == 12
+    for name in (p.name for p in (root / "site" / "downloads").glob("*.pdf")):
+        assert b"file:" not in (root / "site" / "downloads" / name).read_bytes()
+
+
+def test_case_pdf_links_outside_it_go_to_the_site(built):
+    root, _ = built
+    reader = _reader(root, "koppelkansen-amstelstad.pdf")
+    uris = [str(a.get_object()["/A"]["/URI"]) for page in reader.pages for a in page.get("/Annots", []) or []
+            if "/A" in a.get_object()]
+    assert "https://example.org/test/programma/#aanpak" in uris
+
+
+def test_metadata_tags_and_pdf_ua(built):
+    root, _ = built
+    for name in (BUNDLE, "koppelkansen-amstelstad.pdf"):
+        reader = _reader(root, name)
+        catalog = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in catalog
+        assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+        assert str(catalog["/Lang"]).startswith("nl")
+        assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+        meta = reader.metadata
+        assert meta["/Author"] == "Waternet, Alliander, Gemeente Amsterdam"
+        assert meta["/Subject"] and meta["/Title"]
+        xmp = catalog["/Metadata"].get_object().get_data().decode()
+        assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+        assert "2018-10-31T12:00:00Z" in xmp  # the commit date, not the clock
+    assert _reader(root, "koppelkansen-amstelstad.pdf").metadata["/Title"] == "Casusgebied Amstelstad"
+    fonts = _text_fonts(root / "site" / "downloads" / BUNDLE)
+    assert any("Inter" in f for f in fonts)
+
+
+def _text_fonts(path: Path) -> list[str]:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [line for line in out.splitlines()[2:] if line.strip()]
+    # Every font is embedded (column "emb" is "yes").
+    assert all(" yes " in row for row in rows), out
+    return rows
+
+
+def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
+    root, logs = built
+    first, second = logs
+    assert re.search(r"PDF koppelkansen-projectplannen\.pdf gezet in [\d.]+ s \(8 pagina's\)", first)
+    assert "uit de cache" not in first
+    assert second.count("uit de cache") == 4 and "gezet in" not in second
+    # A fresh copy in another folder, without the cache, typesets the same bytes.
+    copy = tmp_path / "kopie"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".cache"))
+    assert build_site(copy / "mkdocs.yml", copy / "site") == 0
+    for name in (BUNDLE, *(f"koppelkansen-{c}.pdf" for c in CASES)):
+        assert (copy / "site" / "downloads" / name).read_bytes() == (root / "site" / "downloads" / name).read_bytes(), name
+
+
+def test_download_button_and_downloads_page(built):
+    root, _ = built
+    plan = (root / "site" / "casussen" / "amstelstad" / "plan" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'class="md-button kk-download" href="\.\./\.\./\.\./downloads/koppelkansen-amstelstad\.pdf"', plan)
+    case_page = (root / "site" / "casussen" / "haven-stad" / "index.html").read_text(encoding="utf-8")
+    assert "downloads/koppelkansen-haven-stad.pdf" in case_page
+    programme = (root / "site" / "programma" / "index.html").read_text(encoding="utf-8")
+    assert "kk-download" not in programme
+    downloads = (root / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>\s*<td><a href=\"\.\./downloads/([^\"]+)\".*?</tr>", downloads, re.S)
+    assert sorted(rows) == sorted([BUNDLE, *(f"koppelkansen-{c}.pdf" for c in CASES)])
+    assert re.search(r"Projectplannen</strong>.*?<td>31 oktober 2018</td>\s*<td>8</td>\s*<td>\d+ kB</td>", downloads, re.S)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"casussen/amstelstad/plan.md": "+\n<iframe src=\"https://example.org/kaart\"></iframe>\n"},
+         "docs/casussen/amstelstad/plan.md: fout: het HTML-element <iframe> kan niet in de PDF worden gezet"),
+        ({"casussen/haven-stad/plan.md": '+\n<img src="../../img/weg.png" alt="Weg">\n'},
+         "docs/casussen/haven-stad/plan.md: fout: de afbeelding '../../img/weg.png' bestaat niet"),
+        ({"casussen/9-straatjes/plan.md": "+\n![Kapot](../../img/kapot.png)\n", "img/kapot.png": "geen png"},
+         "docs/casussen/9-straatjes/plan.md: fout: Typst kan deze pagina niet zetten"),
+    ],
+    ids=["element", "missing-image", "typst-error"],
+)
+def test_bad_input_fails_naming_the_page_and_writes_no_pdf(tmp_path, capfd, files, expected):
+    config = make_pdf_project(tmp_path, git=False)
+    for relative, content in files.items():
+        path = tmp_path / "docs" / relative
+        if content.startswith("+"):
+            path.write_text(path.read_text(encoding="utf-8") + content[1:], encoding="utf-8")
+        else:
+            path.write_text(content, encoding="utf-8")
+    assert build_site(config, tmp_path / "site") != 0
+    err = capfd.readouterr().err
+    assert expected in err
+    assert "er is geen PDF geschreven" in err
+    assert ".typ" not in err  # the message names the Markdown page, not the generated Typst
+    assert not (tmp_path / "site").exists()
+    assert not list((tmp_path / ".cache" / "pdf").glob("*.pdf"))
+
+
+def test_pdf_false_and_serve_make_no_pdfs(tmp_path, monkeypatch):
+    config = make_pdf_project(tmp_path, git=False, plugin_options={"pdf": False})
+    assert build_site(config, tmp_path / "site") == 0
+    assert not (tmp_path / "site" / "downloads" / BUNDLE).exists()
+    downloads = (tmp_path / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    assert "KOPPELKANSEN_PDF=1" in downloads
+    monkeypatch.delenv("KOPPELKANSEN_PDF", raising=False)
+    assert pdf_wanted(True, "build") and not pdf_wanted(True, "serve") and not pdf_wanted(False, "build")
+    monkeypatch.setenv("KOPPELKANSEN_PDF", "1")
+    assert pdf_wanted(True, "serve")
