@@ -121,8 +121,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.pdfs = []
         if self.corpus is None or self.nav is None or not pdf_wanted(self.config.pdf, self.command):
             return env
-        root = Path(config.config_file_path).parent
-        docs_dir = Path(config.docs_dir)
+        root = Path(config.config_file_path).resolve().parent
+        docs_dir = Path(config.docs_dir).resolve()
         pages = [
             PageSource(
                 url=page.url, source=Path(page.file.abs_src_path).relative_to(root).as_posix()
