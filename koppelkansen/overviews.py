@@ -141,8 +141,6 @@ class CaseCard:
     themes: list[str]
     partners: list[str]
     plan: Entry | None = None
-    #: Filled in by the PDF bundle when it exists (issue 4); the card shows it when set.
-    pdf: str | None = None
 
 
 def case_cards(corpus: Corpus) -> list[CaseCard]:

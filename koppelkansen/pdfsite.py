@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .model import Corpus
 from .pdf import PdfResult
+from .pdf.plan import CASE_TYPES, case_pdf_name
 
 #: `mkdocs serve` makes PDFs only when this environment variable is "1".
 SERVE_ENV = "KOPPELKANSEN_PDF"
@@ -37,4 +39,13 @@ def download_entry(result: PdfResult, base: str = "downloads/") -> dict[str, Any
         "size": human_size(result.size),
         "case": spec.case,
         "chapters": [c.page.title for c in spec.chapters],
+    }
+
+
+def case_downloads(corpus: Corpus, base: str = "downloads/") -> dict[str, str]:
+    """Site-relative URL of each case area's PDF, for the case areas that get one (see plan_pdfs)."""
+    return {
+        case: f"{base}{case_pdf_name(case)}.pdf"
+        for case in corpus.vocabulary.cases
+        if any(p.meta.get("case") == case and p.type in CASE_TYPES for p in corpus.pages.values())
     }

@@ -24,7 +24,7 @@ from .model import Corpus
 from .overviews import generated_specs, nav_order
 from .pageinfo import drop_git_fallback, page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, plan_pdfs
-from .pdfsite import download_entry, pdf_wanted
+from .pdfsite import case_downloads, download_entry, pdf_wanted
 from .problems import summary
 from .render import OverviewRenderer, generated_pages
 from .validate import check_docs
@@ -51,6 +51,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             raise PluginError(summary(problems, checked))
         self.corpus = corpus
         self.renderer = OverviewRenderer(config.theme.dirs)
+        if corpus is not None and pdf_wanted(self.config.pdf, self.command):
+            self.renderer.downloads = case_downloads(corpus)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Overview pages without a Markdown source (timeline, matrix, one per organisation).
@@ -111,7 +113,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         if self.corpus is not None and page.file.src_uri in self.corpus.pages:
             page.meta = dict(self.corpus.pages[page.file.src_uri].meta)
         if self.corpus is not None and self.renderer is not None:
-            markdown = self.renderer.apply(self.corpus, page.file.src_uri, page.meta, markdown)
+            markdown = self.renderer.apply(self.corpus, page.file.src_uri, page.meta, markdown, page.url)
         return markdown
 
     # -- PDF bundle: MkDocs hands over the rendered pages; koppelkansen.pdf does the rest. ----------

@@ -55,18 +55,31 @@ class OverviewRenderer:
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
         )
+        #: Site-relative URL of each case area's PDF, when the build makes PDFs.
+        self.downloads: dict[str, str] = {}
 
-    def render(self, corpus: Corpus, page_uri: str, name: str, **arguments: Any) -> str:
-        """One overview as Markdown, with links relative to the page at ``page_uri``."""
+    def render(self, corpus: Corpus, page_uri: str, name: str, page_url: str = "", **arguments: Any) -> str:
+        """One overview as Markdown, with links relative to the page at ``page_uri``.
+
+        ``page_url`` is the built page's URL (``casussen/``), for links to files that are not
+        Markdown pages, such as the PDFs.
+        """
         data = compute(corpus, name, **arguments)
         template = self.env.get_template(f"partials/kk-{name}.html")
+
+        def pdf(case: str) -> Markup | None:
+            target = self.downloads.get(case)
+            return Markup(posixpath.relpath(target, posixpath.dirname(page_url) or ".")) if target else None
+
         return template.render(
             data=data,
             link=lambda target: relative_link(page_uri, target),
+            pdf=pdf,
             vocabulary=corpus.vocabulary,
         )
 
-    def apply(self, corpus: Corpus, src_uri: str, meta: dict[str, Any], markdown: str) -> str:
+    def apply(self, corpus: Corpus, src_uri: str, meta: dict[str, Any], markdown: str,
+              page_url: str = "") -> str:
         """The page's Markdown with its overview at the marker, or at the end."""
         wanted = overview_for(meta)
         if wanted is None:
@@ -74,7 +87,7 @@ class OverviewRenderer:
         name, arguments = wanted
         if name == "map":
             arguments = {"src_uri": src_uri}
-        rendered = self.render(corpus, src_uri, name, **arguments)
+        rendered = self.render(corpus, src_uri, name, page_url=page_url, **arguments)
         if MARKER in markdown:
             return markdown.replace(MARKER, rendered, 1)
         return f"{markdown.rstrip()}\n\n{rendered}"

@@ -225,7 +225,9 @@ def test_built_overviews_exact_entries_and_order(tmp_path):
 
     cards = article(site / "casussen" / "index.html")
     assert [line for line in cards.splitlines() if line.startswith("[")] == [
-        "[Amstelstad](amstelstad/) Concept", "[9 Straatjes](9-straatjes/) Concept", "[Haven-Stad](haven-stad/) Concept"]
+        "[Amstelstad](amstelstad/) Concept", "[PDF van Amstelstad](../downloads/koppelkansen-amstelstad.pdf)",
+        "[9 Straatjes](9-straatjes/) Concept", "[PDF van 9 Straatjes](../downloads/koppelkansen-9-straatjes.pdf)",
+        "[Haven-Stad](haven-stad/) Concept", "[PDF van Haven-Stad](../downloads/koppelkansen-haven-stad.pdf)"]
     assert "Thema's: Water, Energie" in cards and "Partners: Waternet, Alliander, Gemeente Amsterdam" in cards
     assert "Projectplan: [Plan Haven-Stad](haven-stad/plan/) Concept" in cards
 
@@ -390,3 +392,17 @@ def test_navigation_status_labels_cover_every_status():
     extra = yaml.safe_load(config[config.index("extra:"):config.index("extra_css:")])["extra"]
     vocabulary, _ = load_vocabulary(ROOT / "docs" / "schema" / "vocabulary.yml")
     assert extra["status"] == {k: f"Status: {t.label}" for k, t in vocabulary.statuses.items()}
+
+
+def test_case_cards_link_their_pdf(tmp_path):
+    """The case cards link each case area's PDF, and every linked PDF was made."""
+    config = site_project(tmp_path)
+    assert build_site(config, tmp_path / "site") == 0
+    site = tmp_path / "site"
+    found = {}
+    for page in site.rglob("index.html"):
+        for href, label in re.findall(r'<a href="([^"]+\.pdf)" download>PDF van ([^<]+)</a>', page.read_text(encoding="utf-8")):
+            found[label] = (page.parent / href).resolve()
+    assert set(found) == {"Amstelstad", "9 Straatjes", "Haven-Stad"}
+    for label, pdf in found.items():
+        assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), label

@@ -19,6 +19,11 @@ from .convert import PageSource
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 BUNDLE_NAME = "koppelkansen-projectplannen"
+
+
+def case_pdf_name(case: str) -> str:
+    """File name (without .pdf) of a case area's PDF."""
+    return f"koppelkansen-{case}"
 #: From least to most settled; a PDF's cover shows the least settled status of its chapters.
 STATUS_ORDER = ("concept", "ter-bespreking", "vastgesteld", "vervallen")
 #: Page types that make up a case area's PDF (when their ``case`` is that area).
@@ -140,7 +145,7 @@ def plan_pdfs(pages: list[PageSource], vocabulary: Vocabulary, bundle_types: lis
         if not members:
             continue
         specs.append(PdfSpec(
-            name=f"koppelkansen-{case}", title=f"Casusgebied {term.label}", short_title=term.label,
+            name=case_pdf_name(case), title=f"Casusgebied {term.label}", short_title=term.label,
             subtitle=f"Het casusgebied, het projectplan en de sessies voor {term.label}",
             partners=orgs, chapters=[chapter_for(p, vocabulary) for p in members], case=case,
             keywords=["Koppelkansen", "casusgebied", term.label, "Amsterdam"],
