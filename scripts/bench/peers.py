@@ -25,7 +25,7 @@ from scripts.bench.corpus import ROOT, Corpus, make_corpus
 BENCH = ROOT / ".bench"
 REQUIREMENTS = Path(__file__).resolve().parent / "requirements"
 OUR_PYTHON = Path(sys.executable)
-OUR_BUNDLE = "downloads/koppelkansen-projectplannen.pdf"
+OUR_BUNDLE = "site/downloads/koppelkansen-projectplannen.pdf"
 
 #: Debian packages the PDF section needs: pdftotext for completeness, Chromium for the
 #: print-site peer, Pango for WeasyPrint (mkdocs-pdf-export-plugin, mkdocs-to-pdf).
