@@ -108,6 +108,7 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None =
         _kill_tree(proc, seen)
     if out is subprocess.PIPE:
         reader.join(timeout=5)
+        proc.stdout.close()  # type: ignore[union-attr]
         text = b"".join(chunks).decode("utf-8", "replace")
     else:
         out.seek(0)
