@@ -284,7 +284,8 @@ def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
             if median is not None and ours_median:
                 factor = median / ours_median
                 mem = (s.peak_median_mb() or 0) / (ours.peak_median_mb() or 1) if ours else 0
-                row.comparison = f"ours {factor:.1f}× faster, {mem:.1f}× less memory"
+                speed = f"ours {factor:.1f}× faster" if factor >= 1 else f"ours {1 / factor:.1f}× slower"
+                row.comparison = f"{speed}; its peak memory {mem:.2f}× ours"
                 need = 2.5 if key == "print-site" else 5.0
                 engine = "Chromium" if key == "print-site" else "WeasyPrint"
                 row.target = f"ours ≥ {need}× faster than {engine}"
