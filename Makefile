@@ -78,3 +78,10 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 
 clean: ## Remove build output and the virtual environment
 	rm -rf site .site.building .site.old $(VENV) .pytest_cache
+
+.PHONY: bench bench-quick
+bench: $(STAMP) ## Benchmarks against the peers (slow: ~1 h); writes bench/results.md
+	$(PY) -m scripts.bench.run $(BENCH_ARGS)
+
+bench-quick: $(STAMP) ## The benchmarks on small corpora, one run each (for development)
+	$(PY) -m scripts.bench.run --quick --output .bench/results-quick.md $(BENCH_ARGS)

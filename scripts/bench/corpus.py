@@ -92,7 +92,8 @@ def make_corpus(target: Path, pages: int, *, plain: bool = False, seed: int = 20
     docs = target / "docs"
     docs.mkdir(parents=True)
     shutil.copytree(ROOT / "docs" / "schema", docs / "schema")
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    if not plain:
+        shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     rng = random.Random(seed)
     corpus = Corpus(root=target, config_file=target / "mkdocs.yml")
     (docs / "index.md").write_text(
@@ -132,7 +133,9 @@ def _config(plain: bool, plugin_options: dict[str, Any] | None) -> dict[str, Any
     if plain:
         config["theme"].pop("custom_dir", None)
         config.pop("extra_css", None)
-        config["exclude_docs"] = "/schema/\n/assets/\n"
+        # Only the schema: a pattern "/assets/" would also drop Material's own assets/ (its CSS and
+        # JavaScript), which share the site's assets/ folder. Our assets are not copied for plain.
+        config["exclude_docs"] = "/schema/\n"
     else:
         config["theme"]["custom_dir"] = str(ROOT / "overrides")
     return config

@@ -1,0 +1,52 @@
+"""The benchmark harness's own measuring parts (the benchmarks themselves run with `make bench`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.bench import measure  # noqa: E402
+from scripts.bench.pdfcheck import headings_found  # noqa: E402
+from scripts.bench.run import pdf_log_lines, rotate  # noqa: E402
+
+MB = 1024 * 1024
+
+
+def test_peak_memory_counts_grandchildren() -> None:
+    grandchild = "b = bytearray(150 * 2**20); b[::4096] = b'x' * len(b[::4096]); import time; time.sleep(0.6)"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}], check=True)"
+    m = measure.run([sys.executable, "-c", child], timeout=30)
+    assert m.ok
+    assert m.peak_bytes > 150 * MB and m.peak_rss_bytes >= m.peak_bytes * 0.9
+    assert 0.6 <= m.seconds < 10
+
+
+def test_timeout_kills_the_tree_and_says_so() -> None:
+    m = measure.run(["bash", "-c", "sleep 30 & sleep 30; wait"], timeout=0.5)
+    assert m.timed_out and not m.ok and m.returncode is None
+    assert m.seconds < 5
+
+
+def test_log_lines_tell_typeset_from_cached() -> None:
+    output = "\n".join([
+        "INFO    -  Building documentation to directory: /x/site",
+        "INFO    -  PDF koppelkansen-projectplannen.pdf gezet in 4.5 s (85 pagina's)",
+        "INFO    -  PDF amstelstad.pdf uit de cache",
+        "WARNING -  something about a.pdf",
+    ])
+    typeset, cached, seconds, lines = pdf_log_lines(output)
+    assert typeset == ["koppelkansen-projectplannen.pdf"]
+    assert cached == ["amstelstad.pdf"]
+    assert seconds == 4.5 and len(lines) == 2
+
+
+def test_headings_found_needs_the_exact_heading() -> None:
+    text = "1.2 Sectie 0001.1 ¶\nveel tekst Onderdeel 0001.1.1\nSectie 0001.2"
+    assert headings_found(text, ["Sectie 0001.1", "Onderdeel 0001.1.1", "Sectie 0001.3", "Sectie 0010.1"]) == 2
+
+
+def test_rotation_gives_every_tool_every_place() -> None:
+    tools = ["ours", "a", "b"]
+    assert [rotate(tools, r)[0] for r in range(3)] == ["ours", "a", "b"]
