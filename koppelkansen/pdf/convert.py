@@ -7,6 +7,7 @@ back after a marker line, so the output splits per page again.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -137,11 +138,40 @@ def _run_pandoc(pages: list[PageSource], media_file: Path, site_url: str) -> tup
     return out, found
 
 
+def _page_digest(page: PageSource, context: str) -> str:
+    return hashlib.sha256(f"{context}\0{page.key}\0{page.url}\0{page.html}".encode()).hexdigest()[:32]
+
+
 def convert_pages(pages: list[PageSource], media: dict[str, str], site_url: str,
-                  workers: int = 1) -> dict[str, str]:
-    """Typst markup per page key; raises ConversionError naming the Markdown pages at fault."""
+                  workers: int = 1, cache_dir: Path | None = None) -> dict[str, str]:
+    """Typst markup per page key; raises ConversionError naming the Markdown pages at fault.
+
+    With ``cache_dir``, each page's Typst is kept under a hash of its HTML, the filter, pandoc's
+    version, the site URL and the media map, so only changed pages go through pandoc again.
+    """
     if not pages:
         return {}
+    cached: dict[str, str] = {}
+    digests: dict[str, str] = {}
+    if cache_dir is not None:
+        context = "\0".join([
+            pandoc_version(), FILTER.read_text(encoding="utf-8"), site_url,
+            json.dumps(media, sort_keys=True), repr([(p.pattern, r) for p, r in _SUBSTITUTIONS]),
+        ])
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for page in pages:
+            digests[page.key] = _page_digest(page, context)
+            hit = cache_dir / f"{digests[page.key]}.typ"
+            if hit.is_file():
+                cached[page.key] = hit.read_text(encoding="utf-8")
+        used = set(digests.values())
+        for old in cache_dir.glob("*.typ"):  # keep only what this build used
+            if old.stem not in used:
+                old.unlink(missing_ok=True)
+        pages = [page for page in pages if page.key not in cached]
+        log.info("pandoc: %d pagina's uit de cache, %d om te zetten", len(cached), len(pages))
+        if not pages:
+            return cached
     by_key = {page.key: page for page in pages}
     with tempfile.TemporaryDirectory(prefix="kk-pdf-") as tmp:
         media_file = Path(tmp) / "media.json"
@@ -157,4 +187,10 @@ def convert_pages(pages: list[PageSource], media: dict[str, str], site_url: str,
         problems.extend(PdfProblem(by_key[key].source if key in by_key else key, msg) for key, msg in found)
     if problems:
         raise ConversionError(problems)
-    return typst
+    if cache_dir is not None:
+        for key, text in typst.items():
+            target = cache_dir / f"{digests[key]}.typ"
+            scratch = target.with_suffix(".tmp")
+            scratch.write_text(text, encoding="utf-8")
+            scratch.replace(target)
+    return {**cached, **typst}

@@ -163,7 +163,8 @@ class Typesetter:
                 pages.setdefault(chapter.page.key, chapter.page)
         started = time.perf_counter()
         typst_pages = convert_pages(list(pages.values()), media, self.site_url,
-                                    workers=min(self.workers, max(1, len(pages) // 20)))
+                                    workers=min(self.workers, max(1, len(pages) // 20)),
+                                    cache_dir=self.cache_dir / "pages")
         log.debug("pandoc: %d pagina's in %.1f s", len(pages), time.perf_counter() - started)
         # A fixed work folder: the generated sources are the same on every build.
         work = self.cache_dir / "work"
