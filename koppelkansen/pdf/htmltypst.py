@@ -106,11 +106,15 @@ class _Inline:
 
     parts: list[str] = field(default_factory=list)
     after_code: bool = False
+    #: In a term of a term list, where an unescaped colon ends the term.
+    colon: bool = False
 
     def text(self, raw: str) -> None:
         if not raw:
             return
         out = escape(raw)
+        if self.colon:
+            out = out.replace(":", "\\:")
         if self.after_code and out[0] in ".([;:":
             out = "\\" + out
         self.parts.append(out)
@@ -139,6 +143,7 @@ class PageConverter:
         self.site_url = site_url
         self.problems: list[str] = []
         self.notes: dict[str, etree._Element] = {}
+        self._in_term = False
 
     # -- entry -------------------------------------------------------------------------------
     def convert(self, html: str) -> str:
@@ -328,7 +333,6 @@ class PageConverter:
         return ("\n\n" if loose else "\n").join(out)
 
     def definitions(self, el: etree._Element) -> str:
-        """``terms.item`` calls rather than ``/ term: …`` markup: no escaping of colons in the term."""
         items: list[str] = []
         term: str | None = None
         descriptions: list[str] = []
@@ -336,20 +340,22 @@ class PageConverter:
         def flush() -> None:
             if term is not None:
                 body = "\n\n".join(d for d in descriptions if d)
-                items.append(f"  terms.item([{term}], block[\n{body}\n]),")
+                items.append(f"/ {term}: #block[\n{body}\n]")
 
         for child in el:
             tag = _tag(child)
             if tag == "dt":
                 flush()
+                self._in_term = True  # a colon in the term would end it
                 term, descriptions = self.inline(child), []
+                self._in_term = False
             elif tag == "dd":
                 term = term if term is not None else ""
                 descriptions.append(self.blocks(child))
             elif isinstance(child.tag, str):
                 self.unknown(child)
         flush()
-        return "#terms(\n" + "\n".join(items) + "\n)" if items else ""
+        return "\n".join(items)
 
     def table(self, el: etree._Element) -> str:
         head_rows: list[etree._Element] = []
@@ -439,7 +445,7 @@ class PageConverter:
         return self.inline_nodes(nodes)
 
     def inline_nodes(self, nodes: list[etree._Element | str]) -> str:
-        out = _Inline()
+        out = _Inline(colon=self._in_term)
         self._walk(nodes, out)
         return _guard_start(out.result().strip(" "))
 
@@ -463,7 +469,7 @@ class PageConverter:
         return nodes
 
     def _content(self, el: etree._Element) -> str:
-        inner = _Inline()
+        inner = _Inline(colon=self._in_term)
         self._walk(self._children(el), inner)
         return _guard_start(inner.result())
 
