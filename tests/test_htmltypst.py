@@ -140,3 +140,20 @@ def test_unknown_elements_are_problems_naming_the_element(element):
     message = f"het HTML-element <{element}> kan niet in de PDF worden gezet; laat het weg of vervang het door tekst met een link"
     assert problems == [message, message]
     assert "Voor." in text
+
+
+def test_every_other_construct_compiles_and_keeps_its_text(tmp_path):
+    html = (
+        "<p>Regel een<br />\nregel twee, <code>x = `a`</code>, <code>y_1</code>, H<sub>2</sub>O, m<sup>2</sup>, "
+        "<del>weg</del> <abbr title=\"Waternet\">WN</abbr>.</p>\n"
+        "<blockquote>\n<p>Een citaat.</p>\n</blockquote>\n<hr />\n"
+        '<div class="highlight"><pre><span></span><code>print("```")\n    // geen commentaar\n</code></pre></div>\n'
+        '<div class="admonition tip">\n<p class="admonition-title">Lijst</p>\n<ul>\n<li>een</li>\n<li>twee</li>\n</ul>\n</div>\n'
+        "<dl>\n<dt>Term: met dubbele punt</dt>\n<dd>\n<p>Uitleg.</p>\n</dd>\n</dl>\n"
+        '<table>\n<thead>\n<tr><th colspan="2">Samen</th></tr>\n</thead>\n<tbody>\n<tr><td>a</td><td>b</td></tr>\n</tbody>\n</table>'
+    )
+    markup = convert(html)
+    text = pdf_text(tmp_path, markup)
+    for sample in ("Regel een regel twee", "x = `a`", "y_1", "H2O", "weg WN.", "Een citaat.", 'print("```")',
+                   "// geen commentaar", "Lijst", "een", "twee", "Term: met dubbele punt", "Uitleg.", "Samen", "a b"):
+        assert sample in text, sample
