@@ -435,14 +435,7 @@ class PageConverter:
     # -- inlines -----------------------------------------------------------------------------
     def inline(self, el: etree._Element) -> str:
         """The content of ``el`` as one line of inline markup."""
-        nodes: list[etree._Element | str] = []
-        if el.text:
-            nodes.append(el.text)
-        for child in el:
-            nodes.append(child)
-            if child.tail:
-                nodes.append(child.tail)
-        return self.inline_nodes(nodes)
+        return self.inline_nodes(self._children(el))
 
     def inline_nodes(self, nodes: list[etree._Element | str]) -> str:
         out = _Inline(colon=self._in_term)
@@ -458,7 +451,8 @@ class PageConverter:
                 continue
             self._element(node, out)
 
-    def _children(self, el: etree._Element) -> list[etree._Element | str]:
+    @staticmethod
+    def _children(el: etree._Element) -> list[etree._Element | str]:
         nodes: list[etree._Element | str] = []
         if el.text:
             nodes.append(el.text)

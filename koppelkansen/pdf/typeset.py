@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .convert import CONVERTER, ConversionError, PageSource, PdfProblem, convert_pages, converter_version
+from .convert import ConversionError, PageSource, PdfProblem, convert_pages, converter_version
 from .plan import PdfSpec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -68,7 +68,7 @@ class Typesetter:
         fonts = {p.name: _digest_file(p) for p in sorted(self.font_dir.glob("*.otf"))}
         return {
             "typst": typst_version(), "converter": converter_version(), "layout": LAYOUT_VERSION,
-            "template": _digest_file(TEMPLATE), "htmltypst": _digest_file(CONVERTER),
+            "template": _digest_file(TEMPLATE),
             "convert": _digest_file(Path(__file__).with_name("convert.py")),
             "typeset": _digest_file(Path(__file__)), "fonts": json.dumps(fonts),
         }
