@@ -272,16 +272,16 @@ def test_pdf_false_and_serve_make_no_pdfs(tmp_path, monkeypatch):
     assert pdf_wanted(True, "serve")
 
 
-def test_one_changed_page_goes_through_pandoc_again_and_only_its_pdfs_are_typeset(tmp_path, capfd):
+def test_one_changed_page_is_converted_again_and_only_its_pdfs_are_typeset(tmp_path, capfd):
     config = make_pdf_project(tmp_path, git=False)
     assert build_site(config, tmp_path / "site") == 0
     first = capfd.readouterr().err
-    assert re.search(r"pandoc: 0 pagina's uit de cache, \d+ om te zetten", first)
+    assert re.search(r"HTML naar Typst: 0 pagina's uit de cache, \d+ om te zetten", first)
     plan = tmp_path / "docs" / "casussen" / "haven-stad" / "plan.md"
     plan.write_text(plan.read_text(encoding="utf-8") + "\nEen extra alinea voor de test.\n", encoding="utf-8")
     assert build_site(config, tmp_path / "site") == 0
     second = capfd.readouterr().err
-    assert re.search(r"pandoc: \d+ pagina's uit de cache, 1 om te zetten", second), second
+    assert re.search(r"HTML naar Typst: \d+ pagina's uit de cache, 1 om te zetten", second), second
     assert re.search(r"PDF koppelkansen-projectplannen\.pdf gezet in", second)
     assert re.search(r"PDF koppelkansen-haven-stad\.pdf gezet in", second)
     assert "PDF koppelkansen-amstelstad.pdf uit de cache" in second

@@ -1,4 +1,4 @@
-"""The PDF plan bundle: rendered page HTML → pandoc (Typst writer + Lua filter) → Typst → PDF.
+"""The PDF plan bundle: rendered page HTML → Typst markup (htmltypst.py, lxml) → Typst → PDF.
 
 MkDocs-independent: :mod:`.plan` chooses the PDFs and their pages, :mod:`.convert` turns page HTML
 into Typst markup, :mod:`.typeset` typesets, caches and writes the PDFs. ``plugin.py`` only feeds

@@ -1,29 +1,25 @@
-"""Rendered page HTML to Typst markup, with pandoc's Typst writer and our Lua filter.
+"""Rendered page HTML to Typst markup, with our own converter (htmltypst.py), in-process.
 
-All pages that need converting go through one pandoc process per worker (pandoc starts in about
-0.1 s; per page that would add up). Each page is wrapped in ``<div class="kk-page">`` and comes
-back after a marker line, so the output splits per page again.
+Each page's Typst is cached under a hash of its HTML and everything the conversion depends on, so
+only changed pages are converted again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
-import os
-import re
-import subprocess
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import lxml
+
+from . import htmltypst
+
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-FILTER = Path(__file__).parent / "filters" / "material.lua"
-_MARKER = re.compile(r"^//KKPAGE (\S+)$", re.M)
+CONVERTER = Path(htmltypst.__file__)
 
 
 @dataclass(frozen=True)
@@ -65,77 +61,14 @@ class ConversionError(Exception):
 
 
 def page_key(url: str) -> str:
-    """A Typst label for a page; the Lua filter computes the same (``key_for``)."""
-    return "p-" + re.sub(r"[^A-Za-z0-9_-]", ".", url)
+    """A Typst label for a page (``p-`` and its URL with other characters than ``[A-Za-z0-9_-]`` dots)."""
+    return htmltypst.page_key(url)
 
 
 @cache
-def pandoc_path() -> str:
-    import pypandoc
-
-    return pypandoc.get_pandoc_path()
-
-
-@cache
-def pandoc_version() -> str:
-    import pypandoc
-
-    return pypandoc.get_pandoc_version()
-
-
-# Material/Python-Markdown constructs pandoc's HTML reader flattens: <details>/<summary> lose their
-# structure and the tab labels run together. Their shape is fixed by pymdownx, so plain
-# substitutions are enough; everything else is left to pandoc.
-_SUBSTITUTIONS = [
-    (re.compile(r'<details class="([^"]*)"(?: open="open")?>'), r'<div class="kk-details \1">'),
-    (re.compile(r"<details(?: open)?>"), r'<div class="kk-details">'),
-    (re.compile(r"</details>"), "</div>"),
-    (re.compile(r"<summary>(.*?)</summary>", re.S), r'<div class="kk-summary">\1</div>'),
-    (re.compile(r'<label for="__tabbed_[^"]*">(.*?)</label>', re.S), r'<div class="kk-tab-label">\1</div>'),
-    (re.compile(r'<input[^>]*name="__tabbed_[^"]*"[^>]*/?>'), ""),
-]
-
-
-def prepare_html(text: str) -> str:
-    for pattern, replacement in _SUBSTITUTIONS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def _wrap(pages: list[PageSource]) -> str:
-    parts = ["<html><body>"]
-    for page in pages:
-        parts.append(
-            f'<div class="kk-page" data-key="{html.escape(page.key)}" data-url="{html.escape(page.url)}">\n'
-            f"{prepare_html(page.html)}\n</div>\n"
-        )
-    parts.append("</body></html>")
-    return "".join(parts)
-
-
-def _run_pandoc(pages: list[PageSource], media_file: Path, site_url: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    env = dict(os.environ, KK_PDF_MEDIA=str(media_file), KK_PDF_SITE_URL=site_url)
-    result = subprocess.run(
-        [pandoc_path(), "--from", "html+raw_html", "--to", "typst", "--wrap", "preserve",
-         "--lua-filter", str(FILTER)],
-        input=_wrap(pages), capture_output=True, text=True, encoding="utf-8", env=env, check=False,
-    )
-    found: list[tuple[str, str]] = []
-    other: list[str] = []
-    for line in result.stderr.splitlines():
-        if line.startswith("KKPROBLEM\t"):
-            _, key, message = line.split("\t", 2)
-            found.append((key, message))
-        elif line.strip():
-            other.append(line)
-    if result.returncode != 0:
-        raise RuntimeError("pandoc faalde:\n" + "\n".join(other))
-    out: dict[str, str] = {}
-    matches = list(_MARKER.finditer(result.stdout))
-    for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(result.stdout)
-        out[match.group(1)] = result.stdout[match.end():end].strip() + "\n"
-    return out, found
+def converter_version() -> str:
+    """What a page's Typst depends on besides its HTML: the converter's source and lxml's version."""
+    return hashlib.sha256(CONVERTER.read_bytes() + lxml.__version__.encode()).hexdigest()
 
 
 def _page_digest(page: PageSource, context: str) -> str:
@@ -146,18 +79,16 @@ def convert_pages(pages: list[PageSource], media: dict[str, str], site_url: str,
                   workers: int = 1, cache_dir: Path | None = None) -> dict[str, str]:
     """Typst markup per page key; raises ConversionError naming the Markdown pages at fault.
 
-    With ``cache_dir``, each page's Typst is kept under a hash of its HTML, the filter, pandoc's
-    version, the site URL and the media map, so only changed pages go through pandoc again.
+    With ``cache_dir``, each page's Typst is kept under a hash of its HTML, the converter, the site
+    URL and the media map, so only changed pages are converted again. ``workers`` is accepted for
+    compatibility; conversion runs in this process (about 3 ms a page).
     """
     if not pages:
         return {}
     cached: dict[str, str] = {}
     digests: dict[str, str] = {}
     if cache_dir is not None:
-        context = "\0".join([
-            pandoc_version(), FILTER.read_text(encoding="utf-8"), site_url,
-            json.dumps(media, sort_keys=True), repr([(p.pattern, r) for p, r in _SUBSTITUTIONS]),
-        ])
+        context = "\0".join([converter_version(), site_url, json.dumps(media, sort_keys=True)])
         cache_dir.mkdir(parents=True, exist_ok=True)
         for page in pages:
             digests[page.key] = _page_digest(page, context)
@@ -169,22 +100,15 @@ def convert_pages(pages: list[PageSource], media: dict[str, str], site_url: str,
             if old.stem not in used:
                 old.unlink(missing_ok=True)
         pages = [page for page in pages if page.key not in cached]
-        log.info("pandoc: %d pagina's uit de cache, %d om te zetten", len(cached), len(pages))
+        log.info("HTML naar Typst: %d pagina's uit de cache, %d om te zetten", len(cached), len(pages))
         if not pages:
             return cached
-    by_key = {page.key: page for page in pages}
-    with tempfile.TemporaryDirectory(prefix="kk-pdf-") as tmp:
-        media_file = Path(tmp) / "media.json"
-        media_file.write_text(json.dumps(media), encoding="utf-8")
-        chunks = [pages[i::workers] for i in range(workers)] if workers > 1 else [pages]
-        chunks = [chunk for chunk in chunks if chunk]
-        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-            results = list(pool.map(lambda chunk: _run_pandoc(chunk, media_file, site_url), chunks))
     typst: dict[str, str] = {}
     problems: list[PdfProblem] = []
-    for out, found in results:
-        typst.update(out)
-        problems.extend(PdfProblem(by_key[key].source if key in by_key else key, msg) for key, msg in found)
+    for page in pages:
+        text, found = htmltypst.convert_page(page.html, page.url, media, site_url)
+        typst[page.key] = text
+        problems.extend(PdfProblem(page.source, message) for message in found)
     if problems:
         raise ConversionError(problems)
     if cache_dir is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .convert import FILTER, ConversionError, PageSource, PdfProblem, convert_pages, pandoc_version
+from .convert import ConversionError, PageSource, PdfProblem, convert_pages, converter_version
 from .plan import PdfSpec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -67,8 +67,8 @@ class Typesetter:
     def _tools(self) -> dict[str, str]:
         fonts = {p.name: _digest_file(p) for p in sorted(self.font_dir.glob("*.otf"))}
         return {
-            "typst": typst_version(), "pandoc": pandoc_version(), "layout": LAYOUT_VERSION,
-            "template": _digest_file(TEMPLATE), "filter": _digest_file(FILTER),
+            "typst": typst_version(), "converter": converter_version(), "layout": LAYOUT_VERSION,
+            "template": _digest_file(TEMPLATE),
             "convert": _digest_file(Path(__file__).with_name("convert.py")),
             "typeset": _digest_file(Path(__file__)), "fonts": json.dumps(fonts),
         }
@@ -165,7 +165,7 @@ class Typesetter:
         typst_pages = convert_pages(list(pages.values()), media, self.site_url,
                                     workers=min(self.workers, max(1, len(pages) // 20)),
                                     cache_dir=self.cache_dir / "pages")
-        log.debug("pandoc: %d pagina's in %.1f s", len(pages), time.perf_counter() - started)
+        log.debug("HTML naar Typst: %d pagina's in %.1f s", len(pages), time.perf_counter() - started)
         # A fixed work folder: the generated sources are the same on every build.
         work = self.cache_dir / "work"
         shutil.rmtree(work, ignore_errors=True)

@@ -4,7 +4,7 @@
 
 Writes the synthetic corpus (scripts/bench/corpus.py: ~1,500 words and 3 tables a page), then runs
 a real `mkdocs build` of it twice, first with an empty PDF cache (everything typeset) and then
-again (cache hit), and prints wall time and peak memory of the whole process tree (mkdocs, pandoc;
+again (cache hit), and prints wall time and peak memory of the whole process tree (mkdocs;
 Typst runs inside the mkdocs process). Prints figures only; nothing is asserted.
 """
 

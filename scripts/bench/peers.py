@@ -128,7 +128,7 @@ def _q(text: str | Path) -> str:
 
 def tools() -> dict[str, Tool]:
     venvs = BENCH / "venvs"
-    ours_pkgs = ["koppelkansen", "mkdocs", "mkdocs-material", "typst", "pypandoc-binary", "pypandoc"]
+    ours_pkgs = ["koppelkansen", "mkdocs", "mkdocs-material", "typst", "lxml"]
     peer_pkgs = ["mkdocs", "mkdocs-material", "weasyprint"]
     return {
         "ours": Ours("ours", "ours (Typst bundle)", OUR_BUNDLE, ours_pkgs),

@@ -1,0 +1,600 @@
+"""One rendered MkDocs/Material page (``page.content``) to Typst markup for the PDF bundle.
+
+The HTML comes from Python-Markdown with the extensions in mkdocs.yml (admonition, pymdownx.details,
+pymdownx.tabbed alternate style, pymdownx.highlight/superfences, footnotes, tables, attr_list,
+md_in_html, def_list, abbr, toc permalinks), so its shapes are known and few. lxml parses it; a
+small recursive writer turns the tree into Typst markup that calls the helpers of
+templates/report.typ (``kk-link``, ``kk-image``, ``kk-figure``, ``kk-admonition``, ``kk-tab``).
+
+Rules (the same as the former pandoc Lua filter):
+
+- The page's first ``<h1>`` is dropped (the template sets the chapter title); other ``<h1>`` become
+  level 2. Headings with an id get the label ``<pagekey--anchor>``.
+- Links to site pages or anchors become ``kk-link(label, url)[text]``: inside the PDF when the label
+  is in it, else to ``site_url`` (no ``site_url``: the text, unlinked). External links as written;
+  ``file:`` links and links outside the site are problems.
+- Images come from the media map (site path → file); SVG stays vector. A missing file, an image
+  outside the site or one without alt text is a problem.
+- Details are shown open; each content tab becomes a titled block; footnotes become Typst footnotes;
+  tables repeat their header row (``table.header``) and get column widths from their content.
+- Any other element is a problem naming it, so nothing silently disappears from the PDF.
+
+Text is one line per block (HTML whitespace collapses anyway), so markup that only counts at the
+start of a line (``=``, ``-``, ``+``, ``/``, ``1.``) needs an escape only at a block's start.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import lxml.html
+from lxml import etree
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+ADMONITION_KINDS = frozenset((
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success",
+    "check", "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail",
+    "missing", "danger", "error", "bug", "example", "quote", "cite",
+))
+
+#: Inline elements written as a Typst function around their content.
+_WRAPPERS = {
+    "em": "emph", "i": "emph", "cite": "emph", "dfn": "emph", "var": "emph",
+    "strong": "strong", "b": "strong",
+    "del": "strike", "s": "strike", "strike": "strike",
+    "ins": "underline", "u": "underline",
+    "mark": "highlight", "sub": "sub", "sup": "super",
+}
+#: Inline elements whose content is written as is.
+_TRANSPARENT = frozenset(("span", "abbr", "small", "kbd", "samp", "time", "bdi", "bdo", "data", "label"))
+#: Block containers written as their content.
+_CONTAINERS = frozenset(("section", "article", "aside", "header", "footer", "main", "nav"))
+_SKIP = frozenset(("colgroup", "col", "wbr"))
+_BLOCKS = frozenset((
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "pre", "blockquote",
+    "hr", "details", "figure", "figcaption", "summary", *_CONTAINERS,
+))
+
+# Characters that are markup anywhere in Typst text; "/" covers comments ("//", "/*") and
+# autolinks ("https://"), quotes keep them straight (Typst would make them smart).
+_ESCAPE = re.compile(r"""([\\#*_`$<>@\[\]~/"'])|-(?=[-?])""")
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_LINE_START = re.compile(r"[=+-]|\d+\.")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_ANCHOR_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def escape(text: str) -> str:
+    """Text (HTML whitespace already collapsed) as literal Typst markup."""
+    return _ESCAPE.sub(lambda m: "\\" + m.group(0), text).replace("\xa0", "~")
+
+
+def typst_str(text: str) -> str:
+    """A Typst string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def page_key(url: str) -> str:
+    """A Typst label for a page: ``p-`` and its URL with every other character than ``[A-Za-z0-9_-]`` a dot."""
+    return "p-" + _ANCHOR_CHARS.sub(".", url)
+
+
+def anchor_label(key: str, anchor: str) -> str:
+    return key + "--" + _ANCHOR_CHARS.sub(".", anchor)
+
+
+def _classes(el: etree._Element) -> list[str]:
+    return (el.get("class") or "").split()
+
+
+def _tag(el: etree._Element) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _text_of(el: etree._Element) -> str:
+    return "".join(el.itertext())
+
+
+@dataclass
+class _Inline:
+    """Inline markup being written: pieces, and whether the last one was a ``#code`` expression
+    (then a following ``.``, ``(``, ``[`` or ``;`` would continue it and needs an escape)."""
+
+    parts: list[str] = field(default_factory=list)
+    after_code: bool = False
+    #: In a term of a term list, where an unescaped colon ends the term.
+    colon: bool = False
+
+    def text(self, raw: str) -> None:
+        if not raw:
+            return
+        out = escape(raw)
+        if self.colon:
+            out = out.replace(":", "\\:")
+        if self.after_code and out[0] in ".([;:":
+            out = "\\" + out
+        self.parts.append(out)
+        self.after_code = False
+
+    def code(self, markup: str) -> None:
+        self.parts.append(markup)
+        self.after_code = True
+
+    def markup(self, markup: str) -> None:
+        if markup:
+            self.parts.append(markup)
+            self.after_code = False
+
+    def result(self) -> str:
+        return "".join(self.parts)
+
+
+class PageConverter:
+    """Converts one page; ``problems`` collects the messages for its author."""
+
+    def __init__(self, url: str, media: dict[str, str], site_url: str) -> None:
+        self.url = url
+        self.key = page_key(url)
+        self.media = media
+        self.site_url = site_url
+        self.problems: list[str] = []
+        self.notes: dict[str, etree._Element] = {}
+        self._in_term = False
+
+    # -- entry -------------------------------------------------------------------------------
+    def convert(self, html: str) -> str:
+        if not html.strip():
+            return "\n"
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        for note_list in root.xpath("./div[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]/ol"):
+            for item in note_list.findall("li"):
+                if item.get("id"):
+                    self.notes[item.get("id")] = item
+        for h1 in root.iter("h1"):  # the chapter title the template sets
+            if h1.getparent() is root:
+                self._drop(h1)
+                break
+        body = self.blocks(root)
+        return body.strip() + "\n"
+
+    @staticmethod
+    def _drop(el: etree._Element) -> None:
+        parent = el.getparent()
+        tail = el.tail
+        previous = el.getprevious()
+        if tail:
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(el)
+
+    def problem(self, message: str) -> None:
+        self.problems.append(re.sub(r"[\t\n]", " ", message))
+
+    def unknown(self, el: etree._Element) -> None:
+        self.problem(f"het HTML-element <{_tag(el)}> kan niet in de PDF worden gezet; laat het weg of vervang het door tekst met een link")
+
+    # -- blocks ------------------------------------------------------------------------------
+    def blocks(self, parent: etree._Element, skip: tuple[etree._Element, ...] = (), sep: str = "\n\n") -> str:
+        """The children of ``parent`` as blocks separated by blank lines; loose inline content
+        (text and inline elements between blocks) becomes a paragraph."""
+        out: list[str] = []
+        run: list[etree._Element | str] = []
+
+        def flush() -> None:
+            if run:
+                text = self.inline_nodes(run)
+                if text:
+                    out.append(text)
+                run.clear()
+
+        if parent.text:
+            run.append(parent.text)
+        for child in parent:
+            if child in skip:
+                pass
+            elif not isinstance(child.tag, str):  # comment or processing instruction
+                pass
+            elif _tag(child) in _BLOCKS or (_tag(child) not in _WRAPPERS and _tag(child) not in _TRANSPARENT
+                                            and _tag(child) not in ("a", "img", "code", "br", "q", "input")
+                                            and _tag(child) not in _SKIP):
+                flush()
+                block = self.block(child)
+                if block:
+                    out.append(block)
+            else:
+                run.append(child)
+            if child.tail:
+                run.append(child.tail)
+        flush()
+        return sep.join(out)
+
+    def block(self, el: etree._Element) -> str:
+        tag = _tag(el)
+        classes = _classes(el)
+        if tag == "p":
+            return self.paragraph(el)
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            return self.heading(el, int(tag[1]))
+        if tag == "div":
+            if "admonition" in classes:
+                return self.admonition(el)
+            if "tabbed-set" in classes:
+                return self.tabs(el)
+            if "highlight" in classes or "highlighttable" in classes:
+                pre = el.find(".//pre")
+                return self.code_block(pre if pre is not None else el)
+            if "footnote" in classes:
+                return ""
+            inner = self.blocks(el)
+            return f"#block[\n{inner}\n]" if inner else ""
+        if tag == "details":
+            summary = el.find("summary")
+            title = self.inline(summary) if summary is not None else ""
+            skip = (summary,) if summary is not None else ()
+            return self._titled(self._kind(classes), title, self.blocks(el, skip))
+        if tag in ("ul", "ol"):
+            return self.list_(el)
+        if tag == "dl":
+            return self.definitions(el)
+        if tag == "table":
+            if "highlighttable" in classes:
+                pre = el.find(".//td[@class='code']//pre")
+                return self.code_block(pre if pre is not None else el)
+            return self.table(el)
+        if tag == "pre":
+            return self.code_block(el)
+        if tag == "blockquote":
+            return f"#quote(block: true)[\n{self.blocks(el)}\n]"
+        if tag == "hr":
+            return "#line(length: 100%, stroke: 0.5pt + kk-rule)"
+        if tag in _CONTAINERS or tag in ("figure", "figcaption", "summary"):
+            return self.blocks(el)
+        self.unknown(el)
+        return ""
+
+    def paragraph(self, el: etree._Element) -> str:
+        children = [c for c in el if isinstance(c.tag, str)]
+        only_image = (
+            len(children) == 1 and _tag(children[0]) == "img"
+            and not (el.text or "").strip() and not (children[0].tail or "").strip()
+        )
+        if only_image:  # an image on its own line is a figure-like block
+            call = self.image_call(children[0])
+            return f"#kk-figure({call})" if call else ""
+        return self.inline(el)
+
+    def heading(self, el: etree._Element, level: int) -> str:
+        level = max(level, 2)
+        text = self.inline(el)
+        out = "=" * level + " " + text
+        anchor = el.get("id")
+        if anchor:
+            out += f"\n<{anchor_label(self.key, anchor)}>"
+        return out
+
+    @staticmethod
+    def _kind(classes: list[str]) -> str:
+        return next((c for c in classes if c in ADMONITION_KINDS), "note")
+
+    @staticmethod
+    def _titled(kind: str, title: str, body: str) -> str:
+        return f"#kk-admonition({typst_str(kind)}, [{title}])[\n{body}\n]"
+
+    def admonition(self, el: etree._Element) -> str:
+        first = next((c for c in el if isinstance(c.tag, str)), None)
+        title, skip = "", ()
+        if first is not None and _tag(first) == "p" and not (el.text or "").strip():
+            title, skip = self.inline(first), (first,)
+        return self._titled(self._kind(_classes(el)), title, self.blocks(el, skip))
+
+    def tabs(self, el: etree._Element) -> str:
+        labels = [self.inline(label) for label in el.xpath("./div[contains(@class, 'tabbed-labels')]/label")]
+        bodies = el.xpath("./div[contains(@class, 'tabbed-content')]/div[contains(@class, 'tabbed-block')]")
+        out = []
+        for index, body in enumerate(bodies):
+            label = labels[index] if index < len(labels) else ""
+            out.append(f"#kk-tab([{label}])[\n{self.blocks(body)}\n]")
+        return "\n".join(out)
+
+    @staticmethod
+    def code_block(el: etree._Element) -> str:
+        code = _text_of(el).rstrip("\n")
+        fence = "```"
+        while fence in code:
+            fence += "`"
+        return f"{fence}\n{code}\n{fence}"
+
+    def list_(self, el: etree._Element) -> str:
+        ordered = _tag(el) == "ol"
+        try:
+            number = int(el.get("start", "1"))
+        except ValueError:
+            number = 1
+        items = [c for c in el if _tag(c) == "li"]
+        for other in el:
+            if isinstance(other.tag, str) and _tag(other) != "li":
+                self.unknown(other)
+        loose = any(_tag(c) == "p" for item in items for c in item)
+        out = []
+        for item in items:
+            marker = f"{number}. " if ordered else "- "
+            number += 1
+            body = self.blocks(item, sep="\n\n" if loose else "\n")
+            indent = " " * len(marker)
+            lines = body.split("\n") if body else [""]
+            text = marker + lines[0] + "".join("\n" + (indent + line if line else "") for line in lines[1:])
+            out.append(text.rstrip())
+        return ("\n\n" if loose else "\n").join(out)
+
+    def definitions(self, el: etree._Element) -> str:
+        items: list[str] = []
+        term: str | None = None
+        descriptions: list[str] = []
+
+        def flush() -> None:
+            if term is not None:
+                body = "\n\n".join(d for d in descriptions if d)
+                items.append(f"/ {term}: #block[\n{body}\n]")
+
+        for child in el:
+            tag = _tag(child)
+            if tag == "dt":
+                flush()
+                self._in_term = True  # a colon in the term would end it
+                term, descriptions = self.inline(child), []
+                self._in_term = False
+            elif tag == "dd":
+                term = term if term is not None else ""
+                descriptions.append(self.blocks(child))
+            elif isinstance(child.tag, str):
+                self.unknown(child)
+        flush()
+        return "\n".join(items)
+
+    def table(self, el: etree._Element) -> str:
+        head_rows: list[etree._Element] = []
+        body_rows: list[etree._Element] = []
+        caption = ""
+        for child in el:
+            tag = _tag(child)
+            if tag == "thead":
+                head_rows.extend(r for r in child if _tag(r) == "tr")
+            elif tag in ("tbody", "tfoot"):
+                body_rows.extend(r for r in child if _tag(r) == "tr")
+            elif tag == "tr":
+                body_rows.append(child)
+            elif tag == "caption":
+                caption = self.inline(child)
+            elif tag in _SKIP or not isinstance(child.tag, str):
+                pass
+            else:
+                self.unknown(child)
+        rows = head_rows + body_rows
+        if not rows:
+            return ""
+
+        def cells(row: etree._Element) -> list[etree._Element]:
+            return [c for c in row if _tag(c) in ("td", "th")]
+
+        n = max(sum(int(c.get("colspan", "1") or 1) for c in cells(r)) for r in rows)
+        if n == 0:
+            return ""
+        longest = [4] * n
+        aligns: list[str | None] = [None] * n
+        for row in rows:
+            column = 0
+            for cell in cells(row):
+                span = int(cell.get("colspan", "1") or 1)
+                if span == 1 and column < n:
+                    length = len(_SPACE.sub(" ", _text_of(cell)).strip())
+                    longest[column] = max(longest[column], length)
+                    if aligns[column] is None:
+                        aligns[column] = _cell_align(cell)
+                column += span
+        longest = [min(x, 50) for x in longest]
+        total = sum(longest)
+        columns = ", ".join(f"{x / total * 100:.2f}".rstrip("0").rstrip(".") + "%" for x in longest)
+        align = "".join(f"{a or 'left'}," for a in aligns)
+
+        def row_markup(row: etree._Element) -> str:
+            parts = []
+            for cell in cells(row):
+                content = self._cell(cell)
+                colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
+                args = []
+                if colspan and colspan != "1":
+                    args.append(f"colspan: {int(colspan)}")
+                if rowspan and rowspan != "1":
+                    args.append(f"rowspan: {int(rowspan)}")
+                parts.append(f"table.cell({', '.join(args)})[{content}]" if args else f"[{content}]")
+            return ", ".join(parts) + ","
+
+        lines = ["#figure(", "  align(center)[#table(", f"    columns: ({columns}),", f"    align: ({align}),"]
+        if head_rows:
+            lines.append("    table.header(" + " ".join(row_markup(r) for r in head_rows) + "),")
+            lines.append("    table.hline(),")
+        lines.extend("    " + row_markup(r) for r in body_rows)
+        lines.append("  )]")
+        if caption:
+            lines.append(f"  , caption: [{caption}]")
+        lines.append("  , kind: table")
+        lines.append("  )")
+        return "\n".join(lines)
+
+    def _cell(self, cell: etree._Element) -> str:
+        if any(_tag(c) in _BLOCKS for c in cell):
+            return self.blocks(cell)
+        return self.inline(cell)
+
+    # -- inlines -----------------------------------------------------------------------------
+    def inline(self, el: etree._Element) -> str:
+        """The content of ``el`` as one line of inline markup."""
+        return self.inline_nodes(self._children(el))
+
+    def inline_nodes(self, nodes: list[etree._Element | str]) -> str:
+        out = _Inline(colon=self._in_term)
+        self._walk(nodes, out)
+        return _guard_start(out.result().strip(" "))
+
+    def _walk(self, nodes: list[etree._Element | str], out: _Inline) -> None:
+        for node in nodes:
+            if isinstance(node, str):
+                out.text(_SPACE.sub(" ", node))
+                continue
+            if not isinstance(node.tag, str):
+                continue
+            self._element(node, out)
+
+    @staticmethod
+    def _children(el: etree._Element) -> list[etree._Element | str]:
+        nodes: list[etree._Element | str] = []
+        if el.text:
+            nodes.append(el.text)
+        for child in el:
+            nodes.append(child)
+            if child.tail:
+                nodes.append(child.tail)
+        return nodes
+
+    def _content(self, el: etree._Element) -> str:
+        inner = _Inline(colon=self._in_term)
+        self._walk(self._children(el), inner)
+        return _guard_start(inner.result())
+
+    def _element(self, el: etree._Element, out: _Inline) -> None:
+        tag = _tag(el)
+        if tag == "a":
+            self._link(el, out)
+        elif tag == "sup" and len(el) == 1 and "footnote-ref" in _classes(el[0]):
+            self._footnote(el[0], out)
+        elif tag in _WRAPPERS:
+            out.code(f"#{_WRAPPERS[tag]}[{self._content(el)}]")
+        elif tag in _TRANSPARENT:
+            self._walk(self._children(el), out)
+        elif tag == "code":
+            code = _SPACE.sub(" ", _text_of(el))
+            if "`" in code or not code.strip() or code != code.strip():
+                out.code(f"#raw({typst_str(code)})")
+            else:
+                out.markup(f"`{code}`")
+        elif tag == "br":
+            out.code("#linebreak()")
+        elif tag == "q":
+            out.code(f"#quote[{self._content(el)}]")
+        elif tag == "img":
+            call = self.image_call(el)
+            if call:
+                out.code(f"#kk-image({call})")
+        elif tag == "input" and "__tabbed_" in (el.get("name") or ""):
+            pass
+        elif tag in _SKIP:
+            pass
+        elif tag in _BLOCKS:  # a block inside inline content (e.g. a list in a table cell)
+            out.code(f"#block[\n{self.block(el)}\n]")
+        else:
+            self.unknown(el)
+
+    # -- links, images, footnotes --------------------------------------------------------------
+    def resolve(self, href: str) -> tuple[str | None, str]:
+        """``../a/b/#x`` against this page's URL: site path (None when outside the site) and fragment."""
+        path, _, frag = href.partition("#")
+        if path == "":
+            return self.url, frag
+        parts = [s for s in self.url.split("/") if s]
+        if self.url and not self.url.endswith("/"):
+            parts = parts[:-1]
+        for segment in (s for s in path.split("/") if s):
+            if segment == "..":
+                if not parts:
+                    return None, frag
+                parts.pop()
+            elif segment != ".":
+                parts.append(segment)
+        joined = "/".join(parts)
+        if path.endswith("/") and joined:
+            joined += "/"
+        return joined, frag
+
+    def _link(self, el: etree._Element, out: _Inline) -> None:
+        classes = _classes(el)
+        if "headerlink" in classes or "footnote-backref" in classes:
+            return
+        target = el.get("href")
+        content = self._content(el)
+        if target is None:
+            out.markup(content)
+            return
+        if _SCHEME.match(target):
+            if target.lower().startswith("file:"):
+                self.problem(f"de link naar '{target}' wijst naar een bestand op een computer; verwijs naar een pagina van de site of een webadres")
+                out.markup(content)
+                return
+            out.code(f"#link({typst_str(target)})[{content}]")
+            return
+        path, frag = self.resolve(target)
+        if path is None:
+            self.problem(f"de link '{target}' wijst buiten de site")
+            out.markup(content)
+            return
+        url = (self.site_url + path + (f"#{frag}" if frag else "")) if self.site_url else ""
+        label = ""
+        if path == "" or path.endswith("/") or path.endswith(".html"):
+            page = path[: -len("index.html")] if path.endswith("index.html") else path
+            key = page_key(page)
+            label = anchor_label(key, frag) if frag else key
+        out.code(f"#kk-link({typst_str(label)}, {typst_str(url)})[{content}]")
+
+    def image_call(self, el: etree._Element) -> str | None:
+        src = el.get("src") or ""
+        if _SCHEME.match(src):
+            self.problem(f"de afbeelding '{src}' staat niet in de site; zet het bestand in docs/ en verwijs er relatief naar")
+            return None
+        path, _ = self.resolve(src)
+        file = None
+        if path is not None:
+            file = self.media.get(path) or self.media.get(unquote(path))
+        if file is None:
+            self.problem(f"de afbeelding '{src}' bestaat niet; controleer de bestandsnaam en de map")
+            return None
+        alt = _SPACE.sub(" ", el.get("alt") or "").strip()
+        if not alt:
+            self.problem(f"de afbeelding '{src}' heeft geen alt-tekst; schrijf ![korte beschrijving]({src})")
+            return None
+        # image() is written here, not inside a template helper, so that a Typst error about the
+        # image points into this page's file (and so names the page).
+        return f"image({typst_str(file)}, alt: {typst_str(alt)})"
+
+    def _footnote(self, ref: etree._Element, out: _Inline) -> None:
+        number = _text_of(ref).strip()
+        note = self.notes.get((ref.get("href") or "").lstrip("#"))
+        if note is None:
+            self.problem(f"voetnoot {number} heeft geen tekst")
+            return
+        body = self.blocks(note)
+        # The note's paragraphs, without the non-breaking space before the (dropped) back link.
+        body = re.sub(r"(?:~|\s)+$", "", body)
+        out.code(f"#footnote[{body}]")
+
+
+def _guard_start(markup: str) -> str:
+    """Escape markup that counts at the start of a line (or of a content block)."""
+    return "\\" + markup if _LINE_START.match(markup) else markup
+
+
+def _cell_align(cell: etree._Element) -> str | None:
+    style = cell.get("style") or ""
+    match = re.search(r"text-align:\s*(left|right|center)", style)
+    value = match.group(1) if match else (cell.get("align") or "").lower()
+    return value if value in ("left", "right", "center") else None
+
+
+def convert_page(html: str, url: str, media: dict[str, str], site_url: str) -> tuple[str, list[str]]:
+    """Typst markup for one page and the problems found (Dutch, for its author)."""
+    converter = PageConverter(url, media, site_url)
+    return converter.convert(html), converter.problems
