@@ -1,8 +1,8 @@
 """What the page header shows: status badge, concept notice and the date of the last change.
 
-The date comes from git (``mkdocs-git-revision-date-localized-plugin`` puts it in the page's meta)
-where the file has history, else from the ``updated`` front-matter key, else nothing: a build date
-would pretend a change that never happened.
+The date comes from git (the last commit touching the page, :mod:`koppelkansen.gitdates`) where
+the file has history, else from the ``updated`` front-matter key, else nothing: a build date would
+pretend a change that never happened.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from .overviews import dutch_date
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-GIT = "git_revision_date_localized"
-
 
 @dataclass(frozen=True)
 class PageInfo:
@@ -35,12 +32,13 @@ class PageInfo:
         return self.status == "concept"
 
 
-def page_info(meta: dict[str, Any], vocabulary: Vocabulary | None) -> PageInfo:
+def page_info(meta: dict[str, Any], vocabulary: Vocabulary | None, git_date: str | None = None) -> PageInfo:
+    """``git_date``: the day of the last commit touching the page (``JJJJ-MM-DD``), if any."""
     status = str(meta.get("status", ""))
     term = vocabulary.statuses.get(status) if vocabulary else None
     updated = updated_iso = source = ""
-    if meta.get(f"{GIT}_hash") and meta.get(f"{GIT}_raw_iso_date"):
-        updated_iso = str(meta[f"{GIT}_raw_iso_date"])
+    if git_date:
+        updated_iso = git_date
         updated, source = dutch_date(updated_iso), "git"
     elif isinstance(meta.get("updated"), str):
         updated_iso = meta["updated"]
@@ -54,10 +52,3 @@ def page_info(meta: dict[str, Any], vocabulary: Vocabulary | None) -> PageInfo:
         updated_iso=updated_iso,
         updated_from=source,
     )
-
-
-def drop_git_fallback(meta: dict[str, Any]) -> None:
-    """Remove the git plugin's build-time fallback date, so the theme does not show it either."""
-    if not meta.get(f"{GIT}_hash"):
-        for key in [k for k in meta if k.startswith(GIT)]:
-            del meta[key]

@@ -22,7 +22,8 @@ from mkdocs.utils.templates import TemplateContext
 from .config import KoppelkansenConfig
 from .model import Corpus
 from .overviews import generated_specs, nav_order
-from .pageinfo import drop_git_fallback, page_info
+from .gitdates import iso_date, last_changes
+from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, plan_pdfs
 from .pdfsite import case_downloads, download_entry, pdf_wanted
 from .problems import summary
@@ -36,6 +37,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
         self.renderer: OverviewRenderer | None = None
+        #: Last commit time of each page, by src_uri (see koppelkansen.gitdates).
+        self.git_times: dict[str, int] = {}
         self.command: str | None = None
         self.nav: Navigation | None = None
         self.pdfs: list[PdfResult] = []
@@ -50,6 +53,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 log.error(problem.format())
             raise PluginError(summary(problems, checked))
         self.corpus = corpus
+        self.git_times = last_changes(Path(config.docs_dir))
         self.renderer = OverviewRenderer(config.theme.dirs)
         if corpus is not None and pdf_wanted(self.config.pdf, self.command):
             self.renderer.downloads = case_downloads(corpus)
@@ -156,8 +160,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def on_page_context(self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
         # Status badge, concept notice and last-change date for overrides/partials/kk-page-status.html.
-        context["kk_page"] = page_info(page.meta, self.corpus.vocabulary if self.corpus else None)
-        drop_git_fallback(page.meta)
+        changed = self.git_times.get(page.file.src_uri)
+        context["kk_page"] = page_info(page.meta, self.corpus.vocabulary if self.corpus else None,
+                                       iso_date(changed) if changed else None)
         # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.
         entries = [download_entry(result) for result in self.pdfs]
         context["koppelkansen_pdfs"] = entries
