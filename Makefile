@@ -77,7 +77,7 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 --quiet -o requirements.lock
 
 clean: ## Remove build output and the virtual environment
-	rm -rf site .site.building .site.old $(VENV) .pytest_cache
+	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache
 
 .PHONY: bench bench-quick
 bench: $(STAMP) ## Benchmarks against the peers (slow: ~1 h); writes bench/results.md

@@ -20,9 +20,9 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
 from .config import KoppelkansenConfig
+from .gitdates import iso_date, last_changes
 from .model import Corpus
 from .overviews import generated_specs, nav_order
-from .gitdates import iso_date, last_changes
 from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, plan_pdfs
 from .pdfsite import case_downloads, download_entry, pdf_wanted
