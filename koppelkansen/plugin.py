@@ -140,7 +140,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             for page in self.nav.pages
             if page.file.src_uri in self.corpus.pages
         ]
-        specs = plan_pdfs(pages, self.corpus.vocabulary, list(self.config.pdf_bundle_types), docs_dir)
+        specs = plan_pdfs(pages, self.corpus.vocabulary, list(self.config.pdf_bundle_types), docs_dir,
+                          self.git_times)
         media = {f.url: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path}
         typesetter = Typesetter(
             cache_dir=root / self.config.pdf_cache_dir, font_dir=docs_dir / "assets" / "fonts",

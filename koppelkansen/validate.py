@@ -168,15 +168,15 @@ class _Messages:
         return Problem(path, line, col, text)
 
 
-def _cross_references(corpus: Corpus, messages: _Messages) -> list[Problem]:
+def _cross_references(corpus: Corpus) -> list[Problem]:
     problems: list[Problem] = []
-    seen: dict[tuple[str, ...], Page] = {}
+    seen = corpus.by_identity()  # the first page (by path) for each identity
     labels = {"programma": "het overkoepelende plan", "casus": "casusgebied", "plan": "het projectplan van casusgebied", "leerronde": "leerronde"}
     for page in sorted(corpus.pages.values(), key=lambda p: p.src_uri):
         identity = page.identity
         if identity is None:
             continue
-        if identity in seen:
+        if seen[identity] is not page:
             key = "type" if identity == ("programma",) else ("case" if identity[0] in ("casus", "plan") else "round")
             path, line, col = page.where((key,))
             if path != page.path:  # the identity comes from folder defaults: point at the page's type
@@ -191,8 +191,6 @@ def _cross_references(corpus: Corpus, messages: _Messages) -> list[Problem]:
                     "Voeg de pagina's samen of geef deze een ander type",
                 )
             )
-        else:
-            seen[identity] = page
 
     vocabulary = corpus.vocabulary
 
@@ -251,5 +249,5 @@ def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:
             problem = messages.for_error(page, error)
             if problem is not None:
                 problems.append(problem)
-    problems.extend(_cross_references(corpus, messages))
+    problems.extend(_cross_references(corpus))
     return corpus, sorted(set(problems)), len(pages)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from ..gitdates import last_changes
 from ..vocabulary import Vocabulary
 from .convert import PageSource
 
@@ -121,8 +121,13 @@ def partners(vocabulary: Vocabulary) -> list[str]:
 
 
 def plan_pdfs(pages: list[PageSource], vocabulary: Vocabulary, bundle_types: list[str],
-              docs_dir: Path) -> list[PdfSpec]:
-    """The combined bundle and one PDF per case area, each with at least one page."""
+              docs_dir: Path, commit_times: dict[str, int] | None = None) -> list[PdfSpec]:
+    """The combined bundle and one PDF per case area, each with at least one page.
+
+    ``commit_times``: last commit time per file below ``docs_dir`` (read from git when omitted).
+    """
+    if commit_times is None:
+        commit_times = last_changes(docs_dir)
     orgs = partners(vocabulary)
     specs: list[PdfSpec] = []
     bundle = [page for page in pages if page.get("type") in bundle_types]
@@ -151,7 +156,7 @@ def plan_pdfs(pages: list[PageSource], vocabulary: Vocabulary, bundle_types: lis
             keywords=["Koppelkansen", "casusgebied", term.label, "Amsterdam"],
         ))
     for spec in specs:
-        spec.epoch = version_epoch([Path(c.page.path) for c in spec.chapters], docs_dir)
+        spec.epoch = version_epoch([Path(c.page.path) for c in spec.chapters], docs_dir, commit_times)
     return specs
 
 
@@ -159,20 +164,16 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def version_epoch(sources: list[Path], docs_dir: Path) -> int | None:
+def version_epoch(sources: list[Path], docs_dir: Path, commit_times: dict[str, int]) -> int | None:
     """The version date of a PDF: SOURCE_DATE_EPOCH, else the last git commit touching its pages.
 
-    Never the clock: two builds of one commit give the same date, and so the same bytes.
+    ``commit_times`` is :func:`koppelkansen.gitdates.last_changes` of ``docs_dir``. Never the clock:
+    two builds of one commit give the same date, and so the same bytes.
     """
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if env.isdigit():
         return int(env)
-    try:
-        result = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", *[str(s) for s in sources]],
-            cwd=docs_dir, capture_output=True, text=True, check=False,
-        )
-    except FileNotFoundError:
-        return None
-    out = result.stdout.strip()
-    return int(out) if result.returncode == 0 and out.isdigit() else None
+    root = docs_dir.resolve()
+    names = [s.resolve().relative_to(root).as_posix() for s in sources if s.resolve().is_relative_to(root)]
+    times = [commit_times[name] for name in names if name in commit_times]
+    return max(times) if times else None
