@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
-.PHONY: help venv site serve check schema test lock clean new node linkcheck linkcheck-external bench-pdf
+.PHONY: help venv site serve check schema test lint typecheck lock clean new node linkcheck linkcheck-external bench-pdf
 
 help: ## Show the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -65,7 +65,14 @@ linkcheck: site ## Build site/ and check every internal link, anchor and PDF lin
 linkcheck-external: site ## Also fetch the external links (timeouts, retries, per-host rate limit, cache)
 	$(PY) -m koppelkansen.linkcheck site --docs $(DOCS) --external
 
-test: $(STAMP) $(NODE_STAMP) ## Run the whole test suite
+lint: $(STAMP) ## Lint and formatting check (ruff)
+	$(VENV)/bin/ruff check koppelkansen scripts tests
+	$(VENV)/bin/ruff format --check koppelkansen scripts tests
+
+typecheck: $(STAMP) ## Type check the package (mypy, settings in pyproject.toml)
+	$(VENV)/bin/mypy
+
+test: lint $(NODE_STAMP) ## Lint, types, then the whole test suite
 	$(PY) -m pytest
 
 bench-pdf: $(STAMP) ## Benchmark: the PDF bundle of a 200-page corpus (wall time, peak memory)

@@ -19,8 +19,16 @@ def build_site(config_file: Path, site_dir: Path, extra_args: list[str] | None =
     for leftover in (scratch, old):
         shutil.rmtree(leftover, ignore_errors=True)
     command = [
-        sys.executable, "-m", "mkdocs", "build", "--strict",
-        "--config-file", str(config_file), "--site-dir", str(scratch), *(extra_args or []),
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        str(config_file),
+        "--site-dir",
+        str(scratch),
+        *(extra_args or []),
     ]
     result = subprocess.run(command, check=False)
     if result.returncode != 0:

@@ -18,13 +18,18 @@ from .vocabulary import load_vocabulary
 class _DutchParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own messages are English
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: fout: {message}\nZie '{self.prog} --help' voor de mogelijkheden.\n")
+        self.exit(
+            2, f"{self.prog}: fout: {message}\nZie '{self.prog} --help' voor de mogelijkheden.\n"
+        )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     docs = Path(args.docs_dir)
     if not docs.is_dir():
-        print(f"{docs}: fout: deze map bestaat niet; geef de map met de pagina's (meestal docs)", file=sys.stderr)
+        print(
+            f"{docs}: fout: deze map bestaat niet; geef de map met de pagina's (meestal docs)",
+            file=sys.stderr,
+        )
         return 2
     _, problems, checked = check_docs(docs)
     for problem in problems:
@@ -41,7 +46,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
             print(problem.format(), file=sys.stderr)
         return 1
     target = schema_dir / SCHEMA_FILE
-    rendered = dump_schema(render_schema(json.loads(target.read_text(encoding="utf-8")), vocabulary))
+    rendered = dump_schema(
+        render_schema(json.loads(target.read_text(encoding="utf-8")), vocabulary)
+    )
     if target.read_text(encoding="utf-8") == rendered:
         print(f"{target} is bij.")
         return 0
@@ -61,12 +68,21 @@ def _list(value: str | None) -> list[str]:
 def cmd_new(args: argparse.Namespace) -> int:
     docs = Path(args.docs)
     if not docs.is_dir():
-        print(f"{docs}: fout: deze map bestaat niet; geef met --docs de map met de pagina's (meestal docs)",
-              file=sys.stderr)
+        print(
+            f"{docs}: fout: deze map bestaat niet; geef met --docs de map met de pagina's (meestal docs)",
+            file=sys.stderr,
+        )
         return 2
     request = Request(
-        type=args.type or "", title=args.titel or "", case=args.casus, round=args.ronde, date=args.datum,
-        kind=args.soort, folder=args.map, themes=_list(args.themas), organisations=_list(args.organisaties),
+        type=args.type or "",
+        title=args.titel or "",
+        case=args.casus,
+        round=args.ronde,
+        date=args.datum,
+        kind=args.soort,
+        folder=args.map,
+        themes=_list(args.themas),
+        organisations=_list(args.organisaties),
     )
     try:
         target, problems = new_page(docs, request)
@@ -77,7 +93,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.format(), file=sys.stderr)
     if problems:
-        print(f"{shown} is geschreven, maar de controle vond fouten (hierboven); los ze op.", file=sys.stderr)
+        print(
+            f"{shown} is geschreven, maar de controle vond fouten (hierboven); los ze op.",
+            file=sys.stderr,
+        )
         return 1
     print(f"Nieuwe pagina: {shown}\nVul de kopjes in en bekijk het resultaat met 'make serve'.")
     return 0
@@ -87,9 +106,15 @@ def parser() -> argparse.ArgumentParser:
     top = _DutchParser(prog="koppelkansen", description="Gereedschap voor de Koppelkansen-site.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_DutchParser)
     check = sub.add_parser("check", help="controleer de front matter van alle pagina's")
-    check.add_argument("docs_dir", nargs="?", default="docs", help="map met de pagina's (standaard: docs)")
-    check.add_argument("--format", choices=["text", "github"], default="text",
-                       help="'github' schrijft meldingen voor GitHub Actions")
+    check.add_argument(
+        "docs_dir", nargs="?", default="docs", help="map met de pagina's (standaard: docs)"
+    )
+    check.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="'github' schrijft meldingen voor GitHub Actions",
+    )
     check.set_defaults(func=cmd_check)
     schema = sub.add_parser("schema", help="werk het schema bij met de waarden uit vocabulary.yml")
     schema.add_argument("docs_dir", nargs="?", default="docs")
@@ -98,17 +123,29 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--config-file", default="mkdocs.yml")
     build.add_argument("--site-dir", default="site")
     build.set_defaults(func=cmd_build)
-    new = sub.add_parser("nieuw", help="maak een nieuwe pagina uit het sjabloon van haar type",
-                         description="Maak een nieuwe pagina met geldige front matter en de vaste kopjes van "
-                                     "haar type. Bestaande bestanden worden nooit overschreven.")
-    new.add_argument("type", nargs="?", help="programma, casus, plan, leerronde, sessie, les of pagina")
+    new = sub.add_parser(
+        "nieuw",
+        help="maak een nieuwe pagina uit het sjabloon van haar type",
+        description="Maak een nieuwe pagina met geldige front matter en de vaste kopjes van "
+        "haar type. Bestaande bestanden worden nooit overschreven.",
+    )
+    new.add_argument(
+        "type", nargs="?", help="programma, casus, plan, leerronde, sessie, les of pagina"
+    )
     new.add_argument("--titel", help="titel van de pagina (verplicht)")
     new.add_argument("--casus", help="casusgebied, bijvoorbeeld haven-stad")
     new.add_argument("--ronde", help="leerronde, bijvoorbeeld 2019-ontwerpateliers")
     new.add_argument("--datum", help="datum als JJJJ-MM-DD (of JJJJ-MM, JJJJ)")
-    new.add_argument("--soort", help="soort sessie: co-creatiesessie, ontwerpatelier of directieoverleg")
-    new.add_argument("--themas", help="thema's, gescheiden door komma's (standaard: die van het casusgebied)")
-    new.add_argument("--organisaties", help="organisaties, gescheiden door komma's (standaard: die van het casusgebied)")
+    new.add_argument(
+        "--soort", help="soort sessie: co-creatiesessie, ontwerpatelier of directieoverleg"
+    )
+    new.add_argument(
+        "--themas", help="thema's, gescheiden door komma's (standaard: die van het casusgebied)"
+    )
+    new.add_argument(
+        "--organisaties",
+        help="organisaties, gescheiden door komma's (standaard: die van het casusgebied)",
+    )
     new.add_argument("--map", help="andere map onder docs/ voor een sessie, les of pagina")
     new.add_argument("--docs", default="docs", help="map met de pagina's (standaard: docs)")
     new.set_defaults(func=cmd_new)

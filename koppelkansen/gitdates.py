@@ -26,9 +26,23 @@ def last_changes(folder: Path) -> dict[str, int]:
     """
     try:
         result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", f"--format={_RECORD}%ct", "--name-only",
-             "--no-renames", "--relative", "--", "."],
-            cwd=folder, capture_output=True, text=True, encoding="utf-8", check=False,
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "log",
+                f"--format={_RECORD}%ct",
+                "--name-only",
+                "--no-renames",
+                "--relative",
+                "--",
+                ".",
+            ],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
         )
     except FileNotFoundError:
         log.info("git ontbreekt: geen wijzigingsdatums uit git")

@@ -75,9 +75,11 @@ class Broken:
     source: str | None  # the Markdown file the page came from, when the link is in its content
 
     def format(self, site_label: str) -> str:
-        where = (f"pagina {self.link.where}" if self.link.attr == "pdf" else str(self.link.where))
-        text = (f"{site_label}/{self.link.page}:{where}: fout: kapotte link '{self.link.url}'"
-                f" ({self.link.attr}): {self.reason}")
+        where = f"pagina {self.link.where}" if self.link.attr == "pdf" else str(self.link.where)
+        text = (
+            f"{site_label}/{self.link.page}:{where}: fout: kapotte link '{self.link.url}'"
+            f" ({self.link.attr}): {self.reason}"
+        )
         if self.source:
             text += f"; bron: {self.source}"
         elif self.link.attr not in ("pdf", "css"):
@@ -150,7 +152,9 @@ def scan_site(root: Path) -> SiteIndex:
             index.site_url = parser.canonical
     for path in sorted(root.rglob("*.css")):
         page = path.relative_to(root).as_posix()
-        for number, text in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        for number, text in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+        ):
             for match in _CSS_URL.finditer(text):
                 index.links.append(Link(page, match.group(2).strip(), number, "css", False))
     for path in sorted(root.rglob("*.pdf")):
@@ -186,7 +190,11 @@ def read_pdf_links(path: Path, page: str) -> tuple[set[str], list[Link]]:
                 url = target + (f"#{dest}" if isinstance(dest, str) else "")
                 links.append(Link(page, url, number, "pdf", False))
                 continue
-            dest = action.get("/D") if action is not None and action.get("/S") == "/GoTo" else annot.get("/Dest")
+            dest = (
+                action.get("/D")
+                if action is not None and action.get("/S") == "/GoTo"
+                else annot.get("/Dest")
+            )
             if dest is None:
                 continue
             dest = dest.get_object() if hasattr(dest, "get_object") else dest
@@ -224,7 +232,7 @@ def classify(link: Link, site_url: str | None) -> tuple[str, str]:
     if scheme in _SKIP_SCHEMES:
         return "skip", url
     if site_url and url.startswith(site_url):
-        return "internal", "/" + url[len(site_url):]
+        return "internal", "/" + url[len(site_url) :]
     if scheme or url.startswith("//"):
         return "external", url
     return "internal", url
@@ -247,14 +255,18 @@ def check_internal(index: SiteIndex, docs: Path | None = None) -> tuple[list[Bro
     return broken, checked
 
 
-def _resolve(index: SiteIndex, page: str, url: str, site_path: str, from_site_url: bool) -> str | None:
+def _resolve(
+    index: SiteIndex, page: str, url: str, site_path: str, from_site_url: bool
+) -> str | None:
     if from_site_url:
         absolute = urljoin(_ORIGIN, url.lstrip("/"))
     elif url.startswith("/"):
         # Root-relative: only right when it starts with the site's own path on the host.
         if not url.startswith(site_path):
-            return f"begint met '/' maar de site staat onder '{site_path}'; gebruik een relatieve link"
-        absolute = urljoin(_ORIGIN, url[len(site_path):])
+            return (
+                f"begint met '/' maar de site staat onder '{site_path}'; gebruik een relatieve link"
+            )
+        absolute = urljoin(_ORIGIN, url[len(site_path) :])
     else:
         absolute = urljoin(_ORIGIN + page, url)
     parts = urlsplit(absolute)
@@ -272,12 +284,14 @@ def _resolve(index: SiteIndex, page: str, url: str, site_path: str, from_site_ur
     fragment = unquote(parts.fragment)
     if not fragment:
         return None
-    if target.endswith(".html"):
-        if fragment not in index.ids.get(target, set()):
-            return f"anker '#{fragment}' bestaat niet in {target}"
-    elif target.endswith(".pdf") and not fragment.startswith(("page=", "nameddest=")):
-        if fragment not in index.pdf_dests.get(target, set()):
-            return f"bestemming '#{fragment}' bestaat niet in {target}"
+    if target.endswith(".html") and fragment not in index.ids.get(target, set()):
+        return f"anker '#{fragment}' bestaat niet in {target}"
+    if (
+        target.endswith(".pdf")
+        and not fragment.startswith(("page=", "nameddest="))
+        and fragment not in index.pdf_dests.get(target, set())
+    ):
+        return f"bestemming '#{fragment}' bestaat niet in {target}"
     return None
 
 
@@ -293,6 +307,7 @@ def external_links(index: SiteIndex) -> dict[str, list[Link]]:
 
 # --- external links --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ExternalResult:
     url: str
@@ -307,9 +322,16 @@ class ExternalChecker:
     on connection errors, 429 and 5xx, at most one request per ``min_interval`` seconds to a host,
     and a JSON cache so a good answer is reused for ``cache_days`` days."""
 
-    def __init__(self, cache_file: Path | None = None, timeout: float = 10.0, retries: int = 2,
-                 min_interval: float = 1.0, cache_days: float = 7.0, workers: int = 8,
-                 backoff: float = 1.0) -> None:
+    def __init__(
+        self,
+        cache_file: Path | None = None,
+        timeout: float = 10.0,
+        retries: int = 2,
+        min_interval: float = 1.0,
+        cache_days: float = 7.0,
+        workers: int = 8,
+        backoff: float = 1.0,
+    ) -> None:
         import requests
         from requests.adapters import HTTPAdapter
         from urllib3.util.retry import Retry
@@ -323,11 +345,20 @@ class ExternalChecker:
         if cache_file and cache_file.is_file():
             self.cache = json.loads(cache_file.read_text(encoding="utf-8"))
         self.session = requests.Session()
-        self.session.headers["User-Agent"] = "koppelkansen-linkcheck/1 (+https://koppelkansen.github.io/plannen/)"
-        retry = Retry(total=retries, connect=retries, read=retries, status=retries,
-                      backoff_factor=backoff, status_forcelist=(429, 500, 502, 503, 504),
-                      allowed_methods=("HEAD", "GET"), respect_retry_after_header=True,
-                      raise_on_status=False)
+        self.session.headers["User-Agent"] = (
+            "koppelkansen-linkcheck/1 (+https://koppelkansen.github.io/plannen/)"
+        )
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=backoff,
+            status_forcelist=(429, 500, 502, 503, 504),
+            allowed_methods=("HEAD", "GET"),
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -354,7 +385,9 @@ class ExternalChecker:
             if response.status_code in (403, 405, 501):
                 self._wait_for(host)
                 self.requests_made += 1
-                response = self.session.get(url, timeout=self.timeout, allow_redirects=True, stream=True)
+                response = self.session.get(
+                    url, timeout=self.timeout, allow_redirects=True, stream=True
+                )
                 response.close()
         except requests.RequestException as error:
             return ExternalResult(url, False, None, f"niet bereikbaar: {type(error).__name__}")
@@ -379,22 +412,38 @@ class ExternalChecker:
             for batch in pool.map(run_host, todo.values()):
                 for result in batch:
                     results[result.url] = result
-                    self.cache[result.url] = {"ok": result.ok, "status": result.status,
-                                              "detail": result.detail, "checked": now}
+                    self.cache[result.url] = {
+                        "ok": result.ok,
+                        "status": result.status,
+                        "detail": result.detail,
+                        "checked": now,
+                    }
         if self.cache_file:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            self.cache_file.write_text(json.dumps(self.cache, indent=1, sort_keys=True), encoding="utf-8")
+            self.cache_file.write_text(
+                json.dumps(self.cache, indent=1, sort_keys=True), encoding="utf-8"
+            )
         return [results[url] for url in urls]
 
 
 # --- command line ----------------------------------------------------------------------------------
 
-def run(site: Path, docs: Path | None = None, external: bool = False,
-        cache_file: Path | None = None, out=None, err=None) -> int:
+
+def run(
+    site: Path,
+    docs: Path | None = None,
+    external: bool = False,
+    cache_file: Path | None = None,
+    out=None,
+    err=None,
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     if not (site / "index.html").is_file():
-        print(f"{site}: fout: geen gebouwde site (index.html ontbreekt); bouw eerst met make site", file=err)
+        print(
+            f"{site}: fout: geen gebouwde site (index.html ontbreekt); bouw eerst met make site",
+            file=err,
+        )
         return 2
     index = scan_site(site)
     broken, checked = check_internal(index, docs)
@@ -409,28 +458,47 @@ def run(site: Path, docs: Path | None = None, external: bool = False,
             first = externals[result.url][0]
             if not result.ok:
                 failed_external += 1
-                print(f"{label}/{first.page}:{first.where}: fout: externe link '{result.url}': "
-                      f"{result.detail}", file=err)
+                print(
+                    f"{label}/{first.page}:{first.where}: fout: externe link '{result.url}': "
+                    f"{result.detail}",
+                    file=err,
+                )
     else:
         for url, places in externals.items():
-            print(f"extern (niet opgehaald): {url}  ← {places[0].page}"
-                  + (f" en {len(places) - 1} meer" if len(places) > 1 else ""), file=out)
-    summary = (f"Links gecontroleerd: {index.pages} HTML-pagina's, {index.pdfs} PDF's, "
-               f"{checked} interne links, {len(externals)} externe adressen"
-               + (" (opgehaald)" if external else " (niet opgehaald; make linkcheck-external haalt ze op)")
-               + f"; {len(broken) + failed_external} kapot.")
+            print(
+                f"extern (niet opgehaald): {url}  ← {places[0].page}"
+                + (f" en {len(places) - 1} meer" if len(places) > 1 else ""),
+                file=out,
+            )
+    summary = (
+        f"Links gecontroleerd: {index.pages} HTML-pagina's, {index.pdfs} PDF's, "
+        f"{checked} interne links, {len(externals)} externe adressen"
+        + (" (opgehaald)" if external else " (niet opgehaald; make linkcheck-external haalt ze op)")
+        + f"; {len(broken) + failed_external} kapot."
+    )
     print(summary, file=err if broken or failed_external else out)
     return 1 if broken or failed_external else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m koppelkansen.linkcheck",
-                                     description="Controleer de links van de gebouwde site.")
+    parser = argparse.ArgumentParser(
+        prog="python -m koppelkansen.linkcheck",
+        description="Controleer de links van de gebouwde site.",
+    )
     parser.add_argument("site", type=Path, help="de gebouwde site (meestal site)")
-    parser.add_argument("--docs", type=Path, default=None, help="de bronmap, om kapotte links naar hun Markdown-bestand te herleiden")
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        default=None,
+        help="de bronmap, om kapotte links naar hun Markdown-bestand te herleiden",
+    )
     parser.add_argument("--external", action="store_true", help="haal ook de externe links op")
-    parser.add_argument("--cache", type=Path, default=Path(".cache/linkcheck-external.json"),
-                        help="cache voor externe links (standaard .cache/linkcheck-external.json)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(".cache/linkcheck-external.json"),
+        help="cache voor externe links (standaard .cache/linkcheck-external.json)",
+    )
     args = parser.parse_args(argv)
     return run(args.site, args.docs, args.external, args.cache)
 

@@ -52,29 +52,39 @@ def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int, lis
     """``(front matter, body, line of the body, problems)`` for one page."""
     lines = text.splitlines(keepends=True)
     if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
-        return None, text, 1, [
-            Problem(
-                path,
-                1,
-                1,
-                "deze pagina heeft geen front matter; begin het bestand met een regel '---', dan "
-                "title, type en status, en sluit af met '---' (zie de pagina 'Zelf schrijven')",
-            )
-        ]
+        return (
+            None,
+            text,
+            1,
+            [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "deze pagina heeft geen front matter; begin het bestand met een regel '---', dan "
+                    "title, type en status, en sluit af met '---' (zie de pagina 'Zelf schrijven')",
+                )
+            ],
+        )
     for index in range(1, len(lines)):
         if _END.match(lines[index].rstrip("\r\n")):
             front = "".join(lines[1:index])
             body = "".join(lines[index + 1 :])
             return front, body, index + 2, []
-    return None, text, 1, [
-        Problem(
-            path,
-            1,
-            1,
-            "de front matter wordt niet afgesloten; zet na de laatste sleutel een regel met "
-            "alleen '---'",
-        )
-    ]
+    return (
+        None,
+        text,
+        1,
+        [
+            Problem(
+                path,
+                1,
+                1,
+                "de front matter wordt niet afgesloten; zet na de laatste sleutel een regel met "
+                "alleen '---'",
+            )
+        ],
+    )
 
 
 def discover(docs_dir: Path) -> list[Path]:
@@ -88,7 +98,9 @@ def discover(docs_dir: Path) -> list[Path]:
     return sorted(pages)
 
 
-def _load_mapping(path: Path, text: str, line_offset: int) -> tuple[dict[str, Any], Source, list[Problem]]:
+def _load_mapping(
+    path: Path, text: str, line_offset: int
+) -> tuple[dict[str, Any], Source, list[Problem]]:
     parsed = yamlstrict.load(text, line_offset=line_offset)
     problems = [Problem(path, line, col, msg) for line, col, msg in parsed.errors]
     data = parsed.data
@@ -96,7 +108,12 @@ def _load_mapping(path: Path, text: str, line_offset: int) -> tuple[dict[str, An
         data = {}
     if not isinstance(data, dict) and not problems:
         problems.append(
-            Problem(path, 1 + line_offset, 1, "de front matter moet uit regels 'sleutel: waarde' bestaan")
+            Problem(
+                path,
+                1 + line_offset,
+                1,
+                "de front matter moet uit regels 'sleutel: waarde' bestaan",
+            )
         )
         data = {}
     return (data if isinstance(data, dict) else {}), (path, parsed.positions), problems
@@ -137,13 +154,17 @@ class DefaultsCache:
 
     def _between(self, folder: Path) -> list[Path]:
         relative = folder.relative_to(self.docs_dir)
-        return [self.docs_dir.joinpath(*relative.parts[: i + 1]) for i in range(len(relative.parts))]
+        return [
+            self.docs_dir.joinpath(*relative.parts[: i + 1]) for i in range(len(relative.parts))
+        ]
 
     def problems(self) -> list[Problem]:
         return [p for _, _, problems in self._cache.values() for p in problems]
 
 
-def load_page(path: Path, docs_dir: Path, defaults: DefaultsCache) -> tuple[Page | None, list[Problem]]:
+def load_page(
+    path: Path, docs_dir: Path, defaults: DefaultsCache
+) -> tuple[Page | None, list[Problem]]:
     raw = read_text(path)
     if raw.problem:
         return None, [raw.problem]

@@ -22,11 +22,31 @@ from .vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 #: Page kinds in the order overviews list them.
-TYPE_RANK = {"programma": 0, "casus": 1, "plan": 2, "leerronde": 3, "sessie": 4, "les": 5, "pagina": 6}
+TYPE_RANK = {
+    "programma": 0,
+    "casus": 1,
+    "plan": 2,
+    "leerronde": 3,
+    "sessie": 4,
+    "les": 5,
+    "pagina": 6,
+}
 
 #: Overviews an author can put on a ``pagina`` with ``overview:`` (see the schema).
 PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "map")
@@ -100,10 +120,14 @@ def entry(corpus: Corpus, page: Page) -> Entry:
         type=page.type,
         type_label=vocab.types[page.type].label if page.type in vocab.types else page.type,
         status=page.status,
-        status_label=vocab.statuses[page.status].label if page.status in vocab.statuses else page.status,
+        status_label=vocab.statuses[page.status].label
+        if page.status in vocab.statuses
+        else page.status,
         description=str(meta.get("description", "")),
         when=_when(meta),
-        kind_label=vocab.session_kinds[kind].label if isinstance(kind, str) and kind in vocab.session_kinds else "",
+        kind_label=vocab.session_kinds[kind].label
+        if isinstance(kind, str) and kind in vocab.session_kinds
+        else "",
         case=case,
         case_label=vocab.cases[case].label if case in vocab.cases else "",
         sort_date=page.sort_date,
@@ -113,12 +137,24 @@ def entry(corpus: Corpus, page: Page) -> Entry:
 
 
 def _by_order(entries: list[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.order, e.sort_date or (9999, 99, 99), e.title.casefold(), e.src_uri))
+    return sorted(
+        entries,
+        key=lambda e: (e.order, e.sort_date or (9999, 99, 99), e.title.casefold(), e.src_uri),
+    )
 
 
 def _by_date(entries: list[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.sort_date or (9999, 99, 99), TYPE_RANK.get(e.type, 9), e.order,
-                                          e.case_rank, e.title.casefold(), e.src_uri))
+    return sorted(
+        entries,
+        key=lambda e: (
+            e.sort_date or (9999, 99, 99),
+            TYPE_RANK.get(e.type, 9),
+            e.order,
+            e.case_rank,
+            e.title.casefold(),
+            e.src_uri,
+        ),
+    )
 
 
 def _pages(corpus: Corpus, kind: str) -> list[Page]:
@@ -150,17 +186,24 @@ def case_cards(corpus: Corpus) -> list[CaseCard]:
     for key, term in corpus.vocabulary.cases.items():
         page = corpus.case_page(key)
         meta = page.meta if page else {}
-        organisations = meta.get("organisations") if isinstance(meta.get("organisations"), list) else []
-        partners = [corpus.vocabulary.organisation_label(ref) for ref in corpus.vocabulary.organisation_refs()
-                    if ref in organisations]
-        cards.append(CaseCard(
-            case=key,
-            label=term.label,
-            page=entry(corpus, page) if page else None,
-            themes=_labels(corpus.vocabulary.themes, meta.get("themes")),
-            partners=partners,
-            plan=entry(corpus, plans[key]) if key in plans else None,
-        ))
+        organisations = (
+            meta.get("organisations") if isinstance(meta.get("organisations"), list) else []
+        )
+        partners = [
+            corpus.vocabulary.organisation_label(ref)
+            for ref in corpus.vocabulary.organisation_refs()
+            if ref in organisations
+        ]
+        cards.append(
+            CaseCard(
+                case=key,
+                label=term.label,
+                page=entry(corpus, page) if page else None,
+                themes=_labels(corpus.vocabulary.themes, meta.get("themes")),
+                partners=partners,
+                plan=entry(corpus, plans[key]) if key in plans else None,
+            )
+        )
     return cards
 
 
@@ -180,8 +223,11 @@ def case_overview(corpus: Corpus, case: str) -> CaseOverview:
     """The plans, sessions, learning rounds and lessons of one case area."""
     plans = [p for p in _pages(corpus, "plan") if p.meta.get("case") == case]
     sessions = [p for p in _pages(corpus, "sessie") if p.meta.get("case") == case]
-    lessons = [p for p in _pages(corpus, "les")
-               if isinstance(p.meta.get("cases"), list) and case in p.meta["cases"]]
+    lessons = [
+        p
+        for p in _pages(corpus, "les")
+        if isinstance(p.meta.get("cases"), list) and case in p.meta["cases"]
+    ]
     round_keys = _rounds_of(plans + sessions + lessons)
     rounds = [corpus.round_page(key) for key in corpus.vocabulary.rounds if key in round_keys]
     return CaseOverview(
@@ -212,7 +258,11 @@ class RoundOverview:
 
 def round_overview(corpus: Corpus, round_key: str) -> RoundOverview:
     """The sessions, plans, case areas involved and lessons of one learning round."""
-    in_round = [p for p in corpus.pages.values() if p.meta.get("round") == round_key and p.type != "leerronde"]
+    in_round = [
+        p
+        for p in corpus.pages.values()
+        if p.meta.get("round") == round_key and p.type != "leerronde"
+    ]
     sessions = [p for p in in_round if p.type == "sessie"]
     plans = [p for p in in_round if p.type == "plan"]
     lessons = [p for p in in_round if p.type == "les"]
@@ -229,7 +279,9 @@ def round_overview(corpus: Corpus, round_key: str) -> RoundOverview:
             cases.append(CaseRef(key, term.label, entry(corpus, page) if page else None))
     return RoundOverview(
         sessions=_by_date([entry(corpus, p) for p in sessions]),
-        plans=sorted((entry(corpus, p) for p in plans), key=lambda e: (e.case_rank, e.title.casefold())),
+        plans=sorted(
+            (entry(corpus, p) for p in plans), key=lambda e: (e.case_rank, e.title.casefold())
+        ),
         cases=cases,
         lessons=_by_order([entry(corpus, p) for p in lessons]),
     )
@@ -246,7 +298,9 @@ def folder_overview(corpus: Corpus, src_uri: str) -> list[Entry]:
         parent, name = posixpath.split(page.src_uri)
         if page.src_uri == src_uri:
             continue
-        if parent == folder or (name == "index.md" and posixpath.dirname(parent) == folder and parent):
+        if parent == folder or (
+            name == "index.md" and posixpath.dirname(parent) == folder and parent
+        ):
             found.append(entry(corpus, page))
     return _by_date(found)
 
@@ -262,8 +316,13 @@ class TimelineYear:
 
 def timeline(corpus: Corpus) -> list[TimelineYear]:
     """Every dated page (sessions, rounds, dated plans and lessons) in date order, by year."""
-    dated = _by_date([entry(corpus, p) for p in corpus.pages.values()
-                      if p.sort_date is not None and p.type in ("sessie", "leerronde", "plan", "les")])
+    dated = _by_date(
+        [
+            entry(corpus, p)
+            for p in corpus.pages.values()
+            if p.sort_date is not None and p.type in ("sessie", "leerronde", "plan", "les")
+        ]
+    )
     years: list[TimelineYear] = []
     for item in dated:
         year = str(item.sort_date[0]) if item.sort_date else ""
@@ -300,8 +359,15 @@ def matrix(corpus: Corpus) -> Matrix:
         own = [p for p in plans if p.meta.get("case") == key]
         cells = []
         for theme in vocab.themes:
-            cells.append(_by_order([entry(corpus, p) for p in own
-                                    if isinstance(p.meta.get("themes"), list) and theme in p.meta["themes"]]))
+            cells.append(
+                _by_order(
+                    [
+                        entry(corpus, p)
+                        for p in own
+                        if isinstance(p.meta.get("themes"), list) and theme in p.meta["themes"]
+                    ]
+                )
+            )
         page = corpus.case_page(key)
         rows.append(MatrixRow(key, term.label, entry(corpus, page) if page else None, cells))
     return Matrix(themes=[t.label for t in vocab.themes.values()], rows=rows)
@@ -340,16 +406,33 @@ def organisation_overview(corpus: Corpus, org_key: str) -> OrganisationOverview:
             mine = [r for r in refs if isinstance(r, str) and r.partition("/")[0] == org_key]
             if mine:
                 roles.append(role)
-                units.extend(org.units[r.partition("/")[2]].label for r in mine
-                             if "/" in r and r.partition("/")[2] in org.units)
+                units.extend(
+                    org.units[r.partition("/")[2]].label
+                    for r in mine
+                    if "/" in r and r.partition("/")[2] in org.units
+                )
         if roles:
             unit_order = [u.label for u in org.units.values()]
-            found.append(Participation(entry(corpus, page), " en ".join(roles),
-                                       sorted(set(units), key=unit_order.index)))
-    found.sort(key=lambda p: (TYPE_RANK.get(p.page.type, 9), p.page.sort_date or (9999, 99, 99),
-                              p.page.order, p.page.case_rank, p.page.title.casefold(), p.page.src_uri))
-    return OrganisationOverview(org_key, org.label, org.description,
-                                [u.label for u in org.units.values()], found)
+            found.append(
+                Participation(
+                    entry(corpus, page),
+                    " en ".join(roles),
+                    sorted(set(units), key=unit_order.index),
+                )
+            )
+    found.sort(
+        key=lambda p: (
+            TYPE_RANK.get(p.page.type, 9),
+            p.page.sort_date or (9999, 99, 99),
+            p.page.order,
+            p.page.case_rank,
+            p.page.title.casefold(),
+            p.page.src_uri,
+        )
+    )
+    return OrganisationOverview(
+        org_key, org.label, org.description, [u.label for u in org.units.values()], found
+    )
 
 
 def organisations(corpus: Corpus) -> list[OrganisationOverview]:
@@ -412,28 +495,42 @@ def generated_specs(vocabulary: Vocabulary) -> dict[str, dict[str, Any]]:
     folder = OVERVIEW_FOLDER
     specs: dict[str, dict[str, Any]] = {
         f"{folder}/index.md": {
-            "title": "Overzichten", "order": 60, "overview": "overzichten",
+            "title": "Overzichten",
+            "order": 60,
+            "overview": "overzichten",
             "description": "Overzichten die bij elke build uit de front matter van alle pagina's worden samengesteld.",
         },
         f"{folder}/tijdlijn.md": {
-            "title": "Tijdlijn", "order": 1, "overview": "tijdlijn",
+            "title": "Tijdlijn",
+            "order": 1,
+            "overview": "tijdlijn",
             "description": "Alle sessies, overleggen en leerrondes met een datum, op volgorde van datum.",
         },
         f"{folder}/koppelkansen-matrix.md": {
-            "title": "Koppelkansen-matrix", "order": 2, "overview": "matrix",
+            "title": "Koppelkansen-matrix",
+            "order": 2,
+            "overview": "matrix",
             "description": "Casusgebieden tegen thema's: welke plannen welke thema's aan elkaar koppelen.",
         },
         f"{folder}/organisaties/index.md": {
-            "title": "Organisaties", "order": 3, "overview": "organisaties",
+            "title": "Organisaties",
+            "order": 3,
+            "overview": "organisaties",
             "description": "Per organisatie van Koppelkansen: waar zij aan meedoet.",
         },
     }
     for order, (key, org) in enumerate(vocabulary.organisations.items(), start=1):
         specs[f"{folder}/organisaties/{key}.md"] = {
-            "title": org.label, "order": order, "overview": "organisatie", "organisation": key,
+            "title": org.label,
+            "order": order,
+            "overview": "organisatie",
+            "organisation": key,
             "description": f"Waar {org.label} aan meedoet in Koppelkansen.",
         }
-    return {uri: {"title": m["title"], "type": "pagina", "generated": True, **m} for uri, m in specs.items()}
+    return {
+        uri: {"title": m["title"], "type": "pagina", "generated": True, **m}
+        for uri, m in specs.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -448,7 +545,11 @@ def generated_children(vocabulary: Vocabulary) -> list[Link]:
     out = []
     for src_uri, meta in generated_specs(vocabulary).items():
         rest = src_uri.removeprefix(f"{OVERVIEW_FOLDER}/")
-        if rest == "index.md" or rest.count("/") > 1 or ("/" in rest and not rest.endswith("/index.md")):
+        if (
+            rest == "index.md"
+            or rest.count("/") > 1
+            or ("/" in rest and not rest.endswith("/index.md"))
+        ):
             continue
         out.append((meta["order"], Link(src_uri, meta["title"], meta["description"])))
     return [link for _, link in sorted(out, key=lambda pair: pair[0])]

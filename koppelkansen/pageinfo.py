@@ -16,6 +16,7 @@ from .vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
+
 @dataclass(frozen=True)
 class PageInfo:
     status: str
@@ -32,7 +33,9 @@ class PageInfo:
         return self.status == "concept"
 
 
-def page_info(meta: dict[str, Any], vocabulary: Vocabulary | None, git_date: str | None = None) -> PageInfo:
+def page_info(
+    meta: dict[str, Any], vocabulary: Vocabulary | None, git_date: str | None = None
+) -> PageInfo:
     """``git_date``: the day of the last commit touching the page (``JJJJ-MM-DD``), if any."""
     status = str(meta.get("status", ""))
     term = vocabulary.statuses.get(status) if vocabulary else None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -76,7 +75,14 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # Section titles from each folder's index page; siblings ordered by `order:` (folders by theirs).
         def index_of(section: Section) -> MkDocsPage | None:
-            return next((c for c in section.children if isinstance(c, MkDocsPage) and c.file.name == "index"), None)
+            return next(
+                (
+                    c
+                    for c in section.children
+                    if isinstance(c, MkDocsPage) and c.file.name == "index"
+                ),
+                None,
+            )
 
         def arrange(items: list) -> list:
             keyed = []
@@ -90,7 +96,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                     keyed.append(((1, nav_order(meta), position), item))
                 elif isinstance(item, MkDocsPage):
                     first = 0 if item.file.name == "index" else 1
-                    keyed.append(((first, nav_order(self._meta(item.file.src_uri)), position), item))
+                    keyed.append(
+                        ((first, nav_order(self._meta(item.file.src_uri)), position), item)
+                    )
                 else:
                     keyed.append(((1, nav_order(None), position), item))
             return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
@@ -106,18 +114,24 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                     walk(item.children)
 
         walk(nav.items)
-        for before, page, after in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+        for before, page, after in zip(
+            [None, *pages[:-1]], pages, [*pages[1:], None], strict=False
+        ):
             page.previous_page, page.next_page = before, after
         nav.pages = pages
         self.nav = nav  # the PDF bundle follows the nav order
         return nav
 
-    def on_page_markdown(self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
         # MkDocs parsed the front matter with YAML 1.1 rules; use the checked, merged values instead.
         if self.corpus is not None and page.file.src_uri in self.corpus.pages:
             page.meta = dict(self.corpus.pages[page.file.src_uri].meta)
         if self.corpus is not None and self.renderer is not None:
-            markdown = self.renderer.apply(self.corpus, page.file.src_uri, page.meta, markdown, page.url)
+            markdown = self.renderer.apply(
+                self.corpus, page.file.src_uri, page.meta, markdown, page.url
+            )
         return markdown
 
     # -- PDF bundle: MkDocs hands over the rendered pages; koppelkansen.pdf does the rest. ----------
@@ -131,20 +145,35 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         docs_dir = Path(config.docs_dir).resolve()
         pages = [
             PageSource(
-                url=page.url, source=Path(page.file.abs_src_path).relative_to(root).as_posix()
-                if Path(page.file.abs_src_path).is_relative_to(root) else page.file.src_uri,
-                title=str(page.meta.get("title") or page.title), html=page.content or "",
-                meta=tuple((k, str(page.meta[k])) for k in ("type", "status", "case", "date") if k in page.meta),
+                url=page.url,
+                source=Path(page.file.abs_src_path).relative_to(root).as_posix()
+                if Path(page.file.abs_src_path).is_relative_to(root)
+                else page.file.src_uri,
+                title=str(page.meta.get("title") or page.title),
+                html=page.content or "",
+                meta=tuple(
+                    (k, str(page.meta[k]))
+                    for k in ("type", "status", "case", "date")
+                    if k in page.meta
+                ),
                 path=page.file.abs_src_path or "",
             )
             for page in self.nav.pages
             if page.file.src_uri in self.corpus.pages
         ]
-        specs = plan_pdfs(pages, self.corpus.vocabulary, list(self.config.pdf_bundle_types), docs_dir,
-                          self.git_times)
-        media = {f.url: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path}
+        specs = plan_pdfs(
+            pages,
+            self.corpus.vocabulary,
+            list(self.config.pdf_bundle_types),
+            docs_dir,
+            self.git_times,
+        )
+        media = {
+            f.url: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path
+        }
         typesetter = Typesetter(
-            cache_dir=root / self.config.pdf_cache_dir, font_dir=docs_dir / "assets" / "fonts",
+            cache_dir=root / self.config.pdf_cache_dir,
+            font_dir=docs_dir / "assets" / "fonts",
             site_url=config.site_url or "",
         )
         try:
@@ -158,15 +187,21 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             ) from None
         return env
 
-    def on_page_context(self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext:
+    def on_page_context(
+        self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         # Status badge, concept notice and last-change date for overrides/partials/kk-page-status.html.
         changed = self.git_times.get(page.file.src_uri)
-        context["kk_page"] = page_info(page.meta, self.corpus.vocabulary if self.corpus else None,
-                                       iso_date(changed) if changed else None)
+        context["kk_page"] = page_info(
+            page.meta,
+            self.corpus.vocabulary if self.corpus else None,
+            iso_date(changed) if changed else None,
+        )
         # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.
         entries = [download_entry(result) for result in self.pdfs]
         context["koppelkansen_pdfs"] = entries
         case = page.meta.get("case")
-        context["koppelkansen_case_pdf"] = next((e for e in entries if case and e["case"] == case), None)
+        context["koppelkansen_case_pdf"] = next(
+            (e for e in entries if case and e["case"] == case), None
+        )
         return context

@@ -54,4 +54,6 @@ def summary(problems: list[Problem], checked: int | None) -> str:
     files = len({p.path for p in problems})
     fouten = "fout" if len(problems) == 1 else "fouten"
     bestanden = "bestand" if files == 1 else "bestanden"
-    return f"{len(problems)} {fouten} in {files} {bestanden}; los ze op en draai 'make check' opnieuw."
+    return (
+        f"{len(problems)} {fouten} in {files} {bestanden}; los ze op en draai 'make check' opnieuw."
+    )

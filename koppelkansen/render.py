@@ -58,7 +58,9 @@ class OverviewRenderer:
         #: Site-relative URL of each case area's PDF, when the build makes PDFs.
         self.downloads: dict[str, str] = {}
 
-    def render(self, corpus: Corpus, page_uri: str, name: str, page_url: str = "", **arguments: Any) -> str:
+    def render(
+        self, corpus: Corpus, page_uri: str, name: str, page_url: str = "", **arguments: Any
+    ) -> str:
         """One overview as Markdown, with links relative to the page at ``page_uri``.
 
         ``page_url`` is the built page's URL (``casussen/``), for links to files that are not
@@ -69,7 +71,11 @@ class OverviewRenderer:
 
         def pdf(case: str) -> Markup | None:
             target = self.downloads.get(case)
-            return Markup(posixpath.relpath(target, posixpath.dirname(page_url) or ".")) if target else None
+            return (
+                Markup(posixpath.relpath(target, posixpath.dirname(page_url) or "."))
+                if target
+                else None
+            )
 
         return template.render(
             data=data,
@@ -78,8 +84,9 @@ class OverviewRenderer:
             vocabulary=corpus.vocabulary,
         )
 
-    def apply(self, corpus: Corpus, src_uri: str, meta: dict[str, Any], markdown: str,
-              page_url: str = "") -> str:
+    def apply(
+        self, corpus: Corpus, src_uri: str, meta: dict[str, Any], markdown: str, page_url: str = ""
+    ) -> str:
         """The page's Markdown with its overview at the marker, or at the end."""
         wanted = overview_for(meta)
         if wanted is None:
@@ -97,7 +104,11 @@ class OverviewRenderer:
 
 
 def _front(meta: dict[str, Any]) -> str:
-    lines = ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()), "---"]
+    lines = [
+        "---",
+        *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()),
+        "---",
+    ]
     return "\n".join(lines) + "\n"
 
 

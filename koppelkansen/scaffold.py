@@ -55,7 +55,9 @@ def _one_of(value: str | None, allowed: list[str], option: str, what: str) -> st
     if value not in allowed:
         close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
         hint = f" Bedoel je '{close[0]}'?" if close else ""
-        raise ScaffoldError(f"{option} '{value}' is niet toegestaan.{hint} Toegestaan: {', '.join(allowed)}")
+        raise ScaffoldError(
+            f"{option} '{value}' is niet toegestaan.{hint} Toegestaan: {', '.join(allowed)}"
+        )
     return value
 
 
@@ -72,22 +74,32 @@ def _date(value: str | None, option: str = "--datum") -> str:
     from .schema import date_is_valid
 
     if not value:
-        raise ScaffoldError(f"geef {option} als JJJJ-MM-DD (of JJJJ-MM, JJJJ als de dag niet bekend is), "
-                            "bijvoorbeeld --datum 2019-03-12")
+        raise ScaffoldError(
+            f"geef {option} als JJJJ-MM-DD (of JJJJ-MM, JJJJ als de dag niet bekend is), "
+            "bijvoorbeeld --datum 2019-03-12"
+        )
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) or not date_is_valid(value):
-        raise ScaffoldError(f"{option} '{value}' is geen bestaande datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2019-03-12")
+        raise ScaffoldError(
+            f"{option} '{value}' is geen bestaande datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2019-03-12"
+        )
     return value
 
 
 def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, str]]]:
     """Where the page goes (below the docs folder) and its type-specific front matter."""
     vocab = corpus.vocabulary
-    kind = _one_of(request.type, list(vocab.types), "het paginatype", "het type komt direct na 'nieuw'.")
+    kind = _one_of(
+        request.type, list(vocab.types), "het paginatype", "het type komt direct na 'nieuw'."
+    )
     if not request.title or not request.title.strip():
-        raise ScaffoldError("geef een titel met --titel \"...\", bijvoorbeeld --titel \"Ontwerpatelier Haven-Stad\"")
+        raise ScaffoldError(
+            'geef een titel met --titel "...", bijvoorbeeld --titel "Ontwerpatelier Haven-Stad"'
+        )
     slug = slugify(request.title)
     if not slug:
-        raise ScaffoldError(f"de titel '{request.title}' bevat geen letters of cijfers; kies een titel met woorden")
+        raise ScaffoldError(
+            f"de titel '{request.title}' bevat geen letters of cijfers; kies een titel met woorden"
+        )
     cases = list(vocab.cases)
     rounds = list(vocab.rounds)
     refs = vocab.organisation_refs()
@@ -96,7 +108,11 @@ def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, s
     for theme in request.themes:
         _one_of(theme, list(vocab.themes), "--themas", "noem thema's, gescheiden door komma's.")
 
-    case = _one_of(request.case, cases, "--casus", "kies het casusgebied.") if request.case or kind in ("casus", "plan") else None
+    case = (
+        _one_of(request.case, cases, "--casus", "kies het casusgebied.")
+        if request.case or kind in ("casus", "plan")
+        else None
+    )
     case_page = corpus.case_page(case) if case else None
     case_meta = case_page.meta if case_page else {}
     fields: list[tuple[str, str]] = []
@@ -104,46 +120,70 @@ def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, s
     def claimed(identity: tuple[str, ...], what: str) -> None:
         existing = corpus.by_identity().get(identity)
         if existing is not None:
-            raise ScaffoldError(f"{what} bestaat al: docs/{existing.src_uri}; pas die pagina aan in plaats van een nieuwe te maken")
+            raise ScaffoldError(
+                f"{what} bestaat al: docs/{existing.src_uri}; pas die pagina aan in plaats van een nieuwe te maken"
+            )
 
     if kind in ("sessie", "plan") and case and case_page is None:
-        raise ScaffoldError(f"casusgebied '{case}' heeft nog geen casuspagina; maak die eerst met: "
-                            f"koppelkansen nieuw casus --casus {case} --titel \"...\"")
+        raise ScaffoldError(
+            f"casusgebied '{case}' heeft nog geen casuspagina; maak die eerst met: "
+            f'koppelkansen nieuw casus --casus {case} --titel "..."'
+        )
     themes = request.themes or [t for t in vocab.themes if t in (case_meta.get("themes") or [])]
-    organisations = request.organisations or [r for r in refs if r in (case_meta.get("organisations") or [])]
+    organisations = request.organisations or [
+        r for r in refs if r in (case_meta.get("organisations") or [])
+    ]
 
     if kind == "casus":
         claimed(("casus", case), f"de casuspagina van '{case}'")
         path = Path("casussen", case, "index.md")
-        fields += [("case", case), ("themes", _quote(request.themes or list(vocab.themes))),
-                   ("organisations", _quote(request.organisations or list(vocab.organisations)))]
+        fields += [
+            ("case", case),
+            ("themes", _quote(request.themes or list(vocab.themes))),
+            ("organisations", _quote(request.organisations or list(vocab.organisations))),
+        ]
     elif kind == "plan":
         claimed(("plan", case), f"het projectplan van '{case}'")
         path = Path("casussen", case, "projectplan.md")
-        fields += [("owners", _quote(organisations or list(vocab.organisations))),
-                   ("themes", _quote(themes or list(vocab.themes)))]
+        fields += [
+            ("owners", _quote(organisations or list(vocab.organisations))),
+            ("themes", _quote(themes or list(vocab.themes))),
+        ]
         if request.round:
-            fields.append(("round", _one_of(request.round, rounds, "--ronde", "kies de leerronde.")))
+            fields.append(
+                ("round", _one_of(request.round, rounds, "--ronde", "kies de leerronde."))
+            )
     elif kind == "sessie":
-        session_kind = _one_of(request.kind, list(vocab.session_kinds), "--soort", "kies de soort sessie.")
+        session_kind = _one_of(
+            request.kind, list(vocab.session_kinds), "--soort", "kies de soort sessie."
+        )
         round_key = _one_of(request.round, rounds, "--ronde", "kies de leerronde van de sessie.")
         date = _date(request.date)
         if case:
             path = Path("casussen", case, f"{slug}.md")
         else:
-            path = Path("directieoverleg" if session_kind == "directieoverleg" else "sessies", f"{slug}.md")
+            path = Path(
+                "directieoverleg" if session_kind == "directieoverleg" else "sessies", f"{slug}.md"
+            )
         fields += [("kind", session_kind), ("date", _quote(date)), ("round", round_key)]
         if organisations:
             fields.append(("organisations", _quote(organisations)))
         if request.themes:
             fields.append(("themes", _quote(request.themes)))
     elif kind == "leerronde":
-        round_key = _one_of(request.round, rounds, "--ronde", "kies de leerronde (nieuwe rondes eerst in vocabulary.yml).")
+        round_key = _one_of(
+            request.round,
+            rounds,
+            "--ronde",
+            "kies de leerronde (nieuwe rondes eerst in vocabulary.yml).",
+        )
         claimed(("leerronde", round_key), f"de pagina van leerronde '{round_key}'")
         path = Path("leerrondes", f"{round_key}.md")
         fields += [("round", round_key), ("period", "{start: " + _quote(_date(request.date)) + "}")]
     elif kind == "les":
-        round_key = _one_of(request.round, rounds, "--ronde", "kies de leerronde waar de les uit komt.")
+        round_key = _one_of(
+            request.round, rounds, "--ronde", "kies de leerronde waar de les uit komt."
+        )
         path = Path("lessen", f"{slug}.md")
         fields.append(("round", round_key))
         if case:
@@ -157,34 +197,51 @@ def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, s
     if request.folder and kind not in ("casus", "plan", "leerronde", "programma"):
         path = Path(request.folder.strip("/"), path.name)
     if case and kind in ("sessie", "plan"):
-        fields.insert(0, ("case", case))  # explicit, even where the folder's .meta.yml states it too
+        fields.insert(
+            0, ("case", case)
+        )  # explicit, even where the folder's .meta.yml states it too
     return path, fields
 
 
 def render_page(request: Request, fields: list[tuple[str, str]]) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
     return env.get_template(f"{request.type}.md").render(
-        title=_quote(request.title.strip()), heading=request.title.strip(), type=request.type, fields=fields,
+        title=_quote(request.title.strip()),
+        heading=request.title.strip(),
+        type=request.type,
+        fields=fields,
     )
 
 
 def new_page(docs_dir: Path, request: Request) -> tuple[Path, list[Problem]]:
     """Write the page; returns its path and the check's problems for it (none when all is well)."""
-    corpus, problems, _ = check_docs(docs_dir)
+    corpus, _problems, _ = check_docs(docs_dir)
     if corpus is None:
-        raise ScaffoldError("de toegestane waarden of het schema zijn niet te lezen; draai eerst 'make check'")
+        raise ScaffoldError(
+            "de toegestane waarden of het schema zijn niet te lezen; draai eerst 'make check'"
+        )
     relative, fields = plan_page(corpus, request)
     target = docs_dir / relative
     if target.exists():
-        raise ScaffoldError(f"docs/{relative.as_posix()} bestaat al; ik overschrijf niets. Kies een andere "
-                            "titel, of pas het bestaande bestand aan")
+        raise ScaffoldError(
+            f"docs/{relative.as_posix()} bestaat al; ik overschrijf niets. Kies een andere "
+            "titel, of pas het bestaande bestand aan"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_page(request, fields), encoding="utf-8")
     defaults = target.parent / ".meta.yml"
     if request.type == "casus" and not defaults.exists():
-        defaults.write_text(f"# Standaardwaarden voor elke pagina in deze map.\ncase: {request.case}\n", encoding="utf-8")
+        defaults.write_text(
+            f"# Standaardwaarden voor elke pagina in deze map.\ncase: {request.case}\n",
+            encoding="utf-8",
+        )
     _, after, _ = check_docs(docs_dir)
     mine = [p for p in after if p.path.resolve() == target.resolve()]
     return target, mine

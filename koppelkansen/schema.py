@@ -27,9 +27,7 @@ def date_is_valid(value: object) -> bool:
     year, month, day = (int(g) if g else None for g in match.groups())
     if month is not None and not 1 <= month <= 12:
         return False
-    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return False
-    return True
+    return not (day is not None and not 1 <= day <= calendar.monthrange(year, month)[1])
 
 
 def date_sort_key(value: str) -> tuple[int, int, int]:
@@ -63,9 +61,15 @@ def load_schema(path: Path, vocabulary: Vocabulary) -> tuple[dict[str, Any] | No
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None, [Problem(path, 1, 1, "het schema ontbreekt; zet frontmatter.schema.json terug (git checkout)")]
+        return None, [
+            Problem(
+                path, 1, 1, "het schema ontbreekt; zet frontmatter.schema.json terug (git checkout)"
+            )
+        ]
     except json.JSONDecodeError as exc:
-        return None, [Problem(path, exc.lineno, exc.colno, f"het schema is geen geldige JSON: {exc.msg}")]
+        return None, [
+            Problem(path, exc.lineno, exc.colno, f"het schema is geen geldige JSON: {exc.msg}")
+        ]
     Draft202012Validator.check_schema(schema)
     expected = render_schema(schema, vocabulary)
     if expected != schema:
@@ -113,7 +117,11 @@ class PageValidators:
         return validator_for(flat)
 
     def for_type(self, page_type: object) -> Draft202012Validator:
-        return self._by_type.get(page_type, self._common) if isinstance(page_type, str) else self._common
+        return (
+            self._by_type.get(page_type, self._common)
+            if isinstance(page_type, str)
+            else self._common
+        )
 
 
 def allowed_keys(schema: dict[str, Any], page_type: str | None) -> set[str]:

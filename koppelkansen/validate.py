@@ -62,7 +62,9 @@ def _suggest(found: str, allowed: list[str]) -> str:
 
 
 def _example(schema: dict[str, Any], page_type: str, key: str) -> str:
-    definition = schema["properties"].get(key) or schema["$defs"].get(page_type, {}).get("properties", {}).get(key, {})
+    definition = schema["properties"].get(key) or schema["$defs"].get(page_type, {}).get(
+        "properties", {}
+    ).get(key, {})
     while "$ref" in definition and "examples" not in definition:
         definition = schema["$defs"][definition["$ref"].rsplit("/", 1)[-1]]
     examples = definition.get("examples") or definition.get("enum")
@@ -72,7 +74,13 @@ def _example(schema: dict[str, Any], page_type: str, key: str) -> str:
     if isinstance(example, list):
         return f", bijvoorbeeld '{key}: [{', '.join(example)}]'"
     if isinstance(example, dict):
-        return ", bijvoorbeeld '" + key + ": {" + ", ".join(f"{k}: {v}" for k, v in example.items()) + "}'"
+        return (
+            ", bijvoorbeeld '"
+            + key
+            + ": {"
+            + ", ".join(f"{k}: {v}" for k, v in example.items())
+            + "}'"
+        )
     return f", bijvoorbeeld '{key}: {example}'"
 
 
@@ -120,7 +128,9 @@ class _Messages:
         kind = error.validator
         page_type = str(page.meta.get("type", ""))
         if kind == "required":
-            missing = next((k for k in error.validator_value if k not in (error.instance or {})), "?")
+            missing = next(
+                (k for k in error.validator_value if k not in (error.instance or {})), "?"
+            )
             if where:
                 text = f"in '{key}' ontbreekt de sleutel '{missing}'{_example(self.schema, page_type, missing)}"
             else:
@@ -171,15 +181,26 @@ class _Messages:
 def _cross_references(corpus: Corpus) -> list[Problem]:
     problems: list[Problem] = []
     seen = corpus.by_identity()  # the first page (by path) for each identity
-    labels = {"programma": "het overkoepelende plan", "casus": "casusgebied", "plan": "het projectplan van casusgebied", "leerronde": "leerronde"}
+    labels = {
+        "programma": "het overkoepelende plan",
+        "casus": "casusgebied",
+        "plan": "het projectplan van casusgebied",
+        "leerronde": "leerronde",
+    }
     for page in sorted(corpus.pages.values(), key=lambda p: p.src_uri):
         identity = page.identity
         if identity is None:
             continue
         if seen[identity] is not page:
-            key = "type" if identity == ("programma",) else ("case" if identity[0] in ("casus", "plan") else "round")
+            key = (
+                "type"
+                if identity == ("programma",)
+                else ("case" if identity[0] in ("casus", "plan") else "round")
+            )
             path, line, col = page.where((key,))
-            if path != page.path:  # the identity comes from folder defaults: point at the page's type
+            if (
+                path != page.path
+            ):  # the identity comes from folder defaults: point at the page's type
                 path, line, col = page.where(("type",))
             what = labels[identity[0]] + (f" '{identity[1]}'" if len(identity) > 1 else "")
             problems.append(
@@ -206,18 +227,28 @@ def _cross_references(corpus: Corpus) -> list[Problem]:
         meta = page.meta
         if page.type in ("sessie", "les", "plan") and isinstance(meta.get("round"), str):
             round_key = meta["round"]
-            need(page, ("round",), ("leerronde", round_key),
-                 f"leerronde '{round_key}' heeft nog geen eigen pagina; maak een pagina met "
-                 f"'type: leerronde' en 'round: {round_key}', of kies een leerronde die er wel is")
+            need(
+                page,
+                ("round",),
+                ("leerronde", round_key),
+                f"leerronde '{round_key}' heeft nog geen eigen pagina; maak een pagina met "
+                f"'type: leerronde' en 'round: {round_key}', of kies een leerronde die er wel is",
+            )
         cases = []
         if page.type in ("sessie", "plan") and isinstance(meta.get("case"), str):
             cases.append((("case",), meta["case"]))
         if page.type == "les" and isinstance(meta.get("cases"), list):
-            cases.extend(((("cases", i)), c) for i, c in enumerate(meta["cases"]) if isinstance(c, str))
+            cases.extend(
+                ((("cases", i)), c) for i, c in enumerate(meta["cases"]) if isinstance(c, str)
+            )
         for key_path, case in cases:
-            need(page, key_path, ("casus", case),
-                 f"casusgebied '{case}' heeft nog geen casuspagina; maak een pagina met "
-                 f"'type: casus' en 'case: {case}', of kies een bestaand casusgebied")
+            need(
+                page,
+                key_path,
+                ("casus", case),
+                f"casusgebied '{case}' heeft nog geen casuspagina; maak een pagina met "
+                f"'type: casus' en 'case: {case}', of kies een bestaand casusgebied",
+            )
     return problems
 
 

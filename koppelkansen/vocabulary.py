@@ -56,12 +56,21 @@ def _terms(raw: object, where: str, path: Path, problems: list[Problem], pos) ->
     terms: dict[str, Term] = {}
     if not isinstance(raw, dict) or not raw:
         line, col = pos((where,))
-        problems.append(Problem(path, line, col, f"'{where}' moet een lijst van 'sleutel: {{label: ...}}' zijn"))
+        problems.append(
+            Problem(path, line, col, f"'{where}' moet een lijst van 'sleutel: {{label: ...}}' zijn")
+        )
         return terms
     for key, body in raw.items():
         line, col = pos((where, key))
         if not isinstance(body, dict) or not isinstance(body.get("label"), str):
-            problems.append(Problem(path, line, col, f"'{where}.{key}' heeft geen 'label' (tekst); voeg 'label: ...' toe"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"'{where}.{key}' heeft geen 'label' (tekst); voeg 'label: ...' toe",
+                )
+            )
             continue
         terms[str(key)] = Term(str(key), body["label"], str(body.get("description", "")))
     return terms
@@ -72,7 +81,11 @@ def load_vocabulary(path: Path) -> tuple[Vocabulary | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, [Problem(path, 1, 1, "het bestand met toegestane waarden ontbreekt; zet vocabulary.yml terug")]
+        return None, [
+            Problem(
+                path, 1, 1, "het bestand met toegestane waarden ontbreekt; zet vocabulary.yml terug"
+            )
+        ]
     except UnicodeDecodeError:
         return None, [Problem(path, 1, 1, "dit bestand is geen UTF-8; sla het op als UTF-8")]
     parsed = yamlstrict.load(text)
@@ -86,18 +99,31 @@ def load_vocabulary(path: Path) -> tuple[Vocabulary | None, list[Problem]]:
 
     for section in SECTIONS:
         if section not in data:
-            problems.append(Problem(path, 1, 1, f"het onderdeel '{section}' ontbreekt in vocabulary.yml"))
+            problems.append(
+                Problem(path, 1, 1, f"het onderdeel '{section}' ontbreekt in vocabulary.yml")
+            )
     for section in data:
         if section not in SECTIONS:
             line, col = pos((section,))
-            problems.append(Problem(path, line, col, f"onbekend onderdeel '{section}'; toegestaan: {', '.join(SECTIONS)}"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"onbekend onderdeel '{section}'; toegestaan: {', '.join(SECTIONS)}",
+                )
+            )
     if problems:
         return None, problems
 
     organisations: dict[str, Organisation] = {}
     for key, term in _terms(data["organisations"], "organisations", path, problems, pos).items():
         raw_units = data["organisations"][key].get("units") or {}
-        units = _terms(raw_units, f"organisations.{key}.units", path, problems, pos) if raw_units else {}
+        units = (
+            _terms(raw_units, f"organisations.{key}.units", path, problems, pos)
+            if raw_units
+            else {}
+        )
         organisations[key] = Organisation(key, term.label, term.description, units)
     vocabulary = Vocabulary(
         path=path,

@@ -47,7 +47,7 @@ def _translate(problem: str | None, context: str | None) -> str:
         )
     if "could not find expected ':'" in text or "simple key" in text:
         return "deze regel is geen 'sleutel: waarde'; vergeet je de dubbele punt na de sleutel?"
-    if "quoted scalar" in text or "end of stream" in text and "quote" in text:
+    if "quoted scalar" in text or ("end of stream" in text and "quote" in text):
         return "een aanhalingsteken wordt niet gesloten; sluit de tekst af met hetzelfde teken"
     if "expected <block end>" in text or "block mapping" in text or "block collection" in text:
         return (
@@ -97,7 +97,9 @@ class _Builder:
         first_seen: dict[str, Pos] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
-                self.error(key_node, "'<<' (samenvoegen) wordt niet ondersteund; schrijf de sleutels uit")
+                self.error(
+                    key_node, "'<<' (samenvoegen) wordt niet ondersteund; schrijf de sleutels uit"
+                )
                 continue
             if not isinstance(key_node, ScalarNode):
                 self.error(key_node, "een sleutel moet een woord zijn, geen lijst of object")
@@ -151,7 +153,10 @@ class _Builder:
             return self._scalars.construct_yaml_int(node)
         if tag == "float":
             if _SEXAGESIMAL.match(value):
-                self.error(node, f"'{key}: {value}' is geen gewoon getal; zet de waarde tussen aanhalingstekens")
+                self.error(
+                    node,
+                    f"'{key}: {value}' is geen gewoon getal; zet de waarde tussen aanhalingstekens",
+                )
                 return None
             return self._scalars.construct_yaml_float(node)
         if tag == "null":

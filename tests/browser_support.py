@@ -26,19 +26,29 @@ CHROMIUM = (
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Without the background-networking flags Chromium itself calls Google hosts; they are not the site's.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "mobiel": {"width": 375, "height": 812}}
-SCHEMES = {"licht": ("light", "default"), "donker": ("dark", "slate")}  # name -> (media, Material scheme)
+SCHEMES = {
+    "licht": ("light", "default"),
+    "donker": ("dark", "slate"),
+}  # name -> (media, Material scheme)
 
 
 def missing_tools() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not Path(CHROMIUM).is_file():
-        return (f"Chromium ontbreekt ({CHROMIUM}): installeer het Debian-pakket 'chromium' "
-                "(make venv doet dat via scripts/system-packages.txt)")
+        return (
+            f"Chromium ontbreekt ({CHROMIUM}): installeer het Debian-pakket 'chromium' "
+            "(make venv doet dat via scripts/system-packages.txt)"
+        )
     if not AXE_JS.is_file():
         return f"axe-core ontbreekt ({AXE_JS}): draai 'make node' (npm ci)"
     try:
@@ -51,14 +61,14 @@ def missing_tools() -> str | None:
 class _QuietHandler(SimpleHTTPRequestHandler):
     prefix = "/"
 
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+    def log_message(self, format, *args):
         pass
 
     def translate_path(self, path: str) -> str:
         # The site lives under its site_url path (as on GitHub Pages); 404.html uses absolute URLs.
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "does-not-exist")
-        return super().translate_path("/" + path[len(self.prefix):])
+        return super().translate_path("/" + path[len(self.prefix) :])
 
 
 def site_path(site: Path) -> str:
@@ -70,7 +80,9 @@ def site_path(site: Path) -> str:
 def scan_site_canonical(site: Path) -> str | None:
     import re
 
-    match = re.search(r'<link rel="canonical" href="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    match = re.search(
+        r'<link rel="canonical" href="([^"]+)"', (site / "index.html").read_text(encoding="utf-8")
+    )
     return match.group(1) if match else None
 
 
@@ -78,7 +90,9 @@ def scan_site_canonical(site: Path) -> str | None:
 def serve(site: Path):
     """Serve ``site`` on 127.0.0.1 on a free port under its site_url path; yields the base URL."""
     prefix = site_path(site)
-    handler = functools.partial(type("Handler", (_QuietHandler,), {"prefix": prefix}), directory=str(site))
+    handler = functools.partial(
+        type("Handler", (_QuietHandler,), {"prefix": prefix}), directory=str(site)
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -120,8 +134,9 @@ class Auditor:
 
     def context(self, scheme: str = "licht", viewport: str = "desktop", **options):
         media, _ = SCHEMES[scheme]
-        context = self.browser.new_context(color_scheme=media, viewport=VIEWPORTS[viewport],
-                                           service_workers="block", **options)
+        context = self.browser.new_context(
+            color_scheme=media, viewport=VIEWPORTS[viewport], service_workers="block", **options
+        )
 
         def route(route):
             if urlsplit(route.request.url).netloc == self.origin:
@@ -138,22 +153,33 @@ class Auditor:
         page.goto(self.base + url, wait_until="load")
         page.wait_for_load_state("networkidle")
         _, material = SCHEMES[scheme]
-        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{material}'",
-                               timeout=5000)
+        page.wait_for_function(
+            f"document.body.getAttribute('data-md-color-scheme') === '{material}'", timeout=5000
+        )
         page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(
             """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
                                           resultTypes: ['violations']})""",
             WCAG_TAGS,
         )
-        visit = Visit(url, scheme, page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
+        visit = Visit(
+            url, scheme, page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        )
         visit.violations = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [{"target": n["target"], "summary": n.get("failureSummary", "")} for n in v["nodes"]]}
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [
+                    {"target": n["target"], "summary": n.get("failureSummary", "")}
+                    for n in v["nodes"]
+                ],
+            }
             for v in result["violations"]
         ]
         visit.positive_tabindex = page.evaluate(
-            "[...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).length")
+            "[...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).length"
+        )
         visit.foreign = self.foreign[before:]
         return visit
 
@@ -162,8 +188,10 @@ def format_violations(visits: list[Visit]) -> str:
     lines = []
     for visit in visits:
         for violation in visit.violations:
-            lines.append(f"/{visit.url} ({visit.scheme}): {violation['id']} ({violation['impact']}): "
-                         f"{violation['help']}")
+            lines.append(
+                f"/{visit.url} ({visit.scheme}): {violation['id']} ({violation['impact']}): "
+                f"{violation['help']}"
+            )
             for node in violation["nodes"][:5]:
                 summary = " ".join(node["summary"].split())[:300]
                 lines.append(f"    {node['target']}: {summary}")
@@ -177,7 +205,6 @@ def make_quality_project(target: Path, pages: tuple[str, ...] = ("voorbeeld.md",
     """The fixture corpus plus ``pages`` from tests/fixtures/quality, built with the project's real
     mkdocs.yml (theme, palettes, extensions, CSS, JavaScript); returns the config path."""
     import yaml
-
     from conftest import make_docs
 
     files = {name: (QUALITY_FIXTURES / name).read_text(encoding="utf-8") for name in pages}

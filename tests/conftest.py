@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BASE_DOCS = Path(__file__).resolve().parent / "fixtures" / "base-docs"
 
 
-def make_docs(target: Path, files: dict[str, str | None] | None = None,
-              latin1: dict[str, str] | None = None) -> Path:
+def make_docs(
+    target: Path, files: dict[str, str | None] | None = None, latin1: dict[str, str] | None = None
+) -> Path:
     """A docs folder: the fixture corpus, the project's real schema and vocabulary, and ``files``.
 
     A file mapped to ``None`` is removed; ``latin1`` files are written in Latin-1 instead of UTF-8.

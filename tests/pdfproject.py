@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT, make_site_project
 
 PDF_DOCS = Path(__file__).resolve().parent / "fixtures" / "pdf-docs"
@@ -17,8 +16,13 @@ PDF_DOCS = Path(__file__).resolve().parent / "fixtures" / "pdf-docs"
 COMMIT_EPOCH = 1540987200
 
 
-def make_pdf_project(target: Path, files: dict[str, str | None] | None = None, *, git: bool = True,
-                     plugin_options: dict | None = None) -> Path:
+def make_pdf_project(
+    target: Path,
+    files: dict[str, str | None] | None = None,
+    *,
+    git: bool = True,
+    plugin_options: dict | None = None,
+) -> Path:
     config_file = make_site_project(target)
     shutil.copytree(PDF_DOCS, target / "docs", dirs_exist_ok=True)
     for relative, content in (files or {}).items():
@@ -34,11 +38,20 @@ def make_pdf_project(target: Path, files: dict[str, str | None] | None = None, *
     config["plugins"] = [{"koppelkansen": plugin_options or {}}, "search"]
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     if git:
-        env = dict(os.environ, GIT_AUTHOR_DATE=f"@{COMMIT_EPOCH} +0000",
-                   GIT_COMMITTER_DATE=f"@{COMMIT_EPOCH} +0000", GIT_AUTHOR_NAME="Kernteam",
-                   GIT_AUTHOR_EMAIL="kernteam@example.org", GIT_COMMITTER_NAME="Kernteam",
-                   GIT_COMMITTER_EMAIL="kernteam@example.org")
+        env = dict(
+            os.environ,
+            GIT_AUTHOR_DATE=f"@{COMMIT_EPOCH} +0000",
+            GIT_COMMITTER_DATE=f"@{COMMIT_EPOCH} +0000",
+            GIT_AUTHOR_NAME="Kernteam",
+            GIT_AUTHOR_EMAIL="kernteam@example.org",
+            GIT_COMMITTER_NAME="Kernteam",
+            GIT_COMMITTER_EMAIL="kernteam@example.org",
+        )
         env.pop("SOURCE_DATE_EPOCH", None)
-        for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "Plannen"]):
+        for command in (
+            ["git", "init", "-q"],
+            ["git", "add", "-A"],
+            ["git", "commit", "-q", "-m", "Plannen"],
+        ):
             subprocess.run(command, cwd=target, env=env, check=True)
     return config_file

@@ -7,9 +7,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.bench import measure  # noqa: E402
-from scripts.bench.pdfcheck import headings_found  # noqa: E402
-from scripts.bench.run import pdf_log_lines, rotate  # noqa: E402
+from scripts.bench import measure
+from scripts.bench.pdfcheck import headings_found
+from scripts.bench.run import pdf_log_lines, rotate
 
 MB = 1024 * 1024
 
@@ -30,12 +30,14 @@ def test_timeout_kills_the_tree_and_says_so() -> None:
 
 
 def test_log_lines_tell_typeset_from_cached() -> None:
-    output = "\n".join([
-        "INFO    -  Building documentation to directory: /x/site",
-        "INFO    -  PDF koppelkansen-projectplannen.pdf gezet in 4.5 s (85 pagina's)",
-        "INFO    -  PDF amstelstad.pdf uit de cache",
-        "WARNING -  something about a.pdf",
-    ])
+    output = "\n".join(
+        [
+            "INFO    -  Building documentation to directory: /x/site",
+            "INFO    -  PDF koppelkansen-projectplannen.pdf gezet in 4.5 s (85 pagina's)",
+            "INFO    -  PDF amstelstad.pdf uit de cache",
+            "WARNING -  something about a.pdf",
+        ]
+    )
     typeset, cached, seconds, lines = pdf_log_lines(output)
     assert typeset == ["koppelkansen-projectplannen.pdf"]
     assert cached == ["amstelstad.pdf"]
@@ -44,7 +46,12 @@ def test_log_lines_tell_typeset_from_cached() -> None:
 
 def test_headings_found_needs_the_exact_heading() -> None:
     text = "1.2 Sectie 0001.1 ¶\nveel tekst Onderdeel 0001.1.1\nSectie 0001.2"
-    assert headings_found(text, ["Sectie 0001.1", "Onderdeel 0001.1.1", "Sectie 0001.3", "Sectie 0010.1"]) == 2
+    assert (
+        headings_found(
+            text, ["Sectie 0001.1", "Onderdeel 0001.1.1", "Sectie 0001.3", "Sectie 0010.1"]
+        )
+        == 2
+    )
 
 
 def test_rotation_gives_every_tool_every_place() -> None:

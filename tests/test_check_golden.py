@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, make_docs, make_site_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import ROOT, make_docs, make_site_project
 from koppelkansen.validate import check_docs
 
 GOLDEN = sorted((Path(__file__).parent / "golden" / "check").glob("*.yml"))
@@ -32,10 +32,13 @@ def test_check_messages(golden, tmp_path):
 @pytest.mark.golden_test("golden/check/*.yml")
 def test_script_exit_code_and_output(golden, tmp_path):
     """The command authors run: exit 1 and one `path:line:col: fout:` line per problem, or exit 0."""
-    docs = make_docs(tmp_path, golden.get("files"), golden.get("latin1"))
+    make_docs(tmp_path, golden.get("files"), golden.get("latin1"))
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), "docs"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     expected = golden.out["expected"]
     printed = [line for line in result.stdout.splitlines() if ": fout: " in line]
@@ -51,11 +54,22 @@ def test_script_exit_code_and_output(golden, tmp_path):
 def test_github_format(tmp_path):
     make_docs(tmp_path, {"over.md": "---\ntitle: Over\ntype: pagina\nstatus: klaar\n---\n"})
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), "docs", "--format", "github"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "check_frontmatter.py"),
+            "docs",
+            "--format",
+            "github",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
-    assert result.stdout.startswith("::error file=docs/over.md,line=4,col=1,title=Front matter::'status'")
+    assert result.stdout.startswith(
+        "::error file=docs/over.md,line=4,col=1,title=Front matter::'status'"
+    )
 
 
 @pytest.mark.golden_test("golden/check/*.yml")

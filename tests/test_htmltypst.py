@@ -17,7 +17,9 @@ SITE = "https://example.org/site/"
 FONTS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "fonts"
 
 
-def convert(html: str, url: str = "casussen/amstelstad/plan/", media: dict[str, str] | None = None) -> str:
+def convert(
+    html: str, url: str = "casussen/amstelstad/plan/", media: dict[str, str] | None = None
+) -> str:
     text, problems = convert_page(html, url, media or {}, SITE)
     assert problems == []
     return text
@@ -66,8 +68,12 @@ def test_links_inside_the_site_outside_it_and_to_anchors():
         '#kk-link("p-casussen.amstelstad.plan.--aanpak", "https://example.org/site/casussen/amstelstad/plan/#aanpak")[aanpak], '
         '#link("https://www.waternet.nl/")[Waternet]\\.\n'
     )
-    _, problems = convert_page('<p><a href="file:///C:/plan.docx">plan</a> <a href="../../../../x/">x</a></p>',
-                               "casussen/amstelstad/plan/", {}, SITE)
+    _, problems = convert_page(
+        '<p><a href="file:///C:/plan.docx">plan</a> <a href="../../../../x/">x</a></p>',
+        "casussen/amstelstad/plan/",
+        {},
+        SITE,
+    )
     assert problems == [
         "de link naar 'file:///C:/plan.docx' wijst naar een bestand op een computer; verwijs naar een pagina van de site of een webadres",
         "de link '../../../../x/' wijst buiten de site",
@@ -76,13 +82,16 @@ def test_links_inside_the_site_outside_it_and_to_anchors():
 
 def test_first_h1_is_dropped_and_headings_get_page_labels():
     html = '<h1 id="plan">Plan<a class="headerlink" href="#plan">&para;</a></h1>\n<h2 id="aanpak">Aanpak</h2>\n<h1 id="meer">Meer</h1>'
-    assert convert(html) == "== Aanpak\n<p-casussen.amstelstad.plan.--aanpak>\n\n== Meer\n<p-casussen.amstelstad.plan.--meer>\n"
+    assert (
+        convert(html)
+        == "== Aanpak\n<p-casussen.amstelstad.plan.--aanpak>\n\n== Meer\n<p-casussen.amstelstad.plan.--meer>\n"
+    )
 
 
 def test_table_has_a_repeating_header_and_widths_from_content(tmp_path):
     html = (
-        "<table>\n<thead>\n<tr>\n<th>Onderdeel</th>\n<th style=\"text-align: right;\">Bedrag</th>\n</tr>\n</thead>\n"
-        "<tbody>\n<tr>\n<td>Riolering <em>vervangen</em></td>\n<td style=\"text-align: right;\">12</td>\n</tr>\n</tbody>\n</table>"
+        '<table>\n<thead>\n<tr>\n<th>Onderdeel</th>\n<th style="text-align: right;">Bedrag</th>\n</tr>\n</thead>\n'
+        '<tbody>\n<tr>\n<td>Riolering <em>vervangen</em></td>\n<td style="text-align: right;">12</td>\n</tr>\n</tbody>\n</table>'
     )
     markup = convert(html)
     assert "columns: (76%, 24%)" in markup  # 19 and 6 characters
@@ -125,8 +134,12 @@ def test_images_come_from_the_media_map_and_need_alt_text():
     media = {"img/kaart.png": "/docs/img/kaart.png"}
     markup = convert('<p><img alt="Kaart" src="../../../img/kaart.png" /></p>', media=media)
     assert markup == '#kk-figure(image("/docs/img/kaart.png", alt: "Kaart"))\n'
-    _, problems = convert_page('<p>Zie <img src="../../../img/kaart.png" alt=""> en <img src="weg.png" alt="Weg"></p>',
-                               "casussen/amstelstad/plan/", media, SITE)
+    _, problems = convert_page(
+        '<p>Zie <img src="../../../img/kaart.png" alt=""> en <img src="weg.png" alt="Weg"></p>',
+        "casussen/amstelstad/plan/",
+        media,
+        SITE,
+    )
     assert problems == [
         "de afbeelding '../../../img/kaart.png' heeft geen alt-tekst; schrijf ![korte beschrijving](../../../img/kaart.png)",
         "de afbeelding 'weg.png' bestaat niet; controleer de bestandsnaam en de map",
@@ -145,7 +158,7 @@ def test_unknown_elements_are_problems_naming_the_element(element):
 def test_every_other_construct_compiles_and_keeps_its_text(tmp_path):
     html = (
         "<p>Regel een<br />\nregel twee, <code>x = `a`</code>, <code>y_1</code>, H<sub>2</sub>O, m<sup>2</sup>, "
-        "<del>weg</del> <abbr title=\"Waternet\">WN</abbr>.</p>\n"
+        '<del>weg</del> <abbr title="Waternet">WN</abbr>.</p>\n'
         "<blockquote>\n<p>Een citaat.</p>\n</blockquote>\n<hr />\n"
         '<div class="highlight"><pre><span></span><code>print("```")\n    // geen commentaar\n</code></pre></div>\n'
         '<div class="admonition tip">\n<p class="admonition-title">Lijst</p>\n<ul>\n<li>een</li>\n<li>twee</li>\n</ul>\n</div>\n'
@@ -154,6 +167,21 @@ def test_every_other_construct_compiles_and_keeps_its_text(tmp_path):
     )
     markup = convert(html)
     text = pdf_text(tmp_path, markup)
-    for sample in ("Regel een regel twee", "x = `a`", "y_1", "H2O", "weg WN.", "Een citaat.", 'print("```")',
-                   "// geen commentaar", "Lijst", "een", "twee", "Term: met dubbele punt", "Uitleg.", "Samen", "a b"):
+    for sample in (
+        "Regel een regel twee",
+        "x = `a`",
+        "y_1",
+        "H2O",
+        "weg WN.",
+        "Een citaat.",
+        'print("```")',
+        "// geen commentaar",
+        "Lijst",
+        "een",
+        "twee",
+        "Term: met dubbele punt",
+        "Uitleg.",
+        "Samen",
+        "a b",
+    ):
         assert sample in text, sample

@@ -7,6 +7,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from pypdf import PdfWriter
@@ -20,8 +21,10 @@ SITE_URL = "https://example.org/plannen/"
 
 def page(body: str, canonical: str | None = None) -> str:
     head = f'<link rel="canonical" href="{canonical}">' if canonical else ""
-    return (f"<!doctype html><html><head>{head}<link rel=\"preconnect\" href=\"https://fonts.example\">"
-            f"</head><body><header><a href=\"./\">Home</a></header><article>{body}</article></body></html>")
+    return (
+        f'<!doctype html><html><head>{head}<link rel="preconnect" href="https://fonts.example">'
+        f'</head><body><header><a href="./">Home</a></header><article>{body}</article></body></html>'
+    )
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -34,22 +37,30 @@ def write(root: Path, files: dict[str, str | bytes]) -> Path:
 
 @pytest.fixture
 def site(tmp_path):
-    return write(tmp_path / "site", {
-        "index.html": page('<h2 id="doel">Doel</h2><a href="over/">ok</a> <a href="over/#team">anker</a>'
-                           ' <a href="#doel">hier</a> <a href="mailto:a@b.nl">mail</a> <a href="#">top</a>'
-                           ' <a href="https://www.waternet.nl/#x">extern</a>', canonical=SITE_URL),
-        "over/index.html": page('<h2 id="team">Team</h2><a name="oud"></a>'
-                                '<img src="../img/a.png" srcset="../img/a.png 1x, ../img/b.png 2x" alt="">'
-                                ' <a href="../weg/">weg</a> <a href="../#nergens">anker weg</a>'
-                                ' <a href="#oud">naam</a> <a href="/plannen/over/">root ok</a>'
-                                ' <a href="/elders/">root fout</a>'
-                                f' <a href="{SITE_URL}over/#team">eigen adres</a>'
-                                f' <a href="{SITE_URL}niet-er/">eigen adres weg</a>'
-                                ' <a href="https://www.waternet.nl/">extern</a>'),
-        "img/a.png": b"png",
-        "assets/site.css": "body { background: url('../img/a.png') } .x { background: url(data:image/png;base64,AA==) }\n"
-                           ".y { background: url(\"../img/c.png\") }\n",
-    })
+    return write(
+        tmp_path / "site",
+        {
+            "index.html": page(
+                '<h2 id="doel">Doel</h2><a href="over/">ok</a> <a href="over/#team">anker</a>'
+                ' <a href="#doel">hier</a> <a href="mailto:a@b.nl">mail</a> <a href="#">top</a>'
+                ' <a href="https://www.waternet.nl/#x">extern</a>',
+                canonical=SITE_URL,
+            ),
+            "over/index.html": page(
+                '<h2 id="team">Team</h2><a name="oud"></a>'
+                '<img src="../img/a.png" srcset="../img/a.png 1x, ../img/b.png 2x" alt="">'
+                ' <a href="../weg/">weg</a> <a href="../#nergens">anker weg</a>'
+                ' <a href="#oud">naam</a> <a href="/plannen/over/">root ok</a>'
+                ' <a href="/elders/">root fout</a>'
+                f' <a href="{SITE_URL}over/#team">eigen adres</a>'
+                f' <a href="{SITE_URL}niet-er/">eigen adres weg</a>'
+                ' <a href="https://www.waternet.nl/">extern</a>'
+            ),
+            "img/a.png": b"png",
+            "assets/site.css": "body { background: url('../img/a.png') } .x { background: url(data:image/png;base64,AA==) }\n"
+            '.y { background: url("../img/c.png") }\n',
+        },
+    )
 
 
 def test_internal_links_files_anchors_srcset_and_css(site, tmp_path):
@@ -63,8 +74,12 @@ def test_internal_links_files_anchors_srcset_and_css(site, tmp_path):
         ("over/index.html", "../img/b.png", "bestand bestaat niet: img/b.png", src),
         ("over/index.html", "../weg/", "bestand bestaat niet: weg/index.html", src),
         ("over/index.html", "../#nergens", "anker '#nergens' bestaat niet in index.html", src),
-        ("over/index.html", "/elders/",
-         "begint met '/' maar de site staat onder '/plannen/'; gebruik een relatieve link", src),
+        (
+            "over/index.html",
+            "/elders/",
+            "begint met '/' maar de site staat onder '/plannen/'; gebruik een relatieve link",
+            src,
+        ),
         ("over/index.html", f"{SITE_URL}niet-er/", "bestand bestaat niet: niet-er/index.html", src),
         ("assets/site.css", "../img/c.png", "bestand bestaat niet: img/c.png", None),
     }
@@ -76,11 +91,14 @@ def test_internal_links_files_anchors_srcset_and_css(site, tmp_path):
 
 
 def test_theme_links_are_named_as_theme(tmp_path):
-    site = write(tmp_path / "site", {"index.html": page("").replace('href="./"', 'href="weg.html"')})
+    site = write(
+        tmp_path / "site", {"index.html": page("").replace('href="./"', 'href="weg.html"')}
+    )
     broken, _ = check_internal(scan_site(site), tmp_path)
     assert [b.format("site") for b in broken] == [
         "site/index.html:1: fout: kapotte link 'weg.html' (href): bestand bestaat niet: weg.html; "
-        "de link komt uit het thema (overrides/ of mkdocs.yml), niet uit een Markdown-bestand"]
+        "de link komt uit het thema (overrides/ of mkdocs.yml), niet uit een Markdown-bestand"
+    ]
 
 
 def make_pdf(path: Path) -> None:
@@ -88,7 +106,12 @@ def make_pdf(path: Path) -> None:
     writer.add_blank_page(200, 200)
     writer.add_blank_page(200, 200)
     writer.add_named_destination("inleiding", 0)
-    links = [f"{SITE_URL}over/#team", f"{SITE_URL}over/#weg", "https://www.alliander.com/", "../index.html"]
+    links = [
+        f"{SITE_URL}over/#team",
+        f"{SITE_URL}over/#weg",
+        "https://www.alliander.com/",
+        "../index.html",
+    ]
     for n, url in enumerate(links):
         writer.add_annotation(1, PdfLink(rect=(10, 10 + 20 * n, 100, 25 + 20 * n), url=url))
     writer.add_annotation(0, PdfLink(rect=(10, 150, 100, 165), target_page_index=1))
@@ -96,7 +119,9 @@ def make_pdf(path: Path) -> None:
         annot = PdfLink(rect=(10, 100 + 20 * n, 100, 115 + 20 * n), target_page_index=0)
         annot[NameObject("/Dest")] = TextStringObject(name)
         writer.add_annotation(0, annot)
-    action = DictionaryObject({NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): TextStringObject("slot")})
+    action = DictionaryObject(
+        {NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): TextStringObject("slot")}
+    )
     annot = PdfLink(rect=(10, 60, 100, 75), target_page_index=0)
     del annot["/Dest"]
     annot[NameObject("/A")] = action
@@ -133,11 +158,12 @@ def test_command_line(site, capsys):
 
 # --- external links --------------------------------------------------------------------------------
 
-class Handler(BaseHTTPRequestHandler):
-    hits: dict[str, int] = {}
-    times: list[float] = []
 
-    def log_message(self, format, *args):  # noqa: A002
+class Handler(BaseHTTPRequestHandler):
+    hits: ClassVar[dict[str, int]] = {}
+    times: ClassVar[list[float]] = []
+
+    def log_message(self, format, *args):
         pass
 
     def _answer(self, head: bool) -> None:
@@ -152,10 +178,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_HEAD(self):  # noqa: N802
+    def do_HEAD(self):
         self._answer(True)
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self._answer(False)
 
 
@@ -176,9 +202,13 @@ def test_external_retries_fallback_cache_and_rate_limit(server, tmp_path):
     checker = ExternalChecker(cache_file=cache, timeout=5, retries=2, min_interval=0.2, backoff=0)
     results = {r.url.rsplit("/", 1)[1]: r for r in checker.check(urls)}
     assert {k: (r.ok, r.status) for k, r in results.items()} == {
-        "ok": (True, 200), "weg": (False, 404), "wankel": (True, 200), "geen-head": (True, 200)}
+        "ok": (True, 200),
+        "weg": (False, 404),
+        "wankel": (True, 200),
+        "geen-head": (True, 200),
+    }
     assert Handler.hits["/wankel"] == 2  # retried after the 503
-    gaps = [b - a for a, b in zip(Handler.times, Handler.times[1:])]
+    gaps = [b - a for a, b in zip(Handler.times, Handler.times[1:], strict=False)]
     # One request per 0.2 s to the host; only urllib3's immediate retry of the 503 comes sooner.
     assert len(gaps) == 5 and sum(gap < 0.15 for gap in gaps) == 1, gaps
     # Second run: good answers come from the cache, the broken one is fetched again.

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, make_docs, make_site_project
+
 from koppelkansen import overviews
 from koppelkansen.build import build_site
 from koppelkansen.validate import check_docs
@@ -35,7 +35,7 @@ FILES = {
     ),
     "overleg/zomer.md": (
         "---\ntitle: Directieoverleg zomer\ntype: sessie\nstatus: vastgesteld\nkind: directieoverleg\n"
-        "date: \"2018\"\ndate_label: zomer 2018\nround: 2018-plannen\norder: 1\n"
+        'date: "2018"\ndate_label: zomer 2018\nround: 2018-plannen\norder: 1\n'
         "organisations: [waternet, alliander, gemeente-amsterdam]\n---\n\n# Directieoverleg zomer\n"
     ),
     "overleg/oktober.md": (
@@ -59,7 +59,9 @@ def site_project(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
     """The fixture corpus with the project's real mkdocs.yml (plugins, extensions, strict validation)."""
     config = make_site_project(tmp_path, {**FILES, **(files or {})})
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config.write_text(text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"), encoding="utf-8")
+    config.write_text(
+        text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}"), encoding="utf-8"
+    )
     return config
 
 
@@ -82,8 +84,17 @@ def section(text: str, heading: str) -> list[str]:
     start = lines.index(heading) + 1
     out = []
     for line in lines[start:]:
-        if line in ("Projectplan", "Sessies", "Leerrondes", "Lessen", "Betrokken casusgebieden",
-                    "Plannen uit deze leerronde", "Sessies in deze leerronde", "2018", "2019"):
+        if line in (
+            "Projectplan",
+            "Sessies",
+            "Leerrondes",
+            "Lessen",
+            "Betrokken casusgebieden",
+            "Plannen uit deze leerronde",
+            "Sessies in deze leerronde",
+            "2018",
+            "2019",
+        ):
             break
         out.append(line)
     return out
@@ -109,8 +120,10 @@ def corpus(tmp_path):
 def test_case_overview_model(corpus):
     haven = overviews.case_overview(corpus, "haven-stad")
     assert [e.title for e in haven.plans] == ["Plan Haven-Stad"]
-    assert [(e.title, e.when) for e in haven.sessions] == [("Sessie Havenstad", "2018"),
-                                                          ("Atelier Haven-Stad", "maart 2019")]
+    assert [(e.title, e.when) for e in haven.sessions] == [
+        ("Sessie Havenstad", "2018"),
+        ("Atelier Haven-Stad", "maart 2019"),
+    ]
     assert [e.title for e in haven.rounds] == ["Leerronde 2018", "Leerronde 2019"]
     assert [e.title for e in haven.lessons] == ["Samen plannen loont"]
     assert overviews.case_overview(corpus, "9-straatjes") == overviews.CaseOverview([], [], [], [])
@@ -118,7 +131,11 @@ def test_case_overview_model(corpus):
 
 def test_round_overview_model(corpus):
     r2018 = overviews.round_overview(corpus, "2018-plannen")
-    assert [e.title for e in r2018.sessions] == ["Directieoverleg zomer", "Sessie Havenstad", "Directieoverleg oktober"]
+    assert [e.title for e in r2018.sessions] == [
+        "Directieoverleg zomer",
+        "Sessie Havenstad",
+        "Directieoverleg oktober",
+    ]
     assert [c.label for c in r2018.cases] == ["Amstelstad", "Haven-Stad"]
     assert [e.title for e in r2018.plans] == ["Plan Amstelstad", "Plan Haven-Stad"]
     assert [e.title for e in r2018.lessons] == ["Samen plannen loont"]
@@ -127,7 +144,15 @@ def test_round_overview_model(corpus):
 def test_timeline_matrix_and_organisations_model(corpus):
     years = overviews.timeline(corpus)
     assert [(y.year, [e.title for e in y.items]) for y in years] == [
-        ("2018", ["Leerronde 2018", "Directieoverleg zomer", "Sessie Havenstad", "Directieoverleg oktober"]),
+        (
+            "2018",
+            [
+                "Leerronde 2018",
+                "Directieoverleg zomer",
+                "Sessie Havenstad",
+                "Directieoverleg oktober",
+            ],
+        ),
         ("2019", ["Leerronde 2019", "Atelier Haven-Stad"]),
     ]
     grid = overviews.matrix(corpus)
@@ -147,12 +172,19 @@ def test_timeline_matrix_and_organisations_model(corpus):
         ("Directieoverleg zomer", "doet mee", []),
         ("Atelier Haven-Stad", "doet mee", ["Verkeer & Openbare Ruimte (V&OR)"]),
     ]
-    assert [c.label for c in overviews.case_cards(corpus)] == ["Amstelstad", "9 Straatjes", "Haven-Stad"]
+    assert [c.label for c in overviews.case_cards(corpus)] == [
+        "Amstelstad",
+        "9 Straatjes",
+        "Haven-Stad",
+    ]
 
 
 def test_dutch_dates():
     assert [overviews.dutch_date(d) for d in ("2018-10-31", "2019-03", "2018")] == [
-        "31 oktober 2018", "maart 2019", "2018"]
+        "31 oktober 2018",
+        "maart 2019",
+        "2018",
+    ]
 
 
 # -- real builds ------------------------------------------------------------------------------
@@ -173,8 +205,12 @@ def test_built_overviews_exact_entries_and_order(tmp_path):
         "[Leerronde 2018](../../leerrondes/2018-plannen/) Vastgesteld · 2018 – 31 oktober 2018",
         "[Leerronde 2019](../../leerrondes/2019-ontwerpateliers/) Concept · vanaf 2019",
     ]
-    assert section(haven, "Lessen") == ["[Samen plannen loont](../../lessen/samen-plannen/) Concept"]
-    assert section(article(site / "casussen" / "9-straatjes" / "index.html"), "Sessies") == ["Nog geen sessies."]
+    assert section(haven, "Lessen") == [
+        "[Samen plannen loont](../../lessen/samen-plannen/) Concept"
+    ]
+    assert section(article(site / "casussen" / "9-straatjes" / "index.html"), "Sessies") == [
+        "Nog geen sessies."
+    ]
 
     round_2018 = article(site / "leerrondes" / "2018-plannen" / "index.html")
     assert section(round_2018, "Sessies in deze leerronde") == [
@@ -183,7 +219,9 @@ def test_built_overviews_exact_entries_and_order(tmp_path):
         "[Directieoverleg oktober](../../overleg/oktober/) Concept · 31 oktober 2018 · Directieoverleg",
     ]
     assert section(round_2018, "Betrokken casusgebieden") == [
-        "[Amstelstad](../../casussen/amstelstad/)", "[Haven-Stad](../../casussen/haven-stad/)"]
+        "[Amstelstad](../../casussen/amstelstad/)",
+        "[Haven-Stad](../../casussen/haven-stad/)",
+    ]
 
     timeline = article(site / "overzichten" / "tijdlijn" / "index.html")
     assert section(timeline, "2018") == [
@@ -221,23 +259,49 @@ def test_built_overviews_exact_entries_and_order(tmp_path):
     ]
     organisations = article(site / "overzichten" / "organisaties" / "index.html")
     assert [line.split("]")[0] for line in organisations.splitlines() if line.startswith("[")] == [
-        "[Waternet", "[Alliander", "[Gemeente Amsterdam"]
+        "[Waternet",
+        "[Alliander",
+        "[Gemeente Amsterdam",
+    ]
 
     cards = article(site / "casussen" / "index.html")
     assert [line for line in cards.splitlines() if line.startswith("[")] == [
-        "[Amstelstad](amstelstad/) Concept", "[PDF van Amstelstad](../downloads/koppelkansen-amstelstad.pdf)",
-        "[9 Straatjes](9-straatjes/) Concept", "[PDF van 9 Straatjes](../downloads/koppelkansen-9-straatjes.pdf)",
-        "[Haven-Stad](haven-stad/) Concept", "[PDF van Haven-Stad](../downloads/koppelkansen-haven-stad.pdf)"]
-    assert "Thema's: Water, Energie" in cards and "Partners: Waternet, Alliander, Gemeente Amsterdam" in cards
+        "[Amstelstad](amstelstad/) Concept",
+        "[PDF van Amstelstad](../downloads/koppelkansen-amstelstad.pdf)",
+        "[9 Straatjes](9-straatjes/) Concept",
+        "[PDF van 9 Straatjes](../downloads/koppelkansen-9-straatjes.pdf)",
+        "[Haven-Stad](haven-stad/) Concept",
+        "[PDF van Haven-Stad](../downloads/koppelkansen-haven-stad.pdf)",
+    ]
+    assert (
+        "Thema's: Water, Energie" in cards
+        and "Partners: Waternet, Alliander, Gemeente Amsterdam" in cards
+    )
     assert "Projectplan: [Plan Haven-Stad](haven-stad/plan/) Concept" in cards
 
     # Navigation follows folders; section titles from index pages, siblings by `order`.
     # (`order` first, then the rest by file name; "Casusgebieden" is the title of casussen/index.md.)
     assert nav_titles(site / "index.html") == [
-        "Testsite", "Casusgebieden", "Overzichten", "Overkoepelend plan", "Leerrondes", "Lessen", "Overleg"]
+        "Testsite",
+        "Casusgebieden",
+        "Overzichten",
+        "Overkoepelend plan",
+        "Leerrondes",
+        "Lessen",
+        "Overleg",
+    ]
     assert nav_titles(site / "overzichten" / "tijdlijn" / "index.html")[2:12] == [
-        "Overzichten", "Tijdlijn", "Tijdlijn", "2018", "2019", "Koppelkansen-matrix", "Organisaties",
-        "Waternet", "Alliander", "Gemeente Amsterdam"]
+        "Overzichten",
+        "Tijdlijn",
+        "Tijdlijn",
+        "2018",
+        "2019",
+        "Koppelkansen-matrix",
+        "Organisaties",
+        "Waternet",
+        "Alliander",
+        "Gemeente Amsterdam",
+    ]
 
     # Status on every page, a notice on concept pages, the last change from `updated` without git.
     plan = (site / "casussen" / "haven-stad" / "plan" / "index.html").read_text(encoding="utf-8")
@@ -258,21 +322,54 @@ def test_new_haven_stad_session_appears_everywhere(tmp_path, how):
     config = site_project(tmp_path)
     docs = tmp_path / "docs"
     if how == "file":
-        (docs / "casussen" / "haven-stad" / "tweede-sessie-haven-stad.md").write_text(NEW_SESSION, encoding="utf-8")
+        (docs / "casussen" / "haven-stad" / "tweede-sessie-haven-stad.md").write_text(
+            NEW_SESSION, encoding="utf-8"
+        )
     else:
         result = subprocess.run(
-            [sys.executable, "-m", "koppelkansen", "nieuw", "sessie", "--casus", "haven-stad",
-             "--titel", "Tweede sessie Haven-Stad", "--soort", "co-creatiesessie", "--ronde", "2018-plannen",
-             "--datum", "2018-09-12", "--organisaties", "waternet,gemeente-amsterdam/geo", "--docs", str(docs)],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "koppelkansen",
+                "nieuw",
+                "sessie",
+                "--casus",
+                "haven-stad",
+                "--titel",
+                "Tweede sessie Haven-Stad",
+                "--soort",
+                "co-creatiesessie",
+                "--ronde",
+                "2018-plannen",
+                "--datum",
+                "2018-09-12",
+                "--organisaties",
+                "waternet,gemeente-amsterdam/geo",
+                "--docs",
+                str(docs),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         assert "Nieuwe pagina:" in result.stdout
-        written = (docs / "casussen" / "haven-stad" / "tweede-sessie-haven-stad.md").read_text(encoding="utf-8")
+        written = (docs / "casussen" / "haven-stad" / "tweede-sessie-haven-stad.md").read_text(
+            encoding="utf-8"
+        )
         assert [h for h in written.splitlines() if h.startswith("## ")] == [
-            "## Doel van de sessie", "## Deelnemers", "## Wat er besproken is", "## Uitkomsten", "## Vervolg"]
-    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), str(docs)],
-                           capture_output=True, text=True, check=False)
+            "## Doel van de sessie",
+            "## Deelnemers",
+            "## Wat er besproken is",
+            "## Uitkomsten",
+            "## Vervolg",
+        ]
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), str(docs)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert build_site(config, tmp_path / "site") == 0
     site = tmp_path / "site"
@@ -282,31 +379,52 @@ def test_new_haven_stad_session_appears_everywhere(tmp_path, how):
         f"[{link}](tweede-sessie-haven-stad/) Concept · 12 september 2018 · Co-creatiesessie",
         "[Atelier Haven-Stad](atelier/) Concept · maart 2019 · Ontwerpatelier",
     ]
-    round_sessions = section(article(site / "leerrondes" / "2018-plannen" / "index.html"), "Sessies in deze leerronde")
+    round_sessions = section(
+        article(site / "leerrondes" / "2018-plannen" / "index.html"), "Sessies in deze leerronde"
+    )
     assert [s.split("]")[0] for s in round_sessions] == [
-        "[Directieoverleg zomer", "[Sessie Havenstad", f"[{link}", "[Directieoverleg oktober"]
+        "[Directieoverleg zomer",
+        "[Sessie Havenstad",
+        f"[{link}",
+        "[Directieoverleg oktober",
+    ]
     timeline = section(article(site / "overzichten" / "tijdlijn" / "index.html"), "2018")
-    assert timeline[2] == "2018 – [Sessie Havenstad](../../casussen/haven-stad/sessie/) · Co-creatiesessie · Haven-Stad Concept"
-    assert timeline[3].startswith(f"12 september 2018 – [{link}](../../casussen/haven-stad/tweede-sessie-haven-stad/)")
+    assert (
+        timeline[2]
+        == "2018 – [Sessie Havenstad](../../casussen/haven-stad/sessie/) · Co-creatiesessie · Haven-Stad Concept"
+    )
+    assert timeline[3].startswith(
+        f"12 september 2018 – [{link}](../../casussen/haven-stad/tweede-sessie-haven-stad/)"
+    )
     for org, shown in (("waternet", True), ("gemeente-amsterdam", True), ("alliander", False)):
         text = article(site / "overzichten" / "organisaties" / org / "index.html")
         assert (link in text) is shown, org
-    assert "(Grond & Ontwikkeling (G&O))" in article(site / "overzichten" / "organisaties" / "gemeente-amsterdam" / "index.html")
+    assert "(Grond & Ontwikkeling (G&O))" in article(
+        site / "overzichten" / "organisaties" / "gemeente-amsterdam" / "index.html"
+    )
     assert link in nav_titles(site / "casussen" / "haven-stad" / "index.html")
 
 
 def test_last_change_comes_from_git(tmp_path):
     config = site_project(tmp_path)
-    env = {**os.environ, "GIT_AUTHOR_DATE": "2019-02-03T12:00:00", "GIT_COMMITTER_DATE": "2019-02-03T12:00:00",
-           "GIT_AUTHOR_NAME": "Kernteam", "GIT_AUTHOR_EMAIL": "kernteam@example.org",
-           "GIT_COMMITTER_NAME": "Kernteam", "GIT_COMMITTER_EMAIL": "kernteam@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2019-02-03T12:00:00",
+        "GIT_COMMITTER_DATE": "2019-02-03T12:00:00",
+        "GIT_AUTHOR_NAME": "Kernteam",
+        "GIT_AUTHOR_EMAIL": "kernteam@example.org",
+        "GIT_COMMITTER_NAME": "Kernteam",
+        "GIT_COMMITTER_EMAIL": "kernteam@example.org",
+    }
     for command in (["init", "-q"], ["add", "docs"], ["commit", "-q", "-m", "Eerste versie"]):
         subprocess.run(["git", *command], cwd=tmp_path, env=env, check=True)
     assert build_site(config, tmp_path / "site") == 0
     summer = (tmp_path / "site" / "overleg" / "zomer" / "index.html").read_text(encoding="utf-8")
     assert 'Laatst gewijzigd: <time datetime="2019-02-03">3 februari 2019</time>' in summer
     # git wins over `updated:` where there is history.
-    plan = (tmp_path / "site" / "casussen" / "haven-stad" / "plan" / "index.html").read_text(encoding="utf-8")
+    plan = (tmp_path / "site" / "casussen" / "haven-stad" / "plan" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "3 februari 2019" in plan and "15 januari 2019" not in plan
 
 
@@ -314,8 +432,12 @@ def test_last_change_comes_from_git(tmp_path):
 
 
 def _new(docs: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "koppelkansen", "nieuw", *args, "--docs", str(docs)],
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "koppelkansen", "nieuw", *args, "--docs", str(docs)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_scaffold_explains_wrong_arguments_in_dutch_and_never_overwrites(tmp_path):
@@ -323,30 +445,73 @@ def test_scaffold_explains_wrong_arguments_in_dutch_and_never_overwrites(tmp_pat
     cases = {
         (): "geef het paginatype",
         ("sesie", "--titel", "x"): "bedoel je 'sessie'?",
-        ("sessie", "--titel", "x", "--casus", "havenstad"): "--casus 'havenstad' is niet toegestaan. Bedoel je 'haven-stad'?",
+        (
+            "sessie",
+            "--titel",
+            "x",
+            "--casus",
+            "havenstad",
+        ): "--casus 'havenstad' is niet toegestaan. Bedoel je 'haven-stad'?",
         ("sessie", "--casus", "haven-stad"): "geef een titel met --titel",
         ("sessie", "--titel", "x", "--casus", "haven-stad"): "geef --soort",
-        ("sessie", "--titel", "x", "--soort", "ontwerpatelier", "--ronde", "2019-ontwerpateliers",
-         "--datum", "2019-02-30"): "'2019-02-30' is geen bestaande datum",
-        ("plan", "--casus", "haven-stad", "--titel", "Nog een plan"): "het projectplan van 'haven-stad' bestaat al",
+        (
+            "sessie",
+            "--titel",
+            "x",
+            "--soort",
+            "ontwerpatelier",
+            "--ronde",
+            "2019-ontwerpateliers",
+            "--datum",
+            "2019-02-30",
+        ): "'2019-02-30' is geen bestaande datum",
+        (
+            "plan",
+            "--casus",
+            "haven-stad",
+            "--titel",
+            "Nog een plan",
+        ): "het projectplan van 'haven-stad' bestaat al",
     }
     for args, message in cases.items():
         result = _new(docs, *args)
         assert result.returncode == 2, args
         assert message.lower() in result.stderr.lower(), (args, result.stderr)
     before = (docs / "casussen" / "haven-stad" / "sessie.md").read_text(encoding="utf-8")
-    again = _new(docs, "sessie", "--casus", "haven-stad", "--titel", "Sessie", "--soort", "co-creatiesessie",
-                 "--ronde", "2018-plannen", "--datum", "2018")
+    again = _new(
+        docs,
+        "sessie",
+        "--casus",
+        "haven-stad",
+        "--titel",
+        "Sessie",
+        "--soort",
+        "co-creatiesessie",
+        "--ronde",
+        "2018-plannen",
+        "--datum",
+        "2018",
+    )
     assert again.returncode == 2 and "bestaat al; ik overschrijf niets" in again.stderr
     assert (docs / "casussen" / "haven-stad" / "sessie.md").read_text(encoding="utf-8") == before
 
 
-@pytest.mark.parametrize("args, path, headings", [
-    (("les", "--ronde", "2018-plannen", "--casus", "amstelstad", "--titel", "Eén les"), "lessen/een-les.md",
-     ["## De les", "## Waar de les vandaan komt", "## Wat dit betekent voor de volgende ronde"]),
-    (("casus", "--casus", "9-straatjes", "--titel", "9 Straatjes"), None, None),
-    (("pagina", "--titel", "Over de site"), "over-de-site.md", []),
-])
+@pytest.mark.parametrize(
+    "args, path, headings",
+    [
+        (
+            ("les", "--ronde", "2018-plannen", "--casus", "amstelstad", "--titel", "Eén les"),
+            "lessen/een-les.md",
+            [
+                "## De les",
+                "## Waar de les vandaan komt",
+                "## Wat dit betekent voor de volgende ronde",
+            ],
+        ),
+        (("casus", "--casus", "9-straatjes", "--titel", "9 Straatjes"), None, None),
+        (("pagina", "--titel", "Over de site"), "over-de-site.md", []),
+    ],
+)
 def test_scaffold_writes_pages_that_pass_the_check(tmp_path, args, path, headings):
     docs = make_docs(tmp_path, FILES)
     result = _new(docs, *args)
@@ -362,10 +527,16 @@ def test_scaffold_writes_pages_that_pass_the_check(tmp_path, args, path, heading
 
 
 def test_authors_page_explains_every_front_matter_key():
-    schema = json.loads((ROOT / "docs" / "schema" / "frontmatter.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        (ROOT / "docs" / "schema" / "frontmatter.schema.json").read_text(encoding="utf-8")
+    )
     keys = set(schema["properties"])
     for definition in schema["$defs"].values():
-        keys |= set(definition.get("properties", {})) if "properties" in definition and "type" not in definition else set()
+        keys |= (
+            set(definition.get("properties", {}))
+            if "properties" in definition and "type" not in definition
+            else set()
+        )
     page = (ROOT / "docs" / "zelf-schrijven.md").read_text(encoding="utf-8")
     assert sorted(k for k in keys if f"| `{k}` |" not in page) == []
 
@@ -376,9 +547,13 @@ def test_project_content_builds_with_every_overview(tmp_path):
     assert problems == []
     for card in overviews.case_cards(corpus):
         assert card.page is not None and card.plan is not None, card.case
-        assert [e.kind_label for e in overviews.case_overview(corpus, card.case).sessions] == ["Co-creatiesessie"]
+        assert [e.kind_label for e in overviews.case_overview(corpus, card.case).sessions] == [
+            "Co-creatiesessie"
+        ]
     titles = [e.title for y in overviews.timeline(corpus) for e in y.items]
-    assert titles.index("Directieoverleg zomer 2018") < titles.index("Directieoverleg 31 oktober 2018")
+    assert titles.index("Directieoverleg zomer 2018") < titles.index(
+        "Directieoverleg 31 oktober 2018"
+    )
     assert shutil.which("git")
 
 
@@ -389,7 +564,7 @@ def test_navigation_status_labels_cover_every_status():
     from koppelkansen.vocabulary import load_vocabulary
 
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    extra = yaml.safe_load(config[config.index("extra:"):config.index("extra_css:")])["extra"]
+    extra = yaml.safe_load(config[config.index("extra:") : config.index("extra_css:")])["extra"]
     vocabulary, _ = load_vocabulary(ROOT / "docs" / "schema" / "vocabulary.yml")
     assert extra["status"] == {k: f"Status: {t.label}" for k, t in vocabulary.statuses.items()}
 
@@ -401,7 +576,9 @@ def test_case_cards_link_their_pdf(tmp_path):
     site = tmp_path / "site"
     found = {}
     for page in site.rglob("index.html"):
-        for href, label in re.findall(r'<a href="([^"]+\.pdf)" download>PDF van ([^<]+)</a>', page.read_text(encoding="utf-8")):
+        for href, label in re.findall(
+            r'<a href="([^"]+\.pdf)" download>PDF van ([^<]+)</a>', page.read_text(encoding="utf-8")
+        ):
             found[label] = (page.parent / href).resolve()
     assert set(found) == {"Amstelstad", "9 Straatjes", "Haven-Stad"}
     for label, pdf in found.items():

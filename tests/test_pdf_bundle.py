@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from pdfproject import make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.build import build_site
 from koppelkansen.pdfsite import pdf_wanted
-from pdfproject import make_pdf_project
 
 BUNDLE = "koppelkansen-projectplannen.pdf"
 CASES = ("amstelstad", "9-straatjes", "haven-stad")
@@ -28,9 +28,19 @@ def built(tmp_path_factory):
     logs = []
     for _ in range(2):
         result = subprocess.run(
-            [sys.executable, "-m", "koppelkansen", "build", "--config-file", str(config),
-             "--site-dir", str(root / "site")],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "koppelkansen",
+                "build",
+                "--config-file",
+                str(config),
+                "--site-dir",
+                str(root / "site"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         logs.append(result.stderr)
@@ -59,7 +69,9 @@ def _text(path: Path, first: int | None = None, last: int | None = None) -> str:
     command = ["pdftotext", "-layout"]
     if first:
         command += ["-f", str(first), "-l", str(last or first)]
-    return subprocess.run([*command, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [*command, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_bundle_and_case_pdfs_are_written(built):
@@ -70,7 +82,11 @@ def test_bundle_and_case_pdfs_are_written(built):
     # Cover, contents, the programme (3 pages with its long table), three plans of one page each.
     assert len(bundle.pages) == 8
     haven = _reader(root, "koppelkansen-haven-stad.pdf")
-    assert [t for d, t, _ in _outline(haven) if d == 1] == ["1 Haven-Stad", "2 Projectplan Haven-Stad", "3 Sessie Havenstad"]
+    assert [t for d, t, _ in _outline(haven) if d == 1] == [
+        "1 Haven-Stad",
+        "2 Projectplan Haven-Stad",
+        "3 Sessie Havenstad",
+    ]
 
 
 def test_outline_is_chapters_and_sections(built):
@@ -78,11 +94,16 @@ def test_outline_is_chapters_and_sections(built):
     outline = _outline(_reader(root, BUNDLE))
     # Nav order (folders alphabetical): the programme, then the plans of 9 Straatjes, Amstelstad, Haven-Stad.
     chapters = [t for d, t, _ in outline if d == 1]
-    assert chapters == ["1 Overkoepelend plan", "2 Projectplan 9 Straatjes", "3 Projectplan Amstelstad",
-                        "4 Projectplan Haven-Stad"]
+    assert chapters == [
+        "1 Overkoepelend plan",
+        "2 Projectplan 9 Straatjes",
+        "3 Projectplan Amstelstad",
+        "4 Projectplan Haven-Stad",
+    ]
     sections = [t for d, t, _ in outline if d == 2]
     assert sections == ["1.1 Aanpak", "1.2 Overzicht"] + [
-        f"{n}.{i} {s}" for n in (2, 3, 4) for i, s in ((1, "Werkwijze"), (2, "Activiteiten 2019"))]
+        f"{n}.{i} {s}" for n in (2, 3, 4) for i, s in ((1, "Werkwijze"), (2, "Activiteiten 2019"))
+    ]
     assert all(d <= 2 for d, _, _ in outline), "level-3 headings stay out of the outline"
     pages = {t: p for d, t, p in outline}
     assert pages["1 Overkoepelend plan"] == 2 and pages["4 Projectplan Haven-Stad"] == 7
@@ -92,8 +113,16 @@ def test_cover_contents_and_every_heading_and_text(built):
     root, _ = built
     path = root / "site" / "downloads" / BUNDLE
     cover = re.sub(r"\s+", " ", _text(path, 1))
-    for text in ("KOPPELKANSEN", "Projectplannen", "Waternet", "Alliander", "Gemeente Amsterdam",
-                 "31 oktober 2018", "3× concept, 1× vastgesteld", "Amstelstad, 9 Straatjes en Haven-Stad"):
+    for text in (
+        "KOPPELKANSEN",
+        "Projectplannen",
+        "Waternet",
+        "Alliander",
+        "Gemeente Amsterdam",
+        "31 oktober 2018",
+        "3× concept, 1× vastgesteld",
+        "Amstelstad, 9 Straatjes en Haven-Stad",
+    ):
         assert text in cover, text
     contents = _text(path, 2)
     assert "Inhoud" in contents
@@ -104,12 +133,18 @@ def test_cover_contents_and_every_heading_and_text(built):
         "Koppelkansen brengt water, energie en circulariteit samen",  # body text
         "Grote opgaven kosten minder wanneer de organisaties ze samen plannen",  # admonition
         "Let op",  # untitled warning, Dutch title
-        "Toelichting bij de planning", "staat in de PDF open",  # details, open
-        "WATER", "Klimaatadaptatie in de openbare ruimte", "ENERGIE", "De energietransitie in de wijk",  # tabs
-        "Regel 1 ", "Regel 60 ",  # the whole long table
+        "Toelichting bij de planning",
+        "staat in de PDF open",  # details, open
+        "WATER",
+        "Klimaatadaptatie in de openbare ruimte",
+        "ENERGIE",
+        "De energietransitie in de wijk",  # tabs
+        "Regel 1 ",
+        "Regel 60 ",  # the whole long table
         "def koppel(water: str, energie: str) -> str:",  # code
         "De directies van Waternet, Alliander en de Gemeente Amsterdam.",  # footnote
-        "Woordenlijst", "Een koppelkans is een kans om opgaven te combineren",  # definition list
+        "Woordenlijst",
+        "Een koppelkans is een kans om opgaven te combineren",  # definition list
         "Het projectplan voor Haven-Stad beschrijft de activiteiten voor 2019",
         "Leren in de praktijk",
     ):
@@ -140,7 +175,10 @@ def test_images_including_svg_are_embedded(built):
 def test_links_land_on_the_right_page_and_never_on_files(built):
     root, _ = built
     reader = _reader(root, BUNDLE)
-    named = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    named = {
+        name: reader.get_destination_page_number(dest)
+        for name, dest in reader.named_destinations.items()
+    }
     internal: list[tuple[int, int]] = []
     uris: list[str] = []
     for number, page in enumerate(reader.pages):
@@ -152,7 +190,11 @@ def test_links_land_on_the_right_page_and_never_on_files(built):
                 uris.append(str(annot["/A"]["/URI"]))
             elif "/Dest" in annot:
                 dest = annot["/Dest"]
-                target = named[str(dest)] if isinstance(dest, str) else reader.get_page_number(dest[0].get_object())
+                target = (
+                    named[str(dest)]
+                    if isinstance(dest, str)
+                    else reader.get_page_number(dest[0].get_object())
+                )
                 internal.append((number, target))
     assert not [u for u in uris if not u.startswith(("https://", "http://", "mailto:"))]
     assert "https://example.org/test/leerrondes/2018-plannen/" in uris  # a page outside the bundle
@@ -170,8 +212,12 @@ def test_links_land_on_the_right_page_and_never_on_files(built):
 def test_case_pdf_links_outside_it_go_to_the_site(built):
     root, _ = built
     reader = _reader(root, "koppelkansen-amstelstad.pdf")
-    uris = [str(a.get_object()["/A"]["/URI"]) for page in reader.pages for a in page.get("/Annots", []) or []
-            if "/A" in a.get_object()]
+    uris = [
+        str(a.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for a in page.get("/Annots", []) or []
+        if "/A" in a.get_object()
+    ]
     assert "https://example.org/test/programma/#aanpak" in uris
 
 
@@ -190,7 +236,9 @@ def test_metadata_tags_and_pdf_ua(built):
         xmp = catalog["/Metadata"].get_object().get_data().decode()
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
         assert "2018-10-31T12:00:00Z" in xmp  # the commit date, not the clock
-    assert _reader(root, "koppelkansen-amstelstad.pdf").metadata["/Title"] == "Casusgebied Amstelstad"
+    assert (
+        _reader(root, "koppelkansen-amstelstad.pdf").metadata["/Title"] == "Casusgebied Amstelstad"
+    )
     fonts = _text_fonts(root / "site" / "downloads" / BUNDLE)
     assert any("Inter" in f for f in fonts)
 
@@ -206,7 +254,9 @@ def _text_fonts(path: Path) -> list[str]:
 def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
     root, logs = built
     first, second = logs
-    assert re.search(r"PDF koppelkansen-projectplannen\.pdf gezet in [\d.]+ s \(8 pagina's\)", first)
+    assert re.search(
+        r"PDF koppelkansen-projectplannen\.pdf gezet in [\d.]+ s \(8 pagina's\)", first
+    )
     assert "PDF koppelkansen" in first and not re.search(r"PDF \S+ uit de cache", first)
     assert len(re.findall(r"PDF \S+ uit de cache", second)) == 4 and "gezet in" not in second
     # A fresh copy in another folder, without the cache, typesets the same bytes.
@@ -214,32 +264,56 @@ def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".cache"))
     assert build_site(copy / "mkdocs.yml", copy / "site") == 0
     for name in (BUNDLE, *(f"koppelkansen-{c}.pdf" for c in CASES)):
-        assert (copy / "site" / "downloads" / name).read_bytes() == (root / "site" / "downloads" / name).read_bytes(), name
+        assert (copy / "site" / "downloads" / name).read_bytes() == (
+            root / "site" / "downloads" / name
+        ).read_bytes(), name
 
 
 def test_download_button_and_downloads_page(built):
     root, _ = built
-    plan = (root / "site" / "casussen" / "amstelstad" / "plan" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'class="md-button kk-download" href="\.\./\.\./\.\./downloads/koppelkansen-amstelstad\.pdf"', plan)
-    case_page = (root / "site" / "casussen" / "haven-stad" / "index.html").read_text(encoding="utf-8")
+    plan = (root / "site" / "casussen" / "amstelstad" / "plan" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert re.search(
+        r'class="md-button kk-download" href="\.\./\.\./\.\./downloads/koppelkansen-amstelstad\.pdf"',
+        plan,
+    )
+    case_page = (root / "site" / "casussen" / "haven-stad" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "downloads/koppelkansen-haven-stad.pdf" in case_page
     programme = (root / "site" / "programma" / "index.html").read_text(encoding="utf-8")
     assert "kk-download" not in programme
     downloads = (root / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r"<tr>\s*<td><a href=\"\.\./downloads/([^\"]+)\".*?</tr>", downloads, re.S)
     assert sorted(rows) == sorted([BUNDLE, *(f"koppelkansen-{c}.pdf" for c in CASES)])
-    assert re.search(r"Projectplannen</strong>.*?<td>31 oktober 2018</td>\s*<td>8</td>\s*<td>\d+ kB</td>", downloads, re.S)
+    assert re.search(
+        r"Projectplannen</strong>.*?<td>31 oktober 2018</td>\s*<td>8</td>\s*<td>\d+ kB</td>",
+        downloads,
+        re.S,
+    )
 
 
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"casussen/amstelstad/plan.md": "+\n<iframe src=\"https://example.org/kaart\"></iframe>\n"},
-         "docs/casussen/amstelstad/plan.md: fout: het HTML-element <iframe> kan niet in de PDF worden gezet"),
-        ({"casussen/haven-stad/plan.md": '+\n<img src="../../img/weg.png" alt="Weg">\n'},
-         "docs/casussen/haven-stad/plan.md: fout: de afbeelding '../../img/weg.png' bestaat niet"),
-        ({"casussen/9-straatjes/plan.md": "+\n![Kapot](../../img/kapot.png)\n", "img/kapot.png": "geen png"},
-         "docs/casussen/9-straatjes/plan.md: fout: Typst kan deze pagina niet zetten"),
+        (
+            {
+                "casussen/amstelstad/plan.md": '+\n<iframe src="https://example.org/kaart"></iframe>\n'
+            },
+            "docs/casussen/amstelstad/plan.md: fout: het HTML-element <iframe> kan niet in de PDF worden gezet",
+        ),
+        (
+            {"casussen/haven-stad/plan.md": '+\n<img src="../../img/weg.png" alt="Weg">\n'},
+            "docs/casussen/haven-stad/plan.md: fout: de afbeelding '../../img/weg.png' bestaat niet",
+        ),
+        (
+            {
+                "casussen/9-straatjes/plan.md": "+\n![Kapot](../../img/kapot.png)\n",
+                "img/kapot.png": "geen png",
+            },
+            "docs/casussen/9-straatjes/plan.md: fout: Typst kan deze pagina niet zetten",
+        ),
     ],
     ids=["element", "missing-image", "typst-error"],
 )
@@ -267,7 +341,11 @@ def test_pdf_false_and_serve_make_no_pdfs(tmp_path, monkeypatch):
     downloads = (tmp_path / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "KOPPELKANSEN_PDF=1" in downloads
     monkeypatch.delenv("KOPPELKANSEN_PDF", raising=False)
-    assert pdf_wanted(True, "build") and not pdf_wanted(True, "serve") and not pdf_wanted(False, "build")
+    assert (
+        pdf_wanted(True, "build")
+        and not pdf_wanted(True, "serve")
+        and not pdf_wanted(False, "build")
+    )
     monkeypatch.setenv("KOPPELKANSEN_PDF", "1")
     assert pdf_wanted(True, "serve")
 
@@ -278,7 +356,9 @@ def test_one_changed_page_is_converted_again_and_only_its_pdfs_are_typeset(tmp_p
     first = capfd.readouterr().err
     assert re.search(r"HTML naar Typst: 0 pagina's uit de cache, \d+ om te zetten", first)
     plan = tmp_path / "docs" / "casussen" / "haven-stad" / "plan.md"
-    plan.write_text(plan.read_text(encoding="utf-8") + "\nEen extra alinea voor de test.\n", encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8") + "\nEen extra alinea voor de test.\n", encoding="utf-8"
+    )
     assert build_site(config, tmp_path / "site") == 0
     second = capfd.readouterr().err
     assert re.search(r"HTML naar Typst: \d+ pagina's uit de cache, 1 om te zetten", second), second

@@ -9,11 +9,19 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from browser_support import (
-    CHROMIUM, CHROMIUM_ARGS, ROOT, SCHEMES, Auditor, format_violations, make_quality_project,
-    missing_tools, page_urls, serve,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    SCHEMES,
+    Auditor,
+    format_violations,
+    make_quality_project,
+    missing_tools,
+    page_urls,
+    serve,
 )
+
 from koppelkansen.build import build_site
 from koppelkansen.linkcheck import run as linkcheck
 
@@ -75,6 +83,7 @@ def _audit(browser, site, urls=None):
 
 # --- link check -------------------------------------------------------------------------------
 
+
 def test_link_check_passes_on_the_real_site(real_site, capsys):
     assert linkcheck(real_site, ROOT / "docs") == 0, capsys.readouterr().err
     out = capsys.readouterr().out
@@ -91,14 +100,20 @@ def test_link_check_fails_on_broken_link_and_missing_anchor(broken_site, capsys)
     assert linkcheck(broken_site, docs) == 1
     err = capsys.readouterr().err
     label = broken_site.as_posix()
-    assert (f"{label}/kapot/index.html:" in err and "kapotte link 'bestaat-niet/' (href): bestand bestaat niet: "
-            f"kapot/bestaat-niet/index.html; bron: {docs.as_posix()}/kapot.md") in err
-    assert ("kapotte link '#geen-anker' (href): anker '#geen-anker' bestaat niet in kapot/index.html; "
-            f"bron: {docs.as_posix()}/kapot.md") in err
+    assert (
+        f"{label}/kapot/index.html:" in err
+        and "kapotte link 'bestaat-niet/' (href): bestand bestaat niet: "
+        f"kapot/bestaat-niet/index.html; bron: {docs.as_posix()}/kapot.md"
+    ) in err
+    assert (
+        "kapotte link '#geen-anker' (href): anker '#geen-anker' bestaat niet in kapot/index.html; "
+        f"bron: {docs.as_posix()}/kapot.md"
+    ) in err
     assert "2 kapot." in err
 
 
 # --- axe-core, privacy ------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def audit(browser, real_site, specimen_site):
@@ -110,26 +125,39 @@ def test_every_page_passes_axe_in_both_palettes(audit, real_site, specimen_site)
         visits = audit[name]
         assert len(visits) == 2 * len(page_urls(site)) > 0
         # The palette really switched: Material's scheme on <body> follows prefers-color-scheme.
-        assert {(v.scheme, v.color_scheme) for v in visits} == {("licht", "default"), ("donker", "slate")}
+        assert {(v.scheme, v.color_scheme) for v in visits} == {
+            ("licht", "default"),
+            ("donker", "slate"),
+        }
         failing = [v for v in visits if v.violations]
-        assert not failing, f"axe-core vond overtredingen op de site '{name}':\n" + format_violations(failing)
+        assert not failing, (
+            f"axe-core vond overtredingen op de site '{name}':\n" + format_violations(failing)
+        )
 
 
 def test_no_page_requests_another_host(audit):
-    foreign = [(v.url, v.scheme, url) for visits in audit.values() for v in visits for url in v.foreign]
+    foreign = [
+        (v.url, v.scheme, url) for visits in audit.values() for v in visits for url in v.foreign
+    ]
     assert foreign == []
 
 
 def test_tab_order_follows_the_page(audit):
-    assert [(v.url, v.positive_tabindex) for visits in audit.values() for v in visits
-            if v.positive_tabindex] == []
+    assert [
+        (v.url, v.positive_tabindex)
+        for visits in audit.values()
+        for v in visits
+        if v.positive_tabindex
+    ] == []
 
 
 def test_checks_fail_on_the_broken_fixture(browser, broken_site):
     visits = _audit(browser, broken_site, ["kapot/"])
     report = format_violations(visits)
     assert "/kapot/ (licht): color-contrast (serious)" in report
-    assert "Lichtgrijze" not in report  # the target selector names the element, the text is not echoed
+    assert (
+        "Lichtgrijze" not in report
+    )  # the target selector names the element, the text is not echoed
     assert 'p[style="color: #b8b8b8"]' in report or "p:nth-child" in report, report
     assert [url for v in visits for url in v.foreign] == ["https://example.org/volg-mij.png"] * 2
 
@@ -154,10 +182,16 @@ def test_keyboard_skip_link_focus_and_tab_order(browser, specimen_site):
         page.goto(base + "voorbeeld/")
         page.keyboard.press("Tab")
         skip = page.evaluate_handle("document.activeElement")
-        assert "md-skip" in page.evaluate("el => el.className", skip), "de eerste Tab gaat niet naar de skiplink"
-        page.wait_for_function("getComputedStyle(document.activeElement).opacity === '1'", timeout=2000)
+        assert "md-skip" in page.evaluate("el => el.className", skip), (
+            "de eerste Tab gaat niet naar de skiplink"
+        )
+        page.wait_for_function(
+            "getComputedStyle(document.activeElement).opacity === '1'", timeout=2000
+        )
         style = page.evaluate(FOCUS_STYLE, skip)
-        assert style["width"] > 0 and style["height"] > 0 and style["top"] >= 0 and style["left"] >= 0, style
+        assert (
+            style["width"] > 0 and style["height"] > 0 and style["top"] >= 0 and style["left"] >= 0
+        ), style
         assert style["outline"] or style["shadow"], f"skiplink zonder zichtbare focus: {style}"
         target = style["href"]
         page.keyboard.press("Enter")
@@ -169,12 +203,18 @@ def test_keyboard_skip_link_focus_and_tab_order(browser, specimen_site):
             page.keyboard.press("Tab")
             handle = page.evaluate_handle("document.activeElement")
             if stops:
-                later = page.evaluate("([a, b]) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)",
-                                      [stops[-1][0], handle])
-                assert later, f"tabvolgorde springt terug: {stops[-1][1]} → {page.evaluate(FOCUS_STYLE, handle)}"
+                later = page.evaluate(
+                    "([a, b]) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)",
+                    [stops[-1][0], handle],
+                )
+                assert later, (
+                    f"tabvolgorde springt terug: {stops[-1][1]} → {page.evaluate(FOCUS_STYLE, handle)}"
+                )
             style = page.evaluate(FOCUS_STYLE, handle)
             assert style["tag"] != "BODY", "de focus verdwijnt"
-            assert style["width"] > 0 and style["height"] > 0, f"focus op een onzichtbaar element: {style}"
+            assert style["width"] > 0 and style["height"] > 0, (
+                f"focus op een onzichtbaar element: {style}"
+            )
             assert style["outline"] or style["shadow"], f"focus niet zichtbaar: {style}"
             stops.append((handle, style))
         context.close()
@@ -203,7 +243,9 @@ def test_print_styles(browser, specimen_site):
         page = context.new_page()
         page.goto(base + "voorbeeld/")
         screen = page.evaluate(PRINT_STATE)
-        assert screen["header"] and screen["nav"] and not screen["details"] and not screen["tab2"], screen
+        assert (
+            screen["header"] and screen["nav"] and not screen["details"] and not screen["tab2"]
+        ), screen
         page.emulate_media(media="print")
         printed = page.evaluate(PRINT_STATE)
         assert not any(printed[k] for k in ("header", "tabs", "nav", "toc", "footer")), printed
@@ -215,16 +257,23 @@ def test_print_styles(browser, specimen_site):
         assert page.evaluate("""() => { dispatchEvent(new Event('beforeprint'));
             const open = [...document.querySelectorAll('details')].every(d => d.open);
             dispatchEvent(new Event('afterprint'));
-            return [open, [...document.querySelectorAll('details')].some(d => d.open)]; }""") == [True, False]
+            return [open, [...document.querySelectorAll('details')].some(d => d.open)]; }""") == [
+            True,
+            False,
+        ]
         context.close()
 
 
 # --- screenshots ------------------------------------------------------------------------------
 
+
 def test_screenshots(browser, real_site):
     urls = page_urls(real_site)
-    case = "casussen/haven-stad/" if "casussen/haven-stad/" in urls else next(
-        (u for u in urls if u not in ("", "404.html")), "404.html")
+    case = (
+        "casussen/haven-stad/"
+        if "casussen/haven-stad/" in urls
+        else next((u for u in urls if u not in ("", "404.html")), "404.html")
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     written = []
     with serve(real_site) as base:
@@ -245,4 +294,6 @@ def test_screenshots(browser, real_site):
     for path in written:
         data = path.read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 5000, path
-    assert (SCREENSHOTS / "home-desktop-licht.png").read_bytes() != (SCREENSHOTS / "home-desktop-donker.png").read_bytes()
+    assert (SCREENSHOTS / "home-desktop-licht.png").read_bytes() != (
+        SCREENSHOTS / "home-desktop-donker.png"
+    ).read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import make_docs
+
 from koppelkansen.cli import main
 from koppelkansen.validate import check_docs
 
@@ -25,14 +26,18 @@ def test_vocabulary_change_needs_make_schema(tmp_path, capsys):
     assert main(["schema", str(docs)]) == 0
     _, problems, _ = check_docs(docs)
     assert problems == []
-    assert "klimaatadaptatie" in (docs / "schema" / "frontmatter.schema.json").read_text(encoding="utf-8")
+    assert "klimaatadaptatie" in (docs / "schema" / "frontmatter.schema.json").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_broken_vocabulary_is_reported_with_line(tmp_path):
     docs = make_docs(tmp_path)
     vocabulary = docs / "schema" / "vocabulary.yml"
     vocabulary.write_text(
-        vocabulary.read_text(encoding="utf-8").replace("  water:\n    label: Water\n", "  water:\n    lable: Water\n"),
+        vocabulary.read_text(encoding="utf-8").replace(
+            "  water:\n    label: Water\n", "  water:\n    lable: Water\n"
+        ),
         encoding="utf-8",
     )
     _, problems, _ = check_docs(docs)

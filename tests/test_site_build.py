@@ -6,6 +6,7 @@ import json
 import re
 
 from conftest import ROOT, make_site_project
+
 from koppelkansen.build import build_site
 from koppelkansen.schema import dump_schema, render_schema
 from koppelkansen.vocabulary import load_vocabulary
@@ -19,13 +20,19 @@ def test_build_produces_dutch_site_without_third_parties(tmp_path):
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
     assert "Testsite" in html
     # Pages from folders appear, with titles from their front matter.
-    session = (tmp_path / "site" / "casussen" / "haven-stad" / "sessie" / "index.html").read_text(encoding="utf-8")
+    session = (tmp_path / "site" / "casussen" / "haven-stad" / "sessie" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "<h1" in session and "Sessie Havenstad" in session
     # Dutch search index and the self-hosted font.
-    search = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    search = json.loads(
+        (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    )
     assert search["config"]["lang"] == ["nl"]
     assert (tmp_path / "site" / "assets" / "fonts" / "Inter-Regular.woff2").is_file()
-    css = (tmp_path / "site" / "assets" / "stylesheets" / "koppelkansen.css").read_text(encoding="utf-8")
+    css = (tmp_path / "site" / "assets" / "stylesheets" / "koppelkansen.css").read_text(
+        encoding="utf-8"
+    )
     assert re.search(r"@font-face\s*{[^}]*Inter-Regular\.woff2", css)
 
 
@@ -34,7 +41,9 @@ def test_failed_build_keeps_previous_site(tmp_path, capfd):
     site = tmp_path / "site"
     assert build_site(config, site) == 0
     before = (site / "index.html").read_bytes()
-    (tmp_path / "docs" / "over.md").write_text("---\ntitle: Over\ntype: pagina\nstatus: no\n---\n", encoding="utf-8")
+    (tmp_path / "docs" / "over.md").write_text(
+        "---\ntitle: Over\ntype: pagina\nstatus: no\n---\n", encoding="utf-8"
+    )
     assert build_site(config, site) != 0
     err = capfd.readouterr().err
     assert "over.md:4:9: fout: 'status: no'" in err
@@ -42,11 +51,20 @@ def test_failed_build_keeps_previous_site(tmp_path, capfd):
     assert (site / "index.html").read_bytes() == before
     assert not (site / "over").exists()
     # .cache/ holds the PDF cache from the first, successful build (koppelkansen/pdf).
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["docs", "mkdocs.yml", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == [
+        "docs",
+        "mkdocs.yml",
+        "site",
+    ]
 
 
 def test_broken_link_fails_strict_build(tmp_path):
-    config = make_site_project(tmp_path, {"over.md": "---\ntitle: Over\ntype: pagina\nstatus: concept\n---\n\n[weg](bestaat-niet.md)\n"})
+    config = make_site_project(
+        tmp_path,
+        {
+            "over.md": "---\ntitle: Over\ntype: pagina\nstatus: concept\n---\n\n[weg](bestaat-niet.md)\n"
+        },
+    )
     assert build_site(config, tmp_path / "site") != 0
     assert not (tmp_path / "site").exists()
 
@@ -56,7 +74,9 @@ def test_published_schema_matches_vocabulary():
     vocabulary, problems = load_vocabulary(ROOT / "docs" / "schema" / "vocabulary.yml")
     assert not problems
     template = json.loads(schema_file.read_text(encoding="utf-8"))
-    assert schema_file.read_text(encoding="utf-8") == dump_schema(render_schema(template, vocabulary))
+    assert schema_file.read_text(encoding="utf-8") == dump_schema(
+        render_schema(template, vocabulary)
+    )
     assert template["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 

@@ -12,6 +12,12 @@ from .plan import BUNDLE_NAME, PdfSpec, plan_pdfs
 from .typeset import PdfResult, Typesetter
 
 __all__ = [
-    "BUNDLE_NAME", "ConversionError", "PageSource", "PdfProblem", "PdfResult", "PdfSpec",
-    "Typesetter", "plan_pdfs",
+    "BUNDLE_NAME",
+    "ConversionError",
+    "PageSource",
+    "PdfProblem",
+    "PdfResult",
+    "PdfSpec",
+    "Typesetter",
+    "plan_pdfs",
 ]

@@ -72,11 +72,18 @@ def converter_version() -> str:
 
 
 def _page_digest(page: PageSource, context: str) -> str:
-    return hashlib.sha256(f"{context}\0{page.key}\0{page.url}\0{page.html}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{context}\0{page.key}\0{page.url}\0{page.html}".encode()).hexdigest()[
+        :32
+    ]
 
 
-def convert_pages(pages: list[PageSource], media: dict[str, str], site_url: str,
-                  workers: int = 1, cache_dir: Path | None = None) -> dict[str, str]:
+def convert_pages(
+    pages: list[PageSource],
+    media: dict[str, str],
+    site_url: str,
+    workers: int = 1,
+    cache_dir: Path | None = None,
+) -> dict[str, str]:
     """Typst markup per page key; raises ConversionError naming the Markdown pages at fault.
 
     With ``cache_dir``, each page's Typst is kept under a hash of its HTML, the converter, the site
@@ -100,7 +107,9 @@ def convert_pages(pages: list[PageSource], media: dict[str, str], site_url: str,
             if old.stem not in used:
                 old.unlink(missing_ok=True)
         pages = [page for page in pages if page.key not in cached]
-        log.info("HTML naar Typst: %d pagina's uit de cache, %d om te zetten", len(cached), len(pages))
+        log.info(
+            "HTML naar Typst: %d pagina's uit de cache, %d om te zetten", len(cached), len(pages)
+        )
         if not pages:
             return cached
     typst: dict[str, str] = {}

@@ -35,29 +35,87 @@ from lxml import etree
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-ADMONITION_KINDS = frozenset((
-    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success",
-    "check", "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail",
-    "missing", "danger", "error", "bug", "example", "quote", "cite",
-))
+ADMONITION_KINDS = frozenset(
+    (
+        "note",
+        "abstract",
+        "summary",
+        "tldr",
+        "info",
+        "todo",
+        "tip",
+        "hint",
+        "important",
+        "success",
+        "check",
+        "done",
+        "question",
+        "help",
+        "faq",
+        "warning",
+        "caution",
+        "attention",
+        "failure",
+        "fail",
+        "missing",
+        "danger",
+        "error",
+        "bug",
+        "example",
+        "quote",
+        "cite",
+    )
+)
 
 #: Inline elements written as a Typst function around their content.
 _WRAPPERS = {
-    "em": "emph", "i": "emph", "cite": "emph", "dfn": "emph", "var": "emph",
-    "strong": "strong", "b": "strong",
-    "del": "strike", "s": "strike", "strike": "strike",
-    "ins": "underline", "u": "underline",
-    "mark": "highlight", "sub": "sub", "sup": "super",
+    "em": "emph",
+    "i": "emph",
+    "cite": "emph",
+    "dfn": "emph",
+    "var": "emph",
+    "strong": "strong",
+    "b": "strong",
+    "del": "strike",
+    "s": "strike",
+    "strike": "strike",
+    "ins": "underline",
+    "u": "underline",
+    "mark": "highlight",
+    "sub": "sub",
+    "sup": "super",
 }
 #: Inline elements whose content is written as is.
-_TRANSPARENT = frozenset(("span", "abbr", "small", "kbd", "samp", "time", "bdi", "bdo", "data", "label"))
+_TRANSPARENT = frozenset(
+    ("span", "abbr", "small", "kbd", "samp", "time", "bdi", "bdo", "data", "label")
+)
 #: Block containers written as their content.
 _CONTAINERS = frozenset(("section", "article", "aside", "header", "footer", "main", "nav"))
 _SKIP = frozenset(("colgroup", "col", "wbr"))
-_BLOCKS = frozenset((
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "pre", "blockquote",
-    "hr", "details", "figure", "figcaption", "summary", *_CONTAINERS,
-))
+_BLOCKS = frozenset(
+    (
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "pre",
+        "blockquote",
+        "hr",
+        "details",
+        "figure",
+        "figcaption",
+        "summary",
+        *_CONTAINERS,
+    )
+)
 
 # Characters that are markup anywhere in Typst text; "/" covers comments ("//", "/*") and
 # autolinks ("https://"), quotes keep them straight (Typst would make them smart).
@@ -75,7 +133,15 @@ def escape(text: str) -> str:
 
 def typst_str(text: str) -> str:
     """A Typst string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+    return (
+        '"'
+        + text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+        + '"'
+    )
 
 
 def page_key(url: str) -> str:
@@ -150,7 +216,9 @@ class PageConverter:
         if not html.strip():
             return "\n"
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-        for note_list in root.xpath("./div[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]/ol"):
+        for note_list in root.xpath(
+            "./div[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]/ol"
+        ):
             for item in note_list.findall("li"):
                 if item.get("id"):
                     self.notes[item.get("id")] = item
@@ -177,10 +245,14 @@ class PageConverter:
         self.problems.append(re.sub(r"[\t\n]", " ", message))
 
     def unknown(self, el: etree._Element) -> None:
-        self.problem(f"het HTML-element <{_tag(el)}> kan niet in de PDF worden gezet; laat het weg of vervang het door tekst met een link")
+        self.problem(
+            f"het HTML-element <{_tag(el)}> kan niet in de PDF worden gezet; laat het weg of vervang het door tekst met een link"
+        )
 
     # -- blocks ------------------------------------------------------------------------------
-    def blocks(self, parent: etree._Element, skip: tuple[etree._Element, ...] = (), sep: str = "\n\n") -> str:
+    def blocks(
+        self, parent: etree._Element, skip: tuple[etree._Element, ...] = (), sep: str = "\n\n"
+    ) -> str:
         """The children of ``parent`` as blocks separated by blank lines; loose inline content
         (text and inline elements between blocks) becomes a paragraph."""
         out: list[str] = []
@@ -196,13 +268,14 @@ class PageConverter:
         if parent.text:
             run.append(parent.text)
         for child in parent:
-            if child in skip:
+            if child in skip or not isinstance(child.tag, str):
                 pass
-            elif not isinstance(child.tag, str):  # comment or processing instruction
-                pass
-            elif _tag(child) in _BLOCKS or (_tag(child) not in _WRAPPERS and _tag(child) not in _TRANSPARENT
-                                            and _tag(child) not in ("a", "img", "code", "br", "q", "input")
-                                            and _tag(child) not in _SKIP):
+            elif _tag(child) in _BLOCKS or (
+                _tag(child) not in _WRAPPERS
+                and _tag(child) not in _TRANSPARENT
+                and _tag(child) not in ("a", "img", "code", "br", "q", "input")
+                and _tag(child) not in _SKIP
+            ):
                 flush()
                 block = self.block(child)
                 if block:
@@ -261,8 +334,10 @@ class PageConverter:
     def paragraph(self, el: etree._Element) -> str:
         children = [c for c in el if isinstance(c.tag, str)]
         only_image = (
-            len(children) == 1 and _tag(children[0]) == "img"
-            and not (el.text or "").strip() and not (children[0].tail or "").strip()
+            len(children) == 1
+            and _tag(children[0]) == "img"
+            and not (el.text or "").strip()
+            and not (children[0].tail or "").strip()
         )
         if only_image:  # an image on its own line is a figure-like block
             call = self.image_call(children[0])
@@ -294,8 +369,13 @@ class PageConverter:
         return self._titled(self._kind(_classes(el)), title, self.blocks(el, skip))
 
     def tabs(self, el: etree._Element) -> str:
-        labels = [self.inline(label) for label in el.xpath("./div[contains(@class, 'tabbed-labels')]/label")]
-        bodies = el.xpath("./div[contains(@class, 'tabbed-content')]/div[contains(@class, 'tabbed-block')]")
+        labels = [
+            self.inline(label)
+            for label in el.xpath("./div[contains(@class, 'tabbed-labels')]/label")
+        ]
+        bodies = el.xpath(
+            "./div[contains(@class, 'tabbed-content')]/div[contains(@class, 'tabbed-block')]"
+        )
         out = []
         for index, body in enumerate(bodies):
             label = labels[index] if index < len(labels) else ""
@@ -328,7 +408,11 @@ class PageConverter:
             body = self.blocks(item, sep="\n\n" if loose else "\n")
             indent = " " * len(marker)
             lines = body.split("\n") if body else [""]
-            text = marker + lines[0] + "".join("\n" + (indent + line if line else "") for line in lines[1:])
+            text = (
+                marker
+                + lines[0]
+                + "".join("\n" + (indent + line if line else "") for line in lines[1:])
+            )
             out.append(text.rstrip())
         return ("\n\n" if loose else "\n").join(out)
 
@@ -412,10 +496,17 @@ class PageConverter:
                     args.append(f"colspan: {int(colspan)}")
                 if rowspan and rowspan != "1":
                     args.append(f"rowspan: {int(rowspan)}")
-                parts.append(f"table.cell({', '.join(args)})[{content}]" if args else f"[{content}]")
+                parts.append(
+                    f"table.cell({', '.join(args)})[{content}]" if args else f"[{content}]"
+                )
             return ", ".join(parts) + ","
 
-        lines = ["#figure(", "  align(center)[#table(", f"    columns: ({columns}),", f"    align: ({align}),"]
+        lines = [
+            "#figure(",
+            "  align(center)[#table(",
+            f"    columns: ({columns}),",
+            f"    align: ({align}),",
+        ]
         if head_rows:
             lines.append("    table.header(" + " ".join(row_markup(r) for r in head_rows) + "),")
             lines.append("    table.hline(),")
@@ -491,9 +582,7 @@ class PageConverter:
             call = self.image_call(el)
             if call:
                 out.code(f"#kk-image({call})")
-        elif tag == "input" and "__tabbed_" in (el.get("name") or ""):
-            pass
-        elif tag in _SKIP:
+        elif (tag == "input" and "__tabbed_" in (el.get("name") or "")) or tag in _SKIP:
             pass
         elif tag in _BLOCKS:  # a block inside inline content (e.g. a list in a table cell)
             out.code(f"#block[\n{self.block(el)}\n]")
@@ -532,7 +621,9 @@ class PageConverter:
             return
         if _SCHEME.match(target):
             if target.lower().startswith("file:"):
-                self.problem(f"de link naar '{target}' wijst naar een bestand op een computer; verwijs naar een pagina van de site of een webadres")
+                self.problem(
+                    f"de link naar '{target}' wijst naar een bestand op een computer; verwijs naar een pagina van de site of een webadres"
+                )
                 out.markup(content)
                 return
             out.code(f"#link({typst_str(target)})[{content}]")
@@ -553,18 +644,24 @@ class PageConverter:
     def image_call(self, el: etree._Element) -> str | None:
         src = el.get("src") or ""
         if _SCHEME.match(src):
-            self.problem(f"de afbeelding '{src}' staat niet in de site; zet het bestand in docs/ en verwijs er relatief naar")
+            self.problem(
+                f"de afbeelding '{src}' staat niet in de site; zet het bestand in docs/ en verwijs er relatief naar"
+            )
             return None
         path, _ = self.resolve(src)
         file = None
         if path is not None:
             file = self.media.get(path) or self.media.get(unquote(path))
         if file is None:
-            self.problem(f"de afbeelding '{src}' bestaat niet; controleer de bestandsnaam en de map")
+            self.problem(
+                f"de afbeelding '{src}' bestaat niet; controleer de bestandsnaam en de map"
+            )
             return None
         alt = _SPACE.sub(" ", el.get("alt") or "").strip()
         if not alt:
-            self.problem(f"de afbeelding '{src}' heeft geen alt-tekst; schrijf ![korte beschrijving]({src})")
+            self.problem(
+                f"de afbeelding '{src}' heeft geen alt-tekst; schrijf ![korte beschrijving]({src})"
+            )
             return None
         # image() is written here, not inside a template helper, so that a Typst error about the
         # image points into this page's file (and so names the page).
@@ -594,7 +691,9 @@ def _cell_align(cell: etree._Element) -> str | None:
     return value if value in ("left", "right", "center") else None
 
 
-def convert_page(html: str, url: str, media: dict[str, str], site_url: str) -> tuple[str, list[str]]:
+def convert_page(
+    html: str, url: str, media: dict[str, str], site_url: str
+) -> tuple[str, list[str]]:
     """Typst markup for one page and the problems found (Dutch, for its author)."""
     converter = PageConverter(url, media, site_url)
     return converter.convert(html), converter.problems

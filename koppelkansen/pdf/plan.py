@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..gitdates import last_changes
@@ -24,12 +24,26 @@ BUNDLE_NAME = "koppelkansen-projectplannen"
 def case_pdf_name(case: str) -> str:
     """File name (without .pdf) of a case area's PDF."""
     return f"koppelkansen-{case}"
+
+
 #: From least to most settled; a PDF's cover shows the least settled status of its chapters.
 STATUS_ORDER = ("concept", "ter-bespreking", "vastgesteld", "vervallen")
 #: Page types that make up a case area's PDF (when their ``case`` is that area).
 CASE_TYPES = ("casus", "plan", "sessie")
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 @dataclass
@@ -65,7 +79,7 @@ class PdfSpec:
     def date_label(self) -> str:
         if self.epoch is None:
             return "datum onbekend"
-        return dutch_date(datetime.fromtimestamp(self.epoch, tz=timezone.utc).date())
+        return dutch_date(datetime.fromtimestamp(self.epoch, tz=UTC).date())
 
     @property
     def status_label(self) -> str:
@@ -120,8 +134,13 @@ def partners(vocabulary: Vocabulary) -> list[str]:
     return [org.label for org in vocabulary.organisations.values()]
 
 
-def plan_pdfs(pages: list[PageSource], vocabulary: Vocabulary, bundle_types: list[str],
-              docs_dir: Path, commit_times: dict[str, int] | None = None) -> list[PdfSpec]:
+def plan_pdfs(
+    pages: list[PageSource],
+    vocabulary: Vocabulary,
+    bundle_types: list[str],
+    docs_dir: Path,
+    commit_times: dict[str, int] | None = None,
+) -> list[PdfSpec]:
     """The combined bundle and one PDF per case area, each with at least one page.
 
     ``commit_times``: last commit time per file below ``docs_dir`` (read from git when omitted).
@@ -132,31 +151,58 @@ def plan_pdfs(pages: list[PageSource], vocabulary: Vocabulary, bundle_types: lis
     specs: list[PdfSpec] = []
     bundle = [page for page in pages if page.get("type") in bundle_types]
     if bundle:
-        cases = [vocabulary.cases[c].label for c in vocabulary.cases
-                 if any(p.get("case") == c for p in bundle)]
+        cases = [
+            vocabulary.cases[c].label
+            for c in vocabulary.cases
+            if any(p.get("case") == c for p in bundle)
+        ]
         has_programme = any(p.get("type") == "programma" for p in bundle)
         if cases:
-            subtitle = ("Het overkoepelende plan en de projectplannen voor " if has_programme
-                        else "De projectplannen voor ") + _join(cases)
+            subtitle = (
+                "Het overkoepelende plan en de projectplannen voor "
+                if has_programme
+                else "De projectplannen voor "
+            ) + _join(cases)
         else:
             subtitle = "Alle plannen van het traject Water, Energie & Circulariteit"
-        specs.append(PdfSpec(
-            name=BUNDLE_NAME, title="Projectplannen", short_title="Projectplannen",
-            subtitle=subtitle, partners=orgs, chapters=[chapter_for(p, vocabulary) for p in bundle],
-            keywords=["Koppelkansen", "projectplan", "Amsterdam", "water", "energie", "circulariteit"],
-        ))
+        specs.append(
+            PdfSpec(
+                name=BUNDLE_NAME,
+                title="Projectplannen",
+                short_title="Projectplannen",
+                subtitle=subtitle,
+                partners=orgs,
+                chapters=[chapter_for(p, vocabulary) for p in bundle],
+                keywords=[
+                    "Koppelkansen",
+                    "projectplan",
+                    "Amsterdam",
+                    "water",
+                    "energie",
+                    "circulariteit",
+                ],
+            )
+        )
     for case, term in vocabulary.cases.items():
         members = [p for p in pages if p.get("case") == case and p.get("type") in CASE_TYPES]
         if not members:
             continue
-        specs.append(PdfSpec(
-            name=case_pdf_name(case), title=f"Casusgebied {term.label}", short_title=term.label,
-            subtitle=f"Het casusgebied, het projectplan en de sessies voor {term.label}",
-            partners=orgs, chapters=[chapter_for(p, vocabulary) for p in members], case=case,
-            keywords=["Koppelkansen", "casusgebied", term.label, "Amsterdam"],
-        ))
+        specs.append(
+            PdfSpec(
+                name=case_pdf_name(case),
+                title=f"Casusgebied {term.label}",
+                short_title=term.label,
+                subtitle=f"Het casusgebied, het projectplan en de sessies voor {term.label}",
+                partners=orgs,
+                chapters=[chapter_for(p, vocabulary) for p in members],
+                case=case,
+                keywords=["Koppelkansen", "casusgebied", term.label, "Amsterdam"],
+            )
+        )
     for spec in specs:
-        spec.epoch = version_epoch([Path(c.page.path) for c in spec.chapters], docs_dir, commit_times)
+        spec.epoch = version_epoch(
+            [Path(c.page.path) for c in spec.chapters], docs_dir, commit_times
+        )
     return specs
 
 
@@ -174,6 +220,10 @@ def version_epoch(sources: list[Path], docs_dir: Path, commit_times: dict[str, i
     if env.isdigit():
         return int(env)
     root = docs_dir.resolve()
-    names = [s.resolve().relative_to(root).as_posix() for s in sources if s.resolve().is_relative_to(root)]
+    names = [
+        s.resolve().relative_to(root).as_posix()
+        for s in sources
+        if s.resolve().is_relative_to(root)
+    ]
     times = [commit_times[name] for name in names if name in commit_times]
     return max(times) if times else None

@@ -67,10 +67,13 @@ class Typesetter:
     def _tools(self) -> dict[str, str]:
         fonts = {p.name: _digest_file(p) for p in sorted(self.font_dir.glob("*.otf"))}
         return {
-            "typst": typst_version(), "converter": converter_version(), "layout": LAYOUT_VERSION,
+            "typst": typst_version(),
+            "converter": converter_version(),
+            "layout": LAYOUT_VERSION,
             "template": _digest_file(TEMPLATE),
             "convert": _digest_file(Path(__file__).with_name("convert.py")),
-            "typeset": _digest_file(Path(__file__)), "fonts": json.dumps(fonts),
+            "typeset": _digest_file(Path(__file__)),
+            "fonts": json.dumps(fonts),
         }
 
     def cache_key(self, spec: PdfSpec, media: dict[str, str], tools: dict[str, str]) -> str:
@@ -94,7 +97,7 @@ class Typesetter:
         if spec.epoch is not None:
             import datetime as dt
 
-            d = dt.datetime.fromtimestamp(spec.epoch, tz=dt.timezone.utc)
+            d = dt.datetime.fromtimestamp(spec.epoch, tz=dt.UTC)
             date = f"datetime(year: {d.year}, month: {d.month}, day: {d.day}, hour: {d.hour}, minute: {d.minute}, second: {d.second})"
         n = len(spec.chapters)
         note = f"{n} {'hoofdstuk' if n == 1 else 'hoofdstukken'}, ook te lezen op de website."
@@ -139,33 +142,51 @@ class Typesetter:
         for spec in specs:
             cached_pdf = self._cached(spec.name, keys[spec.name])
             info = json.loads(cached_pdf.with_suffix(".json").read_text(encoding="utf-8"))
-            results.append(PdfResult(
-                spec=spec, path=out_dir / spec.filename, pages=int(info["pages"]),
-                size=cached_pdf.stat().st_size, cached=spec.name not in timings,
-                seconds=timings.get(spec.name, 0.0),
-            ))
+            results.append(
+                PdfResult(
+                    spec=spec,
+                    path=out_dir / spec.filename,
+                    pages=int(info["pages"]),
+                    size=cached_pdf.stat().st_size,
+                    cached=spec.name not in timings,
+                    seconds=timings.get(spec.name, 0.0),
+                )
+            )
         out_dir.mkdir(parents=True, exist_ok=True)
         for result in results:
             _atomic_copy(self._cached(result.spec.name, keys[result.spec.name]), result.path)
             if result.cached:
                 log.info("PDF %s uit de cache", result.spec.filename)
             else:
-                log.info("PDF %s gezet in %.1f s (%d pagina's)", result.spec.filename, result.seconds, result.pages)
+                log.info(
+                    "PDF %s gezet in %.1f s (%d pagina's)",
+                    result.spec.filename,
+                    result.seconds,
+                    result.pages,
+                )
         return results
 
     def _cached(self, name: str, key: str) -> Path:
         return self.cache_dir / f"{name}-{key}.pdf"
 
-    def _typeset(self, specs: list[PdfSpec], keys: dict[str, str], media: dict[str, str]) -> dict[str, float]:
+    def _typeset(
+        self, specs: list[PdfSpec], keys: dict[str, str], media: dict[str, str]
+    ) -> dict[str, float]:
         pages: dict[str, PageSource] = {}
         for spec in specs:
             for chapter in spec.chapters:
                 pages.setdefault(chapter.page.key, chapter.page)
         started = time.perf_counter()
-        typst_pages = convert_pages(list(pages.values()), media, self.site_url,
-                                    workers=min(self.workers, max(1, len(pages) // 20)),
-                                    cache_dir=self.cache_dir / "pages")
-        log.debug("HTML naar Typst: %d pagina's in %.1f s", len(pages), time.perf_counter() - started)
+        typst_pages = convert_pages(
+            list(pages.values()),
+            media,
+            self.site_url,
+            workers=min(self.workers, max(1, len(pages) // 20)),
+            cache_dir=self.cache_dir / "pages",
+        )
+        log.debug(
+            "HTML naar Typst: %d pagina's in %.1f s", len(pages), time.perf_counter() - started
+        )
         # A fixed work folder: the generated sources are the same on every build.
         work = self.cache_dir / "work"
         shutil.rmtree(work, ignore_errors=True)
@@ -203,7 +224,9 @@ class Typesetter:
         for name, seconds, data, _ in outcomes:
             assert data is not None
             target = self._cached(name, keys[name])
-            _atomic_write(target.with_suffix(".json"), json.dumps({"pages": count_pages(data)}).encode())
+            _atomic_write(
+                target.with_suffix(".json"), json.dumps({"pages": count_pages(data)}).encode()
+            )
             _atomic_write(target, data)
             timings[name] = seconds
         shutil.rmtree(work, ignore_errors=True)
@@ -214,7 +237,9 @@ class Typesetter:
         """Keep only the newest cache entry per PDF."""
         for name, key in keys.items():
             for old in self.cache_dir.glob(f"{name}-*.*"):
-                if old.stem != f"{name}-{key}" and re.fullmatch(rf"{re.escape(name)}-[0-9a-f]{{32}}", old.stem):
+                if old.stem != f"{name}-{key}" and re.fullmatch(
+                    rf"{re.escape(name)}-[0-9a-f]{{32}}", old.stem
+                ):
                     old.unlink(missing_ok=True)
 
 
@@ -222,8 +247,12 @@ def _compile(main: Path, font_dir: Path, epoch: int | None) -> bytes:
     import typst
 
     return typst.compile(
-        str(main), root="/", font_paths=[str(font_dir)], ignore_system_fonts=True,
-        pdf_standards=["ua-1"], timestamp=epoch if epoch is not None else 0,
+        str(main),
+        root="/",
+        font_paths=[str(font_dir)],
+        ignore_system_fonts=True,
+        pdf_standards=["ua-1"],
+        timestamp=epoch if epoch is not None else 0,
     )
 
 
@@ -237,12 +266,16 @@ def _typst_problem(exc: Exception, sources: dict[str, str], spec: PdfSpec) -> Pd
         if Path(generated).name in text:
             message = getattr(exc, "message", None) or str(exc).splitlines()[0]
             where = f" (bij: {code[0][:160]})" if code else ""
-            return PdfProblem(source, f"Typst kan deze pagina niet zetten in {spec.filename}: {message}{where}")
+            return PdfProblem(
+                source, f"Typst kan deze pagina niet zetten in {spec.filename}: {message}{where}"
+            )
     message = getattr(exc, "message", None) or str(exc)
     return PdfProblem(spec.filename, f"Typst kan {spec.filename} niet zetten: {message}")
 
 
-_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", re.S)
+_COUNT = re.compile(
+    rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", re.S
+)
 
 
 def count_pages(data: bytes) -> int:

@@ -21,14 +21,75 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
-_WORDS = (
-    "water energie circulariteit gemeente netbeheerder riolering warmte bodem straat kade "
-    "samenwerking plan gebied bewoners opgave investering kabel leiding ontwerp atelier "
-    "directie kernteam leren proces principe kans koppeling regenwater hergebruik materiaal "
-    "openbare ruimte grond ontwikkeling ingenieursbureau strategie uitvoering planning "
-    "afstemming gezamenlijk integraal verkokerd systeem innovatie stad wijk haven buurt "
-    "de het een en van in op met voor door naar bij over tussen als dat die wordt worden"
-).split()
+_WORDS = [
+    "water",
+    "energie",
+    "circulariteit",
+    "gemeente",
+    "netbeheerder",
+    "riolering",
+    "warmte",
+    "bodem",
+    "straat",
+    "kade",
+    "samenwerking",
+    "plan",
+    "gebied",
+    "bewoners",
+    "opgave",
+    "investering",
+    "kabel",
+    "leiding",
+    "ontwerp",
+    "atelier",
+    "directie",
+    "kernteam",
+    "leren",
+    "proces",
+    "principe",
+    "kans",
+    "koppeling",
+    "regenwater",
+    "hergebruik",
+    "materiaal",
+    "openbare",
+    "ruimte",
+    "grond",
+    "ontwikkeling",
+    "ingenieursbureau",
+    "strategie",
+    "uitvoering",
+    "planning",
+    "afstemming",
+    "gezamenlijk",
+    "integraal",
+    "verkokerd",
+    "systeem",
+    "innovatie",
+    "stad",
+    "wijk",
+    "haven",
+    "buurt",
+    "de",
+    "het",
+    "een",
+    "en",
+    "van",
+    "in",
+    "op",
+    "met",
+    "voor",
+    "door",
+    "naar",
+    "bij",
+    "over",
+    "tussen",
+    "als",
+    "dat",
+    "die",
+    "wordt",
+    "worden",
+]
 
 PAGES_PER_FOLDER = 25
 
@@ -84,8 +145,15 @@ def page_text(index: int, rng: random.Random, page_type: str) -> tuple[str, list
     return f"---\n{front}---\n\n" + "\n".join(body), headings
 
 
-def make_corpus(target: Path, pages: int, *, plain: bool = False, seed: int = 2018,
-                page_type: str = "pagina", plugin_options: dict[str, Any] | None = None) -> Corpus:
+def make_corpus(
+    target: Path,
+    pages: int,
+    *,
+    plain: bool = False,
+    seed: int = 2018,
+    page_type: str = "pagina",
+    plugin_options: dict[str, Any] | None = None,
+) -> Corpus:
     """Write a corpus of ``pages`` pages (plus a home page) below ``target``."""
     if target.exists():
         shutil.rmtree(target)
@@ -108,7 +176,9 @@ def make_corpus(target: Path, pages: int, *, plain: bool = False, seed: int = 20
         path.write_text(text, encoding="utf-8")
         corpus.pages.append(path)
         corpus.headings.extend(headings)
-    corpus.config_file.write_text(yaml.safe_dump(_config(plain, plugin_options), sort_keys=False), encoding="utf-8")
+    corpus.config_file.write_text(
+        yaml.safe_dump(_config(plain, plugin_options), sort_keys=False), encoding="utf-8"
+    )
     return corpus
 
 
@@ -148,8 +218,12 @@ def main() -> None:
     parser.add_argument("--plain", action="store_true")
     args = parser.parse_args()
     corpus = make_corpus(args.target, args.pages, plain=args.plain)
-    words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.pages) // max(len(corpus.pages), 1)
-    print(f"{len(corpus.pages)} pagina's in {args.target} (gemiddeld {words} woorden), {corpus.config_file}")
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.pages) // max(
+        len(corpus.pages), 1
+    )
+    print(
+        f"{len(corpus.pages)} pagina's in {args.target} (gemiddeld {words} woorden), {corpus.config_file}"
+    )
 
 
 if __name__ == "__main__":

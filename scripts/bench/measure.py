@@ -13,6 +13,7 @@ A process that lives shorter than one interval may be missed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -48,7 +49,9 @@ def _pss(pid: int) -> int | None:
     return None
 
 
-def _tree_memory(root: psutil.Process, seen: dict[int, psutil.Process], find: bool = True) -> tuple[int, int]:
+def _tree_memory(
+    root: psutil.Process, seen: dict[int, psutil.Process], find: bool = True
+) -> tuple[int, int]:
     """(PSS, RSS) summed over the tree; ``find`` looks for new descendants first (the costly part)."""
     if find:
         try:
@@ -68,14 +71,22 @@ def _tree_memory(root: psutil.Process, seen: dict[int, psutil.Process], find: bo
     return pss, rss
 
 
-def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-        timeout: float = 1800.0, interval: float = 0.05, log: Path | None = None) -> Measurement:
+def run(
+    cmd: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 1800.0,
+    interval: float = 0.05,
+    log: Path | None = None,
+) -> Measurement:
     """Run ``cmd`` (stdout and stderr together into ``log`` or a pipe) and measure it."""
     full_env = {**os.environ, **(env or {})}
     out = open(log, "w+b") if log else subprocess.PIPE  # noqa: SIM115 - closed below
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
     root = psutil.Process(proc.pid)
     seen: dict[int, psutil.Process] = {proc.pid: root}
     peak = peak_rss = 0
@@ -114,18 +125,20 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None =
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
         out.close()
-    return Measurement(seconds=seconds, peak_bytes=peak, peak_rss_bytes=peak_rss, returncode=None if timed_out else proc.returncode,
-                       timed_out=timed_out, output=text)
+    return Measurement(
+        seconds=seconds,
+        peak_bytes=peak,
+        peak_rss_bytes=peak_rss,
+        returncode=None if timed_out else proc.returncode,
+        timed_out=timed_out,
+        output=text,
+    )
 
 
 def _kill_tree(proc: subprocess.Popen[bytes], seen: dict[int, psutil.Process]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     for p in seen.values():
-        try:
+        with contextlib.suppress(psutil.Error):
             p.kill()
-        except psutil.Error:
-            pass
     proc.wait()

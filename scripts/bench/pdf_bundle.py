@@ -11,6 +11,7 @@ Typst runs inside the mkdocs process). Prints figures only; nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import resource
@@ -29,10 +30,8 @@ from scripts.bench.corpus import ROOT, make_corpus
 def _tree_rss(proc: psutil.Process) -> int:
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
@@ -41,8 +40,21 @@ def run_build(config: Path, site: Path) -> tuple[float, int, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1540987200")
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(config),
+            "--site-dir",
+            str(site),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     peak = 0
     done = threading.Event()
@@ -73,16 +85,19 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--target", type=Path, default=ROOT / ".bench" / "pdf")
     args = parser.parse_args()
-    corpus = make_corpus(args.target, args.pages, page_type="pagina",
-                         plugin_options={"pdf_bundle_types": ["pagina"]})
+    corpus = make_corpus(
+        args.target, args.pages, page_type="pagina", plugin_options={"pdf_bundle_types": ["pagina"]}
+    )
     shutil.rmtree(args.target / ".cache", ignore_errors=True)
     print(f"corpus: {len(corpus.pages)} pages (+ home page) in {args.target}")
     for label in ("cold (empty cache)", "warm (cache hit)"):
         wall, peak, err = run_build(corpus.config_file, args.target / "site")
         line = re.search(r"PDF koppelkansen-projectplannen\.pdf (.*)", err)
         pdf = args.target / "site" / "downloads" / "koppelkansen-projectplannen.pdf"
-        print(f"{label}: build wall {wall:.1f} s, peak RSS of process tree {peak / 2**20:.0f} MB; "
-              f"bundle {line.group(1) if line else '?'}; {pdf.stat().st_size / 2**20:.1f} MB")
+        print(
+            f"{label}: build wall {wall:.1f} s, peak RSS of process tree {peak / 2**20:.0f} MB; "
+            f"bundle {line.group(1) if line else '?'}; {pdf.stat().st_size / 2**20:.1f} MB"
+        )
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(f"largest single process (getrusage RUSAGE_CHILDREN ru_maxrss): {children / 1024:.0f} MB")
 

@@ -25,7 +25,9 @@ class PdfFacts:
 
 
 def pdf_text(pdf: Path) -> str:
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    )
     return result.stdout.decode("utf-8", "replace")
 
 
@@ -38,4 +40,6 @@ def headings_found(text: str, headings: list[str]) -> int:
 
 def inspect(pdf: Path, headings: list[str]) -> PdfFacts:
     pages = len(PdfReader(str(pdf)).pages)
-    return PdfFacts(pages=pages, found=headings_found(pdf_text(pdf), headings), expected=len(headings))
+    return PdfFacts(
+        pages=pages, found=headings_found(pdf_text(pdf), headings), expected=len(headings)
+    )

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -29,11 +29,23 @@ OUR_BUNDLE = "site/downloads/koppelkansen-projectplannen.pdf"
 
 #: Debian packages the PDF section needs: pdftotext for completeness, Chromium for the
 #: print-site peer, Pango for WeasyPrint (mkdocs-pdf-export-plugin, mkdocs-to-pdf).
-SYSTEM_PACKAGES = ["poppler-utils", "chromium", "libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"]
+SYSTEM_PACKAGES = [
+    "poppler-utils",
+    "chromium",
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "fonts-dejavu-core",
+]
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--no-pdf-header-footer",
 ]
 
@@ -52,41 +64,53 @@ class Tool:
     def python(self) -> Path:
         return self.venv / "bin" / "python" if self.venv else OUR_PYTHON
 
-    def prepare(self, target: Path, pages: int, *, our_options: dict[str, Any] | None = None) -> Corpus:
+    def prepare(
+        self, target: Path, pages: int, *, our_options: dict[str, Any] | None = None
+    ) -> Corpus:
         raise NotImplementedError
 
     def command(self, corpus: Corpus) -> list[str]:
         return [str(self.python), "-m", "mkdocs", "build", "-f", str(corpus.config_file)]
 
     def versions(self) -> dict[str, str]:
-        code = ("import importlib.metadata as m, json, sys\n"
-                "out = {}\n"
-                "for p in sys.argv[1:]:\n"
-                "    try: out[p] = m.version(p)\n"
-                "    except m.PackageNotFoundError: pass\n"
-                "print(json.dumps(out))")
-        result = subprocess.run([str(self.python), "-c", code, *self.packages], capture_output=True, text=True)
+        code = (
+            "import importlib.metadata as m, json, sys\n"
+            "out = {}\n"
+            "for p in sys.argv[1:]:\n"
+            "    try: out[p] = m.version(p)\n"
+            "    except m.PackageNotFoundError: pass\n"
+            "print(json.dumps(out))"
+        )
+        result = subprocess.run(
+            [str(self.python), "-c", code, *self.packages], capture_output=True, text=True
+        )
         import json
 
         return json.loads(result.stdout) if result.returncode == 0 else {}
 
 
 class Ours(Tool):
-    def prepare(self, target: Path, pages: int, *, our_options: dict[str, Any] | None = None) -> Corpus:
+    def prepare(
+        self, target: Path, pages: int, *, our_options: dict[str, Any] | None = None
+    ) -> Corpus:
         return make_corpus(target, pages, page_type="pagina", plugin_options=our_options)
 
 
 class Plain(Tool):
     """Plain MkDocs + Material in our venv (the site-build baseline)."""
 
-    def prepare(self, target: Path, pages: int, *, our_options: dict[str, Any] | None = None) -> Corpus:
+    def prepare(
+        self, target: Path, pages: int, *, our_options: dict[str, Any] | None = None
+    ) -> Corpus:
         return make_corpus(target, pages, plain=True)
 
 
 class Peer(Tool):
     plugin: Any = None
 
-    def prepare(self, target: Path, pages: int, *, our_options: dict[str, Any] | None = None) -> Corpus:
+    def prepare(
+        self, target: Path, pages: int, *, our_options: dict[str, Any] | None = None
+    ) -> Corpus:
         corpus = make_corpus(target, pages, plain=True)
         config = yaml.safe_load(corpus.config_file.read_text(encoding="utf-8"))
         # The peers' own warnings (unsupported CSS and the like) must not abort their build.
@@ -97,11 +121,11 @@ class Peer(Tool):
 
 
 class PdfExport(Peer):
-    plugin = {"pdf-export": {"combined": True}}
+    plugin: ClassVar[dict] = {"pdf-export": {"combined": True}}
 
 
 class ToPdf(Peer):
-    plugin = {"to-pdf": {"output_path": "pdf/document.pdf"}}
+    plugin: ClassVar[dict] = {"to-pdf": {"output_path": "pdf/document.pdf"}}
 
 
 class PrintSite(Peer):
@@ -111,12 +135,19 @@ class PrintSite(Peer):
         page = corpus.root.resolve() / "site" / "print_page" / "index.html"
         out = corpus.root.resolve() / self.pdf  # type: ignore[operator]
         profile = Path(tempfile.gettempdir()) / f"bench-chromium-{os.getpid()}"
-        chromium = [shutil.which("chromium") or "chromium", *CHROMIUM_FLAGS,
-                    f"--user-data-dir={profile}", f"--print-to-pdf={out}", page.as_uri()]
+        chromium = [
+            shutil.which("chromium") or "chromium",
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={out}",
+            page.as_uri(),
+        ]
         build = [str(self.python), "-m", "mkdocs", "build", "-f", str(corpus.config_file)]
         # One process tree: the MkDocs build and then Chromium printing its print page.
-        script = (f"rm -rf {_q(profile)} && {' '.join(map(_q, build))} && "
-                  f"{' '.join(map(_q, chromium))}; rc=$?; rm -rf {_q(profile)}; exit $rc")
+        script = (
+            f"rm -rf {_q(profile)} && {' '.join(map(_q, build))} && "
+            f"{' '.join(map(_q, chromium))}; rc=$?; rm -rf {_q(profile)}; exit $rc"
+        )
         return ["bash", "-c", script]
 
 
@@ -134,12 +165,27 @@ def tools() -> dict[str, Tool]:
         "ours": Ours("ours", "ours (Typst bundle)", OUR_BUNDLE, ours_pkgs),
         "ours-nopdf": Ours("ours-nopdf", "ours, pdf: false", None, ours_pkgs),
         "plain": Plain("plain", "plain MkDocs + Material", None, ["mkdocs", "mkdocs-material"]),
-        "pdf-export": PdfExport("pdf-export", "mkdocs-pdf-export-plugin (combined)", "site/pdf/combined.pdf",
-                                ["mkdocs-pdf-export-plugin", *peer_pkgs], venvs / "pdf-export"),
-        "to-pdf": ToPdf("to-pdf", "mkdocs-to-pdf", "site/pdf/document.pdf",
-                        ["mkdocs-to-pdf", *peer_pkgs], venvs / "to-pdf"),
-        "print-site": PrintSite("print-site", "mkdocs-print-site-plugin + Chromium", "print-site.pdf",
-                                ["mkdocs-print-site-plugin", "mkdocs", "mkdocs-material"], venvs / "print-site"),
+        "pdf-export": PdfExport(
+            "pdf-export",
+            "mkdocs-pdf-export-plugin (combined)",
+            "site/pdf/combined.pdf",
+            ["mkdocs-pdf-export-plugin", *peer_pkgs],
+            venvs / "pdf-export",
+        ),
+        "to-pdf": ToPdf(
+            "to-pdf",
+            "mkdocs-to-pdf",
+            "site/pdf/document.pdf",
+            ["mkdocs-to-pdf", *peer_pkgs],
+            venvs / "to-pdf",
+        ),
+        "print-site": PrintSite(
+            "print-site",
+            "mkdocs-print-site-plugin + Chromium",
+            "print-site.pdf",
+            ["mkdocs-print-site-plugin", "mkdocs", "mkdocs-material"],
+            venvs / "print-site",
+        ),
     }
 
 
@@ -155,21 +201,45 @@ def ensure_venv(tool: Tool) -> None:
     print(f"[bench] installing {tool.label} into {tool.venv.relative_to(ROOT)} ...", flush=True)
     shutil.rmtree(tool.venv, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(tool.venv)], check=True)
-    subprocess.run([str(tool.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--require-hashes", "-r", str(requirements)], check=True)
+    subprocess.run(
+        [
+            str(tool.python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--require-hashes",
+            "-r",
+            str(requirements),
+        ],
+        check=True,
+    )
     stamp.write_text(digest)
 
 
 def ensure_system_packages(packages: list[str] = SYSTEM_PACKAGES) -> None:
     """Install missing Debian packages with apt-get when we are root; otherwise say what to do."""
-    missing = [p for p in packages if subprocess.run(
-        ["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True).stdout != "install ok installed"]
+    missing = [
+        p
+        for p in packages
+        if subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True
+        ).stdout
+        != "install ok installed"
+    ]
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise SystemExit(f"[bench] missing Debian packages: {' '.join(missing)}; "
-                         f"install them: apt-get install {' '.join(missing)}")
+        raise SystemExit(
+            f"[bench] missing Debian packages: {' '.join(missing)}; "
+            f"install them: apt-get install {' '.join(missing)}"
+        )
     print(f"[bench] apt-get install {' '.join(missing)}", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
+        check=True,
+        env=env,
+    )

@@ -77,13 +77,36 @@ class Row:
             peak_rss = self.peak_rss or self.series.peak(rss=True)
         else:
             runs, seconds, peak, peak_rss = "", self.seconds, self.peak, self.peak_rss
-        return [self.section, self.what, str(self.pages), runs, seconds, peak, peak_rss,
-                self.pdf_pages, self.headings, self.comparison, self.target, self.met]
+        return [
+            self.section,
+            self.what,
+            str(self.pages),
+            runs,
+            seconds,
+            peak,
+            peak_rss,
+            self.pdf_pages,
+            self.headings,
+            self.comparison,
+            self.target,
+            self.met,
+        ]
 
 
-HEADER = ["Section", "Measurement", "Pages", "Runs", "Wall s: median (min–max)",
-          "Peak MB PSS: median (min–max)", "Peak MB RSS", "PDF pages", "Headings in PDF",
-          "Comparison", "Target", "Met"]
+HEADER = [
+    "Section",
+    "Measurement",
+    "Pages",
+    "Runs",
+    "Wall s: median (min–max)",
+    "Peak MB PSS: median (min–max)",
+    "Peak MB RSS",
+    "PDF pages",
+    "Headings in PDF",
+    "Comparison",
+    "Target",
+    "Met",
+]
 
 
 def table(rows: list[Row]) -> str:

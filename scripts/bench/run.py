@@ -37,11 +37,11 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import psutil  # noqa: E402
+import psutil
 
-from scripts.bench import measure, pdfcheck, peers  # noqa: E402
-from scripts.bench.corpus import ROOT, Corpus, make_corpus  # noqa: E402
-from scripts.bench.report import MB, Row, Series, table, verdict  # noqa: E402
+from scripts.bench import measure, pdfcheck, peers
+from scripts.bench.corpus import ROOT, Corpus, make_corpus
+from scripts.bench.report import MB, Row, Series, table, verdict
 
 SECTIONS = ["check", "site", "pdf", "incremental"]
 PDF_TOOLS = ["ours", "ours-nopdf", "pdf-export", "to-pdf", "print-site"]
@@ -89,7 +89,9 @@ def rotate(items: list[Any], round_no: int) -> list[Any]:
 
 def ok_or_raise(m: measure.Measurement, what: str, logfile: Path) -> None:
     status = "timeout" if m.timed_out else f"exit {m.returncode}"
-    log(f"  {what}: {m.seconds:.2f} s, {m.peak_bytes / MB:.0f} MB PSS ({status}); log {logfile.relative_to(ROOT)}")
+    log(
+        f"  {what}: {m.seconds:.2f} s, {m.peak_bytes / MB:.0f} MB PSS ({status}); log {logfile.relative_to(ROOT)}"
+    )
 
 
 def run_logged(cmd: list[str], what: str, settings: Settings, logname: str) -> measure.Measurement:
@@ -103,6 +105,7 @@ def run_logged(cmd: list[str], what: str, settings: Settings, logname: str) -> m
 
 
 # --- 1. front-matter check -------------------------------------------------------------------
+
 
 def section_check(settings: Settings, result: Result) -> None:
     from koppelkansen.validate import check_docs
@@ -120,14 +123,22 @@ def section_check(settings: Settings, result: Result) -> None:
             _, problems, checked = check_docs(docs)
             seconds = time.perf_counter() - start
             if problems:
-                raise SystemExit(f"[bench] the synthetic corpus has problems: {problems[0].format()}")
+                raise SystemExit(
+                    f"[bench] the synthetic corpus has problems: {problems[0].format()}"
+                )
             inproc.runs.append(measure.Measurement(seconds, 0, 0, 0, False, ""))
             log(f"  check_docs: {checked} pages in {seconds:.2f} s")
-            script = run_logged([sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), str(docs)],
-                                "check_frontmatter.py", settings, f"check-{n}-script-{r}")
+            script = run_logged(
+                [sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), str(docs)],
+                "check_frontmatter.py",
+                settings,
+                f"check-{n}-script-{r}",
+            )
             subprocess_series.runs.append(script)
-        for label, series, peak in (("check_docs() in-process", inproc, "–"),
-                                    ("scripts/check_frontmatter.py (process)", subprocess_series, "")):
+        for label, series, peak in (
+            ("check_docs() in-process", inproc, "–"),
+            ("scripts/check_frontmatter.py (process)", subprocess_series, ""),
+        ):
             median = series.median()
             row = Row("1 check", label, n, series, peak=peak, peak_rss=peak)
             if median is not None:
@@ -143,31 +154,49 @@ def section_check(settings: Settings, result: Result) -> None:
         small, large = sizes[0], sizes[-1]
         factor = large / small
         ratio = per_thousand[large] / per_thousand[small]
-        result.rows.append(Row("1 check", f"growth {large:,}/{small:,} pages (in-process)", f"×{factor:.0f}",
-                               comparison=f"time ×{ratio:.2f}", target=f"linear: ≤ ×{factor * 1.1:.1f}",
-                               met=verdict(ratio <= factor * 1.1)))
+        result.rows.append(
+            Row(
+                "1 check",
+                f"growth {large:,}/{small:,} pages (in-process)",
+                f"×{factor:.0f}",
+                comparison=f"time ×{ratio:.2f}",
+                target=f"linear: ≤ ×{factor * 1.1:.1f}",
+                met=verdict(ratio <= factor * 1.1),
+            )
+        )
 
 
 # --- 2. site build ---------------------------------------------------------------------------
+
 
 def section_site(settings: Settings, result: Result, pdf_options: bool) -> None:
     tools = peers.tools()
     ours_options = {"pdf": False} if pdf_options else None
     corpora: dict[tuple[str, int], Corpus] = {}
     for n in settings.site_pages:
-        corpora[("ours", n)] = tools["ours"].prepare(settings.work / f"site-ours-{n}", n, our_options=ours_options)
+        corpora[("ours", n)] = tools["ours"].prepare(
+            settings.work / f"site-ours-{n}", n, our_options=ours_options
+        )
         corpora[("plain", n)] = tools["plain"].prepare(settings.work / f"site-plain-{n}", n)
     series = {key: Series(timeout=settings.timeout) for key in corpora}
     for r in range(settings.runs):
         for n in settings.site_pages:
             for key in rotate(["ours", "plain"], r):
                 corpus = corpora[(key, n)]
-                m = run_logged(tools[key].command(corpus), f"site {key} {n} pages (round {r + 1})", settings,
-                               f"site-{key}-{n}-{r}")
+                m = run_logged(
+                    tools[key].command(corpus),
+                    f"site {key} {n} pages (round {r + 1})",
+                    settings,
+                    f"site-{key}-{n}-{r}",
+                )
                 if m.ok and not (corpus.root / "site" / "index.html").exists():
                     m.returncode = -1  # exit 0 but no site: count as failed
                 series[(key, n)].runs.append(m)
-    label = "ours (koppelkansen plugin, pdf: false)" if pdf_options else "ours (koppelkansen plugin; no PDF on this branch)"
+    label = (
+        "ours (koppelkansen plugin, pdf: false)"
+        if pdf_options
+        else "ours (koppelkansen plugin; no PDF on this branch)"
+    )
     for n in settings.site_pages:
         ours, plain = series[("ours", n)], series[("plain", n)]
         row = Row("2 site", label, n, ours)
@@ -186,13 +215,20 @@ def section_site(settings: Settings, result: Result, pdf_options: bool) -> None:
             if a and b:
                 ratio = b / a
                 limit = 5.5 * factor / 5
-                result.rows.append(Row("2 site", f"growth {large:,}/{small:,} pages, {name}", f"×{factor:.0f}",
-                                       comparison=f"time ×{ratio:.2f}",
-                                       target=f"≤ ×{limit:.1f}" if key == "ours" else "(reference)",
-                                       met=verdict(ratio <= limit) if key == "ours" else ""))
+                result.rows.append(
+                    Row(
+                        "2 site",
+                        f"growth {large:,}/{small:,} pages, {name}",
+                        f"×{factor:.0f}",
+                        comparison=f"time ×{ratio:.2f}",
+                        target=f"≤ ×{limit:.1f}" if key == "ours" else "(reference)",
+                        met=verdict(ratio <= limit) if key == "ours" else "",
+                    )
+                )
 
 
 # --- 3. PDF bundle ---------------------------------------------------------------------------
+
 
 def pdf_log_lines(output: str) -> tuple[list[str], list[str], float, list[str]]:
     """From our build log: PDFs typeset, PDFs taken from the cache, seconds of typesetting, the lines."""
@@ -219,11 +255,17 @@ def pdf_log_lines(output: str) -> tuple[list[str], list[str], float, list[str]]:
 
 def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
     all_tools = peers.tools()
-    keys = [k for k in PDF_TOOLS if k in settings.tools or (k == "ours-nopdf" and "ours" in settings.tools)]
+    keys = [
+        k
+        for k in PDF_TOOLS
+        if k in settings.tools or (k == "ours-nopdf" and "ours" in settings.tools)
+    ]
     if not pdf_options and ("ours" in keys or "ours-nopdf" in keys):
         keys = [k for k in keys if not k.startswith("ours")]
-        result.notes.append("**ours PDF: not available on this branch** (the koppelkansen plugin has no `pdf` "
-                            "options yet); the PDF section shows the peers only.")
+        result.notes.append(
+            "**ours PDF: not available on this branch** (the koppelkansen plugin has no `pdf` "
+            "options yet); the PDF section shows the peers only."
+        )
     if not keys:
         return
     peers.ensure_system_packages()
@@ -237,7 +279,9 @@ def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
             options = {"pdf_bundle_types": ["pagina"], "pdf_cache_dir": OURS_CACHE}
         elif key == "ours-nopdf":
             options = {"pdf": False}
-        corpora[key] = tool.prepare((settings.work / f"pdf-{key}").resolve(), n, our_options=options)
+        corpora[key] = tool.prepare(
+            (settings.work / f"pdf-{key}").resolve(), n, our_options=options
+        )
         result.versions[tool.label] = tool.versions()
     series = {key: Series(timeout=settings.timeout) for key in keys}
     facts: dict[str, pdfcheck.PdfFacts] = {}
@@ -251,12 +295,21 @@ def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
             pdf = corpus.root / tool.pdf if tool.pdf else None
             if pdf is not None:
                 pdf.unlink(missing_ok=True)
-            m = run_logged(tool.command(corpus), f"pdf {key} {n} pages (round {r + 1})", settings, f"pdf-{key}-{r}")
+            m = run_logged(
+                tool.command(corpus),
+                f"pdf {key} {n} pages (round {r + 1})",
+                settings,
+                f"pdf-{key}-{r}",
+            )
             if m.ok and pdf is not None and not pdf.exists():
                 m.returncode = -1
-                result.notes.append(f"{tool.label}: exit 0 but no PDF at `{tool.pdf}` (round {r + 1}).")
+                result.notes.append(
+                    f"{tool.label}: exit 0 but no PDF at `{tool.pdf}` (round {r + 1})."
+                )
             series[key].runs.append(m)
-            errors[key] = sum(1 for line in m.output.splitlines() if line.lstrip().startswith("ERROR"))
+            errors[key] = sum(
+                1 for line in m.output.splitlines() if line.lstrip().startswith("ERROR")
+            )
             if m.ok and pdf is not None and key not in facts:
                 facts[key] = pdfcheck.inspect(pdf, corpus.headings)
             if m.ok and key == "ours":
@@ -273,18 +326,26 @@ def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
         median = s.median()
         if key == "ours" and median is not None:
             peak = s.peak_median_mb() or 0.0
-            row.target = f"≤ {PDF_TARGET_SECONDS:.0f} s, ≤ {PDF_TARGET_MB / 1024:.1f} GB, all headings"
+            row.target = (
+                f"≤ {PDF_TARGET_SECONDS:.0f} s, ≤ {PDF_TARGET_MB / 1024:.1f} GB, all headings"
+            )
             complete = key in facts and facts[key].found == facts[key].expected
             row.met = verdict(median <= PDF_TARGET_SECONDS and peak <= PDF_TARGET_MB and complete)
             if typeset_seconds:
-                row.comparison = f"Typst part from the log: {statistics.median(typeset_seconds):.2f} s"
+                row.comparison = (
+                    f"Typst part from the log: {statistics.median(typeset_seconds):.2f} s"
+                )
         elif key == "ours-nopdf" and median is not None and ours_median is not None:
             row.comparison = f"PDF part = ours − this = {ours_median - median:.2f} s"
         elif key not in ("ours", "ours-nopdf"):
             if median is not None and ours_median:
                 factor = median / ours_median
                 mem = (s.peak_median_mb() or 0) / (ours.peak_median_mb() or 1) if ours else 0
-                speed = f"ours {factor:.1f}× faster" if factor >= 1 else f"ours {1 / factor:.1f}× slower"
+                speed = (
+                    f"ours {factor:.1f}× faster"
+                    if factor >= 1
+                    else f"ours {1 / factor:.1f}× slower"
+                )
                 row.comparison = f"{speed}; its peak memory {mem:.2f}× ours"
                 need = 2.5 if key == "print-site" else 5.0
                 engine = "Chromium" if key == "print-site" else "WeasyPrint"
@@ -299,6 +360,7 @@ def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
 
 # --- 5. incremental --------------------------------------------------------------------------
 
+
 def section_incremental(settings: Settings, result: Result, pdf_options: bool) -> None:
     n = settings.pdf_pages
     options = {"pdf_bundle_types": ["pagina"], "pdf_cache_dir": OURS_CACHE} if pdf_options else None
@@ -307,13 +369,22 @@ def section_incremental(settings: Settings, result: Result, pdf_options: bool) -
     shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
     what = "ours with PDF bundle" if pdf_options else "ours (no PDF on this branch)"
     cold = Series(timeout=settings.timeout)
-    cold.runs.append(run_logged(tool.command(corpus), f"incremental cold build ({n} pages)", settings, "incr-cold"))
+    cold.runs.append(
+        run_logged(
+            tool.command(corpus), f"incremental cold build ({n} pages)", settings, "incr-cold"
+        )
+    )
     unchanged, changed = Series(timeout=settings.timeout), Series(timeout=settings.timeout)
     typeset_unchanged: set[str] = set()
     typeset_changed: set[str] = set()
     lines: list[str] = []
     for r in range(settings.runs):
-        m = run_logged(tool.command(corpus), f"incremental, nothing changed (round {r + 1})", settings, f"incr-same-{r}")
+        m = run_logged(
+            tool.command(corpus),
+            f"incremental, nothing changed (round {r + 1})",
+            settings,
+            f"incr-same-{r}",
+        )
         unchanged.runs.append(m)
         t, _, _, ls = pdf_log_lines(m.output)
         typeset_unchanged.update(t)
@@ -322,7 +393,12 @@ def section_incremental(settings: Settings, result: Result, pdf_options: bool) -
         page = corpus.pages[(r * 37) % len(corpus.pages)]
         with page.open("a", encoding="utf-8") as f:
             f.write(f"\nWijziging {r + 1} voor de benchmark.\n")
-        m = run_logged(tool.command(corpus), f"incremental, one page changed (round {r + 1})", settings, f"incr-one-{r}")
+        m = run_logged(
+            tool.command(corpus),
+            f"incremental, one page changed (round {r + 1})",
+            settings,
+            f"incr-one-{r}",
+        )
         changed.runs.append(m)
         t, _, _, ls = pdf_log_lines(m.output)
         typeset_changed.update(t)
@@ -335,20 +411,37 @@ def section_incremental(settings: Settings, result: Result, pdf_options: bool) -
         return ", ".join(sorted(found)) if found else "none"
 
     result.rows.append(Row("5 incremental", f"{what}: first build (cold cache)", n, cold))
-    result.rows.append(Row("5 incremental", f"{what}: nothing changed", n, unchanged,
-                           comparison=f"PDFs typeset again: {names(typeset_unchanged)}",
-                           target="no PDF typeset again" if pdf_options else "",
-                           met=verdict(not typeset_unchanged) if pdf_options else ""))
-    result.rows.append(Row("5 incremental", f"{what}: one page changed", n, changed,
-                           comparison=f"PDFs typeset again: {names(typeset_changed)}",
-                           target="only the bundle holding the page" if pdf_options else "",
-                           met=verdict(len(typeset_changed) == 1) if pdf_options else ""))
+    result.rows.append(
+        Row(
+            "5 incremental",
+            f"{what}: nothing changed",
+            n,
+            unchanged,
+            comparison=f"PDFs typeset again: {names(typeset_unchanged)}",
+            target="no PDF typeset again" if pdf_options else "",
+            met=verdict(not typeset_unchanged) if pdf_options else "",
+        )
+    )
+    result.rows.append(
+        Row(
+            "5 incremental",
+            f"{what}: one page changed",
+            n,
+            changed,
+            comparison=f"PDFs typeset again: {names(typeset_changed)}",
+            target="only the bundle holding the page" if pdf_options else "",
+            met=verdict(len(typeset_changed) == 1) if pdf_options else "",
+        )
+    )
     if lines:
-        result.notes.append("PDF log lines of the incremental builds (first round):\n\n"
-                            + "\n".join(f"    {line}" for line in lines[:20]))
+        result.notes.append(
+            "PDF log lines of the incremental builds (first round):\n\n"
+            + "\n".join(f"    {line}" for line in lines[:20])
+        )
 
 
 # --- machine, versions, output ---------------------------------------------------------------
+
 
 def machine() -> dict[str, str]:
     cpu = platform.processor() or "unknown"
@@ -366,7 +459,7 @@ def machine() -> dict[str, str]:
     return {
         "CPU": cpu,
         "Cores": str(os.cpu_count()),
-        "Memory": f"{psutil.virtual_memory().total / 1024 ** 3:.1f} GiB",
+        "Memory": f"{psutil.virtual_memory().total / 1024**3:.1f} GiB",
         "OS": f"{debian}, Linux {platform.release()}",
         "Python": platform.python_version(),
     }
@@ -383,16 +476,32 @@ def system_versions() -> dict[str, str]:
 
 
 def git_commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     return (done.stdout.strip() or "?") + (" (with uncommitted changes)" if dirty else "")
 
 
-def write_results(path: Path, result: Result, settings: Settings, argv: list[str], started: dt.datetime,
-                  pdf_options: bool) -> str:
+def write_results(
+    path: Path,
+    result: Result,
+    settings: Settings,
+    argv: list[str],
+    started: dt.datetime,
+    pdf_options: bool,
+) -> str:
     the_table = table(result.rows)
-    versions = {"ours": peers.tools()["ours"].versions(), **result.versions, "system": system_versions()}
+    versions = {
+        "ours": peers.tools()["ours"].versions(),
+        **result.versions,
+        "system": system_versions(),
+    }
     lines = [
         "# Benchmark results",
         "",
@@ -421,7 +530,10 @@ def write_results(path: Path, result: Result, settings: Settings, argv: list[str
         "",
         "## Tool versions",
         "",
-        *[f"- {tool}: " + (", ".join(f"{k} {v}" for k, v in vs.items()) or "?") for tool, vs in versions.items()],
+        *[
+            f"- {tool}: " + (", ".join(f"{k} {v}" for k, v in vs.items()) or "?")
+            for tool, vs in versions.items()
+        ],
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -430,17 +542,31 @@ def write_results(path: Path, result: Result, settings: Settings, argv: list[str
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small corpora and 1 run, for development")
-    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated, from {SECTIONS}")
-    parser.add_argument("--tools", default="ours,pdf-export,to-pdf,print-site",
-                        help="PDF section: comma-separated from ours,pdf-export,to-pdf,print-site")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__,
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small corpora and 1 run, for development"
+    )
+    parser.add_argument(
+        "--sections", default=",".join(SECTIONS), help=f"comma-separated, from {SECTIONS}"
+    )
+    parser.add_argument(
+        "--tools",
+        default="ours,pdf-export,to-pdf,print-site",
+        help="PDF section: comma-separated from ours,pdf-export,to-pdf,print-site",
+    )
     parser.add_argument("--runs", type=int, help="runs per figure (default 3; --quick: 1)")
     parser.add_argument("--check-pages", help="comma-separated (default 1000,10000)")
     parser.add_argument("--site-pages", help="comma-separated (default 200,1000)")
-    parser.add_argument("--pdf-pages", type=int, help="pages of the PDF and incremental corpora (default 200)")
-    parser.add_argument("--timeout", type=float, default=1200.0, help="seconds per run before it is killed")
+    parser.add_argument(
+        "--pdf-pages", type=int, help="pages of the PDF and incremental corpora (default 200)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=1200.0, help="seconds per run before it is killed"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench" / "work")
     args = parser.parse_args(argv)
