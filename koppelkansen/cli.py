@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .build import build_site
 from .problems import summary
@@ -16,7 +17,7 @@ from .vocabulary import load_vocabulary
 
 
 class _DutchParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages are English
+    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
         self.print_usage(sys.stderr)
         self.exit(
             2, f"{self.prog}: fout: {message}\nZie '{self.prog} --help' voor de mogelijkheden.\n"
