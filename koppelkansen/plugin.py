@@ -20,11 +20,13 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
 from .config import KoppelkansenConfig
+from .figures import alt_text, print_svg, programme_figure
 from .gitdates import iso_date, last_changes
 from .model import Corpus
 from .overviews import generated_specs, nav_order
 from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, plan_pdfs
+from .pdf.plan import BUNDLE_NAME
 from .pdfsite import case_downloads, download_entry, pdf_wanted
 from .problems import summary
 from .render import OverviewRenderer, generated_pages
@@ -169,6 +171,10 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             docs_dir,
             self.git_times,
         )
+        for spec in specs:
+            if spec.name == BUNDLE_NAME:  # page 2: the programme at a glance
+                figure = programme_figure(self.corpus)
+                spec.overview_svg, spec.overview_alt = print_svg(figure), alt_text(figure)
         media = {
             f.url: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path
         }

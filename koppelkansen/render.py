@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .figures import FIGURES, relative_url, site_html
 from .model import Corpus
 from .overviews import compute, generated_specs, overview_for
 from .vocabulary import Vocabulary
@@ -26,6 +27,8 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 #: Where an author wants the overview; without it the overview goes at the end of the page.
 MARKER = "<!-- koppelkansen:overzicht -->"
+#: Where an author wants a figure (``tijdlijn``, ``programma``, ``matrix``; see figures.py).
+FIGURE_MARKER = re.compile(r"<!-- koppelkansen:figuur ([a-z-]+) -->")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
 
 
@@ -81,13 +84,34 @@ class OverviewRenderer:
             data=data,
             link=lambda target: relative_link(page_uri, target),
             pdf=pdf,
+            figure=lambda figure_name: self.figure(corpus, figure_name, page_url),
             vocabulary=corpus.vocabulary,
         )
+
+    @staticmethod
+    def figure(corpus: Corpus, name: str, page_url: str) -> Markup:
+        """A figure as an HTML block for the page at ``page_url`` (links relative to it)."""
+        built = FIGURES[name](corpus)
+        html = site_html(built, lambda src_uri: relative_url(page_url, src_uri))
+        return Markup(f"\n\n{html}\n\n")
 
     def apply(
         self, corpus: Corpus, src_uri: str, meta: dict[str, Any], markdown: str, page_url: str = ""
     ) -> str:
-        """The page's Markdown with its overview at the marker, or at the end."""
+        """The page's Markdown with its figures and its overview at the markers (overview: or at the end)."""
+
+        def figure(match: re.Match[str]) -> str:
+            if match.group(1) not in FIGURES:
+                log.warning(
+                    "%s: onbekende figuur '%s'; kies uit %s",
+                    src_uri,
+                    match.group(1),
+                    ", ".join(FIGURES),
+                )
+                return match.group(0)
+            return str(self.figure(corpus, match.group(1), page_url))
+
+        markdown = FIGURE_MARKER.sub(figure, markdown)
         wanted = overview_for(meta)
         if wanted is None:
             return markdown

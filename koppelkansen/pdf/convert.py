@@ -68,7 +68,10 @@ def page_key(url: str) -> str:
 @cache
 def converter_version() -> str:
     """What a page's Typst depends on besides its HTML: the converter's source and lxml's version."""
-    return hashlib.sha256(CONVERTER.read_bytes() + etree.__version__.encode()).hexdigest()
+    figures = CONVERTER.parent.parent / "figures.py"  # for_print: the PDF's colours and font
+    return hashlib.sha256(
+        CONVERTER.read_bytes() + figures.read_bytes() + etree.__version__.encode()
+    ).hexdigest()
 
 
 def _page_digest(page: PageSource, context: str) -> str:

@@ -33,6 +33,8 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
+from ..figures import for_print
+
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 ADMONITION_KINDS = frozenset(
@@ -339,10 +341,29 @@ class PageConverter:
             return f"#quote(block: true)[\n{self.blocks(el)}\n]"
         if tag == "hr":
             return "#line(length: 100%, stroke: 0.5pt + kk-rule)"
+        if tag == "figure" and "kk-figure" in classes:
+            return self.svg_figure(el)
         if tag in _CONTAINERS or tag in ("figure", "figcaption", "summary"):
             return self.blocks(el)
         self.unknown(el)
         return ""
+
+    def svg_figure(self, el: etree._Element) -> str:
+        """A generated figure (koppelkansen/figures.py): its SVG with print colours, never split."""
+        svg = next((c for c in el.iter() if isinstance(c.tag, str) and _tag(c) == "svg"), None)
+        if svg is None:
+            self.unknown(el)
+            return ""
+        alt = " ".join(
+            _SPACE.sub(" ", "".join(c.itertext())).strip()
+            for c in svg
+            if isinstance(c.tag, str) and _tag(c) in ("title", "desc")
+        )
+        markup = for_print(svg)
+        return (
+            "#block(breakable: false, width: 100%, above: 1.2em, below: 1.2em)["
+            f'#image(bytes({typst_str(markup)}), format: "svg", width: 100%, alt: {typst_str(alt)})]'
+        )
 
     def paragraph(self, el: etree._Element) -> str:
         children = [c for c in el if isinstance(c.tag, str)]

@@ -70,6 +70,9 @@ class PdfSpec:
     keywords: list[str] = field(default_factory=list)
     #: Version date: seconds since the epoch (UTC), or None when neither git nor SOURCE_DATE_EPOCH knows it.
     epoch: int | None = None
+    #: SVG of the figure on page 2, after the cover (the bundle's programme figure), or "".
+    overview_svg: str = ""
+    overview_alt: str = ""
 
     @property
     def filename(self) -> str:

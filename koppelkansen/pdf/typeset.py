@@ -109,6 +109,14 @@ class Typesetter:
             f"  date: {date}, date-label: {typst_str(spec.date_label)},",
             f"  status-label: {typst_str(spec.status_label)}, site-url: {typst_str(self.site_url)},",
             f"  contents-note: {typst_str(note)}, keywords: {_typst_array(spec.keywords)},",
+            *(
+                [
+                    f'  overview: image(bytes({typst_str(spec.overview_svg)}), format: "svg", '
+                    f"width: 100%, alt: {typst_str(spec.overview_alt)}),"
+                ]
+                if spec.overview_svg
+                else []
+            ),
             ")",
         ]
         for chapter in spec.chapters:
