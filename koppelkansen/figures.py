@@ -21,6 +21,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -32,6 +33,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _S = f"{{{SVG_NS}}}"
+_NSMAP: Any = {None: SVG_NS}  # the default namespace (lxml's stubs only type prefixed ones)
 
 #: How wide a figure is drawn on the site, in em (its user units are scaled to this).
 SITE_WIDTH_EM = 48
@@ -260,7 +262,8 @@ def timeline_figure(corpus: Corpus) -> Figure:
         case_page = corpus.case_page(key) if key else corpus.by_identity().get(("programma",))
         name = Text(10, lane_y + 21, _fit(label, left - 22, 13), "kk-fig-link", 13, "600")
         if case_page is not None:
-            items.append(Link(case_page.src_uri, label, (name,), "lane"))
+            accessible = label if case_page.title == label else f"{label}: {case_page.title}"
+            items.append(Link(case_page.src_uri, accessible, (name,), "lane"))
         else:
             items.append(name)
         for page, row in placed:
@@ -274,8 +277,8 @@ def timeline_figure(corpus: Corpus) -> Figure:
                 mark = Box(x(start) + 1, my + 2, max(x(end) - x(start) - 2, 6), 8, cls, 4)
             text = Text(x(start), my + 27, page.title, "kk-fig-link", 12)
             kind_label = vocab.session_kinds[kind].label if kind in vocab.session_kinds else ""
-            name = ", ".join(v for v in (page.title, kind_label, _when(corpus, page)) if v)
-            items.append(Link(page.src_uri, name, (mark, text), kind or "sessie"))
+            accessible = ", ".join(v for v in (page.title, kind_label, _when(corpus, page)) if v)
+            items.append(Link(page.src_uri, accessible, (mark, text), kind or "sessie"))
 
     # Legend.
     lx, ly = left, bottom + 40
@@ -568,11 +571,10 @@ def to_svg(figure: Figure, href: Callable[[str], str]) -> str:
             "viewBox": f"0 0 {_num(figure.width)} {_num(figure.height)}",
             "width": f"{SITE_WIDTH_EM}em",
             "height": f"{_num(figure.height / figure.width * SITE_WIDTH_EM)}em",
-            "role": "img",
             "class": f"kk-fig kk-fig--{figure.name}",
             "aria-labelledby": f"kk-fig-{figure.name}-title kk-fig-{figure.name}-desc",
         },
-        nsmap={None: SVG_NS},
+        nsmap=_NSMAP,
     )
     etree.SubElement(svg, _S + "title", id=f"kk-fig-{figure.name}-title").text = figure.title
     etree.SubElement(svg, _S + "desc", id=f"kk-fig-{figure.name}-desc").text = figure.desc
@@ -618,7 +620,7 @@ def for_print(svg: etree._Element | str) -> str:
     """
     if isinstance(svg, str):
         svg = etree.fromstring(svg)
-    out = etree.Element(_S + "svg", nsmap={None: SVG_NS})
+    out = etree.Element(_S + "svg", nsmap=_NSMAP)
     for name, value in svg.attrib.items():
         out.set(_CAMEL.get(str(name), str(name)), value)
     style = etree.SubElement(out, _S + "style")
@@ -634,7 +636,7 @@ def for_print(svg: etree._Element | str) -> str:
             if tag == "a":
                 copy(child, dst)
                 continue
-            el = etree.SubElement(dst, _S + tag, {str(k): v for k, v in child.attrib.items()})
+            el = etree.SubElement(dst, _S + tag, {str(k): str(v) for k, v in child.attrib.items()})
             el.text = child.text
             copy(child, el)
 

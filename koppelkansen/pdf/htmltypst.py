@@ -355,7 +355,7 @@ class PageConverter:
             self.unknown(el)
             return ""
         alt = " ".join(
-            _SPACE.sub(" ", "".join(c.itertext())).strip()
+            _SPACE.sub(" ", "".join(str(t) for t in c.itertext())).strip()
             for c in svg
             if isinstance(c.tag, str) and _tag(c) in ("title", "desc")
         )
