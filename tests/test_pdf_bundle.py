@@ -79,8 +79,9 @@ def test_bundle_and_case_pdfs_are_written(built):
     names = sorted(p.name for p in (root / "site" / "downloads").glob("*.pdf"))
     assert names == sorted([BUNDLE, *(f"koppelkansen-{c}.pdf" for c in CASES)])
     bundle = _reader(root, BUNDLE)
-    # Cover, contents, the programme (3 pages with its long table), three plans of one page each.
-    assert len(bundle.pages) == 8
+    # Cover, the programme figure, contents, the programme (3 pages with its long table), three
+    # plans of one page each.
+    assert len(bundle.pages) == 9
     haven = _reader(root, "koppelkansen-haven-stad.pdf")
     assert [t for d, t, _ in _outline(haven) if d == 1] == [
         "1 Haven-Stad",
@@ -106,7 +107,7 @@ def test_outline_is_chapters_and_sections(built):
     ]
     assert all(d <= 2 for d, _, _ in outline), "level-3 headings stay out of the outline"
     pages = {t: p for d, t, p in outline}
-    assert pages["1 Overkoepelend plan"] == 2 and pages["4 Projectplan Haven-Stad"] == 7
+    assert pages["1 Overkoepelend plan"] == 3 and pages["4 Projectplan Haven-Stad"] == 8
 
 
 def test_cover_contents_and_every_heading_and_text(built):
@@ -124,10 +125,11 @@ def test_cover_contents_and_every_heading_and_text(built):
         "Amstelstad, 9 Straatjes en Haven-Stad",
     ):
         assert text in cover, text
-    contents = _text(path, 2)
+    assert "Koppelkansen in één beeld" in _text(path, 2)  # koppelkansen/figures.py
+    contents = _text(path, 3)
     assert "Inhoud" in contents
-    assert re.search(r"3 Projectplan Amstelstad[\s.\u2060]*7\n", contents)
-    assert "pagina 2 van 8" in contents
+    assert re.search(r"3 Projectplan Amstelstad[\s.\u2060]*8\n", contents)
+    assert "pagina 3 van 9" in contents
     everything = re.sub(r"\s+", " ", _text(path))
     for sample in (
         "Koppelkansen brengt water, energie en circulariteit samen",  # body text
@@ -150,10 +152,10 @@ def test_cover_contents_and_every_heading_and_text(built):
     ):
         assert sample in everything, sample
     # The table's header row is repeated on the page the table continues on.
-    assert "Onderdeel Water Energie Circulariteit" in re.sub(r"\s+", " ", _text(path, 4))
+    assert "Onderdeel Water Energie Circulariteit" in re.sub(r"\s+", " ", _text(path, 5))
     # Concept chapters are marked, settled ones are not.
-    assert "CONCEPT" in _text(path, 3) and "Opzet of werkversie" in _text(path, 3)
-    amstelstad = _text(path, 7)
+    assert "CONCEPT" in _text(path, 4) and "Opzet of werkversie" in _text(path, 4)
+    amstelstad = _text(path, 8)
     assert "VASTGESTELD" in amstelstad and "Opzet of werkversie" not in amstelstad
 
 
@@ -199,12 +201,12 @@ def test_links_land_on_the_right_page_and_never_on_files(built):
     assert not [u for u in uris if not u.startswith(("https://", "http://", "mailto:"))]
     assert "https://example.org/test/leerrondes/2018-plannen/" in uris  # a page outside the bundle
     assert "https://www.waternet.nl/" in uris
-    # From the programme (page index 2) to the Amstelstad plan (index 6) and Haven-Stad's section (index 7).
-    assert (2, 6) in internal and (2, 7) in internal
-    # From each plan back to the programme's section "Aanpak" (index 2).
-    assert {(5, 2), (6, 2), (7, 2)} <= set(internal)
-    # The contents page links every entry.
-    assert len([1 for source, _ in internal if source == 1]) == 12
+    # From the programme (page index 3) to the Amstelstad plan (index 7) and Haven-Stad's section (index 8).
+    assert (3, 7) in internal and (3, 8) in internal
+    # From each plan back to the programme's section "Aanpak" (index 3).
+    assert {(6, 3), (7, 3), (8, 3)} <= set(internal)
+    # The contents page (index 2, after the programme figure) links every entry.
+    assert len([1 for source, _ in internal if source == 2]) == 12
     for name in (p.name for p in (root / "site" / "downloads").glob("*.pdf")):
         assert b"file:" not in (root / "site" / "downloads" / name).read_bytes()
 
@@ -255,7 +257,7 @@ def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
     root, logs = built
     first, second = logs
     assert re.search(
-        r"PDF koppelkansen-projectplannen\.pdf gezet in [\d.]+ s \(8 pagina's\)", first
+        r"PDF koppelkansen-projectplannen\.pdf gezet in [\d.]+ s \(9 pagina's\)", first
     )
     assert "PDF koppelkansen" in first and not re.search(r"PDF \S+ uit de cache", first)
     assert len(re.findall(r"PDF \S+ uit de cache", second)) == 4 and "gezet in" not in second
@@ -288,7 +290,7 @@ def test_download_button_and_downloads_page(built):
     rows = re.findall(r"<tr>\s*<td><a href=\"\.\./downloads/([^\"]+)\".*?</tr>", downloads, re.S)
     assert sorted(rows) == sorted([BUNDLE, *(f"koppelkansen-{c}.pdf" for c in CASES)])
     assert re.search(
-        r"Projectplannen</strong>.*?<td>31 oktober 2018</td>\s*<td>8</td>\s*<td>\d+ kB</td>",
+        r"Projectplannen</strong>.*?<td>31 oktober 2018</td>\s*<td>9</td>\s*<td>\d+ kB</td>",
         downloads,
         re.S,
     )
