@@ -328,7 +328,9 @@ def programme_figure(corpus: Corpus) -> Figure:
     box = Box(4, 4, WIDTH - 8, 34, "kk-fig-box-strong")
     text = Text(WIDTH / 2, 26, "Directies van de partners", "kk-fig-on-strong", 14, "600", "middle")
     items.append(
-        Link(directors_uri, "Directieoverleg", (box, text), "directie") if directors_uri else box
+        Link(directors_uri, f"{text.text}: directieoverleg", (box, text), "directie")
+        if directors_uri
+        else box
     )
     if not directors_uri:
         items.append(text)
@@ -344,13 +346,13 @@ def programme_figure(corpus: Corpus) -> Figure:
             Box(ox, y, col, h, "kk-fig-box"),
             Text(ox + 10, y + 21, _fit(org.label, col - 20, 14), "kk-fig-link", 14, "600"),
         ]
-        for j, unit in enumerate(org.units.values()):
-            shapes.append(Text(ox + 14, y + 41 + 17 * j, _fit(unit.label, col - 28, 12), "", 12))
-        uri = f"overzichten/organisaties/{key}.md"
-        units = ", ".join(u.label for u in org.units.values())
+        # The accessible name starts with the visible text (WCAG 2.5.3), so the units stay
+        # outside the link: they are text of their own.
         items.append(
-            Link(uri, f"{org.label}: {units}" if units else org.label, tuple(shapes), "organisatie")
+            Link(f"overzichten/organisaties/{key}.md", org.label, tuple(shapes), "organisatie")
         )
+        for j, unit in enumerate(org.units.values()):
+            items.append(Text(ox + 14, y + 41 + 17 * j, _fit(unit.label, col - 28, 12), "", 12))
     y += h
 
     # Core team.
@@ -375,7 +377,7 @@ def programme_figure(corpus: Corpus) -> Figure:
         "middle",
     )
     if programme is not None:
-        items.append(Link(programme.src_uri, programme.title, (plan_box, plan_text), "programma"))
+        items.append(Link(programme.src_uri, plan_text.text, (plan_box, plan_text), "programma"))
     else:
         items.extend((plan_box, plan_text))
     y += 34
@@ -391,7 +393,7 @@ def programme_figure(corpus: Corpus) -> Figure:
         items.append(Line(cx + cw / 2, y, cx + cw / 2, cy))
         page = corpus.case_page(key)
         plan = by_id.get(("plan", key))
-        shapes = [
+        case_shapes: list[Shape] = [
             Box(cx, cy, cw, 52, "kk-fig-box"),
             Text(
                 cx + cw / 2,
@@ -402,20 +404,21 @@ def programme_figure(corpus: Corpus) -> Figure:
                 "600",
                 "middle",
             ),
-            Text(
-                cx + cw / 2,
-                cy + 41,
-                "casusgebied met projectplan" if plan else "casusgebied",
-                "kk-fig-muted",
-                12,
-                "",
-                "middle",
-            ),
         ]
+        subtitle = Text(
+            cx + cw / 2,
+            cy + 41,
+            "casusgebied met projectplan" if plan else "casusgebied",
+            "kk-fig-muted",
+            12,
+            "",
+            "middle",
+        )
         if page is not None:
-            items.append(Link(page.src_uri, f"Casusgebied {term.label}", tuple(shapes), "casus"))
+            items.append(Link(page.src_uri, term.label, tuple(case_shapes), "casus"))
         else:
-            items.extend(shapes)
+            items.extend(case_shapes)
+        items.append(subtitle)
         if i:
             ax = cx - cgap
             items.append(Line(ax + 4, cy + 26, cx - 4, cy + 26, "kk-fig-line", True))

@@ -3,6 +3,7 @@ same on the site and in the PDF."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -32,6 +33,10 @@ round: 2019-ontwerpateliers
 """
 
 
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w&]+", " ", text.casefold()).split())
+
+
 def _corpus(docs: Path):
     corpus, problems, _ = check_docs(docs)
     assert corpus is not None and not problems, [p.format() for p in problems]
@@ -50,6 +55,9 @@ def _check_svg(markup: str) -> etree._Element:
         assert a.get("href"), etree.tostring(a)
         assert a.get("aria-label"), etree.tostring(a)
         assert a.find("s:title", NS).text == a.get("aria-label")
+        # The accessible name contains the visible text (WCAG 2.5.3, axe label-content-name-mismatch).
+        visible = " ".join(t.text.rstrip("…") for t in a.iter(f"{{{SVG_NS}}}text"))
+        assert _words(visible) in _words(a.get("aria-label")), (visible, a.get("aria-label"))
     return svg
 
 
