@@ -435,7 +435,9 @@ def programme_figure(corpus: Corpus) -> Figure:
         "middle",
     )
     if rounds_uri:
-        items.append(Link(rounds_uri, "Leerrondes: " + "; ".join(rounds), (label,), "leerrondes"))
+        items.append(
+            Link(rounds_uri, f"{label.text}: " + "; ".join(rounds), (label,), "leerrondes")
+        )
     else:
         items.append(label)
     orgs_text = ", ".join(o.label for _, o in orgs)
