@@ -52,12 +52,12 @@ new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SO
 
 NODE_STAMP := node_modules/.installed
 
-# axe-core for the browser tests, exactly as package-lock.json pins it.
+# axe-core and vnu-jar for the quality gates, exactly as package-lock.json pins them.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-node: $(NODE_STAMP) ## Install the npm test tools (axe-core) from package-lock.json
+node: $(NODE_STAMP) ## Install the npm test tools (axe-core, vnu-jar) from package-lock.json
 
 linkcheck: site ## Build site/ and check every internal link, anchor and PDF link in it
 	$(PY) -m koppelkansen.linkcheck site --docs $(DOCS)
