@@ -16,26 +16,12 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dates import dutch_date
 from .model import Corpus, Page
-from .schema import date_sort_key
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 #: Page kinds in the order overviews list them.
 TYPE_RANK = {
@@ -55,18 +41,6 @@ PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "map")
 OVERVIEW_FOLDER = "overzichten"
 
 _NO_ORDER = 10_000
-
-
-def dutch_date(value: str) -> str:
-    """``2018-10-31`` → ``31 oktober 2018``; ``2018-10`` → ``oktober 2018``; ``2018`` → ``2018``."""
-    year, month, day = date_sort_key(value)
-    if year == 9999:
-        return value
-    if not month:
-        return str(year)
-    if not day:
-        return f"{MONTHS[month - 1]} {year}"
-    return f"{day} {MONTHS[month - 1]} {year}"
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote
 
 import lxml.html
 from lxml import etree
+
+from ..urls import resolve
+from .typstsyntax import escape, typst_str
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -117,31 +121,10 @@ _BLOCKS = frozenset(
     )
 )
 
-# Characters that are markup anywhere in Typst text; "/" covers comments ("//", "/*") and
-# autolinks ("https://"), quotes keep them straight (Typst would make them smart).
-_ESCAPE = re.compile(r"""([\\#*_`$<>@\[\]~/"'])|-(?=[-?])""")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _LINE_START = re.compile(r"[=+-]|\d+\.")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ANCHOR_CHARS = re.compile(r"[^A-Za-z0-9_-]")
-
-
-def escape(text: str) -> str:
-    """Text (HTML whitespace already collapsed) as literal Typst markup."""
-    return _ESCAPE.sub(lambda m: "\\" + m.group(0), text).replace("\xa0", "~")
-
-
-def typst_str(text: str) -> str:
-    """A Typst string literal."""
-    return (
-        '"'
-        + text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-        + '"'
-    )
 
 
 def page_key(url: str) -> str:
@@ -173,6 +156,27 @@ def _tag(el: etree._Element) -> str:
 
 def _text_of(el: etree._Element) -> str:
     return "".join(str(text) for text in el.itertext())
+
+
+def media_file(page_url: str, src: str, media: dict[str, str]) -> str | None:
+    """The file behind an image ``src`` on the page at ``page_url`` (None when there is none)."""
+    path, _ = resolve(page_url, src)
+    if path is None:
+        return None
+    return media.get(path) or media.get(unquote(path))
+
+
+@lru_cache(maxsize=4096)
+def _image_sources(html: str) -> tuple[str, ...]:
+    root = lxml.html.fragment_fromstring(html, create_parent="div") if html.strip() else None
+    return tuple(el.get("src") or "" for el in root.iter("img")) if root is not None else ()
+
+
+def page_media(html: str, page_url: str, media: dict[str, str]) -> list[str]:
+    """The media files a page's PDF chapter embeds: the same parse and the same lookup as the
+    converter, so that the PDF cache key changes whenever an embedded file changes."""
+    files = (media_file(page_url, src, media) for src in _image_sources(html))
+    return sorted({file for file in files if file is not None})
 
 
 @dataclass
@@ -604,26 +608,6 @@ class PageConverter:
             self.unknown(el)
 
     # -- links, images, footnotes --------------------------------------------------------------
-    def resolve(self, href: str) -> tuple[str | None, str]:
-        """``../a/b/#x`` against this page's URL: site path (None when outside the site) and fragment."""
-        path, _, frag = href.partition("#")
-        if path == "":
-            return self.url, frag
-        parts = [s for s in self.url.split("/") if s]
-        if self.url and not self.url.endswith("/"):
-            parts = parts[:-1]
-        for segment in (s for s in path.split("/") if s):
-            if segment == "..":
-                if not parts:
-                    return None, frag
-                parts.pop()
-            elif segment != ".":
-                parts.append(segment)
-        joined = "/".join(parts)
-        if path.endswith("/") and joined:
-            joined += "/"
-        return joined, frag
-
     def _link(self, el: etree._Element, out: _Inline) -> None:
         classes = _classes(el)
         if "headerlink" in classes or "footnote-backref" in classes:
@@ -642,7 +626,7 @@ class PageConverter:
                 return
             out.code(f"#link({typst_str(target)})[{content}]")
             return
-        path, frag = self.resolve(target)
+        path, frag = resolve(self.url, target)
         if path is None:
             self.problem(f"de link '{target}' wijst buiten de site")
             out.markup(content)
@@ -662,10 +646,7 @@ class PageConverter:
                 f"de afbeelding '{src}' staat niet in de site; zet het bestand in docs/ en verwijs er relatief naar"
             )
             return None
-        path, _ = self.resolve(src)
-        file = None
-        if path is not None:
-            file = self.media.get(path) or self.media.get(unquote(path))
+        file = media_file(self.url, src, self.media)
         if file is None:
             self.problem(
                 f"de afbeelding '{src}' bestaat niet; controleer de bestandsnaam en de map"
