@@ -127,10 +127,10 @@ def test_link_check_fails_on_broken_link_and_missing_anchor(broken_site, capsys)
 # --- valid HTML ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def html_errors(real_site, specimen_site, broken_site):
     """The Nu HTML Checker's errors for every page of the real site and the specimen, and for the
-    broken page: one JVM run for all of them."""
+    broken page: one JVM run for all of them (the tests using it share one xdist group)."""
     reason = missing_vnu()
     if reason:
         if os.environ.get("CI") == "true":
@@ -139,6 +139,7 @@ def html_errors(real_site, specimen_site, broken_site):
     return check_html([real_site, specimen_site, broken_site / "kapot" / "index.html"])
 
 
+@pytest.mark.xdist_group("html")
 def test_every_page_is_valid_html(html_errors, real_site, specimen_site):
     for site in (real_site, specimen_site):
         assert any(site.rglob("*.html")), site
@@ -148,6 +149,7 @@ def test_every_page_is_valid_html(html_errors, real_site, specimen_site):
         )
 
 
+@pytest.mark.xdist_group("html")
 def test_html_check_reports_file_and_line_on_the_broken_fixture(html_errors, broken_site):
     errors = [
         error.format(broken_site) for error in html_errors if error.path.is_relative_to(broken_site)
