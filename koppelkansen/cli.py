@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from .build import build_site
+from .build import ENGINES, build_site
 from .problems import summary
 from .scaffold import Request, ScaffoldError, new_page
 from .schema import dump_schema, render_schema
@@ -59,7 +59,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return build_site(Path(args.config_file), Path(args.site_dir))
+    return build_site(Path(args.config_file), Path(args.site_dir), engine=args.engine)
 
 
 def _list(value: str | None) -> list[str]:
@@ -123,6 +123,12 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="bouw de site; bij een fout blijft de vorige site staan")
     build.add_argument("--config-file", default="mkdocs.yml")
     build.add_argument("--site-dir", default="site")
+    build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="mkdocs of properdocs (standaard: $KOPPELKANSEN_ENGINE, anders mkdocs)",
+    )
     build.set_defaults(func=cmd_build)
     new = sub.add_parser(
         "nieuw",
