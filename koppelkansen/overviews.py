@@ -131,10 +131,6 @@ def _by_date(entries: list[Entry]) -> list[Entry]:
     )
 
 
-def _pages(corpus: Corpus, kind: str) -> list[Page]:
-    return [p for p in corpus.pages.values() if p.type == kind]
-
-
 def _labels(terms: dict[str, Any], keys: object) -> list[str]:
     chosen = [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
     return [terms[k].label for k in terms if k in chosen]
@@ -156,7 +152,7 @@ class CaseCard:
 def case_cards(corpus: Corpus) -> list[CaseCard]:
     """One card per case area in ``vocabulary.yml``, with its page, themes, partners and plan."""
     cards = []
-    plans = {p.meta.get("case"): p for p in sorted(_pages(corpus, "plan"), key=lambda p: p.src_uri)}
+    plans = {p.meta.get("case"): p for p in sorted(corpus.of_type("plan"), key=lambda p: p.src_uri)}
     for key, term in corpus.vocabulary.cases.items():
         page = corpus.case_page(key)
         meta = page.meta if page else {}
@@ -195,11 +191,11 @@ def _rounds_of(pages: list[Page]) -> set[str]:
 
 def case_overview(corpus: Corpus, case: str) -> CaseOverview:
     """The plans, sessions, learning rounds and lessons of one case area."""
-    plans = [p for p in _pages(corpus, "plan") if p.meta.get("case") == case]
-    sessions = [p for p in _pages(corpus, "sessie") if p.meta.get("case") == case]
+    plans = [p for p in corpus.of_type("plan") if p.meta.get("case") == case]
+    sessions = [p for p in corpus.of_type("sessie") if p.meta.get("case") == case]
     lessons = [
         p
-        for p in _pages(corpus, "les")
+        for p in corpus.of_type("les")
         if isinstance(p.meta.get("cases"), list) and case in p.meta["cases"]
     ]
     round_keys = _rounds_of(plans + sessions + lessons)
@@ -327,7 +323,7 @@ class Matrix:
 def matrix(corpus: Corpus) -> Matrix:
     """Case areas (rows) against themes (columns); a cell lists the plans that take up the theme."""
     vocab = corpus.vocabulary
-    plans = _pages(corpus, "plan")
+    plans = corpus.of_type("plan")
     rows = []
     for key, term in vocab.cases.items():
         own = [p for p in plans if p.meta.get("case") == key]

@@ -54,7 +54,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             raise PluginError(summary(problems, checked))
         self.corpus = corpus
         self.git_times = last_changes(Path(config.docs_dir))
-        self.renderer = OverviewRenderer(config.theme.dirs)
+        self.renderer = OverviewRenderer()
         if corpus is not None and pdf_wanted(self.config.pdf, self.command):
             self.renderer.downloads = case_downloads(corpus)
 

@@ -71,6 +71,24 @@ ADMONITION_KINDS = frozenset(
     )
 )
 
+#: The CSS classes of the Markdown extensions that Material styles (admonition, pymdownx.tabbed,
+#: pymdownx.highlight, footnotes, toc), the one place the converter names them.
+#: tests/test_htmltypst.py renders Markdown with the installed versions and checks every class.
+MATERIAL_CLASSES = {
+    "admonition": "admonition",
+    "tabs": "tabbed-set",
+    "tab_labels": "tabbed-labels",
+    "tab_content": "tabbed-content",
+    "tab_block": "tabbed-block",
+    "code": "highlight",
+    "code_table": "highlighttable",
+    "footnotes": "footnote",
+    "footnote_ref": "footnote-ref",
+    "footnote_backref": "footnote-backref",
+    "permalink": "headerlink",
+}
+_C = MATERIAL_CLASSES
+
 #: Inline elements written as a Typst function around their content.
 _WRAPPERS = {
     "em": "emph",
@@ -231,7 +249,8 @@ class PageConverter:
             return "\n"
         root = lxml.html.fragment_fromstring(html, create_parent="div")
         for note_list in _elements(
-            root, "./div[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]/ol"
+            root,
+            f"./div[contains(concat(' ', normalize-space(@class), ' '), ' {_C['footnotes']} ')]/ol",
         ):
             for item in note_list.findall("li"):
                 note_id = item.get("id")
@@ -312,14 +331,14 @@ class PageConverter:
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             return self.heading(el, int(tag[1]))
         if tag == "div":
-            if "admonition" in classes:
+            if _C["admonition"] in classes:
                 return self.admonition(el)
-            if "tabbed-set" in classes:
+            if _C["tabs"] in classes:
                 return self.tabs(el)
-            if "highlight" in classes or "highlighttable" in classes:
+            if _C["code"] in classes or _C["code_table"] in classes:
                 pre = el.find(".//pre")
                 return self.code_block(pre if pre is not None else el)
-            if "footnote" in classes:
+            if _C["footnotes"] in classes:
                 return ""
             inner = self.blocks(el)
             return f"#block[\n{inner}\n]" if inner else ""
@@ -333,7 +352,7 @@ class PageConverter:
         if tag == "dl":
             return self.definitions(el)
         if tag == "table":
-            if "highlighttable" in classes:
+            if _C["code_table"] in classes:
                 pre = el.find(".//td[@class='code']//pre")
                 return self.code_block(pre if pre is not None else el)
             return self.table(el)
@@ -389,10 +408,11 @@ class PageConverter:
     def tabs(self, el: etree._Element) -> str:
         labels = [
             self.inline(label)
-            for label in _elements(el, "./div[contains(@class, 'tabbed-labels')]/label")
+            for label in _elements(el, f"./div[contains(@class, '{_C['tab_labels']}')]/label")
         ]
         bodies = _elements(
-            el, "./div[contains(@class, 'tabbed-content')]/div[contains(@class, 'tabbed-block')]"
+            el,
+            f"./div[contains(@class, '{_C['tab_content']}')]/div[contains(@class, '{_C['tab_block']}')]",
         )
         out = []
         for index, body in enumerate(bodies):
@@ -580,7 +600,7 @@ class PageConverter:
         tag = _tag(el)
         if tag == "a":
             self._link(el, out)
-        elif tag == "sup" and len(el) == 1 and "footnote-ref" in _classes(el[0]):
+        elif tag == "sup" and len(el) == 1 and _C["footnote_ref"] in _classes(el[0]):
             self._footnote(el[0], out)
         elif tag in _WRAPPERS:
             out.code(f"#{_WRAPPERS[tag]}[{self._content(el)}]")
@@ -610,7 +630,7 @@ class PageConverter:
     # -- links, images, footnotes --------------------------------------------------------------
     def _link(self, el: etree._Element, out: _Inline) -> None:
         classes = _classes(el)
-        if "headerlink" in classes or "footnote-backref" in classes:
+        if _C["permalink"] in classes or _C["footnote_backref"] in classes:
             return
         target = el.get("href")
         content = self._content(el)

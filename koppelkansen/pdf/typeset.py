@@ -171,7 +171,6 @@ class Typesetter:
             list(pages.values()),
             media,
             self.site_url,
-            workers=min(self.workers, max(1, len(pages) // 20)),
             cache_dir=self.cache_dir / "pages",
         )
         log.debug(
