@@ -24,7 +24,7 @@ from .gitdates import iso_date, last_changes
 from .model import Corpus
 from .overviews import generated_specs, nav_order
 from .pageinfo import page_info
-from .pdf import ConversionError, PageSource, PdfResult, Typesetter, plan_pdfs
+from .pdf import ConversionError, PageSource, PdfResult, Typesetter, bundle_specs
 from .pdfsite import case_downloads, download_entry, pdf_wanted
 from .problems import summary
 from .render import OverviewRenderer, generated_pages
@@ -162,7 +162,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             for page in self.nav.pages
             if page.file.src_uri in self.corpus.pages
         ]
-        specs = plan_pdfs(
+        specs = bundle_specs(
             pages,
             self.corpus.vocabulary,
             list(self.config.pdf_bundle_types),

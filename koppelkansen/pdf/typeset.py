@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .bundles import PdfSpec
 from .convert import ConversionError, PageSource, PdfProblem, convert_pages, converter_version
 from .htmltypst import page_media
-from .plan import PdfSpec
 from .typstsyntax import typst_array, typst_str
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")

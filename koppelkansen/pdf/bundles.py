@@ -108,7 +108,7 @@ def partners(vocabulary: Vocabulary) -> list[str]:
     return [org.label for org in vocabulary.organisations.values()]
 
 
-def plan_pdfs(
+def bundle_specs(
     pages: list[PageSource],
     vocabulary: Vocabulary,
     bundle_types: list[str],
