@@ -89,7 +89,6 @@ def render(
     lines = [
         "---",
         f"title: {json.dumps(view.title, ensure_ascii=False)}",
-        "generated: true",
         "search:",
         "  exclude: true",
         "---",
@@ -119,7 +118,7 @@ def render(
             facts.append(f"Dit plan is nieuw (status {label(change.new_status)}).")
         elif change.kind == "verwijderd":
             facts.append(f"Dit plan is verwijderd (het had status {label(change.old_status)}).")
-        else:
+        elif change.inserted or change.deleted:
             facts.append(
                 f"{change.inserted} {'woord' if change.inserted == 1 else 'woorden'} ingevoegd, "
                 f"{change.deleted} {'woord' if change.deleted == 1 else 'woorden'} verwijderd."

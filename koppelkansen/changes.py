@@ -175,6 +175,8 @@ def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
         return PlanChange(new.path, new.title, "toegevoegd", new_status=new.status)
     if new is None:
         return PlanChange(old.path, old.title, "verwijderd", old_status=old.status)
+    if old.body == new.body and old.status == new.status:
+        return None  # the common case: most pages do not change between two versions
     change = PlanChange(new.path, new.title, "gewijzigd", old.status, new.status)
     before = {s.title: s for s in sections(old.body)}
     after = {s.title: s for s in sections(new.body)}
