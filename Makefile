@@ -77,7 +77,7 @@ lint: $(STAMP) ## Lint and formatting check (ruff)
 typecheck: $(STAMP) ## Type check the package (mypy, settings in pyproject.toml)
 	$(VENV)/bin/mypy
 
-test: lint $(NODE_STAMP) ## Lint, types, then the whole test suite
+test: lint typecheck $(NODE_STAMP) ## Lint, types, then the whole test suite
 	$(PY) -m pytest
 
 bench-pdf: $(STAMP) ## Benchmark: the PDF bundle of a 200-page corpus (wall time, peak memory)

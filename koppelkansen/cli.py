@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from .build import build_site
 from .problems import summary
@@ -18,7 +19,7 @@ from .vocabulary import load_vocabulary
 
 
 class _DutchParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages are English
+    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
         self.print_usage(sys.stderr)
         self.exit(
             2, f"{self.prog}: fout: {message}\nZie '{self.prog} --help' voor de mogelijkheden.\n"

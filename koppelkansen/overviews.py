@@ -112,7 +112,7 @@ def _when(meta: dict[str, Any]) -> str:
 def entry(corpus: Corpus, page: Page) -> Entry:
     vocab = corpus.vocabulary
     meta = page.meta
-    case = meta.get("case") if isinstance(meta.get("case"), str) else ""
+    case: str = meta["case"] if isinstance(meta.get("case"), str) else ""
     kind = meta.get("kind")
     return Entry(
         src_uri=page.src_uri,
@@ -186,8 +186,8 @@ def case_cards(corpus: Corpus) -> list[CaseCard]:
     for key, term in corpus.vocabulary.cases.items():
         page = corpus.case_page(key)
         meta = page.meta if page else {}
-        organisations = (
-            meta.get("organisations") if isinstance(meta.get("organisations"), list) else []
+        organisations: list[Any] = (
+            meta["organisations"] if isinstance(meta.get("organisations"), list) else []
         )
         partners = [
             corpus.vocabulary.organisation_label(ref)
@@ -275,8 +275,8 @@ def round_overview(corpus: Corpus, round_key: str) -> RoundOverview:
     cases = []
     for key, term in corpus.vocabulary.cases.items():
         if key in involved:
-            page = corpus.case_page(key)
-            cases.append(CaseRef(key, term.label, entry(corpus, page) if page else None))
+            case_page = corpus.case_page(key)
+            cases.append(CaseRef(key, term.label, entry(corpus, case_page) if case_page else None))
     return RoundOverview(
         sessions=_by_date([entry(corpus, p) for p in sessions]),
         plans=sorted(
@@ -402,7 +402,7 @@ def organisation_overview(corpus: Corpus, org_key: str) -> OrganisationOverview:
         roles = []
         units: list[str] = []
         for key, role in (("owners", "eigenaar"), ("organisations", "doet mee")):
-            refs = page.meta.get(key) if isinstance(page.meta.get(key), list) else []
+            refs: list[Any] = page.meta[key] if isinstance(page.meta.get(key), list) else []
             mine = [r for r in refs if isinstance(r, str) and r.partition("/")[0] == org_key]
             if mine:
                 roles.append(role)

@@ -142,7 +142,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             )
 
         def arrange(items: list) -> list:
-            keyed = []
+            keyed: list[tuple[tuple[int, int, int], Any]] = []
             for position, item in enumerate(items):
                 if isinstance(item, Section):
                     item.children = arrange(item.children)
@@ -187,7 +187,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             page.meta = dict(self.corpus.pages[page.file.src_uri].meta)
         if self.corpus is not None and self.renderer is not None:
             markdown = self.renderer.apply(
-                self.corpus, page.file.src_uri, page.meta, markdown, page.url
+                self.corpus, page.file.src_uri, dict(page.meta), markdown, page.url
             )
         return markdown
 
@@ -198,13 +198,13 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.pdfs = []
         if self.corpus is None or self.nav is None or not pdf_wanted(self.config.pdf, self.command):
             return env
-        root = Path(config.config_file_path).resolve().parent
+        root = Path(config.config_file_path or ".").resolve().parent
         docs_dir = Path(config.docs_dir).resolve()
         pages = [
             PageSource(
                 url=page.url,
-                source=Path(page.file.abs_src_path).relative_to(root).as_posix()
-                if Path(page.file.abs_src_path).is_relative_to(root)
+                source=Path(page.file.abs_src_path or "").relative_to(root).as_posix()
+                if Path(page.file.abs_src_path or "").is_relative_to(root)
                 else page.file.src_uri,
                 title=str(page.meta.get("title") or page.title),
                 html=page.content or "",
@@ -288,16 +288,17 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     ) -> TemplateContext:
         # Status badge, concept notice and last-change date for overrides/partials/kk-page-status.html.
         changed = self.git_times.get(page.file.src_uri)
-        context["kk_page"] = page_info(
-            page.meta,
+        extra = cast(dict[str, Any], context)  # our own keys beside MkDocs' TemplateContext
+        extra["kk_page"] = page_info(
+            dict(page.meta),
             self.corpus.vocabulary if self.corpus else None,
             iso_date(changed) if changed else None,
         )
         # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.
         entries = [download_entry(result) for result in self.pdfs]
-        context["koppelkansen_pdfs"] = entries
+        extra["koppelkansen_pdfs"] = entries
         case = page.meta.get("case")
-        context["koppelkansen_case_pdf"] = next(
+        extra["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
         # Versions: the list (Downloads), a plan's history, the versions made for a meeting.

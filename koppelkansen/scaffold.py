@@ -135,6 +135,7 @@ def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, s
     ]
 
     if kind == "casus":
+        assert case is not None  # _one_of above requires it for a case page
         claimed(("casus", case), f"de casuspagina van '{case}'")
         path = Path("casussen", case, "index.md")
         fields += [
@@ -143,6 +144,7 @@ def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, s
             ("organisations", _quote(request.organisations or list(vocab.organisations))),
         ]
     elif kind == "plan":
+        assert case is not None  # _one_of above requires it for a plan
         claimed(("plan", case), f"het projectplan van '{case}'")
         path = Path("casussen", case, "projectplan.md")
         fields += [

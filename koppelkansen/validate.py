@@ -234,7 +234,7 @@ def _cross_references(corpus: Corpus) -> list[Problem]:
                 f"leerronde '{round_key}' heeft nog geen eigen pagina; maak een pagina met "
                 f"'type: leerronde' en 'round: {round_key}', of kies een leerronde die er wel is",
             )
-        cases = []
+        cases: list[tuple[tuple[str | int, ...], str]] = []
         if page.type in ("sessie", "plan") and isinstance(meta.get("case"), str):
             cases.append((("case",), meta["case"]))
         if page.type == "les" and isinstance(meta.get("cases"), list):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import lxml
+from lxml import etree
 
 from . import htmltypst
 
@@ -68,7 +68,7 @@ def page_key(url: str) -> str:
 @cache
 def converter_version() -> str:
     """What a page's Typst depends on besides its HTML: the converter's source and lxml's version."""
-    return hashlib.sha256(CONVERTER.read_bytes() + lxml.__version__.encode()).hexdigest()
+    return hashlib.sha256(CONVERTER.read_bytes() + etree.__version__.encode()).hexdigest()
 
 
 def _page_digest(page: PageSource, context: str) -> str:

@@ -153,6 +153,16 @@ def anchor_label(key: str, anchor: str) -> str:
     return key + "--" + _ANCHOR_CHARS.sub(".", anchor)
 
 
+def _elements(el: etree._Element, path: str) -> list[etree._Element]:
+    """The elements an XPath expression selects (lxml types ``xpath()`` as any XPath result)."""
+    found = el.xpath(path)
+    return (
+        [item for item in found if isinstance(item, etree._Element)]
+        if isinstance(found, list)
+        else []
+    )
+
+
 def _classes(el: etree._Element) -> list[str]:
     return (el.get("class") or "").split()
 
@@ -162,7 +172,7 @@ def _tag(el: etree._Element) -> str:
 
 
 def _text_of(el: etree._Element) -> str:
-    return "".join(el.itertext())
+    return "".join(str(text) for text in el.itertext())
 
 
 @dataclass
@@ -216,12 +226,13 @@ class PageConverter:
         if not html.strip():
             return "\n"
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-        for note_list in root.xpath(
-            "./div[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]/ol"
+        for note_list in _elements(
+            root, "./div[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]/ol"
         ):
             for item in note_list.findall("li"):
-                if item.get("id"):
-                    self.notes[item.get("id")] = item
+                note_id = item.get("id")
+                if note_id:
+                    self.notes[note_id] = item
         for h1 in root.iter("h1"):  # the chapter title the template sets
             if h1.getparent() is root:
                 self._drop(h1)
@@ -232,6 +243,8 @@ class PageConverter:
     @staticmethod
     def _drop(el: etree._Element) -> None:
         parent = el.getparent()
+        if parent is None:
+            return
         tail = el.tail
         previous = el.getprevious()
         if tail:
@@ -363,7 +376,8 @@ class PageConverter:
 
     def admonition(self, el: etree._Element) -> str:
         first = next((c for c in el if isinstance(c.tag, str)), None)
-        title, skip = "", ()
+        title: str = ""
+        skip: tuple[etree._Element, ...] = ()
         if first is not None and _tag(first) == "p" and not (el.text or "").strip():
             title, skip = self.inline(first), (first,)
         return self._titled(self._kind(_classes(el)), title, self.blocks(el, skip))
@@ -371,10 +385,10 @@ class PageConverter:
     def tabs(self, el: etree._Element) -> str:
         labels = [
             self.inline(label)
-            for label in el.xpath("./div[contains(@class, 'tabbed-labels')]/label")
+            for label in _elements(el, "./div[contains(@class, 'tabbed-labels')]/label")
         ]
-        bodies = el.xpath(
-            "./div[contains(@class, 'tabbed-content')]/div[contains(@class, 'tabbed-block')]"
+        bodies = _elements(
+            el, "./div[contains(@class, 'tabbed-content')]/div[contains(@class, 'tabbed-block')]"
         )
         out = []
         for index, body in enumerate(bodies):
