@@ -11,6 +11,7 @@ import html
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -67,6 +68,7 @@ def render(
     changes: list[PlanChange],
     current: set[str],
     statuses: dict[str, str],
+    pdf_url: str = "",
 ) -> str:
     """Markdown of one change page.
 
@@ -109,6 +111,11 @@ def render(
         "</div>",
         "",
     ]
+    if pdf_url:
+        lines += [
+            f'<p class="kk-change-pdf"><a href="{html.escape(pdf_url)}" download>Deze wijzigingen als PDF</a></p>',
+            "",
+        ]
     if not changes:
         lines += ["Er is in de plannen niets veranderd.", ""]
     for change in changes:
@@ -153,12 +160,18 @@ def build_pages(
     working: dict[str, PlanText],
     types: list[str],
     statuses: dict[str, str],
+    pdf_name: Callable[[str], str] | None = None,
 ) -> dict[str, str]:
-    """Markdown of every change page by src_uri; ``trees``: the pages of each version by commit."""
+    """Markdown of every change page by src_uri; ``trees``: the pages of each version by commit.
+
+    ``pdf_name``: file name (without .pdf) of a page's PDF in ``downloads/wijzigingen/``, when
+    PDFs are made.
+    """
     pages: dict[str, str] = {}
     current = set(working)
     for view in views(versions):
         old = trees.get(view.old.commit, {})
         new = trees.get(view.new.commit, {}) if view.new else working
-        pages[view.src_uri] = render(view, compare(old, new, types), current, statuses)
+        pdf = f"../../downloads/{FOLDER}/{pdf_name(view.src_uri)}.pdf" if pdf_name else ""
+        pages[view.src_uri] = render(view, compare(old, new, types), current, statuses, pdf)
     return pages

@@ -138,6 +138,8 @@ def word_diff(old: str, new: str) -> tuple[str, int, int]:
             out.append(_del(gone))
             deleted += _words(gone)
         if came.strip():
+            if gone.strip():
+                out.append(" ")  # "oud nieuw", not "oudnieuw", when read or printed
             out.append(_ins(came))
             inserted += _words(came)
     return "".join(out), inserted, deleted

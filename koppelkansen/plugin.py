@@ -22,13 +22,14 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
-from .changepages import build_pages
+from .changepages import build_pages, views
 from .config import KoppelkansenConfig
 from .gitdates import GitHistory, git_history, iso_date
 from .model import Corpus
 from .overviews import generated_specs, nav_order
 from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, plan_pdfs
+from .pdf.plan import partners
 from .pdfsite import case_downloads, download_entry, pdf_wanted
 from .problems import summary
 from .render import OverviewRenderer, generated_pages
@@ -43,7 +44,7 @@ from .versions import (
     read_versions,
     repo_root,
 )
-from .versionsite import VersionSite
+from .versionsite import VersionSite, change_pdf_name, change_pdf_spec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -105,7 +106,12 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         site.titles = {uri: page.title for uri, page in corpus.pages.items()}
         self.versions = site
         self.change_pages = build_pages(
-            listing.versions, site.trees, working, site.types, site.statuses
+            listing.versions,
+            site.trees,
+            working,
+            site.types,
+            site.statuses,
+            change_pdf_name if pdf_wanted(self.config.pdf, self.command) else None,
         )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -250,6 +256,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             (downloads / "pdfs.json").write_text(
                 json.dumps(listing, ensure_ascii=False), encoding="utf-8"
             )
+        if self.change_pages:
+            self._change_pdfs(typesetter, root / self.config.pdf_cache_dir, downloads)
         if self.versions is not None:
             self._version_pdfs(
                 root,
@@ -258,6 +266,38 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 downloads,
             )
         return env
+
+    def _change_pdfs(self, typesetter: Typesetter, cache: Path, downloads: Path) -> None:
+        """A PDF of each change page, typeset like the bundle (own cache folder)."""
+        assert self.nav is not None and self.corpus is not None and self.versions is not None
+        by_uri = {view.src_uri: view for view in views(self.versions.versions)}
+        latest = max(self.git_times.values(), default=None)
+        specs = []
+        for view_page in self.nav.pages:
+            src_uri = view_page.file.src_uri
+            if src_uri not in self.change_pages:
+                continue
+            source = PageSource(
+                url=view_page.url,
+                source=src_uri,
+                title=str(view_page.meta.get("title") or view_page.title),
+                html=view_page.content or "",
+            )
+            # The date of the newer side: the newer version's commit, or the working version's.
+            newer = by_uri[src_uri].new if src_uri in by_uri else None
+            epoch = newer.epoch if newer else latest
+            specs.append(change_pdf_spec(source, src_uri, partners(self.corpus.vocabulary), epoch))
+        changes = Typesetter(
+            cache_dir=cache / "changes",
+            font_dir=typesetter.font_dir,
+            site_url=typesetter.site_url,
+        )
+        try:
+            changes.build(specs, {}, downloads / "wijzigingen")
+        except ConversionError as exc:
+            for problem in exc.problems:
+                log.error(problem.format())
+            raise PluginError("De PDF's van de wijzigingspagina's zijn niet gemaakt.") from None
 
     def _version_pdfs(self, root: Path, config_file: Path, cache: Path, downloads: Path) -> None:
         """Each version's PDFs, from the cache or built once from its tag, copied into the site."""

@@ -6,12 +6,15 @@ plain text that Jinja escapes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .changepages import ChangeView, plan_anchor, views
 from .gitdates import iso_date
 from .overviews import dutch_date
+from .pdf import PageSource, PdfSpec
+from .pdf.plan import Chapter
 from .pdfsite import human_size
 from .versionpdf import VersionPdf
 from .versions import PlanText, Version, VersionList
@@ -141,3 +144,38 @@ class VersionSite:
             for v in self.versions
             if v.meeting and f"{v.meeting}.md" == src_uri
         ]
+
+
+_HIDDEN_CUE = re.compile(r'<span class="kk-visually-hidden">[^<]*</span>')
+_PDF_LINK = re.compile(r'<p class="kk-change-pdf">.*?</p>', re.S)
+
+
+def change_pdf_name(src_uri: str) -> str:
+    """File name (without .pdf) of a change page's PDF."""
+    return "koppelkansen-" + src_uri.removesuffix(".md").replace("/", "-")
+
+
+def change_pdf_spec(
+    page: PageSource, src_uri: str, partners: list[str], epoch: int | None
+) -> PdfSpec:
+    """A one-chapter PDF of a change page. The screen-reader cues are left out: in print the
+    underline and strikethrough carry the meaning, and the legend says so."""
+    source = PageSource(
+        url=page.url,
+        source=page.source,
+        title=page.title,
+        html=_PDF_LINK.sub("", _HIDDEN_CUE.sub("", page.html)),
+        meta=page.meta,
+        path=page.path,
+    )
+    return PdfSpec(
+        name=change_pdf_name(src_uri),
+        title=page.title,
+        short_title="Wijzigingen",
+        subtitle="Wat er in de plannen is ingevoegd, verwijderd en verplaatst, per plan en per hoofdstuk",
+        partners=partners,
+        chapters=[Chapter(source, "Wijzigingen", "", "", "", "")],
+        keywords=["Koppelkansen", "wijzigingen", "versie"],
+        epoch=epoch,
+        version_label=page.title,
+    )

@@ -353,3 +353,24 @@ def test_diff_units():
     evil = PlanText("x.md", {"title": "<script>x</script>", "type": "plan"}, "Tekst <b>")
     gone = plan_diff(evil, None)
     assert gone is not None and gone.kind == "verwijderd"
+
+
+def test_change_pdf_shows_the_edits(project):
+    root, *_ = project
+    pdf = root / "site" / "downloads" / "wijzigingen"
+    path = pdf / "koppelkansen-wijzigingen-2018-10-31-2019-03-01.pdf"
+    reader = PdfReader(path)
+    cover = reader.pages[0].extract_text()
+    assert "Wijzigingen van versie 31 oktober 2018 naar versie 1 maart 2019" in cover
+    text = "\n".join(page.extract_text() for page in reader.pages[1:])
+    assert "beschrijft noemt" in text  # struck through, then underlined (see the image check)
+    assert "Elke maand bespreekt het kernteam" in text
+    assert "Activiteiten 2019 (hoofdstuk verwijderd)" in text
+    assert "van Concept naar Vastgesteld" in text
+    assert "ingevoegd: " not in text  # the screen-reader cues are for the web page
+    assert "Deze wijzigingen als PDF" not in text
+    page = _html(root, "wijzigingen/2018-10-31-2019-03-01")
+    assert (
+        'href="../../downloads/wijzigingen/koppelkansen-wijzigingen-2018-10-31-2019-03-01.pdf"'
+        in page
+    )
