@@ -161,17 +161,20 @@ def build_pages(
     types: list[str],
     statuses: dict[str, str],
     pdf_name: Callable[[str], str] | None = None,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Markdown of every change page by src_uri; ``trees``: the pages of each version by commit.
 
     ``pdf_name``: file name (without .pdf) of a page's PDF in ``downloads/wijzigingen/``, when
-    PDFs are made.
+    PDFs are made. Also returns, per change page, the paths of the pages that changed on it.
     """
     pages: dict[str, str] = {}
+    changed: dict[str, set[str]] = {}
     current = set(working)
     for view in views(versions):
         old = trees.get(view.old.commit, {})
         new = trees.get(view.new.commit, {}) if view.new else working
         pdf = f"../../downloads/{FOLDER}/{pdf_name(view.src_uri)}.pdf" if pdf_name else ""
-        pages[view.src_uri] = render(view, compare(old, new, types), current, statuses, pdf)
-    return pages
+        changes = compare(old, new, types)
+        changed[view.src_uri] = {change.path for change in changes}
+        pages[view.src_uri] = render(view, changes, current, statuses, pdf)
+    return pages, changed

@@ -105,7 +105,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         }
         site.titles = {uri: page.title for uri, page in corpus.pages.items()}
         self.versions = site
-        self.change_pages = build_pages(
+        self.change_pages, site.changed = build_pages(
             listing.versions,
             site.trees,
             working,

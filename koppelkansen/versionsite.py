@@ -37,6 +37,8 @@ class VersionSite:
     titles: dict[str, str] = field(default_factory=dict)
     #: PDFs of each version, by slug (filled in when they are made).
     pdfs: dict[str, list[VersionPdf]] = field(default_factory=dict)
+    #: Per change page (src_uri), the pages that changed on it.
+    changed: dict[str, set[str]] = field(default_factory=dict)
     #: False in a shallow clone: status history from git would be incomplete.
     history_complete: bool = True
 
@@ -126,14 +128,18 @@ class VersionSite:
                     }
                 )
         since = ""
+        unchanged = False
         if self.versions and src_uri in self.trees.get(self.versions[0].commit, {}):
             view = ChangeView(self.versions[0], None)
-            if view.src_uri in self.urls:
+            if src_uri not in self.changed.get(view.src_uri, set()):
+                unchanged = True
+            elif view.src_uri in self.urls:
                 since = f"{self.urls[view.src_uri]}#{plan_anchor(src_uri)}"
         return {
             "status_changes": changes,
             "versions": present,
             "changes_since": since,
+            "unchanged": unchanged,
             "latest": self.versions[0].date_label if self.versions else "",
             "notice": "" if self.history_complete else self.listing.notice,
         }

@@ -312,7 +312,9 @@ def test_plan_page_shows_status_history(project):
     )
     assert "Versie 31 oktober 2018 (gepresenteerd aan de directies): status Concept" in history
     assert "Versie 1 maart 2019 (na de ontwerpateliers): status Vastgesteld" in history
-    assert "wijzigingen/2019-03-01-werkversie/#plan-casussen-haven-stad-plan" in history
+    assert "Sinds versie 1 maart 2019 is deze pagina niet veranderd." in history
+    straatjes = _html(root, "casussen/9-straatjes/plan")
+    assert "wijzigingen/2019-03-01-werkversie/#plan-casussen-9-straatjes-plan" in straatjes
 
 
 def test_meeting_page_lists_its_versions(project):
@@ -374,3 +376,17 @@ def test_change_pdf_shows_the_edits(project):
         'href="../../downloads/wijzigingen/koppelkansen-wijzigingen-2018-10-31-2019-03-01.pdf"'
         in page
     )
+
+
+def test_links_and_anchors_of_the_versioned_site_hold(project):
+    root, *_ = project
+    result = subprocess.run(
+        [sys.executable, "-m", "koppelkansen.linkcheck", "site", "--docs", "docs"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Unchanged since the latest version: said, not linked to an anchor that does not exist.
+    assert "Sinds versie 1 maart 2019 is deze pagina niet veranderd." in _html(root, "programma")
