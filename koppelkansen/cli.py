@@ -26,13 +26,17 @@ class _DutchParser(argparse.ArgumentParser):
         )
 
 
+def _docs_exists(docs: Path, hint: str) -> bool:
+    """Whether the docs folder exists; if not, says so in Dutch with ``hint``."""
+    if docs.is_dir():
+        return True
+    print(f"{docs}: fout: deze map bestaat niet; {hint}", file=sys.stderr)
+    return False
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     docs = Path(args.docs_dir)
-    if not docs.is_dir():
-        print(
-            f"{docs}: fout: deze map bestaat niet; geef de map met de pagina's (meestal docs)",
-            file=sys.stderr,
-        )
+    if not _docs_exists(docs, "geef de map met de pagina's (meestal docs)"):
         return 2
     _, problems, checked = check_docs(docs)
     for problem in problems:
@@ -70,11 +74,7 @@ def _list(value: str | None) -> list[str]:
 
 def cmd_new(args: argparse.Namespace) -> int:
     docs = Path(args.docs)
-    if not docs.is_dir():
-        print(
-            f"{docs}: fout: deze map bestaat niet; geef met --docs de map met de pagina's (meestal docs)",
-            file=sys.stderr,
-        )
+    if not _docs_exists(docs, "geef met --docs de map met de pagina's (meestal docs)"):
         return 2
     request = Request(
         type=args.type or "",

@@ -79,7 +79,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.change_pages = {}
         if corpus is not None and os.environ.get(NESTED_ENV) != "1":
             self._read_versions(corpus, Path(config.docs_dir))
-        self.renderer = OverviewRenderer(config.theme.dirs)
+        self.renderer = OverviewRenderer()
         if corpus is not None and pdf_wanted(self.config.pdf, self.command):
             self.renderer.downloads = case_downloads(corpus)
 

@@ -1,6 +1,6 @@
 """``koppelkansen nieuw``: a new page from the template for its type, with valid front matter.
 
-The templates live in ``koppelkansen/templates/<type>.md`` and fix each type's Dutch section
+The templates live in ``koppelkansen/templates/pages/<type>.md`` and fix each type's Dutch section
 headings. The command checks its arguments against ``vocabulary.yml`` before writing, refuses to
 overwrite a file or to make a second page for the same case area, plan, round or programme, and
 runs the front-matter check on the result.
@@ -24,7 +24,7 @@ from .validate import check_docs
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent / "templates" / "pages"
 
 
 class ScaffoldError(Exception):

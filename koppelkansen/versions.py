@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .overviews import dutch_date
+from .dates import dutch_date
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

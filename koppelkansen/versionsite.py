@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .changepages import ChangeView, plan_anchor, views
+from .dates import dutch_date
 from .gitdates import iso_date
-from .overviews import dutch_date
 from .pdf import PageSource, PdfSpec
 from .pdf.plan import Chapter
 from .pdfsite import human_size
