@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pdfproject import COMMIT_EPOCH, make_pdf_project
+from pdfproject import COMMIT_EPOCH, git_env, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.changes import plan_diff, sections
@@ -54,22 +54,8 @@ LATER_EPOCH = 1554120000  # 1 April 2019
 TODAY = date(2026, 11, 28)
 
 
-def _git_env(epoch: int) -> dict[str, str]:
-    env = dict(
-        os.environ,
-        GIT_AUTHOR_DATE=f"@{epoch} +0000",
-        GIT_COMMITTER_DATE=f"@{epoch} +0000",
-        GIT_AUTHOR_NAME="Kernteam",
-        GIT_AUTHOR_EMAIL="kernteam@example.org",
-        GIT_COMMITTER_NAME="Kernteam",
-        GIT_COMMITTER_EMAIL="kernteam@example.org",
-    )
-    env.pop("SOURCE_DATE_EPOCH", None)
-    return env
-
-
 def _commit(root: Path, epoch: int, message: str) -> None:
-    env = _git_env(epoch)
+    env = git_env(epoch)
     subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True)
     subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, env=env, check=True)
 
@@ -81,7 +67,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _version(root: Path, name: str, day: str, meeting: str, epoch: int):
-    env = _git_env(epoch)
+    env = git_env(epoch)
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)  # the tagger date, for a repeatable repository
     try:
