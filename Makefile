@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
-.PHONY: help venv site serve check schema test lint typecheck lock clean new node linkcheck linkcheck-external bench-pdf \
+.PHONY: help venv site serve check schema test lint typecheck lock clean new node versie linkcheck linkcheck-external bench-pdf \
   venv-properdocs site-properdocs lock-properdocs
 
 help: ## Show the tasks
@@ -50,6 +50,11 @@ new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SO
 	$(PY) -m koppelkansen nieuw "$(TYPE)" --titel "$(TITEL)" $(if $(CASUS),--casus "$(CASUS)") \
 	  $(if $(RONDE),--ronde "$(RONDE)") $(if $(DATUM),--datum "$(DATUM)") $(if $(SOORT),--soort "$(SOORT)") \
 	  $(if $(THEMAS),--themas "$(THEMAS)") $(if $(ORGANISATIES),--organisaties "$(ORGANISATIES)") --docs $(DOCS)
+
+# Values given as `make versie NAAM=...` are in the recipe's environment (make exports command-line
+# variables); the shell reads them ("$${NAAM-}"), so they are never pasted into the shell line.
+versie: $(STAMP) ## Make a version (git tag): make versie NAAM="..." DATUM=2018-10-31 [OVERLEG=directieoverleg/2018-10-31]
+	$(PY) -m koppelkansen versie --naam "$${NAAM-}" --datum "$${DATUM-}" --overleg "$${OVERLEG-}" --docs $(DOCS)
 
 NODE_STAMP := node_modules/.installed
 
