@@ -22,10 +22,11 @@ from .config import KoppelkansenConfig
 from .gitdates import iso_date, last_changes
 from .model import Corpus
 from .overviews import generated_specs, nav_order
+from .pagecheck import check_css_file, check_page_html, check_svg_file
 from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, plan_pdfs
 from .pdfsite import case_downloads, download_entry, pdf_wanted
-from .problems import summary
+from .problems import Problem, summary
 from .render import OverviewRenderer, generated_pages
 from .validate import check_docs
 
@@ -41,11 +42,14 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.command: str | None = None
         self.nav: Navigation | None = None
         self.pdfs: list[PdfResult] = []
+        #: Active content or outside paths found in pages, SVG figures and style sheets.
+        self.content_problems: list[Problem] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.content_problems = []
         corpus, problems, checked = check_docs(Path(config.docs_dir))
         if problems and self.config.check:
             for problem in problems:
@@ -63,7 +67,34 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             for src_uri, content in generated_pages(self.corpus.vocabulary).items():
                 if files.get_file_from_path(src_uri) is None:
                     files.append(File.generated(config, src_uri, content=content))
+        for file in files:
+            if not file.abs_src_path or not self.config.check:
+                continue
+            if file.src_uri.lower().endswith(".svg"):
+                self._report(check_svg_file(Path(file.abs_src_path)))
+            elif file.src_uri.lower().endswith(".css"):
+                self._report(check_css_file(Path(file.abs_src_path)))
         return files
+
+    def _report(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            log.error(problem.format())
+        self.content_problems.extend(problems)
+
+    def on_page_content(
+        self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        # Script, embedded documents, remote resources and paths out of docs/ are refused here,
+        # after Markdown and the overviews are rendered, so raw HTML and generated HTML both count.
+        if not self.config.check:
+            return html
+        source = Path(page.file.abs_src_path or Path(config.docs_dir) / page.file.src_uri)
+        try:
+            text = source.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = page.markdown or ""
+        self._report(check_page_html(html, page.url, source, text))
+        return html
 
     def _meta(self, src_uri: str) -> dict:
         if self.corpus is not None and src_uri in self.corpus.pages:
@@ -139,6 +170,13 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         # Every page's content is rendered by now and no template is: the PDFs are made here so
         # that the Downloads page and the download buttons can show their page count and size.
         self.pdfs = []
+        if self.content_problems:
+            count = len(self.content_problems)
+            raise PluginError(
+                f"De site is niet gebouwd: {count} "
+                f"{'probleem' if count == 1 else 'problemen'} in pagina's of bestanden hierboven "
+                "(script, ingesloten inhoud, bestanden van een andere site of van buiten docs/)."
+            )
         if self.corpus is None or self.nav is None or not pdf_wanted(self.config.pdf, self.command):
             return env
         root = Path(config.config_file_path).resolve().parent
