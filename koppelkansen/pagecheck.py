@@ -108,7 +108,8 @@ def _css_problems(css: str, what: str) -> list[tuple[str, str]]:
         )
     for match in _CSS_URL.finditer(css):
         url = match.group(2)
-        if _scheme(url) in _BAD_SCHEMES or _is_remote(url):
+        scheme = _scheme(url)
+        if scheme in ("javascript", "vbscript") or (_is_remote(url) and scheme != "data"):
             found.append(
                 (
                     f"{what} laadt '{url[:80]}' van buiten de site; zet het bestand in docs/ en "

@@ -67,8 +67,14 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             for src_uri, content in generated_pages(self.corpus.vocabulary).items():
                 if files.get_file_from_path(src_uri) is None:
                     files.append(File.generated(config, src_uri, content=content))
+        docs_dir = Path(config.docs_dir).resolve()
         for file in files:
-            if not file.abs_src_path or not self.config.check:
+            # Only what authors put in docs/; the theme's own files are code, not input.
+            if (
+                not file.abs_src_path
+                or not self.config.check
+                or not Path(file.abs_src_path).absolute().is_relative_to(docs_dir)
+            ):
                 continue
             if file.src_uri.lower().endswith(".svg"):
                 self._report(check_svg_file(Path(file.abs_src_path)))
