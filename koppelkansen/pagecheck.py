@@ -138,7 +138,8 @@ def _element_problems(
         )
     if tag == "style":
         found += _css_problems(element.text or "", "dit <style>-blok")
-    for name, value in element.attrib.items():
+    for raw_name, raw_value in element.attrib.items():
+        name, value = str(raw_name), str(raw_value)
         local = etree.QName(name).localname.lower() if "}" in name else name.lower()
         local = local.rsplit(":", 1)[-1]
         if local.startswith("on"):
@@ -205,9 +206,12 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
     if not html.strip():
         return []
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return []
+        # huge_tree: libxml2 would otherwise stop at depth 256 and hide what follows.
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", " ", html)
+        root = lxml.html.fragment_fromstring(clean, create_parent="div", parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        return [Problem(source, 1, 1, f"de HTML van deze pagina is niet te lezen ({exc})")]
     finder = _Finder(source_text)
     problems = []
     for element in root.iter():
@@ -251,7 +255,7 @@ def check_svg_file(path: Path) -> list[Problem]:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        line = element.sourceline or 1
+        line = element.sourceline if isinstance(element.sourceline, int) else 1
         for message, _ in _element_problems(element, page_url=None, svg=True):
             problems.append(Problem(path, line, 1, message))
     return sorted(set(problems))

@@ -212,7 +212,7 @@ def _event_errors(text: str, line_offset: int) -> list[tuple[int, int, str]]:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             mark = event.start_mark
-            where = (mark.line + 1 + line_offset, mark.column + 1)
+            where = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
             if isinstance(event, yaml.AliasEvent):
                 errors.append(
                     (

@@ -175,3 +175,10 @@ def test_unreadable_page_gives_a_message(tmp_path):
     page.write_text(FRONT, encoding="utf-8")
     page.chmod(0)
     assert any("kan niet worden gelezen" in m for m in _messages(config.parent / "docs"))
+
+
+def test_script_after_deep_nesting_or_control_characters_is_still_found(tmp_path):
+    deep = "<div>" * 400 + "x" + "</div>" * 400 + "<script>alert(1)</script>"
+    assert check_page_html(deep, "p/", tmp_path / "p.md", deep)
+    odd = "tekst\x0b\x00<script>alert(1)</script>"
+    assert any("<script>" in p.message for p in check_page_html(odd, "p/", tmp_path / "p.md", odd))
