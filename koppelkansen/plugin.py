@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from jinja2 import Environment
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -129,7 +130,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                     index = index_of(item)
                     meta = self._meta(index.file.src_uri) if index else {}
                     if isinstance(meta.get("title"), str):
-                        item.title = meta["title"]
+                        item.title = escape(meta["title"])  # the theme prints it unescaped
                     keyed.append(((1, nav_order(meta), position), item))
                 elif isinstance(item, MkDocsPage):
                     first = 0 if item.file.name == "index" else 1
@@ -169,6 +170,12 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             markdown = self.renderer.apply(
                 self.corpus, page.file.src_uri, page.meta, markdown, page.url
             )
+        # Material prints page.title (<title>, header, nav, search) and page.meta.description
+        # (a <meta> attribute) without escaping: hand it HTML-escaped text, so values stay text.
+        page.meta = dict(page.meta)
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = escape(page.meta[key])
         return markdown
 
     # -- PDF bundle: MkDocs hands over the rendered pages; koppelkansen.pdf does the rest. ----------
@@ -193,7 +200,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 source=Path(page.file.abs_src_path).relative_to(root).as_posix()
                 if Path(page.file.abs_src_path).is_relative_to(root)
                 else page.file.src_uri,
-                title=str(page.meta.get("title") or page.title),
+                title=str(self.corpus.pages[page.file.src_uri].meta.get("title") or page.title),
                 html=page.content or "",
                 meta=tuple(
                     (k, str(page.meta[k]))
