@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -118,3 +119,24 @@ def test_converter_never_raises(html):
     assert all(isinstance(p, str) and p for p in problems)
     for line in text.splitlines():
         assert "\u2028" not in line and "\x85" not in line
+
+
+def test_pdf_labels_differ_for_look_alike_paths():
+    from koppelkansen.pdf.htmltypst import page_key
+
+    urls = ["casussen/haven-stad/x/", "casussen.haven-stad/x/", "casussen_haven-stad/x/"]
+    assert len({page_key(u) for u in urls}) == len(urls)
+    assert page_key("casussen/amstelstad/plan/") == "p-casussen.amstelstad.plan."
+
+
+@settings(deadline=1000, max_examples=200)
+@given(
+    st.text(st.sampled_from("ab/._-é "), max_size=12),
+    st.text(st.sampled_from("ab/._-é "), max_size=12),
+)
+def test_pdf_label_is_one_per_url(first, second):
+    from koppelkansen.pdf.htmltypst import page_key
+
+    if first != second:
+        assert page_key(first) != page_key(second)
+    assert re.fullmatch(r"p-[A-Za-z0-9_.\-]*", page_key(first))

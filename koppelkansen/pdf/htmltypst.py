@@ -156,8 +156,15 @@ def typst_str(text: str) -> str:
 
 
 def page_key(url: str) -> str:
-    """A Typst label for a page: ``p-`` and its URL with every other character than ``[A-Za-z0-9_-]`` a dot."""
-    return "p-" + _ANCHOR_CHARS.sub(".", url)
+    """A Typst label for a page, one per URL: ``p-`` and the URL with ``/`` as ``.`` and every
+    other character than ``[A-Za-z0-9-]`` (``.`` and ``_`` too) as ``_hex_``, so that
+    ``a/b/x/`` and ``a.b/x/`` never share a label."""
+
+    def encode(match: re.Match[str]) -> str:
+        char = match.group(0)
+        return "." if char == "/" else "".join(f"_{byte:02x}_" for byte in char.encode())
+
+    return "p-" + re.sub(r"[^A-Za-z0-9-]", encode, url)
 
 
 def anchor_label(key: str, anchor: str) -> str:
