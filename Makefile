@@ -80,8 +80,9 @@ lint: $(STAMP) ## Lint and formatting check (ruff)
 typecheck: $(STAMP) ## Type check the package (mypy, settings in pyproject.toml)
 	$(VENV)/bin/mypy
 
-test: lint $(NODE_STAMP) ## Lint, types, then the whole test suite
-	$(PY) -m pytest
+PYTEST_WORKERS ?= 2
+test: lint typecheck $(NODE_STAMP) ## Lint, types, then the whole test suite (on PYTEST_WORKERS=2 workers)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 bench-pdf: $(STAMP) ## Benchmark: the PDF bundle of a 200-page corpus (wall time, peak memory)
 	$(PY) -m scripts.bench.pdf_bundle --pages 200

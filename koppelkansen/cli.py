@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .build import build_site
 from .problems import summary
@@ -16,20 +17,24 @@ from .vocabulary import load_vocabulary
 
 
 class _DutchParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages are English
+    def error(self, message: str) -> NoReturn:  # argparse's own messages are English
         self.print_usage(sys.stderr)
         self.exit(
             2, f"{self.prog}: fout: {message}\nZie '{self.prog} --help' voor de mogelijkheden.\n"
         )
 
 
+def _docs_exists(docs: Path, hint: str) -> bool:
+    """Whether the docs folder exists; if not, says so in Dutch with ``hint``."""
+    if docs.is_dir():
+        return True
+    print(f"{docs}: fout: deze map bestaat niet; {hint}", file=sys.stderr)
+    return False
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     docs = Path(args.docs_dir)
-    if not docs.is_dir():
-        print(
-            f"{docs}: fout: deze map bestaat niet; geef de map met de pagina's (meestal docs)",
-            file=sys.stderr,
-        )
+    if not _docs_exists(docs, "geef de map met de pagina's (meestal docs)"):
         return 2
     _, problems, checked = check_docs(docs)
     for problem in problems:
@@ -67,11 +72,7 @@ def _list(value: str | None) -> list[str]:
 
 def cmd_new(args: argparse.Namespace) -> int:
     docs = Path(args.docs)
-    if not docs.is_dir():
-        print(
-            f"{docs}: fout: deze map bestaat niet; geef met --docs de map met de pagina's (meestal docs)",
-            file=sys.stderr,
-        )
+    if not _docs_exists(docs, "geef met --docs de map met de pagina's (meestal docs)"):
         return 2
     request = Request(
         type=args.type or "",

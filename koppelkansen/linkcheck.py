@@ -27,12 +27,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
+
+from .urls import resolve
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-# A made-up origin to resolve page-relative links against; never contacted.
-_ORIGIN = "http://site.invalid/"
 _SKIP_SCHEMES = {"mailto", "tel", "blob", "about"}
 #: Schemes that run code or carry a document of their own: an error in pages and PDFs.
 _DANGEROUS_SCHEMES = {"javascript", "vbscript", "data"}
@@ -284,34 +284,30 @@ def _resolve(
     index: SiteIndex, page: str, url: str, site_path: str, from_site_url: bool
 ) -> str | None:
     if from_site_url:
-        absolute = urljoin(_ORIGIN, url.lstrip("/"))
+        base, relative = "", url.lstrip("/")
     elif url.startswith("/"):
         # Root-relative: only right when it starts with the site's own path on the host.
         if not url.startswith(site_path):
             return (
                 f"begint met '/' maar de site staat onder '{site_path}'; gebruik een relatieve link"
             )
-        absolute = urljoin(_ORIGIN, url[len(site_path) :])
+        base, relative = "", url[len(site_path) :]
     else:
-        # urljoin stops at the root ("../../etc" from index.html becomes "etc"); count first.
-        relative = unquote(urlsplit(url).path)
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), relative))
-        if relative and (joined == ".." or joined.startswith("../")):
-            return "wijst buiten de site"
-        absolute = urljoin(_ORIGIN + page, url)
-    parts = urlsplit(absolute)
-    target = posixpath.normpath(unquote(parts.path)).lstrip("/")
-    if target.startswith("..") or not absolute.startswith(_ORIGIN):
+        base, relative = page, url
+    resolved, fragment = resolve(base, relative)
+    if resolved is None:
         return "wijst buiten de site"
+    target = unquote(resolved).rstrip("/")
+    ends_with_slash = resolved.endswith("/")
     if target in ("", "."):
         target = "index.html"
     path = index.root / target
-    if path.is_dir() or parts.path.endswith("/"):
+    if path.is_dir() or ends_with_slash:
         target = posixpath.join(target, "index.html") if target != "index.html" else target
         path = index.root / target
     if not path.is_file():
         return f"bestand bestaat niet: {target}"
-    fragment = unquote(parts.fragment)
+    fragment = unquote(fragment)
     if not fragment:
         return None
     if target.endswith(".html") and fragment not in index.ids.get(target, set()):

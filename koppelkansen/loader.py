@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,9 +238,20 @@ class DefaultsCache:
         return [p for _, _, problems in self._cache.values() for p in problems]
 
 
+#: Whether a folder default ``key`` applies to a page of type ``page_type`` (None: unknown type).
+Applies = Callable[[str | None, str], bool]
+
+
+def _always(page_type: str | None, key: str) -> bool:
+    return True
+
+
 def load_page(
-    path: Path, docs_dir: Path, defaults: DefaultsCache
+    path: Path, docs_dir: Path, defaults: DefaultsCache, applies: Applies = _always
 ) -> tuple[Page | None, list[Problem]]:
+    """One page: folder defaults (nearest folder winning, and only those that ``applies`` lets
+    through for the page's type), then the page's own front matter. This is the one place where
+    defaults are merged; the check, the build and the scaffold all read pages through it."""
     raw = read_text(path)
     if raw.problem:
         return None, [raw.problem]
@@ -247,7 +259,11 @@ def load_page(
     if front is None:
         return None, problems
     own, own_source, problems = _load_mapping(path, front, line_offset=1)
-    meta, sources = defaults.for_page(path)
+    inherited, inherited_sources = defaults.for_page(path)
+    page_type = own.get("type", inherited.get("type"))
+    page_type = page_type if isinstance(page_type, str) else None
+    meta = {k: v for k, v in inherited.items() if applies(page_type, k)}
+    sources = {k: v for k, v in inherited_sources.items() if k in meta}
     for key, value in own.items():
         meta[key] = value
         sources[key] = own_source
@@ -262,14 +278,14 @@ def load_page(
     return page, problems
 
 
-def load_pages(docs_dir: Path) -> tuple[dict[str, Page], list[Problem]]:
+def load_pages(docs_dir: Path, applies: Applies = _always) -> tuple[dict[str, Page], list[Problem]]:
     """Every page below ``docs_dir``, and every problem found while reading them."""
     docs_dir = docs_dir.resolve()
     defaults = DefaultsCache(docs_dir)
     pages: dict[str, Page] = {}
     paths, problems = scan(docs_dir)
     for path in paths:
-        page, found = load_page(path, docs_dir, defaults)
+        page, found = load_page(path, docs_dir, defaults, applies)
         problems.extend(found)
         if page is not None:
             pages[page.src_uri] = page

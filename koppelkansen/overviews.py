@@ -16,26 +16,12 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dates import dutch_date
 from .model import Corpus, Page
-from .schema import date_sort_key
 from .vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 #: Page kinds in the order overviews list them.
 TYPE_RANK = {
@@ -55,18 +41,6 @@ PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "map")
 OVERVIEW_FOLDER = "overzichten"
 
 _NO_ORDER = 10_000
-
-
-def dutch_date(value: str) -> str:
-    """``2018-10-31`` → ``31 oktober 2018``; ``2018-10`` → ``oktober 2018``; ``2018`` → ``2018``."""
-    year, month, day = date_sort_key(value)
-    if year == 9999:
-        return value
-    if not month:
-        return str(year)
-    if not day:
-        return f"{MONTHS[month - 1]} {year}"
-    return f"{day} {MONTHS[month - 1]} {year}"
 
 
 @dataclass(frozen=True)
@@ -112,7 +86,7 @@ def _when(meta: dict[str, Any]) -> str:
 def entry(corpus: Corpus, page: Page) -> Entry:
     vocab = corpus.vocabulary
     meta = page.meta
-    case = meta.get("case") if isinstance(meta.get("case"), str) else ""
+    case: str = meta["case"] if isinstance(meta.get("case"), str) else ""
     kind = meta.get("kind")
     return Entry(
         src_uri=page.src_uri,
@@ -157,10 +131,6 @@ def _by_date(entries: list[Entry]) -> list[Entry]:
     )
 
 
-def _pages(corpus: Corpus, kind: str) -> list[Page]:
-    return [p for p in corpus.pages.values() if p.type == kind]
-
-
 def _labels(terms: dict[str, Any], keys: object) -> list[str]:
     chosen = [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
     return [terms[k].label for k in terms if k in chosen]
@@ -182,12 +152,12 @@ class CaseCard:
 def case_cards(corpus: Corpus) -> list[CaseCard]:
     """One card per case area in ``vocabulary.yml``, with its page, themes, partners and plan."""
     cards = []
-    plans = {p.meta.get("case"): p for p in sorted(_pages(corpus, "plan"), key=lambda p: p.src_uri)}
+    plans = {p.meta.get("case"): p for p in sorted(corpus.of_type("plan"), key=lambda p: p.src_uri)}
     for key, term in corpus.vocabulary.cases.items():
         page = corpus.case_page(key)
         meta = page.meta if page else {}
-        organisations = (
-            meta.get("organisations") if isinstance(meta.get("organisations"), list) else []
+        organisations: list[Any] = (
+            meta["organisations"] if isinstance(meta.get("organisations"), list) else []
         )
         partners = [
             corpus.vocabulary.organisation_label(ref)
@@ -221,11 +191,11 @@ def _rounds_of(pages: list[Page]) -> set[str]:
 
 def case_overview(corpus: Corpus, case: str) -> CaseOverview:
     """The plans, sessions, learning rounds and lessons of one case area."""
-    plans = [p for p in _pages(corpus, "plan") if p.meta.get("case") == case]
-    sessions = [p for p in _pages(corpus, "sessie") if p.meta.get("case") == case]
+    plans = [p for p in corpus.of_type("plan") if p.meta.get("case") == case]
+    sessions = [p for p in corpus.of_type("sessie") if p.meta.get("case") == case]
     lessons = [
         p
-        for p in _pages(corpus, "les")
+        for p in corpus.of_type("les")
         if isinstance(p.meta.get("cases"), list) and case in p.meta["cases"]
     ]
     round_keys = _rounds_of(plans + sessions + lessons)
@@ -275,8 +245,8 @@ def round_overview(corpus: Corpus, round_key: str) -> RoundOverview:
     cases = []
     for key, term in corpus.vocabulary.cases.items():
         if key in involved:
-            page = corpus.case_page(key)
-            cases.append(CaseRef(key, term.label, entry(corpus, page) if page else None))
+            case_page = corpus.case_page(key)
+            cases.append(CaseRef(key, term.label, entry(corpus, case_page) if case_page else None))
     return RoundOverview(
         sessions=_by_date([entry(corpus, p) for p in sessions]),
         plans=sorted(
@@ -353,7 +323,7 @@ class Matrix:
 def matrix(corpus: Corpus) -> Matrix:
     """Case areas (rows) against themes (columns); a cell lists the plans that take up the theme."""
     vocab = corpus.vocabulary
-    plans = _pages(corpus, "plan")
+    plans = corpus.of_type("plan")
     rows = []
     for key, term in vocab.cases.items():
         own = [p for p in plans if p.meta.get("case") == key]
@@ -402,7 +372,7 @@ def organisation_overview(corpus: Corpus, org_key: str) -> OrganisationOverview:
         roles = []
         units: list[str] = []
         for key, role in (("owners", "eigenaar"), ("organisations", "doet mee")):
-            refs = page.meta.get(key) if isinstance(page.meta.get(key), list) else []
+            refs: list[Any] = page.meta[key] if isinstance(page.meta.get(key), list) else []
             mine = [r for r in refs if isinstance(r, str) and r.partition("/")[0] == org_key]
             if mine:
                 roles.append(role)

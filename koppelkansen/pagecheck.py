@@ -8,15 +8,15 @@ page (see docs-dev/threat-model.md for why we refuse instead of sanitising).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import lxml.html
 from lxml import etree
 
 from .problems import Problem
+from .urls import resolve
 
 #: Elements that run code, embed another document or change where the page's links go.
 FORBIDDEN_ELEMENTS = frozenset(
@@ -66,13 +66,9 @@ def _is_remote(url: str) -> bool:
 def _leaves_site(url: str, page_url: str) -> bool:
     """True when a relative URL, seen from the built page at ``page_url``, leaves the site root."""
     cleaned = _INVISIBLE.sub("", url).replace("\\", "/")
-    if not cleaned or _is_remote(cleaned) or cleaned.startswith("#"):
-        return False
-    path = unquote(urlsplit(cleaned).path)
-    if path.startswith("/"):
+    if not cleaned or _is_remote(cleaned) or cleaned.startswith(("#", "/")):
         return False  # absolute paths are reported by MkDocs' own link validation
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), path))
-    return joined == ".." or joined.startswith("../")
+    return resolve(page_url, unquote(cleaned))[0] is None
 
 
 def _srcset_urls(value: str) -> list[str]:

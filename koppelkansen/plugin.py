@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any, cast
 
 from jinja2 import Environment
 from markupsafe import escape
@@ -58,7 +59,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             raise PluginError(summary(problems, checked))
         self.corpus = corpus
         self.git_times = last_changes(Path(config.docs_dir))
-        self.renderer = OverviewRenderer(config.theme.dirs)
+        self.renderer = OverviewRenderer()
         if corpus is not None and pdf_wanted(self.config.pdf, self.command):
             self.renderer.downloads = case_downloads(corpus)
 
@@ -123,7 +124,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             )
 
         def arrange(items: list) -> list:
-            keyed = []
+            keyed: list[tuple[tuple[int, int, int], Any]] = []
             for position, item in enumerate(items):
                 if isinstance(item, Section):
                     item.children = arrange(item.children)
@@ -168,7 +169,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             page.meta = dict(self.corpus.pages[page.file.src_uri].meta)
         if self.corpus is not None and self.renderer is not None:
             markdown = self.renderer.apply(
-                self.corpus, page.file.src_uri, page.meta, markdown, page.url
+                self.corpus, page.file.src_uri, dict(page.meta), markdown, page.url
             )
         # Material prints page.title (<title>, header, nav, search) and page.meta.description
         # (a <meta> attribute) without escaping: hand it HTML-escaped text, so values stay text.
@@ -192,13 +193,13 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             )
         if self.corpus is None or self.nav is None or not pdf_wanted(self.config.pdf, self.command):
             return env
-        root = Path(config.config_file_path).resolve().parent
+        root = Path(config.config_file_path or ".").resolve().parent
         docs_dir = Path(config.docs_dir).resolve()
         pages = [
             PageSource(
                 url=page.url,
-                source=Path(page.file.abs_src_path).relative_to(root).as_posix()
-                if Path(page.file.abs_src_path).is_relative_to(root)
+                source=Path(page.file.abs_src_path or "").relative_to(root).as_posix()
+                if Path(page.file.abs_src_path or "").is_relative_to(root)
                 else page.file.src_uri,
                 title=str(self.corpus.pages[page.file.src_uri].meta.get("title") or page.title),
                 html=page.content or "",
@@ -243,16 +244,17 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     ) -> TemplateContext:
         # Status badge, concept notice and last-change date for overrides/partials/kk-page-status.html.
         changed = self.git_times.get(page.file.src_uri)
-        context["kk_page"] = page_info(
-            page.meta,
+        extra = cast(dict[str, Any], context)  # our own keys beside MkDocs' TemplateContext
+        extra["kk_page"] = page_info(
+            dict(page.meta),
             self.corpus.vocabulary if self.corpus else None,
             iso_date(changed) if changed else None,
         )
         # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.
         entries = [download_entry(result) for result in self.pdfs]
-        context["koppelkansen_pdfs"] = entries
+        extra["koppelkansen_pdfs"] = entries
         case = page.meta.get("case")
-        context["koppelkansen_case_pdf"] = next(
+        extra["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
         return context

@@ -41,14 +41,6 @@ class Problem:
         )
 
 
-class ValidationFailed(Exception):
-    """Raised by callers that want an exception instead of a list of problems."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__(summary(self.problems, checked=None))
-
-
 def summary(problems: list[Problem], checked: int | None) -> str:
     if not problems:
         pages = "pagina" if checked == 1 else "pagina's"

@@ -1,4 +1,4 @@
-"""Rendering overviews as Markdown with the Jinja2 templates in ``overrides/partials/kk-*.html``.
+"""Rendering overviews as Markdown with the Jinja2 templates in ``templates/overviews/*.md.j2``.
 
 The templates write Markdown (with a little HTML), so MkDocs resolves and validates every link,
 the headings join the table of contents and the search index, and ``--strict`` fails on a link to
@@ -13,6 +13,7 @@ import logging
 import posixpath
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -56,8 +57,12 @@ def relative_link(from_uri: str, to_uri: str) -> Markup:
     return Markup(posixpath.relpath(to_uri, start))
 
 
+#: The Markdown-writing templates, one per overview (``<name>.md.j2``).
+TEMPLATES = Path(__file__).parent / "templates" / "overviews"
+
+
 class OverviewRenderer:
-    def __init__(self, template_dirs: Sequence[str]) -> None:
+    def __init__(self, template_dirs: Sequence[str | Path] = (TEMPLATES,)) -> None:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(list(template_dirs)),
             autoescape=True,
@@ -79,7 +84,7 @@ class OverviewRenderer:
         Markdown pages, such as the PDFs.
         """
         data = compute(corpus, name, **arguments)
-        template = self.env.get_template(f"partials/kk-{name}.html")
+        template = self.env.get_template(f"{name}.md.j2")
 
         def pdf(case: str) -> Markup | None:
             target = self.downloads.get(case)

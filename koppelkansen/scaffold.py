@@ -1,6 +1,6 @@
 """``koppelkansen nieuw``: a new page from the template for its type, with valid front matter.
 
-The templates live in ``koppelkansen/templates/<type>.md`` and fix each type's Dutch section
+The templates live in ``koppelkansen/templates/pages/<type>.md`` and fix each type's Dutch section
 headings. The command checks its arguments against ``vocabulary.yml`` before writing, refuses to
 overwrite a file or to make a second page for the same case area, plan, round or programme, and
 runs the front-matter check on the result.
@@ -24,7 +24,7 @@ from .validate import check_docs
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent / "templates" / "pages"
 
 
 class ScaffoldError(Exception):
@@ -171,6 +171,7 @@ def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, s
     ]
 
     if kind == "casus":
+        assert case is not None  # _one_of above requires it for a case page
         claimed(("casus", case), f"de casuspagina van '{case}'")
         path = Path("casussen", case, "index.md")
         fields += [
@@ -179,6 +180,7 @@ def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, s
             ("organisations", _quote(request.organisations or list(vocab.organisations))),
         ]
     elif kind == "plan":
+        assert case is not None  # _one_of above requires it for a plan
         claimed(("plan", case), f"het projectplan van '{case}'")
         path = Path("casussen", case, "projectplan.md")
         fields += [

@@ -25,9 +25,12 @@ def date_is_valid(value: object) -> bool:
     if not match:
         return True  # the pattern check reports this
     year, month, day = (int(g) if g else None for g in match.groups())
-    if month is not None and not 1 <= month <= 12:
+    if month is None:
+        return True
+    if not 1 <= month <= 12:
         return False
-    return not (day is not None and not 1 <= day <= calendar.monthrange(year, month)[1])
+    assert year is not None  # the pattern requires a year before a month
+    return day is None or 1 <= day <= calendar.monthrange(year, month)[1]
 
 
 def date_sort_key(value: str) -> tuple[int, int, int]:

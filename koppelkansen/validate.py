@@ -89,8 +89,16 @@ class _Messages:
         self.schema = schema
         self.by_type = keys_by_type(schema)
         self.all_keys = sorted(set(schema["properties"]) | set(self.by_type))
+        self._allowed: dict[str | None, set[str]] = {}
 
-    def prune_defaults_and_find_unknown_keys(self, page: Page) -> list[Problem]:
+    def default_applies(self, page_type: str | None, key: str) -> bool:
+        """A folder default applies to a page when its type allows the key; a default that no
+        type knows stays, so that it is reported as unknown."""
+        if page_type not in self._allowed:
+            self._allowed[page_type] = allowed_keys(self.schema, page_type)
+        return key in self._allowed[page_type] or key not in self.all_keys
+
+    def find_unknown_keys(self, page: Page) -> list[Problem]:
         page_type = page.meta.get("type")
         allowed = allowed_keys(self.schema, page_type if isinstance(page_type, str) else None)
         problems = []
@@ -98,12 +106,9 @@ class _Messages:
             if key in allowed:
                 continue
             path, line, col = page.where((key,))
-            from_defaults = path != page.path
-            if from_defaults and key in self.all_keys:
-                # A folder default that does not fit this kind of page simply does not apply.
-                del page.meta[key]
-                continue
-            if from_defaults:
+            if (
+                path != page.path
+            ):  # a default no page type knows (known ones are filtered in loader)
                 text = f"onbekende sleutel '{key}' in de standaardwaarden van deze map{_suggest(key, self.all_keys)}"
             elif key in self.by_type and isinstance(page_type, str):
                 types = ", ".join(sorted(self.by_type[key]))
@@ -120,7 +125,7 @@ class _Messages:
 
     def for_error(self, page: Page, error: ValidationError) -> Problem | None:
         if error.validator == "unevaluatedProperties":
-            return None  # reported by prune_defaults_and_find_unknown_keys, with a suggestion
+            return None  # reported by find_unknown_keys, with a suggestion
         where = tuple(error.absolute_path)
         path, line, col = page.where(where)
         key = _key_name(where)
@@ -234,7 +239,7 @@ def _cross_references(corpus: Corpus) -> list[Problem]:
                 f"leerronde '{round_key}' heeft nog geen eigen pagina; maak een pagina met "
                 f"'type: leerronde' en 'round: {round_key}', of kies een leerronde die er wel is",
             )
-        cases = []
+        cases: list[tuple[tuple[str | int, ...], str]] = []
         if page.type in ("sessie", "plan") and isinstance(meta.get("case"), str):
             cases.append((("case",), meta["case"]))
         if page.type == "les" and isinstance(meta.get("cases"), list):
@@ -267,15 +272,15 @@ def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:
     problems.extend(schema_problems)
     if schema is None:
         return None, sorted(problems), 0
-    pages, read_problems = load_pages(docs_dir)
+    messages = _Messages(schema)
+    pages, read_problems = load_pages(docs_dir, messages.default_applies)
     problems.extend(read_problems)
     corpus = Corpus(docs_dir=docs_dir, vocabulary=vocabulary, schema=schema, pages=pages)
     validators = PageValidators(schema)
-    messages = _Messages(schema)
     for page in pages.values():
         if not page.parsed:
             continue
-        problems.extend(messages.prune_defaults_and_find_unknown_keys(page))
+        problems.extend(messages.find_unknown_keys(page))
         for error in validators.for_type(page.meta.get("type")).iter_errors(page.meta):
             problem = messages.for_error(page, error)
             if problem is not None:

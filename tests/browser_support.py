@@ -150,11 +150,16 @@ class Auditor:
 
     def visit(self, page, url: str, scheme: str) -> Visit:
         before = len(self.foreign)
+        # "load" has every stylesheet, script, image and font the page asks for; Material's script
+        # has set the palette once the scheme attribute is there. No wait for network idle per
+        # page: a request made later still goes through the context's route and is counted, and
+        # settle() waits for the network once before the context closes.
         page.goto(self.base + url, wait_until="load")
-        page.wait_for_load_state("networkidle")
         _, material = SCHEMES[scheme]
         page.wait_for_function(
-            f"document.body.getAttribute('data-md-color-scheme') === '{material}'", timeout=5000
+            f"document.body.getAttribute('data-md-color-scheme') === '{material}'"
+            " && document.fonts.status === 'loaded'",
+            timeout=5000,
         )
         page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(
@@ -182,6 +187,14 @@ class Auditor:
         )
         visit.foreign = self.foreign[before:]
         return visit
+
+    def settle(self, page, visits: list[Visit]) -> None:
+        """Wait once for the network to go quiet; late requests to other hosts count for the
+        last visit, so that the privacy check still sees them."""
+        before = len(self.foreign)
+        page.wait_for_load_state("networkidle")
+        if visits:
+            visits[-1].foreign.extend(self.foreign[before:])
 
 
 def format_violations(visits: list[Visit]) -> str:

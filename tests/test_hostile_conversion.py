@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_htmltypst import pdf_text
 
-from koppelkansen.pdf.htmltypst import MAX_DEPTH, MAX_SPAN, convert_page, escape
+from koppelkansen.pdf.htmltypst import MAX_DEPTH, MAX_SPAN, convert_page
+from koppelkansen.pdf.typstsyntax import escape
 
 URL = "casussen/amstelstad/plan/"
 

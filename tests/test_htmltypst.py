@@ -14,7 +14,8 @@ from koppelkansen.pdf.htmltypst import convert_page
 from koppelkansen.pdf.typeset import TEMPLATE, typst_str
 
 SITE = "https://example.org/site/"
-FONTS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "fonts"
+ROOT = Path(__file__).resolve().parents[1]
+FONTS = ROOT / "docs" / "assets" / "fonts"
 
 
 def convert(
@@ -185,3 +186,57 @@ def test_every_other_construct_compiles_and_keeps_its_text(tmp_path):
         "a b",
     ):
         assert sample in text, sample
+
+
+def test_material_class_table_matches_the_installed_extensions_and_theme():
+    """Every class the converter looks for is written by the installed Markdown extensions (with
+    the project's mkdocs.yml settings) and styled by the installed Material theme."""
+    import markdown
+    import material
+    import yaml
+
+    from koppelkansen.pdf.htmltypst import MATERIAL_CLASSES
+
+    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = [], {}
+    for item in project["markdown_extensions"]:
+        name, config = next(iter(item.items())) if isinstance(item, dict) else (item, {})
+        names.append(name)
+        configs[name] = config or {}
+    source = "\n".join(
+        [
+            "# Kop",
+            "",
+            '!!! note "Let op"',
+            "    Tekst.",
+            "",
+            '=== "Een"',
+            "    Eerste.",
+            '=== "Twee"',
+            "    Tweede.",
+            "",
+            "```python",
+            "x = 1",
+            "```",
+            "",
+            '```python linenums="1"',
+            "y = 2",
+            "```",
+            "",
+            "Met een voetnoot.[^1]",
+            "",
+            "[^1]: De noot.",
+        ]
+    )
+    html = markdown.Markdown(extensions=names, extension_configs=configs).convert(source)
+    written = set(re.findall(r'class="([^"]+)"', html))
+    written_classes = {c for group in written for c in group.split()}
+    css = "".join(
+        path.read_text(encoding="utf-8")
+        for path in (Path(material.__file__).parent / "templates" / "assets" / "stylesheets").glob(
+            "main.*.min.css"
+        )
+    )
+    for role, css_class in MATERIAL_CLASSES.items():
+        assert css_class in written_classes, f"{role}: '{css_class}' staat niet in de HTML"
+        assert f".{css_class}" in css, f"{role}: '{css_class}' staat niet in Material's CSS"

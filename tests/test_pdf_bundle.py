@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
-from pdfproject import make_pdf_project
+from pdfproject import PDF_DOCS, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.build import build_site
@@ -367,3 +369,38 @@ def test_one_changed_page_is_converted_again_and_only_its_pdfs_are_typeset(tmp_p
     assert "PDF koppelkansen-amstelstad.pdf uit de cache" in second
     assert "PDF koppelkansen-9-straatjes.pdf uit de cache" in second
     assert "Een extra alinea voor de test." in _text(tmp_path / "site" / "downloads" / BUNDLE)
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain one-colour PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_changed_image_in_raw_html_with_single_quotes_typesets_the_pdfs_again(tmp_path, capfd):
+    """The cache key finds images with the converter's own parse, whatever the quotes."""
+    plan = "casussen/haven-stad/plan.md"
+    original = (PDF_DOCS / plan).read_text(encoding="utf-8")
+    raw = "\n<img src='../../../img/kaart.png' alt='Kaart van Haven-Stad'>\n"
+    config = make_pdf_project(tmp_path, {plan: original + raw}, git=False)
+    assert build_site(config, tmp_path / "site") == 0
+    capfd.readouterr()
+    assert build_site(config, tmp_path / "site") == 0
+    assert "PDF koppelkansen-haven-stad.pdf uit de cache" in capfd.readouterr().err
+    image = tmp_path / "docs" / "img" / "kaart.png"
+    image.write_bytes(_png(40, 20, (200, 30, 30)))
+    assert build_site(config, tmp_path / "site") == 0
+    again = capfd.readouterr().err
+    assert re.search(r"PDF koppelkansen-haven-stad\.pdf gezet in", again), again
+    assert "PDF koppelkansen-amstelstad.pdf uit de cache" in again

@@ -7,6 +7,8 @@ Without Chromium or axe-core the browser tests skip with the reason; under CI=tr
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -25,28 +27,31 @@ from browser_support import (
 from koppelkansen.build import build_site
 from koppelkansen.linkcheck import run as linkcheck
 
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-
 
 def _build(config, site):
     assert build_site(config, site) == 0, f"bouw van {config} mislukt"
     return site
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def real_site(tmp_path_factory):
-    """The project's own docs/ with its real mkdocs.yml."""
-    return _build(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("echt") / "site")
+    """The project's own docs/ with its real mkdocs.yml; the PDF cache stays in the temporary
+    folder (docs/ and overrides/ are linked, not copied, so git still dates the pages)."""
+    target = tmp_path_factory.mktemp("echt")
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    for name in ("docs", "overrides"):
+        (target / name).symlink_to(ROOT / name, target_is_directory=True)
+    return _build(target / "mkdocs.yml", target / "site")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def specimen_site(tmp_path_factory):
     """The fixture corpus plus a page with every kind of markup the site uses."""
     target = tmp_path_factory.mktemp("voorbeeld")
     return _build(make_quality_project(target, ("voorbeeld.md",)), target / "site")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def broken_site(tmp_path_factory):
     """A page with a broken link, a missing anchor, low-contrast text and a third-party image."""
     target = tmp_path_factory.mktemp("kapot")
@@ -75,8 +80,12 @@ def _audit(browser, site, urls=None):
         for scheme in SCHEMES:
             context = auditor.context(scheme)
             page = context.new_page()
-            for url in urls if urls is not None else page_urls(site):
-                visits.append(auditor.visit(page, url, scheme))
+            scheme_visits = [
+                auditor.visit(page, url, scheme)
+                for url in (urls if urls is not None else page_urls(site))
+            ]
+            auditor.settle(page, scheme_visits)
+            visits.extend(scheme_visits)
             context.close()
     return visits
 
@@ -115,40 +124,50 @@ def test_link_check_fails_on_broken_link_and_missing_anchor(broken_site, capsys)
 # --- axe-core, privacy ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def audit(browser, real_site, specimen_site):
-    return {"echt": _audit(browser, real_site), "voorbeeld": _audit(browser, specimen_site)}
+@pytest.fixture(scope="session")
+def audits() -> dict:
+    """Audits done in this worker, by site; xdist may run other modules between the tests of
+    one site, so the result is kept for the session instead of the module."""
+    return {}
 
 
-def test_every_page_passes_axe_in_both_palettes(audit, real_site, specimen_site):
-    for name, site in (("echt", real_site), ("voorbeeld", specimen_site)):
-        visits = audit[name]
-        assert len(visits) == 2 * len(page_urls(site)) > 0
-        # The palette really switched: Material's scheme on <body> follows prefers-color-scheme.
-        assert {(v.scheme, v.color_scheme) for v in visits} == {
-            ("licht", "default"),
-            ("donker", "slate"),
-        }
-        failing = [v for v in visits if v.violations]
-        assert not failing, (
-            f"axe-core vond overtredingen op de site '{name}':\n" + format_violations(failing)
-        )
+@pytest.fixture(
+    params=[
+        pytest.param("real", marks=pytest.mark.xdist_group("axe-real")),
+        pytest.param("specimen", marks=pytest.mark.xdist_group("axe-specimen")),
+    ],
+)
+def audit(request, browser, audits):
+    """Every page of one site in both palettes. One xdist group per site: `make test` runs the
+    two audits on the two cores at once."""
+    if request.param not in audits:
+        site = request.getfixturevalue(f"{request.param}_site")
+        audits[request.param] = (request.param, site, _audit(browser, site))
+    return audits[request.param]
+
+
+def test_every_page_passes_axe_in_both_palettes(audit):
+    name, site, visits = audit
+    assert len(visits) == 2 * len(page_urls(site)) > 0
+    # The palette really switched: Material's scheme on <body> follows prefers-color-scheme.
+    assert {(v.scheme, v.color_scheme) for v in visits} == {
+        ("licht", "default"),
+        ("donker", "slate"),
+    }
+    failing = [v for v in visits if v.violations]
+    assert not failing, f"axe-core vond overtredingen op de site '{name}':\n" + format_violations(
+        failing
+    )
 
 
 def test_no_page_requests_another_host(audit):
-    foreign = [
-        (v.url, v.scheme, url) for visits in audit.values() for v in visits for url in v.foreign
-    ]
-    assert foreign == []
+    _, _, visits = audit
+    assert [(v.url, v.scheme, url) for v in visits for url in v.foreign] == []
 
 
-def test_tab_order_follows_the_page(audit):
-    assert [
-        (v.url, v.positive_tabindex)
-        for visits in audit.values()
-        for v in visits
-        if v.positive_tabindex
-    ] == []
+def test_no_page_has_a_positive_tabindex(audit):
+    _, _, visits = audit
+    assert [(v.url, v.positive_tabindex) for v in visits if v.positive_tabindex] == []
 
 
 def test_checks_fail_on_the_broken_fixture(browser, broken_site):
@@ -267,14 +286,19 @@ def test_print_styles(browser, specimen_site):
 # --- screenshots ------------------------------------------------------------------------------
 
 
-def test_screenshots(browser, real_site):
+def test_screenshots_of_home_and_case_page_in_both_palettes_and_widths(
+    browser, real_site, tmp_path
+):
+    """Eight full-page screenshots; in tmp_path, or where KOPPELKANSEN_SCREENSHOTS says (CI keeps
+    them as an artifact)."""
+    screenshots = Path(os.environ.get("KOPPELKANSEN_SCREENSHOTS") or tmp_path)
     urls = page_urls(real_site)
     case = (
         "casussen/haven-stad/"
         if "casussen/haven-stad/" in urls
         else next((u for u in urls if u not in ("", "404.html")), "404.html")
     )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    screenshots.mkdir(parents=True, exist_ok=True)
     written = []
     with serve(real_site) as base:
         auditor = Auditor(browser, base)
@@ -284,8 +308,8 @@ def test_screenshots(browser, real_site):
                 page = context.new_page()
                 for name, url in (("home", ""), ("casus", case)):
                     page.goto(base + url, wait_until="load")
-                    page.wait_for_load_state("networkidle")
-                    path = SCREENSHOTS / f"{name}-{viewport}-{scheme}.png"
+                    page.wait_for_function("document.fonts.status === 'loaded'")
+                    path = screenshots / f"{name}-{viewport}-{scheme}.png"
                     page.screenshot(path=str(path), full_page=True)
                     written.append(path)
                 context.close()
@@ -294,6 +318,6 @@ def test_screenshots(browser, real_site):
     for path in written:
         data = path.read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 5000, path
-    assert (SCREENSHOTS / "home-desktop-licht.png").read_bytes() != (
-        SCREENSHOTS / "home-desktop-donker.png"
+    assert (screenshots / "home-desktop-licht.png").read_bytes() != (
+        screenshots / "home-desktop-donker.png"
     ).read_bytes()

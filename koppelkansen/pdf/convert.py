@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import lxml
+from lxml import etree
 
 from . import htmltypst
 
@@ -68,7 +68,7 @@ def page_key(url: str) -> str:
 @cache
 def converter_version() -> str:
     """What a page's Typst depends on besides its HTML: the converter's source and lxml's version."""
-    return hashlib.sha256(CONVERTER.read_bytes() + lxml.__version__.encode()).hexdigest()
+    return hashlib.sha256(CONVERTER.read_bytes() + etree.__version__.encode()).hexdigest()
 
 
 def _page_digest(page: PageSource, context: str) -> str:
@@ -81,14 +81,13 @@ def convert_pages(
     pages: list[PageSource],
     media: dict[str, str],
     site_url: str,
-    workers: int = 1,
     cache_dir: Path | None = None,
 ) -> dict[str, str]:
     """Typst markup per page key; raises ConversionError naming the Markdown pages at fault.
 
     With ``cache_dir``, each page's Typst is kept under a hash of its HTML, the converter, the site
-    URL and the media map, so only changed pages are converted again. ``workers`` is accepted for
-    compatibility; conversion runs in this process (about 3 ms a page).
+    URL and the media map, so only changed pages are converted again. Conversion runs in this
+    process (about 3 ms a page).
     """
     if not pages:
         return {}

@@ -28,10 +28,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote
 
 import lxml.html
 from lxml import etree
+
+from ..urls import resolve
+from .typstsyntax import escape, typst_str
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -66,6 +70,24 @@ ADMONITION_KINDS = frozenset(
         "cite",
     )
 )
+
+#: The CSS classes of the Markdown extensions that Material styles (admonition, pymdownx.tabbed,
+#: pymdownx.highlight, footnotes, toc), the one place the converter names them.
+#: tests/test_htmltypst.py renders Markdown with the installed versions and checks every class.
+MATERIAL_CLASSES = {
+    "admonition": "admonition",
+    "tabs": "tabbed-set",
+    "tab_labels": "tabbed-labels",
+    "tab_content": "tabbed-content",
+    "tab_block": "tabbed-block",
+    "code": "highlight",
+    "code_table": "highlighttable",
+    "footnotes": "footnote",
+    "footnote_ref": "footnote-ref",
+    "footnote_backref": "footnote-backref",
+    "permalink": "headerlink",
+}
+_C = MATERIAL_CLASSES
 
 #: Inline elements written as a Typst function around their content.
 _WRAPPERS = {
@@ -117,42 +139,17 @@ _BLOCKS = frozenset(
     )
 )
 
-# Characters that are markup anywhere in Typst text; "/" covers comments ("//", "/*") and
-# autolinks ("https://"), quotes keep them straight (Typst would make them smart).
-_ESCAPE = re.compile(r"""([\\#*_`$<>@\[\]~/"'])|-(?=[-?])""")
 _SPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
-#: Characters Typst reads as a line break; in text they would start a heading or list item.
-_BREAKS = str.maketrans(dict.fromkeys("\v\f\x85\u2028\u2029\r\n", " "))
 #: Deepest element nesting converted (the writer recurses); deeper is a problem for the author.
 MAX_DEPTH = 100
 #: Largest colspan or rowspan accepted.
 MAX_SPAN = 50
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_PARSER = lxml.html.HTMLParser(huge_tree=True)  # never truncate a deep page silently
 #: Control characters lxml refuses (XML 1.0); vertical tab and form feed are whitespace to HTML.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-)  # never truncate a deep page silently
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LINE_START = re.compile(r"[=+-]|\d+\.")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ANCHOR_CHARS = re.compile(r"[^A-Za-z0-9_-]")
-
-
-def escape(text: str) -> str:
-    """Text (HTML whitespace already collapsed) as literal Typst markup."""
-    return _ESCAPE.sub(lambda m: "\\" + m.group(0), text.translate(_BREAKS)).replace("\xa0", "~")
-
-
-def typst_str(text: str) -> str:
-    """A Typst string literal."""
-    return (
-        '"'
-        + text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-        + '"'
-    )
 
 
 def page_key(url: str) -> str:
@@ -171,6 +168,16 @@ def anchor_label(key: str, anchor: str) -> str:
     return key + "--" + _ANCHOR_CHARS.sub(".", anchor)
 
 
+def _elements(el: etree._Element, path: str) -> list[etree._Element]:
+    """The elements an XPath expression selects (lxml types ``xpath()`` as any XPath result)."""
+    found = el.xpath(path)
+    return (
+        [item for item in found if isinstance(item, etree._Element)]
+        if isinstance(found, list)
+        else []
+    )
+
+
 def _classes(el: etree._Element) -> list[str]:
     return (el.get("class") or "").split()
 
@@ -180,7 +187,28 @@ def _tag(el: etree._Element) -> str:
 
 
 def _text_of(el: etree._Element) -> str:
-    return "".join(el.itertext())
+    return "".join(str(text) for text in el.itertext())
+
+
+def media_file(page_url: str, src: str, media: dict[str, str]) -> str | None:
+    """The file behind an image ``src`` on the page at ``page_url`` (None when there is none)."""
+    path, _ = resolve(page_url, src)
+    if path is None:
+        return None
+    return media.get(path) or media.get(unquote(path))
+
+
+@lru_cache(maxsize=4096)
+def _image_sources(html: str) -> tuple[str, ...]:
+    root = lxml.html.fragment_fromstring(html, create_parent="div") if html.strip() else None
+    return tuple(el.get("src") or "" for el in root.iter("img")) if root is not None else ()
+
+
+def page_media(html: str, page_url: str, media: dict[str, str]) -> list[str]:
+    """The media files a page's PDF chapter embeds: the same parse and the same lookup as the
+    converter, so that the PDF cache key changes whenever an embedded file changes."""
+    files = (media_file(page_url, src, media) for src in _image_sources(html))
+    return sorted({file for file in files if file is not None})
 
 
 @dataclass
@@ -242,12 +270,14 @@ class PageConverter:
                 "haal overbodige <div>'s of geneste lijsten weg"
             )
             return "\n"
-        for note_list in root.xpath(
-            "./div[contains(concat(' ', normalize-space(@class), ' '), ' footnote ')]/ol"
+        for note_list in _elements(
+            root,
+            f"./div[contains(concat(' ', normalize-space(@class), ' '), ' {_C['footnotes']} ')]/ol",
         ):
             for item in note_list.findall("li"):
-                if item.get("id"):
-                    self.notes[item.get("id")] = item
+                note_id = item.get("id")
+                if note_id:
+                    self.notes[note_id] = item
         for h1 in root.iter("h1"):  # the chapter title the template sets
             if h1.getparent() is root:
                 self._drop(h1)
@@ -258,6 +288,8 @@ class PageConverter:
     @staticmethod
     def _drop(el: etree._Element) -> None:
         parent = el.getparent()
+        if parent is None:
+            return
         tail = el.tail
         previous = el.getprevious()
         if tail:
@@ -321,14 +353,14 @@ class PageConverter:
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             return self.heading(el, int(tag[1]))
         if tag == "div":
-            if "admonition" in classes:
+            if _C["admonition"] in classes:
                 return self.admonition(el)
-            if "tabbed-set" in classes:
+            if _C["tabs"] in classes:
                 return self.tabs(el)
-            if "highlight" in classes or "highlighttable" in classes:
+            if _C["code"] in classes or _C["code_table"] in classes:
                 pre = el.find(".//pre")
                 return self.code_block(pre if pre is not None else el)
-            if "footnote" in classes:
+            if _C["footnotes"] in classes:
                 return ""
             inner = self.blocks(el)
             return f"#block[\n{inner}\n]" if inner else ""
@@ -342,7 +374,7 @@ class PageConverter:
         if tag == "dl":
             return self.definitions(el)
         if tag == "table":
-            if "highlighttable" in classes:
+            if _C["code_table"] in classes:
                 pre = el.find(".//td[@class='code']//pre")
                 return self.code_block(pre if pre is not None else el)
             return self.table(el)
@@ -389,7 +421,8 @@ class PageConverter:
 
     def admonition(self, el: etree._Element) -> str:
         first = next((c for c in el if isinstance(c.tag, str)), None)
-        title, skip = "", ()
+        title: str = ""
+        skip: tuple[etree._Element, ...] = ()
         if first is not None and _tag(first) == "p" and not (el.text or "").strip():
             title, skip = self.inline(first), (first,)
         return self._titled(self._kind(_classes(el)), title, self.blocks(el, skip))
@@ -397,10 +430,11 @@ class PageConverter:
     def tabs(self, el: etree._Element) -> str:
         labels = [
             self.inline(label)
-            for label in el.xpath("./div[contains(@class, 'tabbed-labels')]/label")
+            for label in _elements(el, f"./div[contains(@class, '{_C['tab_labels']}')]/label")
         ]
-        bodies = el.xpath(
-            "./div[contains(@class, 'tabbed-content')]/div[contains(@class, 'tabbed-block')]"
+        bodies = _elements(
+            el,
+            f"./div[contains(@class, '{_C['tab_content']}')]/div[contains(@class, '{_C['tab_block']}')]",
         )
         out = []
         for index, body in enumerate(bodies):
@@ -600,7 +634,7 @@ class PageConverter:
         tag = _tag(el)
         if tag == "a":
             self._link(el, out)
-        elif tag == "sup" and len(el) == 1 and "footnote-ref" in _classes(el[0]):
+        elif tag == "sup" and len(el) == 1 and _C["footnote_ref"] in _classes(el[0]):
             self._footnote(el[0], out)
         elif tag in _WRAPPERS:
             out.code(f"#{_WRAPPERS[tag]}[{self._content(el)}]")
@@ -628,29 +662,9 @@ class PageConverter:
             self.unknown(el)
 
     # -- links, images, footnotes --------------------------------------------------------------
-    def resolve(self, href: str) -> tuple[str | None, str]:
-        """``../a/b/#x`` against this page's URL: site path (None when outside the site) and fragment."""
-        path, _, frag = href.partition("#")
-        if path == "":
-            return self.url, frag
-        parts = [s for s in self.url.split("/") if s]
-        if self.url and not self.url.endswith("/"):
-            parts = parts[:-1]
-        for segment in (s for s in path.split("/") if s):
-            if segment == "..":
-                if not parts:
-                    return None, frag
-                parts.pop()
-            elif segment != ".":
-                parts.append(segment)
-        joined = "/".join(parts)
-        if path.endswith("/") and joined:
-            joined += "/"
-        return joined, frag
-
     def _link(self, el: etree._Element, out: _Inline) -> None:
         classes = _classes(el)
-        if "headerlink" in classes or "footnote-backref" in classes:
+        if _C["permalink"] in classes or _C["footnote_backref"] in classes:
             return
         target = el.get("href")
         content = self._content(el)
@@ -666,7 +680,7 @@ class PageConverter:
                 return
             out.code(f"#link({typst_str(target)})[{content}]")
             return
-        path, frag = self.resolve(target)
+        path, frag = resolve(self.url, target)
         if path is None:
             self.problem(f"de link '{target}' wijst buiten de site")
             out.markup(content)
@@ -686,10 +700,7 @@ class PageConverter:
                 f"de afbeelding '{src}' staat niet in de site; zet het bestand in docs/ en verwijs er relatief naar"
             )
             return None
-        path, _ = self.resolve(src)
-        file = None
-        if path is not None:
-            file = self.media.get(path) or self.media.get(unquote(path))
+        file = media_file(self.url, src, self.media)
         if file is None:
             self.problem(
                 f"de afbeelding '{src}' bestaat niet; controleer de bestandsnaam en de map"

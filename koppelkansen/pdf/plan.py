@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+from ..dates import dutch_date, dutch_day
 from ..gitdates import last_changes
 from ..vocabulary import Vocabulary
 from .convert import PageSource
@@ -30,20 +31,6 @@ def case_pdf_name(case: str) -> str:
 STATUS_ORDER = ("concept", "ter-bespreking", "vastgesteld", "vervallen")
 #: Page types that make up a case area's PDF (when their ``case`` is that area).
 CASE_TYPES = ("casus", "plan", "sessie")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass
@@ -79,7 +66,7 @@ class PdfSpec:
     def date_label(self) -> str:
         if self.epoch is None:
             return "datum onbekend"
-        return dutch_date(datetime.fromtimestamp(self.epoch, tz=UTC).date())
+        return dutch_day(datetime.fromtimestamp(self.epoch, tz=UTC).date())
 
     @property
     def status_label(self) -> str:
@@ -97,19 +84,6 @@ def _status_rank(status: str) -> int:
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
 
 
-def dutch_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def _meta_date(value: str) -> str:
-    parts = value.split("-")
-    if len(parts) == 3:
-        return dutch_date(date(int(parts[0]), int(parts[1]), int(parts[2])))
-    if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return value
-
-
 def chapter_for(page: PageSource, vocabulary: Vocabulary) -> Chapter:
     kind = page.get("type")
     status = page.get("status")
@@ -119,7 +93,7 @@ def chapter_for(page: PageSource, vocabulary: Vocabulary) -> Chapter:
     if case in vocabulary.cases and kind != "casus":
         info.append(vocabulary.cases[case].label)
     if page.get("date"):
-        info.append(_meta_date(page.get("date")))
+        info.append(dutch_date(page.get("date")))
     return Chapter(
         page=page,
         kind=vocabulary.types[kind].label if kind in vocabulary.types else kind,

@@ -6,7 +6,6 @@ import hashlib
 import json
 import logging
 import os
-import posixpath
 import re
 import shutil
 import tempfile
@@ -17,14 +16,15 @@ from functools import cache
 from pathlib import Path
 
 from .convert import ConversionError, PageSource, PdfProblem, convert_pages, converter_version
+from .htmltypst import page_media
 from .plan import PdfSpec
+from .typstsyntax import typst_array, typst_str
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 #: Bump when the way main.typ is generated changes (the generated text is not hashed).
 LAYOUT_VERSION = "1"
-_IMG = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 
 
 @dataclass
@@ -42,14 +42,6 @@ def typst_version() -> str:
     import typst
 
     return str(getattr(typst, "__version__", "?"))
-
-
-def typst_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def _typst_array(items: list[str]) -> str:
-    return "(" + "".join(typst_str(i) + ", " for i in items) + ")"
 
 
 def _digest_file(path: Path) -> str:
@@ -84,11 +76,9 @@ class Typesetter:
         for chapter in spec.chapters:
             page = chapter.page
             h.update(json.dumps([page.url, page.source, page.html]).encode())
-            for src in _IMG.findall(page.html):
-                site_path = posixpath.normpath(posixpath.join(page.url, src.split("#")[0]))
-                if site_path in media:
-                    h.update(media[site_path].encode())
-                    h.update(_digest_file(Path(media[site_path])).encode())
+            for file in page_media(page.html, page.url, media):
+                h.update(file.encode())
+                h.update(_digest_file(Path(file)).encode())
         return h.hexdigest()[:32]
 
     # -- Typst sources ---------------------------------------------------------------------
@@ -105,10 +95,10 @@ class Typesetter:
             f"#import {typst_str(str(TEMPLATE))}: *",
             "#show: report.with(",
             f"  title: {typst_str(spec.title)}, short-title: {typst_str(spec.short_title)},",
-            f"  subtitle: {typst_str(spec.subtitle)}, partners: {_typst_array(spec.partners)},",
+            f"  subtitle: {typst_str(spec.subtitle)}, partners: {typst_array(spec.partners)},",
             f"  date: {date}, date-label: {typst_str(spec.date_label)},",
             f"  status-label: {typst_str(spec.status_label)}, site-url: {typst_str(self.site_url)},",
-            f"  contents-note: {typst_str(note)}, keywords: {_typst_array(spec.keywords)},",
+            f"  contents-note: {typst_str(note)}, keywords: {typst_array(spec.keywords)},",
             ")",
         ]
         for chapter in spec.chapters:
@@ -181,7 +171,6 @@ class Typesetter:
             list(pages.values()),
             media,
             self.site_url,
-            workers=min(self.workers, max(1, len(pages) // 20)),
             cache_dir=self.cache_dir / "pages",
         )
         log.debug(
