@@ -6,7 +6,7 @@ import time
 
 import pytest
 from conftest import make_docs
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koppelkansen import yamlstrict
@@ -95,11 +95,11 @@ def test_reader_never_raises_and_reports_positions(text):
 _chars = st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"))
 
 
-@settings(deadline=1000, max_examples=100)
+@settings(deadline=1000, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(
         st.from_regex(r"[a-z][a-z_]{0,10}", fullmatch=True),
-        st.one_of(st.text(_chars, max_size=50), st.lists(st.text(_chars, max_size=20), max_size=5)),
+        st.one_of(st.text(_chars, max_size=30), st.lists(st.text(_chars, max_size=10), max_size=4)),
         max_size=8,
     )
 )
