@@ -10,7 +10,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
-.PHONY: help venv site serve check schema test lint typecheck lock clean new node linkcheck linkcheck-external bench-pdf
+.PHONY: help venv site serve check schema test lint typecheck lock clean new node versie linkcheck linkcheck-external bench-pdf \
+  venv-properdocs site-properdocs lock-properdocs
 
 help: ## Show the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-20s %s\n", $$1, $$2}'
@@ -58,14 +59,19 @@ new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SO
 	  $${KK_NEW_ORGANISATIES:+--organisaties "$$KK_NEW_ORGANISATIES"} \
 	  $${KK_NEW_MAP:+--map "$$KK_NEW_MAP"} --docs $(DOCS)
 
+# Values given as `make versie NAAM=...` are in the recipe's environment (make exports command-line
+# variables); the shell reads them ("$${NAAM-}"), so they are never pasted into the shell line.
+versie: $(STAMP) ## Make a version (git tag): make versie NAAM="..." DATUM=2018-10-31 [OVERLEG=directieoverleg/2018-10-31]
+	$(PY) -m koppelkansen versie --naam "$${NAAM-}" --datum "$${DATUM-}" --overleg "$${OVERLEG-}" --docs $(DOCS)
+
 NODE_STAMP := node_modules/.installed
 
-# axe-core for the browser tests, exactly as package-lock.json pins it.
+# axe-core and vnu-jar for the quality gates, exactly as package-lock.json pins them.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-node: $(NODE_STAMP) ## Install the npm test tools (axe-core) from package-lock.json
+node: $(NODE_STAMP) ## Install the npm test tools (axe-core, vnu-jar) from package-lock.json
 
 linkcheck: site ## Build site/ and check every internal link, anchor and PDF link in it
 	$(PY) -m koppelkansen.linkcheck site --docs $(DOCS)
@@ -87,13 +93,39 @@ test: lint typecheck $(NODE_STAMP) ## Lint, types, then the whole test suite (on
 bench-pdf: $(STAMP) ## Benchmark: the PDF bundle of a 200-page corpus (wall time, peak memory)
 	$(PY) -m scripts.bench.pdf_bundle --pages 200
 
+# --- ProperDocs: the maintained drop-in fork of MkDocs 1.x (docs-dev/properdocs.md) ---------------
+PD_VENV := .venv-properdocs
+PD_PY := $(PD_VENV)/bin/python
+PD_STAMP := $(PD_VENV)/.installed
+
+$(PD_STAMP): requirements-properdocs.lock pyproject.toml $(SYSTEM_STAMP)
+	@test -x $(PD_PY) || $(PYTHON) -m venv $(PD_VENV)
+	$(PD_PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-properdocs.lock
+	$(PD_PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
+	@touch $(PD_STAMP)
+
+venv-properdocs: $(PD_STAMP) ## Create .venv-properdocs: ProperDocs instead of MkDocs (requirements-properdocs.lock)
+
+site-properdocs: $(PD_STAMP) ## Build site-properdocs/ and the PDFs with ProperDocs, then check its links
+	@if $(PD_PY) -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("mkdocs") is None)'; then \
+	  echo "$(PD_VENV) bevat mkdocs; deze build moet zonder MkDocs draaien." >&2; exit 1; fi
+	$(PD_PY) scripts/check_frontmatter.py $(DOCS)
+	$(PD_PY) -m koppelkansen build --engine properdocs --config-file mkdocs.yml --site-dir site-properdocs
+	$(PD_PY) -m koppelkansen.linkcheck site-properdocs --docs $(DOCS)
+
+lock-properdocs: ## Re-resolve requirements-properdocs.lock from requirements-properdocs.in (needs the network)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip compile requirements-properdocs.in --override requirements-properdocs.overrides \
+	  --generate-hashes --python-version 3.11 --quiet -o requirements-properdocs.lock
+
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
 	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 --quiet -o requirements.lock
 
 clean: ## Remove build output and the virtual environment
-	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache
+	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV)
 
 .PHONY: bench bench-quick
 bench: $(STAMP) ## Benchmarks against the peers (slow: ~1 h); writes bench/results.md

@@ -7,6 +7,7 @@ One build per checkout at a time (a lock file in ``.cache/``); a crash at any mo
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import subprocess
 import sys
@@ -66,11 +67,37 @@ def recover(site_dir: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def build_site(config_file: Path, site_dir: Path, extra_args: list[str] | None = None) -> int:
-    """Run ``mkdocs build --strict`` into a sibling scratch folder, then replace ``site_dir``.
+#: The site generators the build can run: MkDocs 1.x, or ProperDocs, its maintained drop-in fork
+#: (same mkdocs.yml, same plugins and themes; docs-dev/properdocs.md). Each is run as
+#: ``python -m <module> build``.
+ENGINES = ("mkdocs", "properdocs")
+ENGINE_VARIABLE = "KOPPELKANSEN_ENGINE"
 
+
+def engine_from_environment() -> str:
+    """The engine named by KOPPELKANSEN_ENGINE, or MkDocs."""
+    engine = os.environ.get(ENGINE_VARIABLE) or "mkdocs"
+    if engine not in ENGINES:
+        raise SystemExit(
+            f"{ENGINE_VARIABLE}={engine!r} is onbekend; kies uit: {', '.join(ENGINES)}"
+        )
+    return engine
+
+
+def build_site(
+    config_file: Path,
+    site_dir: Path,
+    extra_args: list[str] | None = None,
+    engine: str | None = None,
+) -> int:
+    """Run ``<engine> build --strict`` into a sibling scratch folder, then replace ``site_dir``.
+
+    ``engine`` is ``mkdocs`` or ``properdocs``; by default KOPPELKANSEN_ENGINE, else MkDocs.
     A failed build leaves ``site_dir`` exactly as it was and removes the scratch folder.
     """
+    engine = engine or engine_from_environment()
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; one of {ENGINES}")
     site_dir = site_dir.resolve()
     if not site_dir.parent.is_dir():
         print(f"{site_dir.parent}: fout: deze map bestaat niet", file=sys.stderr)
@@ -83,17 +110,17 @@ def build_site(config_file: Path, site_dir: Path, extra_args: list[str] | None =
                 file=sys.stderr,
             )
             return 3
-        return _build(config_file, site_dir, extra_args)
+        return _build(config_file, site_dir, extra_args, engine)
 
 
-def _build(config_file: Path, site_dir: Path, extra_args: list[str] | None) -> int:
+def _build(config_file: Path, site_dir: Path, extra_args: list[str] | None, engine: str) -> int:
     scratch = site_dir.with_name(f".{site_dir.name}.building")
     old = site_dir.with_name(f".{site_dir.name}.old")
     recover(site_dir)
     command = [
         sys.executable,
         "-m",
-        "mkdocs",
+        engine,
         "build",
         "--strict",
         "--config-file",

@@ -1,18 +1,20 @@
-"""Command line: ``koppelkansen check|schema|build|nieuw``; messages in Dutch."""
+"""Command line: ``koppelkansen check|schema|build|nieuw|versie``; messages in Dutch."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from .build import build_site
+from .build import ENGINES, build_site
 from .problems import summary
 from .scaffold import Request, ScaffoldError, new_page
 from .schema import dump_schema, render_schema
 from .validate import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE, check_docs
+from .versions import VersionError, create_version, repo_root
 from .vocabulary import load_vocabulary
 
 
@@ -63,7 +65,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return build_site(Path(args.config_file), Path(args.site_dir))
+    return build_site(Path(args.config_file), Path(args.site_dir), engine=args.engine)
 
 
 def _list(value: str | None) -> list[str]:
@@ -103,6 +105,31 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_version(args: argparse.Namespace) -> int:
+    docs = Path(args.docs)
+    repo = repo_root(docs) if docs.is_dir() else None
+    if repo is None:
+        print(
+            f"koppelkansen versie: fout: {docs} is geen map in een git-repository; "
+            "een versie is een git-tag.",
+            file=sys.stderr,
+        )
+        return 2
+    day = args.datum or date.today().isoformat()
+    try:
+        version = create_version(repo, docs, args.naam or "", day, args.overleg or "")
+    except VersionError as exc:
+        print("koppelkansen versie: de versie is niet gemaakt:", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print(f"  - {line}", file=sys.stderr)
+        return 1
+    print(
+        f"Versie gemaakt: {version.edition} (tag {version.tag}, commit {version.commit[:12]}).\n"
+        f"Publiceer haar met 'git push origin {version.tag}'; 'make site' maakt haar PDF's."
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = _DutchParser(prog="koppelkansen", description="Gereedschap voor de Koppelkansen-site.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_DutchParser)
@@ -123,6 +150,12 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="bouw de site; bij een fout blijft de vorige site staan")
     build.add_argument("--config-file", default="mkdocs.yml")
     build.add_argument("--site-dir", default="site")
+    build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="mkdocs of properdocs (standaard: $KOPPELKANSEN_ENGINE, anders mkdocs)",
+    )
     build.set_defaults(func=cmd_build)
     new = sub.add_parser(
         "nieuw",
@@ -150,6 +183,21 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--map", help="andere map onder docs/ voor een sessie, les of pagina")
     new.add_argument("--docs", default="docs", help="map met de pagina's (standaard: docs)")
     new.set_defaults(func=cmd_new)
+    version = sub.add_parser(
+        "versie",
+        help="leg de huidige plannen vast als versie (een git-tag versie/DATUM)",
+        description="Maak een versie van de plannen: een annotated git-tag versie/DATUM op de "
+        "laatste commit, met naam, datum en overleg. Alles moet gecommit zijn.",
+    )
+    version.add_argument(
+        "--naam", help="naam van de versie, bijvoorbeeld 'gepresenteerd aan de directies'"
+    )
+    version.add_argument("--datum", help="datum als JJJJ-MM-DD (standaard: vandaag)")
+    version.add_argument(
+        "--overleg", help="pagina van het overleg, bijvoorbeeld directieoverleg/2018-10-31"
+    )
+    version.add_argument("--docs", default="docs", help="map met de pagina's (standaard: docs)")
+    version.set_defaults(func=cmd_version)
     return top
 
 

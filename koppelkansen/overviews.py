@@ -35,7 +35,7 @@ TYPE_RANK = {
 }
 
 #: Overviews an author can put on a ``pagina`` with ``overview:`` (see the schema).
-PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "map")
+PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "mapinhoud")
 
 #: Generated overview pages (no Markdown source) live below this folder.
 OVERVIEW_FOLDER = "overzichten"
@@ -446,7 +446,7 @@ def compute(corpus: Corpus, name: str, **arguments: Any) -> Any:
         return organisations(corpus)
     if name == "organisatie":
         return organisation_overview(corpus, arguments["org_key"])
-    if name == "map":
+    if name == "mapinhoud":
         return folder_overview(corpus, arguments["src_uri"])
     if name == "overzichten":
         return generated_children(corpus.vocabulary)

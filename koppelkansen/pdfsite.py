@@ -7,7 +7,7 @@ from typing import Any
 
 from .model import Corpus
 from .pdf import PdfResult
-from .pdf.plan import CASE_TYPES, case_pdf_name
+from .pdf.bundles import CASE_TYPES, case_pdf_name
 
 #: `mkdocs serve` makes PDFs only when this environment variable is "1".
 SERVE_ENV = "KOPPELKANSEN_PDF"
@@ -43,7 +43,7 @@ def download_entry(result: PdfResult, base: str = "downloads/") -> dict[str, Any
 
 
 def case_downloads(corpus: Corpus, base: str = "downloads/") -> dict[str, str]:
-    """Site-relative URL of each case area's PDF, for the case areas that get one (see plan_pdfs)."""
+    """Site-relative URL of each case area's PDF, for the case areas that get one (see bundle_specs)."""
     return {
         case: f"{base}{case_pdf_name(case)}.pdf"
         for case in corpus.vocabulary.cases

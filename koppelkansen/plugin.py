@@ -6,7 +6,10 @@ only this file.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,17 +23,30 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
+from .changepages import build_pages, views
 from .config import KoppelkansenConfig
-from .gitdates import iso_date, last_changes
+from .gitdates import GitHistory, git_history, iso_date
 from .model import Corpus
 from .overviews import generated_specs, nav_order
 from .pagecheck import check_css_file, check_page_html, check_svg_file
 from .pageinfo import page_info
-from .pdf import ConversionError, PageSource, PdfResult, Typesetter, plan_pdfs
+from .pdf import ConversionError, PageSource, PdfResult, Typesetter, bundle_specs
+from .pdf.bundles import partners
 from .pdfsite import case_downloads, download_entry, pdf_wanted
 from .problems import Problem, summary
 from .render import OverviewRenderer, generated_pages
 from .validate import check_docs
+from .versionpdf import EDITION_ENV, NESTED_ENV, VersionBuildError, version_pdfs
+from .versions import (
+    PlanText,
+    VersionList,
+    docs_prefix,
+    is_shallow,
+    read_tree,
+    read_versions,
+    repo_root,
+)
+from .versionsite import VersionSite, change_pdf_name, change_pdf_spec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -46,6 +62,10 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.pdfs: list[PdfResult] = []
         #: Active content or outside paths found in pages, SVG figures and style sheets.
         self.content_problems: list[Problem] = []
+        self.history = GitHistory()
+        self.versions: VersionSite | None = None
+        #: Markdown of the generated change pages (koppelkansen.changepages), by src_uri.
+        self.change_pages: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -58,10 +78,46 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 log.error(problem.format())
             raise PluginError(summary(problems, checked))
         self.corpus = corpus
-        self.git_times = last_changes(Path(config.docs_dir))
+        self.history = git_history(Path(config.docs_dir))
+        self.git_times = self.history.times
+        self.versions = None
+        self.change_pages = {}
+        if corpus is not None and os.environ.get(NESTED_ENV) != "1":
+            self._read_versions(corpus, Path(config.docs_dir))
         self.renderer = OverviewRenderer()
         if corpus is not None and pdf_wanted(self.config.pdf, self.command):
             self.renderer.downloads = case_downloads(corpus)
+
+    def _read_versions(self, corpus: Corpus, docs_dir: Path) -> None:
+        """Versions from the tags, each version's pages, and the change pages between them."""
+        repo = repo_root(docs_dir)
+        listing = read_versions(repo) if repo else VersionList()
+        site = VersionSite(
+            listing=listing,
+            types=list(self.config.pdf_bundle_types),
+            statuses={k: t.label for k, t in corpus.vocabulary.statuses.items()},
+            history_complete=repo is not None and not is_shallow(repo),
+        )
+        if listing.notice:
+            log.info(listing.notice)
+        if repo is not None:
+            prefix = docs_prefix(repo, docs_dir)
+            for version in listing.versions:
+                site.trees[version.commit] = read_tree(repo, version.commit, prefix)
+        working = {
+            uri: PlanText(path=uri, meta=page.meta, body=page.body)
+            for uri, page in corpus.pages.items()
+        }
+        site.titles = {uri: page.title for uri, page in corpus.pages.items()}
+        self.versions = site
+        self.change_pages, site.changed = build_pages(
+            listing.versions,
+            site.trees,
+            working,
+            site.types,
+            site.statuses,
+            change_pdf_name if pdf_wanted(self.config.pdf, self.command) else None,
+        )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Overview pages without a Markdown source (timeline, matrix, one per organisation).
@@ -82,6 +138,12 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 self._report(check_svg_file(Path(file.abs_src_path)))
             elif file.src_uri.lower().endswith(".css"):
                 self._report(check_css_file(Path(file.abs_src_path)))
+        # Change pages between versions (koppelkansen.changepages).
+        for src_uri, content in self.change_pages.items():
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content=content))
+        if self.versions is not None:
+            self.versions.urls = {f.src_uri: f.url for f in files if f.is_documentation_page()}
         return files
 
     def _report(self, problems: list[Problem]) -> None:
@@ -213,12 +275,13 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             for page in self.nav.pages
             if page.file.src_uri in self.corpus.pages
         ]
-        specs = plan_pdfs(
+        specs = bundle_specs(
             pages,
             self.corpus.vocabulary,
             list(self.config.pdf_bundle_types),
             docs_dir,
             self.git_times,
+            version_label=os.environ.get(EDITION_ENV) or None,
         )
         media = {
             f.url: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path
@@ -237,7 +300,79 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 f"De PDF's zijn niet gemaakt: {len(exc.problems)} "
                 f"{'probleem' if len(exc.problems) == 1 else 'problemen'} hierboven; er is geen PDF geschreven."
             ) from None
+        downloads = Path(config.site_dir) / "downloads"
+        if os.environ.get(NESTED_ENV) == "1":
+            # A version's build (koppelkansen.versionpdf): say which PDFs it made, in order.
+            listing = [{"filename": r.spec.filename, "title": r.spec.title} for r in self.pdfs]
+            (downloads / "pdfs.json").write_text(
+                json.dumps(listing, ensure_ascii=False), encoding="utf-8"
+            )
+        if self.change_pages:
+            self._change_pdfs(typesetter, root / self.config.pdf_cache_dir, downloads)
+        if self.versions is not None:
+            self._version_pdfs(
+                root,
+                Path(config.config_file_path).resolve(),
+                root / self.config.pdf_cache_dir,
+                downloads,
+            )
         return env
+
+    def _change_pdfs(self, typesetter: Typesetter, cache: Path, downloads: Path) -> None:
+        """A PDF of each change page, typeset like the bundle (own cache folder)."""
+        assert self.nav is not None and self.corpus is not None and self.versions is not None
+        by_uri = {view.src_uri: view for view in views(self.versions.versions)}
+        latest = max(self.git_times.values(), default=None)
+        specs = []
+        for view_page in self.nav.pages:
+            src_uri = view_page.file.src_uri
+            if src_uri not in self.change_pages:
+                continue
+            source = PageSource(
+                url=view_page.url,
+                source=src_uri,
+                title=str(view_page.meta.get("title") or view_page.title),
+                html=view_page.content or "",
+            )
+            # The date of the newer side: the newer version's commit, or the working version's.
+            newer = by_uri[src_uri].new if src_uri in by_uri else None
+            epoch = newer.epoch if newer else latest
+            specs.append(change_pdf_spec(source, src_uri, partners(self.corpus.vocabulary), epoch))
+        changes = Typesetter(
+            cache_dir=cache / "changes",
+            font_dir=typesetter.font_dir,
+            site_url=typesetter.site_url,
+        )
+        try:
+            changes.build(specs, {}, downloads / "wijzigingen")
+        except ConversionError as exc:
+            for problem in exc.problems:
+                log.error(problem.format())
+            raise PluginError("De PDF's van de wijzigingspagina's zijn niet gemaakt.") from None
+
+    def _version_pdfs(self, root: Path, config_file: Path, cache: Path, downloads: Path) -> None:
+        """Each version's PDFs, from the cache or built once from its tag, copied into the site."""
+        assert self.versions is not None
+        repo = repo_root(root)
+        if repo is None:
+            return
+        config_rel = config_file.relative_to(repo).as_posix()
+        for version in self.versions.versions:
+            try:
+                pdfs = version_pdfs(version, repo, config_rel, cache)
+            except VersionBuildError as exc:
+                log.warning(
+                    "De PDF's van versie %s (tag %s) konden niet gemaakt worden:\n%s",
+                    version.date_label,
+                    version.tag,
+                    exc,
+                )
+                continue
+            target = downloads / "versies" / version.slug
+            target.mkdir(parents=True, exist_ok=True)
+            for pdf in pdfs:
+                shutil.copyfile(pdf.path, target / pdf.filename)
+            self.versions.pdfs[version.slug] = pdfs
 
     def on_page_context(
         self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
@@ -257,4 +392,15 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         extra["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
+        # Versions: the list (Downloads), a plan's history, the versions made for a meeting.
+        extra = cast("dict[str, Any]", context)  # our own keys; TemplateContext does not list them
+        site = self.versions
+        src_uri = page.file.src_uri
+        if site is not None:
+            if page.meta.get("template") == "downloads.html":
+                extra["kk_versions"] = site.entries()
+                extra["kk_versions_notice"] = site.listing.notice
+            if page.meta.get("type") in site.types and self.corpus and src_uri in self.corpus.pages:
+                extra["kk_history"] = site.history(src_uri, self.history.statuses.get(src_uri, []))
+            extra["kk_meeting_versions"] = site.for_meeting(src_uri)
         return context

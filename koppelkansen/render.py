@@ -109,7 +109,7 @@ class OverviewRenderer:
         if wanted is None:
             return markdown
         name, arguments = wanted
-        if name == "map":
+        if name == "mapinhoud":
             arguments = {"src_uri": src_uri}
         rendered = self.render(corpus, src_uri, name, page_url=page_url, **arguments)
         if MARKER in markdown:

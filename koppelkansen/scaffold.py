@@ -117,7 +117,7 @@ def _date(value: str | None, option: str = "--datum") -> str:
     return value
 
 
-def plan_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, str]]]:
+def draft_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, str]]]:
     """Where the page goes (below the docs folder) and its type-specific front matter."""
     vocab = corpus.vocabulary
     kind = _one_of(
@@ -265,7 +265,7 @@ def new_page(docs_dir: Path, request: Request) -> tuple[Path, list[Problem]]:
         raise ScaffoldError(
             "de toegestane waarden of het schema zijn niet te lezen; draai eerst 'make check'"
         )
-    relative, fields = plan_page(corpus, request)
+    relative, fields = draft_page(corpus, request)
     target = docs_dir / relative
     exists = (
         f"docs/{relative.as_posix()} bestaat al; ik overschrijf niets. Kies een andere "

@@ -16,6 +16,21 @@ PDF_DOCS = Path(__file__).resolve().parent / "fixtures" / "pdf-docs"
 COMMIT_EPOCH = 1540987200
 
 
+def git_env(epoch: int) -> dict[str, str]:
+    """Environment for git commands that commit (and tag) at ``epoch``, as the core team."""
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_DATE=f"@{epoch} +0000",
+        GIT_COMMITTER_DATE=f"@{epoch} +0000",
+        GIT_AUTHOR_NAME="Kernteam",
+        GIT_AUTHOR_EMAIL="kernteam@example.org",
+        GIT_COMMITTER_NAME="Kernteam",
+        GIT_COMMITTER_EMAIL="kernteam@example.org",
+    )
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
 def make_pdf_project(
     target: Path,
     files: dict[str, str | None] | None = None,
@@ -38,16 +53,7 @@ def make_pdf_project(
     config["plugins"] = [{"koppelkansen": plugin_options or {}}, "search"]
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     if git:
-        env = dict(
-            os.environ,
-            GIT_AUTHOR_DATE=f"@{COMMIT_EPOCH} +0000",
-            GIT_COMMITTER_DATE=f"@{COMMIT_EPOCH} +0000",
-            GIT_AUTHOR_NAME="Kernteam",
-            GIT_AUTHOR_EMAIL="kernteam@example.org",
-            GIT_COMMITTER_NAME="Kernteam",
-            GIT_COMMITTER_EMAIL="kernteam@example.org",
-        )
-        env.pop("SOURCE_DATE_EPOCH", None)
+        env = git_env(COMMIT_EPOCH)
         for command in (
             ["git", "init", "-q"],
             ["git", "add", "-A"],

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from koppelkansen import build
+import koppelkansen.build as build
 
 
 @pytest.fixture

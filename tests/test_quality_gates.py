@@ -1,8 +1,10 @@
-"""Quality gates over real builds: the link check, axe-core (WCAG 2.1 A+AA) in headless Chromium in
-the light and dark palette, zero requests to other hosts, keyboard use, print styles and
-screenshots. The failing fixture (tests/fixtures/quality/kapot.md) proves each check bites.
+"""Quality gates over real builds: the link check, valid HTML (the Nu HTML Checker), axe-core
+(WCAG 2.1 A+AA) in headless Chromium in the light and dark palette, zero requests to other hosts,
+keyboard use, print styles and screenshots. The failing fixture (tests/fixtures/quality/kapot.md)
+proves each check bites.
 
-Without Chromium or axe-core the browser tests skip with the reason; under CI=true they fail."""
+Without Chromium, axe-core, Java or vnu.jar the tests that need them skip with the reason; under
+CI=true they fail."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from browser_support import (
     page_urls,
     serve,
 )
+from vnu_support import check_html, missing_vnu
 
 from koppelkansen.build import build_site
 from koppelkansen.linkcheck import run as linkcheck
@@ -119,6 +122,41 @@ def test_link_check_fails_on_broken_link_and_missing_anchor(broken_site, capsys)
         f"bron: {docs.as_posix()}/kapot.md"
     ) in err
     assert "2 kapot." in err
+
+
+# --- valid HTML ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def html_errors(real_site, specimen_site, broken_site):
+    """The Nu HTML Checker's errors for every page of the real site and the specimen, and for the
+    broken page: one JVM run for all of them (the tests using it share one xdist group)."""
+    reason = missing_vnu()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true en de HTML-controle kan niet draaien: {reason}")
+        pytest.skip(f"HTML-CONTROLE OVERGESLAGEN (in CI een fout): {reason}")
+    return check_html([real_site, specimen_site, broken_site / "kapot" / "index.html"])
+
+
+@pytest.mark.xdist_group("html")
+def test_every_page_is_valid_html(html_errors, real_site, specimen_site):
+    for site in (real_site, specimen_site):
+        assert any(site.rglob("*.html")), site
+        errors = [error for error in html_errors if error.path.is_relative_to(site)]
+        assert errors == [], f"{len(errors)} HTML-fouten in {site}:\n" + "\n".join(
+            error.format(site) for error in errors
+        )
+
+
+@pytest.mark.xdist_group("html")
+def test_html_check_reports_file_and_line_on_the_broken_fixture(html_errors, broken_site):
+    errors = [
+        error.format(broken_site) for error in html_errors if error.path.is_relative_to(broken_site)
+    ]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("kapot/index.html:"), errors
+    assert "Bad value “” for attribute “tabindex” on element “span”" in errors[0], errors
 
 
 # --- axe-core, privacy ------------------------------------------------------------------------

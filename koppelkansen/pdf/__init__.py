@@ -1,14 +1,14 @@
 """The PDF plan bundle: rendered page HTML → Typst markup (htmltypst.py, lxml) → Typst → PDF.
 
-MkDocs-independent: :mod:`.plan` chooses the PDFs and their pages, :mod:`.convert` turns page HTML
+MkDocs-independent: :mod:`.bundles` chooses the PDFs and their pages, :mod:`.convert` turns page HTML
 into Typst markup, :mod:`.typeset` typesets, caches and writes the PDFs. ``plugin.py`` only feeds
 it the pages MkDocs rendered.
 """
 
 from __future__ import annotations
 
+from .bundles import BUNDLE_NAME, PdfSpec, bundle_specs
 from .convert import ConversionError, PageSource, PdfProblem
-from .plan import BUNDLE_NAME, PdfSpec, plan_pdfs
 from .typeset import PdfResult, Typesetter
 
 __all__ = [
@@ -19,5 +19,5 @@ __all__ = [
     "PdfResult",
     "PdfSpec",
     "Typesetter",
-    "plan_pdfs",
+    "bundle_specs",
 ]

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .bundles import PdfSpec
 from .convert import ConversionError, PageSource, PdfProblem, convert_pages, converter_version
 from .htmltypst import page_media
-from .plan import PdfSpec
 from .typstsyntax import typst_array, typst_str
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -96,7 +96,7 @@ class Typesetter:
             "#show: report.with(",
             f"  title: {typst_str(spec.title)}, short-title: {typst_str(spec.short_title)},",
             f"  subtitle: {typst_str(spec.subtitle)}, partners: {typst_array(spec.partners)},",
-            f"  date: {date}, date-label: {typst_str(spec.date_label)},",
+            f"  date: {date}, date-label: {typst_str(spec.date_label)}, edition: {typst_str(spec.edition)},",
             f"  status-label: {typst_str(spec.status_label)}, site-url: {typst_str(self.site_url)},",
             f"  contents-note: {typst_str(note)}, keywords: {typst_array(spec.keywords)},",
             ")",

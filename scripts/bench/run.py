@@ -87,7 +87,7 @@ def rotate(items: list[Any], round_no: int) -> list[Any]:
     return items[shift:] + items[:shift]
 
 
-def ok_or_raise(m: measure.Measurement, what: str, logfile: Path) -> None:
+def log_measurement(m: measure.Measurement, what: str, logfile: Path) -> None:
     status = "timeout" if m.timed_out else f"exit {m.returncode}"
     log(
         f"  {what}: {m.seconds:.2f} s, {m.peak_bytes / MB:.0f} MB PSS ({status}); log {logfile.relative_to(ROOT)}"
@@ -100,7 +100,7 @@ def run_logged(cmd: list[str], what: str, settings: Settings, logname: str) -> m
     logfile = logdir / f"{logname}.log"
     m = measure.run(cmd, timeout=settings.timeout, log=logfile)
     m.output = _ANSI.sub("", m.output)
-    ok_or_raise(m, what, logfile)
+    log_measurement(m, what, logfile)
     return m
 
 

@@ -57,6 +57,13 @@ class PdfSpec:
     keywords: list[str] = field(default_factory=list)
     #: Version date: seconds since the epoch (UTC), or None when neither git nor SOURCE_DATE_EPOCH knows it.
     epoch: int | None = None
+    #: The version this PDF belongs to, for the cover ("Versie 31 oktober 2018 – ..."); None for the
+    #: working version, whose cover says "Werkversie" and its date.
+    version_label: str | None = None
+
+    @property
+    def edition(self) -> str:
+        return self.version_label or f"Werkversie {self.date_label}"
 
     @property
     def filename(self) -> str:
@@ -108,12 +115,13 @@ def partners(vocabulary: Vocabulary) -> list[str]:
     return [org.label for org in vocabulary.organisations.values()]
 
 
-def plan_pdfs(
+def bundle_specs(
     pages: list[PageSource],
     vocabulary: Vocabulary,
     bundle_types: list[str],
     docs_dir: Path,
     commit_times: dict[str, int] | None = None,
+    version_label: str | None = None,
 ) -> list[PdfSpec]:
     """The combined bundle and one PDF per case area, each with at least one page.
 
@@ -177,6 +185,7 @@ def plan_pdfs(
         spec.epoch = version_epoch(
             [Path(c.page.path) for c in spec.chapters], docs_dir, commit_times
         )
+        spec.version_label = version_label
     return specs
 
 

@@ -1,0 +1,180 @@
+"""The change pages: each version against the working version and against the version before it.
+
+Builds the Markdown of generated pages below ``wijzigingen/`` from :mod:`koppelkansen.changes`.
+Titles and text from old commits are untrusted: everything is HTML-escaped, and Markdown
+punctuation in titles is backslash-escaped, so a title cannot become a link or markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .changes import PlanChange, compare
+from .versions import PlanText, Version
+
+FOLDER = "wijzigingen"
+WORKING = "werkversie"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
+def md_text(text: str) -> str:
+    """Untrusted text for inline Markdown: HTML-escaped, Markdown punctuation escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change page: from ``old`` to ``new`` (``new`` None: the working version)."""
+
+    old: Version
+    new: Version | None
+
+    @property
+    def src_uri(self) -> str:
+        return f"{FOLDER}/{self.old.slug}-{self.new.slug if self.new else WORKING}.md"
+
+    @property
+    def title(self) -> str:
+        if self.new is None:
+            return f"Wijzigingen sinds versie {self.old.date_label}"
+        return f"Wijzigingen van versie {self.old.date_label} naar versie {self.new.date_label}"
+
+
+def views(versions: list[Version]) -> list[ChangeView]:
+    """Every version against the working version, and against the version before it."""
+    found = [ChangeView(v, None) for v in versions]
+    for newer, older in pairwise(versions):
+        found.append(ChangeView(older, newer))
+    return found
+
+
+def _anchor(path: str) -> str:
+    return "plan-" + re.sub(r"[^a-z0-9]+", "-", path.lower().removesuffix(".md")).strip("-")
+
+
+def plan_anchor(path: str) -> str:
+    """The id of a plan's heading on a change page."""
+    return _anchor(path)
+
+
+def render(
+    view: ChangeView,
+    changes: list[PlanChange],
+    current: set[str],
+    statuses: dict[str, str],
+    pdf_url: str = "",
+) -> str:
+    """Markdown of one change page.
+
+    ``current``: paths (below docs) of pages in the working version, which get a link; ``statuses``:
+    status key to its Dutch label.
+    """
+
+    def link(path: str) -> str:
+        here = posixpath.dirname(view.src_uri)
+        return posixpath.relpath(path, here)
+
+    def label(status: str) -> str:
+        return md_text(statuses.get(status, status) or "geen status")
+
+    new_label = (
+        f"versie {view.new.date_label}"
+        if view.new
+        else "de werkversie (de huidige stand van de site)"
+    )
+    lines = [
+        "---",
+        f"title: {json.dumps(view.title, ensure_ascii=False)}",
+        "search:",
+        "  exclude: true",
+        "---",
+        "",
+        f"# {md_text(view.title)}",
+        "",
+        f"Wat er in de plannen is veranderd van versie {md_text(view.old.date_label)}"
+        f" ({md_text(view.old.name)}) naar {md_text(new_label)}"
+        + (f" ({md_text(view.new.name)})" if view.new else "")
+        + ". Per plan staan de hoofdstukken waarin iets is veranderd.",
+        "",
+        '<div class="kk-diff-legend" markdown>',
+        "",
+        "**Zo lees je deze pagina:** <ins>onderstreept</ins> is tekst die is ingevoegd, "
+        "<del>doorgestreept</del> is tekst die is verwijderd. Een voorleesprogramma zegt "
+        "'ingevoegd' en 'verwijderd' erbij.",
+        "",
+        "</div>",
+        "",
+    ]
+    if pdf_url:
+        lines += [
+            f'<p class="kk-change-pdf"><a href="{html.escape(pdf_url)}" download>Deze wijzigingen als PDF</a></p>',
+            "",
+        ]
+    if not changes:
+        lines += ["Er is in de plannen niets veranderd.", ""]
+    for change in changes:
+        lines += [f"## {md_text(change.title)} {{#{plan_anchor(change.path)}}}", ""]
+        facts: list[str] = []
+        if change.kind == "toegevoegd":
+            facts.append(f"Dit plan is nieuw (status {label(change.new_status)}).")
+        elif change.kind == "verwijderd":
+            facts.append(f"Dit plan is verwijderd (het had status {label(change.old_status)}).")
+        elif change.inserted or change.deleted:
+            facts.append(
+                f"{change.inserted} {'woord' if change.inserted == 1 else 'woorden'} ingevoegd, "
+                f"{change.deleted} {'woord' if change.deleted == 1 else 'woorden'} verwijderd."
+            )
+        if change.status_changed:
+            facts.append(
+                f"**Status gewijzigd:** van {label(change.old_status)} naar {label(change.new_status)}."
+            )
+        if change.path in current:
+            facts.append(f"[Naar de huidige pagina]({link(change.path)})")
+        lines += [" ".join(facts), ""]
+        for section in change.sections:
+            what = {
+                "toegevoegd": "hoofdstuk toegevoegd",
+                "verwijderd": "hoofdstuk verwijderd",
+                "gewijzigd": "gewijzigd",
+            }[section.kind]
+            if section.moved:
+                what = f"{what}, verplaatst" if section.html else "verplaatst"
+            lines += [
+                f"### {md_text(section.title)} <small>({what})</small>",
+                "",
+            ]
+            for paragraph in section.html:
+                lines += [f'<p class="kk-diff">{paragraph}</p>', ""]
+    return "\n".join(lines) + "\n"
+
+
+def build_pages(
+    versions: list[Version],
+    trees: dict[str, dict[str, PlanText]],
+    working: dict[str, PlanText],
+    types: list[str],
+    statuses: dict[str, str],
+    pdf_name: Callable[[str], str] | None = None,
+) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Markdown of every change page by src_uri; ``trees``: the pages of each version by commit.
+
+    ``pdf_name``: file name (without .pdf) of a page's PDF in ``downloads/wijzigingen/``, when
+    PDFs are made. Also returns, per change page, the paths of the pages that changed on it.
+    """
+    pages: dict[str, str] = {}
+    changed: dict[str, set[str]] = {}
+    current = set(working)
+    for view in views(versions):
+        old = trees.get(view.old.commit, {})
+        new = trees.get(view.new.commit, {}) if view.new else working
+        pdf = f"../../downloads/{FOLDER}/{pdf_name(view.src_uri)}.pdf" if pdf_name else ""
+        changes = compare(old, new, types)
+        changed[view.src_uri] = {change.path for change in changes}
+        pages[view.src_uri] = render(view, changes, current, statuses, pdf)
+    return pages, changed

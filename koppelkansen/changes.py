@@ -1,0 +1,231 @@
+"""What changed between two versions of the plans: per plan, per section, word by word.
+
+Works on :class:`~koppelkansen.versions.PlanText` (front matter + Markdown body), so it needs neither
+MkDocs nor git. The word diff is :mod:`difflib` (standard library; see docs-dev/versions.md for
+why, against diff-match-patch and redlines). Output is HTML with ``<ins>``/``<del>`` and a
+visually hidden text cue in each, so the changes read without colour and in a screen reader.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+
+from .versions import PlanText
+
+INTRO = "Inleiding"
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^(```|~~~)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TOKEN = re.compile(r"\s+|[\w'’-]+|[^\w\s]", re.U)
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str]
+
+
+def sections(body: str) -> list[Section]:
+    """The body split at its ``##`` headings; text before the first is the introduction.
+
+    The ``#`` title line is dropped (it is the page title), comments are removed and links are
+    reduced to their text, so the diff compares what a reader reads.
+    """
+    found = [Section(INTRO, [])]
+    block: list[str] = []
+    fenced = False
+
+    def flush() -> None:
+        text = " ".join(line.strip() for line in block).strip()
+        if text:
+            found[-1].paragraphs.append(_plain(text))
+        block.clear()
+
+    for line in _COMMENT.sub("", body).split("\n"):
+        if _FENCE.match(line.strip()):
+            fenced = not fenced
+        heading = None if fenced else _HEADING.match(line)
+        if heading:
+            flush()
+            if heading.group(1) == "##":
+                found.append(Section(heading.group(2), []))
+            elif len(heading.group(1)) > 2:  # a sub-heading is a paragraph of its section
+                found[-1].paragraphs.append(_plain(heading.group(2)))
+            continue
+        if not line.strip() and not fenced:
+            flush()
+        else:
+            block.append(line)
+    flush()
+    return [s for s in found if s.title != INTRO or s.paragraphs]
+
+
+def _plain(text: str) -> str:
+    text = _LINK.sub(r"\1", text)
+    return re.sub(r"(\*\*|__|\*|`)", "", text)
+
+
+@dataclass
+class SectionChange:
+    title: str
+    #: "gewijzigd", "toegevoegd", "verwijderd"
+    kind: str
+    moved: bool = False
+    inserted: int = 0
+    deleted: int = 0
+    #: HTML paragraphs with <ins>/<del>, escaped.
+    html: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanChange:
+    path: str
+    title: str
+    #: "gewijzigd", "toegevoegd", "verwijderd"
+    kind: str
+    old_status: str = ""
+    new_status: str = ""
+    sections: list[SectionChange] = field(default_factory=list)
+
+    @property
+    def status_changed(self) -> bool:
+        return self.kind == "gewijzigd" and self.old_status != self.new_status
+
+    @property
+    def inserted(self) -> int:
+        return sum(s.inserted for s in self.sections)
+
+    @property
+    def deleted(self) -> int:
+        return sum(s.deleted for s in self.sections)
+
+
+INS_CUE = '<span class="kk-visually-hidden">ingevoegd: </span>'
+DEL_CUE = '<span class="kk-visually-hidden">verwijderd: </span>'
+
+
+def _ins(text: str) -> str:
+    return f"<ins>{INS_CUE}{html.escape(text)}</ins>"
+
+
+def _del(text: str) -> str:
+    return f"<del>{DEL_CUE}{html.escape(text)}</del>"
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def word_diff(old: str, new: str) -> tuple[str, int, int]:
+    """HTML of ``new`` with the words deleted from ``old`` and inserted; and both word counts."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out: list[str] = []
+    inserted = deleted = 0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(html.escape("".join(a[i1:i2])))
+            continue
+        gone, came = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if not gone.strip() and not came.strip():
+            out.append(html.escape(came))
+            continue
+        if gone.strip():
+            out.append(_del(gone))
+            deleted += _words(gone)
+        if came.strip():
+            if gone.strip():
+                out.append(" ")  # "oud nieuw", not "oudnieuw", when read or printed
+            out.append(_ins(came))
+            inserted += _words(came)
+    return "".join(out), inserted, deleted
+
+
+def section_diff(old: Section, new: Section) -> SectionChange | None:
+    change = SectionChange(new.title, "gewijzigd")
+    matcher = difflib.SequenceMatcher(None, old.paragraphs, new.paragraphs, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = old.paragraphs[i1:i2], new.paragraphs[j1:j2]
+        if op == "replace" and len(olds) == len(news):
+            for o, n in zip(olds, news, strict=True):
+                text, ins, dels = word_diff(o, n)
+                change.html.append(text)
+                change.inserted += ins
+                change.deleted += dels
+            continue
+        for o in olds:
+            change.html.append(_del(o))
+            change.deleted += _words(o)
+        for n in news:
+            change.html.append(_ins(n))
+            change.inserted += _words(n)
+    return change if change.html else None
+
+
+def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
+    """What changed in one page; None when nothing a reader sees changed."""
+    if old is None and new is None:
+        return None
+    if old is None:
+        assert new is not None
+        return PlanChange(new.path, new.title, "toegevoegd", new_status=new.status)
+    if new is None:
+        return PlanChange(old.path, old.title, "verwijderd", old_status=old.status)
+    if old.body == new.body and old.status == new.status:
+        return None  # the common case: most pages do not change between two versions
+    change = PlanChange(new.path, new.title, "gewijzigd", old.status, new.status)
+    before = {s.title: s for s in sections(old.body)}
+    after = {s.title: s for s in sections(new.body)}
+    common_old = [t for t in before if t in after]
+    common_new = [t for t in after if t in before]
+    in_order = set()
+    for block in difflib.SequenceMatcher(None, common_old, common_new).get_matching_blocks():
+        in_order.update(common_old[block.a : block.a + block.size])
+    for title, section in after.items():
+        if title not in before:
+            added = SectionChange(title, "toegevoegd")
+            for paragraph in section.paragraphs:
+                added.html.append(_ins(paragraph))
+                added.inserted += _words(paragraph)
+            change.sections.append(added)
+            continue
+        diff = section_diff(before[title], section)
+        moved = title not in in_order
+        if diff is None and moved:
+            diff = SectionChange(title, "gewijzigd")
+        if diff is not None:
+            diff.moved = moved
+            change.sections.append(diff)
+    for title, section in before.items():
+        if title not in after:
+            removed = SectionChange(title, "verwijderd")
+            for paragraph in section.paragraphs:
+                removed.html.append(_del(paragraph))
+                removed.deleted += _words(paragraph)
+            change.sections.append(removed)
+    if not change.sections and not change.status_changed:
+        return None
+    return change
+
+
+def compare(
+    old: dict[str, PlanText], new: dict[str, PlanText], types: tuple[str, ...] | list[str]
+) -> list[PlanChange]:
+    """Changes to every page of the given types, in the order of ``new`` then removed pages."""
+
+    def wanted(pages: dict[str, PlanText]) -> dict[str, PlanText]:
+        return {p: t for p, t in pages.items() if t.type in types}
+
+    old, new = wanted(old), wanted(new)
+    changes = []
+    for path in [*sorted(new), *sorted(p for p in old if p not in new)]:
+        change = plan_diff(old.get(path), new.get(path))
+        if change is not None:
+            changes.append(change)
+    return changes

@@ -1,0 +1,131 @@
+"""A version's PDFs: built once from the tagged sources, then kept in a cache keyed by the commit.
+
+The tagged tree is exported with ``git archive`` into a scratch folder outside the repository and
+built there with ``mkdocs build`` (this generator, the tag's pages, templates and fonts), with
+``SOURCE_DATE_EPOCH`` set to the tag's commit time and the cover label in ``KOPPELKANSEN_EDITION``.
+Two such builds give the same bytes (tests/test_versions.py proves it). The result is kept under
+``<pdf cache>/versions/<commit>-<label hash>/``; a normal build only copies it, so an old version is
+never typeset again, even after the generator changed. See docs-dev/versions.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .versions import Version
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+#: The cover label of the PDFs of this build (set only for a version's build).
+EDITION_ENV = "KOPPELKANSEN_EDITION"
+#: "1" inside a version's build: it shows no versions itself.
+NESTED_ENV = "KOPPELKANSEN_VERSION_BUILD"
+
+
+class VersionBuildError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class VersionPdf:
+    filename: str
+    path: Path
+    size: int
+    title: str
+
+
+def cache_folder(cache_root: Path, version: Version) -> Path:
+    label = hashlib.sha256(version.edition.encode()).hexdigest()[:12]
+    return cache_root / "versions" / f"{version.commit}-{label}"
+
+
+def version_pdfs(
+    version: Version, repo: Path, config_rel: str, cache_root: Path
+) -> list[VersionPdf]:
+    """The PDFs of ``version``, from the cache or built now from its tag (then cached)."""
+    folder = cache_folder(cache_root, version)
+    if not (folder / "pdfs.json").is_file():
+        build_version(version, repo, config_rel, folder)
+    listing = json.loads((folder / "pdfs.json").read_text(encoding="utf-8"))
+    return [
+        VersionPdf(
+            filename=item["filename"],
+            path=folder / item["filename"],
+            size=(folder / item["filename"]).stat().st_size,
+            title=str(item.get("title", item["filename"])),
+        )
+        for item in listing
+    ]
+
+
+def _export(repo: Path, commit: str, target: Path) -> None:
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit], cwd=repo, capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        raise VersionBuildError(archive.stderr.decode("utf-8", "replace").strip())
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+
+
+def build_version(version: Version, repo: Path, config_rel: str, folder: Path) -> None:
+    """Export the tag, build it with the version's cover label and keep its PDFs in ``folder``."""
+    log.info("Versie %s: PDF's maken uit de tag %s", version.slug, version.tag)
+    scratch = Path(tempfile.mkdtemp(prefix="koppelkansen-versie-"))
+    try:
+        source = scratch / "bron"
+        source.mkdir()
+        _export(repo, version.commit, source)
+        site = scratch / "site"
+        env = dict(
+            os.environ,
+            SOURCE_DATE_EPOCH=str(version.epoch),
+            **{EDITION_ENV: version.edition, NESTED_ENV: "1"},
+        )
+        env.pop("KOPPELKANSEN_PDF", None)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--config-file",
+                str(source / config_rel),
+                "--site-dir",
+                str(site),
+            ],
+            cwd=source,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise VersionBuildError(result.stderr.strip()[-2000:])
+        pdfs = sorted((site / "downloads").glob("*.pdf"))
+        if not pdfs:
+            raise VersionBuildError("de build van de versie maakte geen PDF's")
+        listing = json.loads((site / "downloads" / "pdfs.json").read_text(encoding="utf-8"))
+        ready = scratch / "klaar"
+        ready.mkdir()
+        for pdf in pdfs:
+            shutil.copy2(pdf, ready / pdf.name)
+        (ready / "pdfs.json").write_text(
+            json.dumps(listing, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.move(str(ready), folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

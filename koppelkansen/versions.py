@@ -1,0 +1,352 @@
+"""Versions of the plans: annotated git tags ``versie/<datum>`` whose message holds checked metadata.
+
+Reading (one ``git for-each-ref``) and making (``git tag -a``) versions, and reading the Markdown
+of a version's plans (one ``git ls-tree`` and one ``git cat-file --batch``). No MkDocs here.
+Tag messages and the files of old commits are untrusted text: they are parsed, never run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from .dates import dutch_date
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+TAG_PREFIX = "versie/"
+#: A version's slug (the tag name after ``versie/``): also a folder name on the site.
+_SLUG = re.compile(r"^[0-9a-z][0-9a-z-]{0,63}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FIELDS = {"naam": "name", "datum": "date", "overleg": "meeting"}
+_SEP = "\x1f"
+_END = "\x1e"
+
+MISSING_HISTORY = (
+    "De versiegeschiedenis ontbreekt in deze kopie van de repository: ze is zonder tags of "
+    "zonder volledige geschiedenis gemaakt (shallow clone). Haal alles op met "
+    "'git fetch --tags --unshallow' (of 'git fetch --tags') en bouw opnieuw."
+)
+
+
+class VersionError(Exception):
+    """A version cannot be made; the message says why in Dutch."""
+
+
+@dataclass(frozen=True)
+class Version:
+    tag: str
+    slug: str
+    name: str
+    #: ``JJJJ-MM-DD``
+    date: str
+    #: Meeting page without ``.md`` below docs (``directieoverleg/2018-10-31``), or "".
+    meeting: str
+    commit: str
+    #: Commit time (Unix): the date inside the version's PDFs.
+    epoch: int
+
+    @property
+    def date_label(self) -> str:
+        return dutch_date(self.date) if self.date else "datum onbekend"
+
+    @property
+    def edition(self) -> str:
+        """What the cover of the version's PDFs says (``Versie 31 oktober 2018 – ...``)."""
+        label = f"Versie {self.date_label}"
+        return f"{label} – {self.name}" if self.name else label
+
+
+@dataclass
+class VersionList:
+    #: Newest first.
+    versions: list[Version] = field(default_factory=list)
+    #: Dutch notice when the history is (or may be) incomplete; "" when it is whole.
+    notice: str = ""
+
+
+def _git(cwd: Path, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-c", "core.quotepath=off", *args],
+        cwd=cwd,
+        input=input_text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+
+
+def parse_message(message: str) -> dict[str, str]:
+    """``naam: ...``, ``datum: ...``, ``overleg: ...`` lines of a tag message (other lines ignored)."""
+    found: dict[str, str] = {}
+    for line in message.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in _FIELDS:
+            found.setdefault(_FIELDS[key.strip().lower()], value.strip())
+    return found
+
+
+def format_message(name: str, day: str, meeting: str) -> str:
+    lines = [f"Versie {dutch_date(day)}" + (f": {name}" if name else ""), ""]
+    lines.append(f"naam: {name}")
+    lines.append(f"datum: {day}")
+    if meeting:
+        lines.append(f"overleg: {meeting}")
+    return "\n".join(lines) + "\n"
+
+
+def is_shallow(repo: Path) -> bool:
+    result = _git(repo, "rev-parse", "--is-shallow-repository")
+    return result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def read_versions(repo: Path) -> VersionList:
+    """Every valid version tag, newest first, with a notice when the history is incomplete.
+
+    Never raises: outside git, in a shallow clone or without tags the list is empty or partial and
+    ``notice`` says so.
+    """
+    fmt = _SEP.join(
+        [
+            "%(refname:strip=1)",
+            "%(objecttype)",
+            "%(*objectname)",
+            "%(*committerdate:unix)",
+            "%(contents)",
+        ]
+    )
+    try:
+        result = _git(repo, "for-each-ref", f"--format={fmt}{_END}", "refs/tags/versie/")
+    except FileNotFoundError:
+        return VersionList(notice=MISSING_HISTORY)
+    if result.returncode != 0:
+        return VersionList(notice=MISSING_HISTORY)
+    shallow = is_shallow(repo)
+    versions: list[Version] = []
+    skipped = 0
+    for record in result.stdout.split(_END):
+        parts = record.strip("\n").split(_SEP)
+        if len(parts) != 5:
+            continue
+        ref, kind, commit, epoch, message = parts
+        tag = ref.removeprefix("tags/")
+        slug = tag.removeprefix(TAG_PREFIX)
+        meta = parse_message(message)
+        if kind != "tag" or not _SLUG.match(slug) or not epoch.strip().isdigit():
+            log.info(
+                "Tag %s is geen geldige versie (geen annotated tag met metadata); overgeslagen", tag
+            )
+            skipped += 1
+            continue
+        if _git(repo, "cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
+            skipped += 1  # a shallow clone: the tagged commit is not here
+            continue
+        day = meta.get("date", "")
+        versions.append(
+            Version(
+                tag=tag,
+                slug=slug,
+                name=meta.get("name", "")[:200],
+                date=day if _valid_day(day) else slug[:10] if _valid_day(slug[:10]) else "",
+                meeting=meta.get("meeting", "") if _meeting_ok(meta.get("meeting", "")) else "",
+                commit=commit,
+                epoch=int(epoch),
+            )
+        )
+    versions.sort(key=lambda v: (v.date, v.epoch, v.slug), reverse=True)
+    notice = ""
+    if shallow or skipped or not versions:
+        notice = MISSING_HISTORY if shallow or skipped else _NO_VERSIONS
+    return VersionList(versions=versions, notice=notice)
+
+
+_NO_VERSIONS = (
+    "Er zijn (nog) geen versies gevonden. Is deze kopie zonder tags gemaakt, haal ze dan op met "
+    "'git fetch --tags' en bouw opnieuw; een versie maak je met 'make versie'."
+)
+
+
+def _valid_day(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _meeting_ok(value: str) -> bool:
+    return bool(re.fullmatch(r"[0-9a-z][0-9a-z/_-]{0,200}", value)) and ".." not in value
+
+
+# -- making a version ----------------------------------------------------------------------------
+
+
+def create_version(
+    repo: Path, docs_dir: Path, name: str, day: str, meeting: str, today: date | None = None
+) -> Version:
+    """Check the metadata and tag HEAD as ``versie/<day>``; raises VersionError with every problem."""
+    problems: list[str] = []
+    today = today or date.today()
+    name = name.strip()
+    meeting = meeting.strip().removesuffix(".md").strip("/")
+    if not name:
+        problems.append(
+            'NAAM ontbreekt: geef de versie een naam, bijvoorbeeld NAAM="gepresenteerd aan de directies".'
+        )
+    elif "\n" in name or len(name) > 120:
+        problems.append("NAAM moet één regel van hoogstens 120 tekens zijn.")
+    if not _valid_day(day):
+        problems.append(
+            f"DATUM '{day}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2018-10-31."
+        )
+    elif date.fromisoformat(day) > today:
+        problems.append(
+            f"DATUM {day} ligt in de toekomst (vandaag is het {today.isoformat()}); "
+            "een versie legt vast wat er nu is."
+        )
+    if meeting:
+        target = docs_dir / f"{meeting}.md"
+        if not _meeting_ok(meeting) or not target.is_file():
+            known = sorted(
+                p.relative_to(docs_dir).with_suffix("").as_posix()
+                for p in docs_dir.glob("directieoverleg/*.md")
+                if p.name != "index.md"
+            )
+            close = difflib.get_close_matches(meeting, known, n=1)
+            hint = f" Bedoel je '{close[0]}'?" if close else ""
+            problems.append(
+                f"OVERLEG '{meeting}': er is geen pagina docs/{meeting}.md.{hint} "
+                f"Bekende overleggen: {', '.join(known) or 'geen'}."
+            )
+    status = _git(repo, "status", "--porcelain")
+    if status.returncode != 0:
+        raise VersionError("Dit is geen git-repository: een versie is een git-tag.")
+    if status.stdout.strip():
+        changed = [line[3:] for line in status.stdout.splitlines()][:5]
+        problems.append(
+            "Er zijn wijzigingen die nog niet gecommit zijn ("
+            + ", ".join(changed)
+            + "). Commit ze eerst (of zet ze opzij met 'git stash'): een versie legt een commit vast."
+        )
+    existing = read_versions(repo).versions
+    tag = TAG_PREFIX + day
+    if (
+        _valid_day(day)
+        and _git(repo, "rev-parse", "-q", "--verify", f"refs/tags/{tag}").returncode == 0
+    ):
+        problems.append(f"Er is al een versie van {day} (tag {tag}); kies een andere DATUM.")
+    if name and any(v.name.lower() == name.lower() for v in existing):
+        problems.append(
+            f"De naam '{name}' is al gebruikt voor een andere versie; kies een andere NAAM."
+        )
+    if problems:
+        raise VersionError("\n".join(problems))
+    result = _git(repo, "tag", "-a", tag, "-F", "-", input_text=format_message(name, day, meeting))
+    if result.returncode != 0:
+        raise VersionError(f"git tag is mislukt: {result.stderr.strip()}")
+    made = [v for v in read_versions(repo).versions if v.tag == tag]
+    if not made:
+        raise VersionError(f"De tag {tag} is gemaakt maar niet als versie te lezen.")
+    return made[0]
+
+
+# -- the plans of a version ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanText:
+    """One Markdown page of a version: its path below docs, front matter and body."""
+
+    path: str
+    meta: dict
+    body: str
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.path)
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status") or "")
+
+    @property
+    def type(self) -> str:
+        return str(self.meta.get("type") or "")
+
+
+def split_page(path: str, text: str) -> PlanText:
+    meta: dict = {}
+    body = text
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() in ("---", "..."):
+                try:
+                    loaded = yaml.safe_load("\n".join(lines[1:i]))
+                except yaml.YAMLError:
+                    loaded = None
+                meta = loaded if isinstance(loaded, dict) else {}
+                body = "\n".join(lines[i + 1 :])
+                break
+    return PlanText(path=path, meta=meta, body=body)
+
+
+def read_tree(repo: Path, commit: str, docs_rel: str) -> dict[str, PlanText]:
+    """Every Markdown page below ``docs_rel`` at ``commit``, by path relative to docs."""
+    prefix = docs_rel.strip("/") + "/" if docs_rel.strip("/") else ""
+    listing = _git(repo, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or ".")
+    if listing.returncode != 0:
+        return {}
+    names = [n for n in listing.stdout.split("\0") if n.endswith(".md")]
+    if not names:
+        return {}
+    batch = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=repo,
+        input="".join(f"{commit}:{n}\n" for n in names).encode(),
+        capture_output=True,
+        check=False,
+    )
+    pages: dict[str, PlanText] = {}
+    data = batch.stdout
+    pos = 0
+    for name in names:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue
+        size = int(header[2])
+        text = data[pos : pos + size].decode("utf-8", errors="replace")
+        pos += size + 1
+        rel = name[len(prefix) :]
+        pages[rel] = split_page(rel, text)
+    return pages
+
+
+def docs_prefix(repo: Path, docs_dir: Path) -> str:
+    """Path of ``docs_dir`` inside the repository (``docs``), for :func:`read_tree`."""
+    top = _git(repo, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        return ""
+    root = Path(top.stdout.strip()).resolve()
+    return docs_dir.resolve().relative_to(root).as_posix()
+
+
+def repo_root(path: Path) -> Path | None:
+    try:
+        top = _git(path, "rev-parse", "--show-toplevel")
+    except FileNotFoundError:
+        return None
+    return Path(top.stdout.strip()).resolve() if top.returncode == 0 else None
