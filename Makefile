@@ -46,10 +46,18 @@ serve: $(STAMP) ## Live preview on http://127.0.0.1:8000
 schema: $(STAMP) ## Update the editor schema from docs/schema/vocabulary.yml
 	$(PY) -m koppelkansen schema $(DOCS)
 
-new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SOORT= RONDE= DATUM=]
-	$(PY) -m koppelkansen nieuw "$(TYPE)" --titel "$(TITEL)" $(if $(CASUS),--casus "$(CASUS)") \
-	  $(if $(RONDE),--ronde "$(RONDE)") $(if $(DATUM),--datum "$(DATUM)") $(if $(SOORT),--soort "$(SOORT)") \
-	  $(if $(THEMAS),--themas "$(THEMAS)") $(if $(ORGANISATIES),--organisaties "$(ORGANISATIES)") --docs $(DOCS)
+# The values reach the program through the environment, never through the shell line: a title with
+# backticks, quotes or $(...) is kept as text. $(value ...) stops make from expanding them too.
+NEW_VARS := TYPE TITEL CASUS RONDE DATUM SOORT THEMAS ORGANISATIES MAP
+$(foreach var,$(NEW_VARS),$(eval new: export KK_NEW_$(var) := $$(value $(var))))
+
+new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SOORT= RONDE= DATUM= MAP=]
+	$(PY) -m koppelkansen nieuw "$$KK_NEW_TYPE" --titel "$$KK_NEW_TITEL" \
+	  $${KK_NEW_CASUS:+--casus "$$KK_NEW_CASUS"} $${KK_NEW_RONDE:+--ronde "$$KK_NEW_RONDE"} \
+	  $${KK_NEW_DATUM:+--datum "$$KK_NEW_DATUM"} $${KK_NEW_SOORT:+--soort "$$KK_NEW_SOORT"} \
+	  $${KK_NEW_THEMAS:+--themas "$$KK_NEW_THEMAS"} \
+	  $${KK_NEW_ORGANISATIES:+--organisaties "$$KK_NEW_ORGANISATIES"} \
+	  $${KK_NEW_MAP:+--map "$$KK_NEW_MAP"} --docs $(DOCS)
 
 # Values given as `make versie NAAM=...` are in the recipe's environment (make exports command-line
 # variables); the shell reads them ("$${NAAM-}"), so they are never pasted into the shell line.

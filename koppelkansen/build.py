@@ -1,12 +1,71 @@
-"""Build the site into a scratch folder and swap it in only when the build succeeded."""
+"""Build the site into a scratch folder and swap it in only when the build succeeded.
+
+One build per checkout at a time (a lock file in ``.cache/``); a crash at any moment leaves
+``site/`` or ``.site.old/`` complete, and the next build puts the old site back before it starts.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+#: How long a second build waits for the first one (seconds) before it gives up.
+LOCK_WAIT = 15 * 60
+
+
+@contextmanager
+def build_lock(site_dir: Path, wait: float = LOCK_WAIT) -> Iterator[bool]:
+    """Hold ``.cache/<site>.lock``; yields False when another build kept it longer than ``wait``."""
+    lock_path = site_dir.with_name(".cache") / f"{site_dir.name}.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"Er draait al een build van {site_dir.name}/ in deze map; ik wacht tot die klaar is.",
+                file=sys.stderr,
+            )
+            import signal
+
+            def give_up(_signum: int, _frame: object) -> None:
+                raise TimeoutError
+
+            previous = signal.signal(signal.SIGALRM, give_up)
+            signal.alarm(max(1, int(wait)))
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except TimeoutError:
+                yield False
+                return
+            finally:
+                signal.alarm(0)
+                signal.signal(signal.SIGALRM, previous)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recover(site_dir: Path) -> None:
+    """Undo what an interrupted build left: the old site back if the swap stopped halfway."""
+    scratch = site_dir.with_name(f".{site_dir.name}.building")
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    if old.exists() and not site_dir.exists():
+        old.rename(site_dir)  # crash between the two renames: the old site is complete
+        print(
+            f"Een eerdere build is halverwege gestopt; de vorige {site_dir.name}/ is teruggezet.",
+            file=sys.stderr,
+        )
+    for leftover in (scratch, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+
 
 #: The site generators the build can run: MkDocs 1.x, or ProperDocs, its maintained drop-in fork
 #: (same mkdocs.yml, same plugins and themes; docs-dev/properdocs.md). Each is run as
@@ -40,10 +99,24 @@ def build_site(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; one of {ENGINES}")
     site_dir = site_dir.resolve()
+    if not site_dir.parent.is_dir():
+        print(f"{site_dir.parent}: fout: deze map bestaat niet", file=sys.stderr)
+        return 2
+    with build_lock(site_dir) as locked:
+        if not locked:
+            print(
+                f"De andere build van {site_dir.name}/ is na {LOCK_WAIT // 60} minuten nog niet "
+                "klaar; ik bouw niet. Probeer het later opnieuw.",
+                file=sys.stderr,
+            )
+            return 3
+        return _build(config_file, site_dir, extra_args, engine)
+
+
+def _build(config_file: Path, site_dir: Path, extra_args: list[str] | None, engine: str) -> int:
     scratch = site_dir.with_name(f".{site_dir.name}.building")
     old = site_dir.with_name(f".{site_dir.name}.old")
-    for leftover in (scratch, old):
-        shutil.rmtree(leftover, ignore_errors=True)
+    recover(site_dir)
     command = [
         sys.executable,
         "-m",
@@ -65,9 +138,25 @@ def build_site(
             file=sys.stderr,
         )
         return result.returncode
-    if site_dir.exists():
-        site_dir.rename(old)
-    scratch.rename(site_dir)
+    try:
+        if site_dir.exists():
+            site_dir.rename(old)
+        scratch.rename(site_dir)
+    except OSError as exc:
+        if old.exists() and not site_dir.exists():
+            old.rename(site_dir)
+        shutil.rmtree(scratch, ignore_errors=True)
+        print(
+            f"De nieuwe site kon niet op de plaats van {site_dir.name}/ worden gezet "
+            f"({exc.strerror or exc}); {site_dir.name}/ is ongewijzigd gebleven.",
+            file=sys.stderr,
+        )
+        return 1
     shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        print(
+            f"Let op: {old.name} kon niet helemaal worden verwijderd; ruim het zelf op.",
+            file=sys.stderr,
+        )
     print(f"Site gebouwd in {site_dir}.")
     return 0

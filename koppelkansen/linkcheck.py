@@ -33,7 +33,10 @@ from .urls import resolve
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-_SKIP_SCHEMES = {"mailto", "tel", "javascript", "data", "blob", "about"}
+_SKIP_SCHEMES = {"mailto", "tel", "blob", "about"}
+#: Schemes that run code or carry a document of their own: an error in pages and PDFs.
+_DANGEROUS_SCHEMES = {"javascript", "vbscript", "data"}
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _LINK_ATTRS = {
     "href": {"a", "area", "link"},
     "src": {"img", "script", "iframe", "source", "audio", "video", "track", "embed", "input"},
@@ -63,6 +66,7 @@ class SiteIndex:
     site_url: str | None
     ids: dict[str, set[str]] = field(default_factory=dict)  # HTML page -> ids and <a name>s
     pdf_dests: dict[str, set[str]] = field(default_factory=dict)  # PDF -> named destinations
+    pdf_pages: dict[str, int] = field(default_factory=dict)  # PDF -> number of pages
     links: list[Link] = field(default_factory=list)
     pages: int = 0
     pdfs: int = 0
@@ -161,9 +165,19 @@ def scan_site(root: Path) -> SiteIndex:
         page = path.relative_to(root).as_posix()
         dests, links = read_pdf_links(path, page)
         index.pdf_dests[page] = dests
+        index.pdf_pages[page] = _pdf_page_count(path)
         index.links.extend(links)
         index.pdfs += 1
     return index
+
+
+def _pdf_page_count(path: Path) -> int:
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(path).pages)
+    except Exception:  # a broken PDF: every #page= link to it is reported
+        return 0
 
 
 def read_pdf_links(path: Path, page: str) -> tuple[set[str], list[Link]]:
@@ -224,12 +238,17 @@ def _source_for(page: str, docs: Path | None) -> str | None:
 
 
 def classify(link: Link, site_url: str | None) -> tuple[str, str]:
-    """``('skip'|'external'|'internal', url)``; links to the site's own address become internal."""
+    """``('skip'|'danger'|'external'|'internal', url)``; links to the site's own address become
+    internal; ``javascript:``, ``vbscript:`` and ``data:`` links are dangerous (``data:`` images
+    in the theme's own CSS and HTML excepted)."""
     url = link.url
     if not url or url == "#":
         return "skip", url
-    scheme = urlsplit(url).scheme.lower()
-    if scheme in _SKIP_SCHEMES:
+    match = re.match(r"([a-z][a-z0-9+.\-]*):", _INVISIBLE.sub("", url).lower())
+    scheme = match.group(1) if match else ""
+    if scheme in _DANGEROUS_SCHEMES and (scheme != "data" or link.in_content or link.attr == "pdf"):
+        return "danger", url
+    if scheme in _SKIP_SCHEMES or scheme in _DANGEROUS_SCHEMES:
         return "skip", url
     if site_url and url.startswith(site_url):
         return "internal", "/" + url[len(site_url) :]
@@ -245,6 +264,12 @@ def check_internal(index: SiteIndex, docs: Path | None = None) -> tuple[list[Bro
     site_path = urlsplit(index.site_url).path if index.site_url else "/"
     for link in index.links:
         kind, url = classify(link, index.site_url)
+        if kind == "danger":
+            checked += 1
+            source = _source_for(link.page, docs) if link.in_content else None
+            scheme = _INVISIBLE.sub("", url).split(":", 1)[0].lower()
+            broken.append(Broken(link, f"een {scheme}:-link is niet toegestaan", source))
+            continue
         if kind != "internal":
             continue
         checked += 1
@@ -287,11 +312,15 @@ def _resolve(
         return None
     if target.endswith(".html") and fragment not in index.ids.get(target, set()):
         return f"anker '#{fragment}' bestaat niet in {target}"
-    if (
-        target.endswith(".pdf")
-        and not fragment.startswith(("page=", "nameddest="))
-        and fragment not in index.pdf_dests.get(target, set())
-    ):
+    if target.endswith(".pdf") and fragment.startswith("page="):
+        number = fragment[len("page=") :].split("&", 1)[0]
+        count = index.pdf_pages.get(target, 0)
+        if not number.isdigit() or not 1 <= int(number) <= count:
+            return f"pagina {number} bestaat niet in {target} ({count} pagina's)"
+        return None
+    if target.endswith(".pdf") and fragment.startswith("nameddest="):
+        fragment = fragment[len("nameddest=") :].split("&", 1)[0]
+    if target.endswith(".pdf") and fragment not in index.pdf_dests.get(target, set()):
         return f"bestemming '#{fragment}' bestaat niet in {target}"
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,19 @@ class RawFile:
 
 
 def read_text(path: Path) -> RawFile:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return RawFile(
+            None,
+            Problem(
+                path,
+                1,
+                1,
+                f"dit bestand kan niet worden gelezen ({exc.strerror}); controleer of het bestaat "
+                "en of je het mag lezen",
+            ),
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -88,15 +101,77 @@ def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int, lis
     )
 
 
+def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Every Markdown page MkDocs would build (no dot-files or dot-folders), and what is wrong.
+
+    The one place that decides which files of ``docs/`` may be published: a symlink that leads
+    outside ``docs/`` (or nowhere), a folder named like a page and a page whose extension is not
+    lower-case ``.md`` are problems, so nothing from outside the repository reaches ``site/``.
+    """
+    docs_dir = docs_dir.resolve()
+    pages: list[Path] = []
+    problems: list[Problem] = []
+
+    def refuse(path: Path, message: str) -> None:
+        problems.append(Problem(path, 1, 1, message))
+
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=False):
+        base = Path(folder)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in list(dirnames):
+            path = base / name
+            if path.is_symlink():
+                dirnames.remove(name)  # never walk a link: it may loop or leave docs/
+                refuse(
+                    path,
+                    f"deze map is een snelkoppeling (symlink) naar {path.resolve()}; zet de "
+                    "bestanden zelf in docs/, zodat niets van buiten docs/ wordt gepubliceerd",
+                )
+            elif name.lower().endswith((".md", ".markdown")):
+                refuse(
+                    path,
+                    f"'{name}' is een map, maar heet als een pagina; geef de map een naam zonder "
+                    "'.md', of maak er een bestand van",
+                )
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = base / name
+            if path.is_symlink():
+                target = path.resolve()
+                if not path.exists():
+                    refuse(
+                        path,
+                        "deze snelkoppeling (symlink) wijst naar een bestand dat niet bestaat; "
+                        "verwijder haar of zet het bestand zelf hier",
+                    )
+                    continue
+                if not target.is_relative_to(docs_dir):
+                    refuse(
+                        path,
+                        "deze snelkoppeling (symlink) wijst naar een bestand buiten docs/; zo'n "
+                        "bestand wordt niet gepubliceerd. Zet een kopie van het bestand in docs/",
+                    )
+                    continue
+            elif not path.is_file():
+                refuse(path, "dit is geen gewoon bestand (een apparaat of pijp); haal het weg")
+                continue
+            stem, dot, extension = name.rpartition(".")
+            if dot and extension.lower() in ("md", "markdown") and extension != "md":
+                refuse(
+                    path,
+                    f"de extensie '.{extension}' wordt niet als pagina gebouwd; noem het bestand "
+                    f"'{stem}.md' (kleine letters)",
+                )
+                continue
+            if extension == "md" and dot:
+                pages.append(path)
+    return sorted(pages), problems
+
+
 def discover(docs_dir: Path) -> list[Path]:
     """Every Markdown page MkDocs would build: no dot-files or dot-folders."""
-    pages = []
-    for path in docs_dir.rglob("*.md"):
-        relative = path.relative_to(docs_dir)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        pages.append(path)
-    return sorted(pages)
+    return scan(docs_dir)[0]
 
 
 def _load_mapping(
@@ -208,8 +283,8 @@ def load_pages(docs_dir: Path, applies: Applies = _always) -> tuple[dict[str, Pa
     docs_dir = docs_dir.resolve()
     defaults = DefaultsCache(docs_dir)
     pages: dict[str, Page] = {}
-    problems: list[Problem] = []
-    for path in discover(docs_dir):
+    paths, problems = scan(docs_dir)
+    for path in paths:
         page, found = load_page(path, docs_dir, defaults, applies)
         problems.extend(found)
         if page is not None:

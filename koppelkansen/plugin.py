@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from jinja2 import Environment
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -28,11 +29,12 @@ from .figures import alt_text, print_svg, programme_figure
 from .gitdates import GitHistory, git_history, iso_date
 from .model import Corpus
 from .overviews import generated_specs, nav_order
+from .pagecheck import check_css_file, check_page_html, check_svg_file
 from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, bundle_specs
 from .pdf.bundles import BUNDLE_NAME, partners
 from .pdfsite import case_downloads, download_entry, pdf_wanted
-from .problems import summary
+from .problems import Problem, summary
 from .render import OverviewRenderer, generated_pages
 from .validate import check_docs
 from .versionpdf import EDITION_ENV, NESTED_ENV, VersionBuildError, version_pdfs
@@ -59,6 +61,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.command: str | None = None
         self.nav: Navigation | None = None
         self.pdfs: list[PdfResult] = []
+        #: Active content or outside paths found in pages, SVG figures and style sheets.
+        self.content_problems: list[Problem] = []
         self.history = GitHistory()
         self.versions: VersionSite | None = None
         #: Markdown of the generated change pages (koppelkansen.changepages), by src_uri.
@@ -68,6 +72,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.command = command
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.content_problems = []
         corpus, problems, checked = check_docs(Path(config.docs_dir))
         if problems and self.config.check:
             for problem in problems:
@@ -121,6 +126,19 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             for src_uri, content in generated_pages(self.corpus.vocabulary).items():
                 if files.get_file_from_path(src_uri) is None:
                     files.append(File.generated(config, src_uri, content=content))
+        docs_dir = Path(config.docs_dir).resolve()
+        for file in files:
+            # Only what authors put in docs/; the theme's own files are code, not input.
+            if (
+                not file.abs_src_path
+                or not self.config.check
+                or not Path(file.abs_src_path).absolute().is_relative_to(docs_dir)
+            ):
+                continue
+            if file.src_uri.lower().endswith(".svg"):
+                self._report(check_svg_file(Path(file.abs_src_path)))
+            elif file.src_uri.lower().endswith(".css"):
+                self._report(check_css_file(Path(file.abs_src_path)))
         # Change pages between versions (koppelkansen.changepages).
         for src_uri, content in self.change_pages.items():
             if files.get_file_from_path(src_uri) is None:
@@ -128,6 +146,26 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         if self.versions is not None:
             self.versions.urls = {f.src_uri: f.url for f in files if f.is_documentation_page()}
         return files
+
+    def _report(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            log.error(problem.format())
+        self.content_problems.extend(problems)
+
+    def on_page_content(
+        self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        # Script, embedded documents, remote resources and paths out of docs/ are refused here,
+        # after Markdown and the overviews are rendered, so raw HTML and generated HTML both count.
+        if not self.config.check:
+            return html
+        source = Path(page.file.abs_src_path or Path(config.docs_dir) / page.file.src_uri)
+        try:
+            text = source.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = page.markdown or ""
+        self._report(check_page_html(html, page.url, source, text))
+        return html
 
     def _meta(self, src_uri: str) -> dict:
         if self.corpus is not None and src_uri in self.corpus.pages:
@@ -156,7 +194,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                     index = index_of(item)
                     meta = self._meta(index.file.src_uri) if index else {}
                     if isinstance(meta.get("title"), str):
-                        item.title = meta["title"]
+                        item.title = escape(meta["title"])  # the theme prints it unescaped
                     keyed.append(((1, nav_order(meta), position), item))
                 elif isinstance(item, MkDocsPage):
                     first = 0 if item.file.name == "index" else 1
@@ -196,6 +234,12 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             markdown = self.renderer.apply(
                 self.corpus, page.file.src_uri, dict(page.meta), markdown, page.url
             )
+        # Material prints page.title (<title>, header, nav, search) and page.meta.description
+        # (a <meta> attribute) without escaping: hand it HTML-escaped text, so values stay text.
+        page.meta = dict(page.meta)
+        for key in ("title", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = escape(page.meta[key])
         return markdown
 
     # -- PDF bundle: MkDocs hands over the rendered pages; koppelkansen.pdf does the rest. ----------
@@ -203,6 +247,13 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         # Every page's content is rendered by now and no template is: the PDFs are made here so
         # that the Downloads page and the download buttons can show their page count and size.
         self.pdfs = []
+        if self.content_problems:
+            count = len(self.content_problems)
+            raise PluginError(
+                f"De site is niet gebouwd: {count} "
+                f"{'probleem' if count == 1 else 'problemen'} in pagina's of bestanden hierboven "
+                "(script, ingesloten inhoud, bestanden van een andere site of van buiten docs/)."
+            )
         if self.corpus is None or self.nav is None or not pdf_wanted(self.config.pdf, self.command):
             return env
         root = Path(config.config_file_path or ".").resolve().parent
@@ -213,7 +264,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 source=Path(page.file.abs_src_path or "").relative_to(root).as_posix()
                 if Path(page.file.abs_src_path or "").is_relative_to(root)
                 else page.file.src_uri,
-                title=str(page.meta.get("title") or page.title),
+                title=str(self.corpus.pages[page.file.src_uri].meta.get("title") or page.title),
                 html=page.content or "",
                 meta=tuple(
                     (k, str(page.meta[k]))

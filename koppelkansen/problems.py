@@ -19,10 +19,12 @@ class Problem:
     def display_path(self, base: Path | None = None) -> str:
         """The path relative to ``base`` (default: the working directory) when it lies below it."""
         base = (base or Path.cwd()).resolve()
+        # The folder resolved, the name kept: a symlink is named as itself, not as its target.
+        path = self.path.absolute().parent.resolve() / self.path.name
         try:
-            return self.path.resolve().relative_to(base).as_posix()
+            return path.relative_to(base).as_posix()
         except ValueError:
-            return os.path.relpath(self.path.resolve(), base)
+            return os.path.relpath(path, base)
 
     def format(self, base: Path | None = None) -> str:
         return f"{self.display_path(base)}:{self.line}:{self.col}: fout: {self.message}"

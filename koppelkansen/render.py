@@ -30,7 +30,19 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 MARKER = "<!-- koppelkansen:overzicht -->"
 #: Where an author wants a figure (``tijdlijn``, ``programma``, ``matrix``; see figures.py).
 FIGURE_MARKER = re.compile(r"<!-- koppelkansen:figuur ([a-z-]+) -->")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+#: Every character Python-Markdown (with tables and attr_list) lets a backslash escape.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+#: Line breaks of every kind, and other control characters: a value is one line of text.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def markdown_text(value: object) -> Markup:
+    """``value`` as inline Markdown text: HTML-escaped, on one line, unable to start any markup.
+
+    The one place where a front-matter value or vocabulary label is put into Markdown.
+    """
+    text = _MD_SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", str(value)))
+    return escape(text)  # after the backslashes, so an entity such as &#34; stays whole
 
 
 def _finalize(value: Any) -> Any:
@@ -39,7 +51,7 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(str(value)))))
+    return markdown_text(value)
 
 
 def relative_link(from_uri: str, to_uri: str) -> Markup:
@@ -144,6 +156,7 @@ def _front(meta: dict[str, Any]) -> str:
 def generated_pages(vocabulary: Vocabulary) -> dict[str, str]:
     """``src_uri -> Markdown`` of every generated overview page (front matter, title, description)."""
     return {
-        src_uri: _front(meta) + f"\n# {meta['title']}\n\n{meta['description']}\n"
+        src_uri: _front(meta)
+        + f"\n# {markdown_text(meta['title'])}\n\n{markdown_text(meta['description'])}\n"
         for src_uri, meta in generated_specs(vocabulary).items()
     }

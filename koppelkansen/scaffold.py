@@ -44,9 +44,41 @@ class Request:
     organisations: list[str] = field(default_factory=list)
 
 
-def slugify(text: str) -> str:
+#: Longest file name (without ``.md``) made from a title; longer titles are cut at a word break.
+MAX_SLUG = 60
+
+
+def slugify(text: str, limit: int = MAX_SLUG) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut[1:] else cut[:limit]).strip("-")
+    return slug
+
+
+def _inline_markdown(text: str) -> str:
+    """``text`` as the content of a Markdown heading: shown as written, never as markup."""
+    from .render import markdown_text
+
+    return str(markdown_text(text))
+
+
+def _folder(value: str) -> Path:
+    """``--map`` as a relative path that stays inside the docs folder."""
+    parts = Path(value.replace("\\", "/")).parts
+    if (
+        not value.strip()
+        or Path(value).is_absolute()
+        or value.startswith(("/", "~"))
+        or any(part in ("..", ".") or part.startswith(".") for part in parts)
+        or any(ord(ch) < 32 for ch in value)
+    ):
+        raise ScaffoldError(
+            f"--map '{value}' ligt niet binnen docs/; geef een map onder docs/ zonder '..', "
+            "zonder '/' vooraan en zonder map die met een punt begint, bijvoorbeeld --map sessies"
+        )
+    return Path(*parts)
 
 
 def _one_of(value: str | None, allowed: list[str], option: str, what: str) -> str:
@@ -94,6 +126,10 @@ def draft_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, 
     if not request.title or not request.title.strip():
         raise ScaffoldError(
             'geef een titel met --titel "...", bijvoorbeeld --titel "Ontwerpatelier Haven-Stad"'
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in request.title):
+        raise ScaffoldError(
+            "de titel bevat een regeleinde of een ander stuurteken; geef de titel op één regel"
         )
     slug = slugify(request.title)
     if not slug:
@@ -197,7 +233,7 @@ def draft_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, 
     else:
         path = Path(f"{slug}.md")
     if request.folder and kind not in ("casus", "plan", "leerronde", "programma"):
-        path = Path(request.folder.strip("/"), path.name)
+        path = _folder(request.folder) / path.name
     if case and kind in ("sessie", "plan"):
         fields.insert(
             0, ("case", case)
@@ -216,7 +252,7 @@ def render_page(request: Request, fields: list[tuple[str, str]]) -> str:
     )
     return env.get_template(f"{request.type}.md").render(
         title=_quote(request.title.strip()),
-        heading=request.title.strip(),
+        heading=_inline_markdown(request.title.strip()),
         type=request.type,
         fields=fields,
     )
@@ -231,19 +267,44 @@ def new_page(docs_dir: Path, request: Request) -> tuple[Path, list[Problem]]:
         )
     relative, fields = draft_page(corpus, request)
     target = docs_dir / relative
-    if target.exists():
-        raise ScaffoldError(
-            f"docs/{relative.as_posix()} bestaat al; ik overschrijf niets. Kies een andere "
-            "titel, of pas het bestaande bestand aan"
-        )
+    exists = (
+        f"docs/{relative.as_posix()} bestaat al; ik overschrijf niets. Kies een andere "
+        "titel, of pas het bestaande bestand aan"
+    )
+    if target.exists() or target.is_symlink():
+        raise ScaffoldError(exists)
+    # The folder may already exist as a symlink; it must still lie inside docs/.
+    docs_root = docs_dir.resolve()
+    parent = docs_dir
+    for part in relative.parent.parts:
+        parent = parent / part
+        if parent.is_symlink() or (parent.exists() and not parent.is_dir()):
+            raise ScaffoldError(
+                f"docs/{parent.relative_to(docs_dir).as_posix()} is geen gewone map "
+                "(een bestand of een snelkoppeling); kies met --map een andere map"
+            )
+    if not target.parent.resolve().is_relative_to(docs_root):
+        raise ScaffoldError(f"docs/{relative.parent.as_posix()} ligt niet binnen docs/")
+    text = render_page(request, fields)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_page(request, fields), encoding="utf-8")
+    try:
+        with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, never follow
+            out.write(text)
+    except FileExistsError:
+        raise ScaffoldError(exists) from None
+    except OSError as exc:
+        raise ScaffoldError(
+            f"docs/{relative.as_posix()} kan niet worden geschreven ({exc.strerror})"
+        ) from None
     defaults = target.parent / ".meta.yml"
-    if request.type == "casus" and not defaults.exists():
-        defaults.write_text(
-            f"# Standaardwaarden voor elke pagina in deze map.\ncase: {request.case}\n",
-            encoding="utf-8",
-        )
+    if request.type == "casus":
+        try:
+            with defaults.open("x", encoding="utf-8") as out:
+                out.write(
+                    f"# Standaardwaarden voor elke pagina in deze map.\ncase: {request.case}\n"
+                )
+        except FileExistsError:
+            pass
     _, after, _ = check_docs(docs_dir)
     mine = [p for p in after if p.path.resolve() == target.resolve()]
     return target, mine

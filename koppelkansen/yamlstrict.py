@@ -9,6 +9,7 @@ them. Every key and list item gets its position, so later checks can point at th
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,10 @@ KeyPath = tuple[str | int, ...]
 _TRUE_FALSE = {"true", "false"}
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 _TAG = "tag:yaml.org,2002:"
+#: Front matter is flat: a key with a list of objects is the deepest an author needs.
+MAX_DEPTH = 16
+#: Longest integer accepted (digits); longer ones are an error, not a huge Python int.
+MAX_DIGITS = 18
 #: libyaml's parser where PyYAML was built with it (it is, in the wheels); same nodes, marks and tags.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -150,15 +155,30 @@ class _Builder:
                     f"tussen aanhalingstekens ('{value}')",
                 )
                 return None
-            return self._scalars.construct_yaml_int(node)
-        if tag == "float":
-            if _SEXAGESIMAL.match(value):
+            if sum(ch.isdigit() for ch in value) > MAX_DIGITS:
                 self.error(
                     node,
-                    f"'{key}: {value}' is geen gewoon getal; zet de waarde tussen aanhalingstekens",
+                    f"'{key}': dit getal is te lang ({len(value)} tekens, hoogstens {MAX_DIGITS} "
+                    "cijfers); zet het tussen aanhalingstekens als het tekst is",
                 )
                 return None
-            return self._scalars.construct_yaml_float(node)
+            return self._scalars.construct_yaml_int(node)
+        if tag == "float":
+            if _SEXAGESIMAL.match(value) or len(value) > 40:
+                self.error(
+                    node,
+                    f"'{key}: {value[:40]}' is geen gewoon getal; zet de waarde tussen aanhalingstekens",
+                )
+                return None
+            number = self._scalars.construct_yaml_float(node)
+            if not math.isfinite(number):
+                self.error(
+                    node,
+                    f"'{key}: {value}' is geen eindig getal (oneindig of 'geen getal'); schrijf "
+                    "een gewoon getal, of zet de tekst tussen aanhalingstekens",
+                )
+                return None
+            return number
         if tag == "null":
             return None
         # Timestamps and everything else stay as written; the schema decides what is valid.
@@ -181,11 +201,75 @@ def _tab_errors(text: str, line_offset: int) -> list[tuple[int, int, str]]:
     return errors
 
 
+def _event_errors(text: str, line_offset: int) -> list[tuple[int, int, str]]:
+    """Anchors, aliases, explicit tags and deep nesting, found in the parser's events.
+
+    This runs before anything is composed, so an alias bomb is never expanded and a deeply
+    nested value never reaches a recursive function.
+    """
+    errors: list[tuple[int, int, str]] = []
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            where = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+            if isinstance(event, yaml.AliasEvent):
+                errors.append(
+                    (
+                        *where,
+                        f"'*{event.anchor}' is een YAML-verwijzing (alias); die worden niet "
+                        "ondersteund. Schrijf de waarde uit, of zet tekst die met '*' begint "
+                        "tussen aanhalingstekens",
+                    )
+                )
+                return errors
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                errors.append(
+                    (
+                        *where,
+                        f"'&{anchor}' is een YAML-anker; die worden niet ondersteund. Haal het "
+                        "weg, of zet tekst die met '&' begint tussen aanhalingstekens",
+                    )
+                )
+                return errors
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+                errors.append(
+                    (
+                        *where,
+                        f"de tag '{shown}' wordt niet ondersteund; haal hem weg (zet tekst die met "
+                        "'!' begint tussen aanhalingstekens)",
+                    )
+                )
+                return errors
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    errors.append(
+                        (
+                            *where,
+                            f"de front matter is hier meer dan {MAX_DEPTH} niveaus diep genest; "
+                            "dat is nooit nodig, schrijf de waarden platter",
+                        )
+                    )
+                    return errors
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return []  # compose reports the syntax error with a translated message
+    return errors
+
+
 def load(text: str, line_offset: int = 0) -> StrictYamlResult:
     """Parse one YAML document strictly. ``line_offset`` is added to every reported line."""
     tabs = _tab_errors(text, line_offset)
     if tabs:
         return StrictYamlResult(errors=tabs)
+    refused = _event_errors(text, line_offset)
+    if refused:
+        return StrictYamlResult(errors=refused)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

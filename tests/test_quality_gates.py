@@ -56,9 +56,17 @@ def specimen_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def broken_site(tmp_path_factory):
-    """A page with a broken link, a missing anchor, low-contrast text and a third-party image."""
+    """A page with a broken link, a missing anchor, low-contrast text and invalid HTML; after the
+    build a third-party image is written into its HTML, as a theme or plugin could (a page that
+    asks for one is refused by the page check before the browser ever sees it)."""
     target = tmp_path_factory.mktemp("kapot")
-    return _build(make_quality_project(target, ("kapot.md",)), target / "site")
+    site = _build(make_quality_project(target, ("kapot.md",)), target / "site")
+    page = site / "kapot" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    leak = '<img src="https://example.org/volg-mij.png" alt="Een plaatje van een andere site">'
+    page.write_text(html.replace("</article>", leak + "</article>", 1), encoding="utf-8")
+    assert leak in page.read_text(encoding="utf-8")
+    return site
 
 
 @pytest.fixture(scope="session")

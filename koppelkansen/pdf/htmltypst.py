@@ -140,15 +140,29 @@ _BLOCKS = frozenset(
     )
 )
 
-_SPACE = re.compile(r"[ \t\n\r\f]+")
+_SPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
+#: Deepest element nesting converted (the writer recurses); deeper is a problem for the author.
+MAX_DEPTH = 100
+#: Largest colspan or rowspan accepted.
+MAX_SPAN = 50
+_PARSER = lxml.html.HTMLParser(huge_tree=True)  # never truncate a deep page silently
+#: Control characters lxml refuses (XML 1.0); vertical tab and form feed are whitespace to HTML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LINE_START = re.compile(r"[=+-]|\d+\.")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ANCHOR_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def page_key(url: str) -> str:
-    """A Typst label for a page: ``p-`` and its URL with every other character than ``[A-Za-z0-9_-]`` a dot."""
-    return "p-" + _ANCHOR_CHARS.sub(".", url)
+    """A Typst label for a page, one per URL: ``p-`` and the URL with ``/`` as ``.`` and every
+    other character than ``[A-Za-z0-9-]`` (``.`` and ``_`` too) as ``_hex_``, so that
+    ``a/b/x/`` and ``a.b/x/`` never share a label."""
+
+    def encode(match: re.Match[str]) -> str:
+        char = match.group(0)
+        return "." if char == "/" else "".join(f"_{byte:02x}_" for byte in char.encode())
+
+    return "p-" + re.sub(r"[^A-Za-z0-9-]", encode, url)
 
 
 def anchor_label(key: str, anchor: str) -> str:
@@ -248,7 +262,15 @@ class PageConverter:
     def convert(self, html: str) -> str:
         if not html.strip():
             return "\n"
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        html = _CONTROL.sub(" ", html)
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
+        depth = _depth(root)
+        if depth > MAX_DEPTH:
+            self.problem(
+                f"de HTML van deze pagina is {depth} elementen diep genest (hoogstens {MAX_DEPTH}); "
+                "haal overbodige <div>'s of geneste lijsten weg"
+            )
+            return "\n"
         for note_list in _elements(
             root,
             f"./div[contains(concat(' ', normalize-space(@class), ' '), ' {_C['footnotes']} ')]/ol",
@@ -443,9 +465,8 @@ class PageConverter:
     @staticmethod
     def code_block(el: etree._Element) -> str:
         code = _text_of(el).rstrip("\n")
-        fence = "```"
-        while fence in code:
-            fence += "`"
+        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+        fence = "`" * max(3, longest + 1)  # linear, also for a very long run of backticks
         return f"{fence}\n{code}\n{fence}"
 
     def list_(self, el: etree._Element) -> str:
@@ -524,7 +545,8 @@ class PageConverter:
         def cells(row: etree._Element) -> list[etree._Element]:
             return [c for c in row if _tag(c) in ("td", "th")]
 
-        n = max(sum(int(c.get("colspan", "1") or 1) for c in cells(r)) for r in rows)
+        span = self._span
+        n = max(sum(span(c, "colspan") for c in cells(r)) for r in rows)
         if n == 0:
             return ""
         longest = [4] * n
@@ -532,13 +554,13 @@ class PageConverter:
         for row in rows:
             column = 0
             for cell in cells(row):
-                span = int(cell.get("colspan", "1") or 1)
-                if span == 1 and column < n:
+                width = span(cell, "colspan", report=False)
+                if width == 1 and column < n:
                     length = len(_SPACE.sub(" ", _text_of(cell)).strip())
                     longest[column] = max(longest[column], length)
                     if aligns[column] is None:
                         aligns[column] = _cell_align(cell)
-                column += span
+                column += width
         longest = [min(x, 50) for x in longest]
         total = sum(longest)
         columns = ", ".join(f"{x / total * 100:.2f}".rstrip("0").rstrip(".") + "%" for x in longest)
@@ -548,12 +570,12 @@ class PageConverter:
             parts = []
             for cell in cells(row):
                 content = self._cell(cell)
-                colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
+                colspan, rowspan = span(cell, "colspan", report=False), span(cell, "rowspan")
                 args = []
-                if colspan and colspan != "1":
-                    args.append(f"colspan: {int(colspan)}")
-                if rowspan and rowspan != "1":
-                    args.append(f"rowspan: {int(rowspan)}")
+                if colspan != 1:
+                    args.append(f"colspan: {colspan}")
+                if rowspan != 1:
+                    args.append(f"rowspan: {rowspan}")
                 parts.append(
                     f"table.cell({', '.join(args)})[{content}]" if args else f"[{content}]"
                 )
@@ -575,6 +597,18 @@ class PageConverter:
         lines.append("  , kind: table")
         lines.append("  )")
         return "\n".join(lines)
+
+    def _span(self, cell: etree._Element, name: str, report: bool = True) -> int:
+        """``colspan``/``rowspan`` as a number from 1 to MAX_SPAN; anything else is a problem."""
+        raw = (cell.get(name) or "1").strip()
+        if not raw.isdigit() or not 1 <= int(raw[:6]) <= MAX_SPAN:
+            if report:
+                self.problem(
+                    f'een tabelcel heeft {name}="{raw[:20]}"; gebruik een geheel getal van 1 '
+                    f"tot en met {MAX_SPAN}"
+                )
+            return 1
+        return int(raw)
 
     def _cell(self, cell: etree._Element) -> str:
         if any(_tag(c) in _BLOCKS for c in cell):
@@ -712,6 +746,17 @@ class PageConverter:
         # The note's paragraphs, without the non-breaking space before the (dropped) back link.
         body = re.sub(r"(?:~|\s)+$", "", body)
         out.code(f"#footnote[{body}]")
+
+
+def _depth(root: etree._Element) -> int:
+    """How deep elements nest below ``root`` (iteratively: the tree may be very deep)."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        el, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in el)
+    return deepest
 
 
 def _guard_start(markup: str) -> str:

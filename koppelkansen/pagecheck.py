@@ -1,0 +1,270 @@
+"""Active content and outside paths in page bodies, SVG figures and style sheets: refused, not cleaned.
+
+Raw HTML stays allowed in Markdown for layout. What runs code, embeds another document, loads a
+resource from another host or points outside the site is a problem with the Markdown file and,
+where the offending text can be found in it, its line. One lxml pass over the rendered HTML of a
+page (see docs-dev/threat-model.md for why we refuse instead of sanitising).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import lxml.html
+from lxml import etree
+
+from .problems import Problem
+from .urls import resolve
+
+#: Elements that run code, embed another document or change where the page's links go.
+FORBIDDEN_ELEMENTS = frozenset(
+    (
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "portal",
+        "base",
+        "meta",
+        "link",
+        "form",
+        "foreignobject",
+        "handler",
+        "listener",
+    )
+)
+#: Attributes whose value is a URL the browser *loads* (not merely a link the reader may follow).
+RESOURCE_ATTRIBUTES = frozenset(("src", "srcset", "poster", "data", "background", "lowsrc"))
+#: Attributes whose value is a URL of any kind.
+URL_ATTRIBUTES = RESOURCE_ATTRIBUTES | {"href", "action", "formaction", "cite", "longdesc"}
+#: SVG elements whose href is loaded as a resource.
+SVG_RESOURCE_ELEMENTS = frozenset(("image", "use", "feimage", "script", "pattern", "tref"))
+SAFE_SCHEMES = frozenset(("http", "https", "mailto", "tel"))
+_BAD_SCHEMES = ("javascript", "vbscript", "data", "file", "livescript", "mocha")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
+_CSS_DANGER = re.compile(r"@import|expression\s*\(|behavior\s*:|-moz-binding", re.IGNORECASE)
+
+
+def _scheme(url: str) -> str:
+    """The URL's scheme as a browser sees it (whitespace and control characters removed)."""
+    cleaned = _INVISIBLE.sub("", url).lower()
+    match = re.match(r"^([a-z][a-z0-9+.\-]*):", cleaned)
+    return match.group(1) if match else ""
+
+
+def _is_remote(url: str) -> bool:
+    cleaned = _INVISIBLE.sub("", url).replace("\\", "/")
+    return bool(_scheme(cleaned)) or cleaned.startswith("//")
+
+
+def _leaves_site(url: str, page_url: str) -> bool:
+    """True when a relative URL, seen from the built page at ``page_url``, leaves the site root."""
+    cleaned = _INVISIBLE.sub("", url).replace("\\", "/")
+    if not cleaned or _is_remote(cleaned) or cleaned.startswith(("#", "/")):
+        return False  # absolute paths are reported by MkDocs' own link validation
+    return resolve(page_url, unquote(cleaned))[0] is None
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+class _Finder:
+    """Finds the line of an offending snippet in the Markdown source (1 when it cannot)."""
+
+    def __init__(self, source_text: str) -> None:
+        self.lower = source_text.lower()
+
+    def line(self, *needles: str) -> int:
+        for needle in needles:
+            if needle:
+                index = self.lower.find(needle.lower())
+                if index >= 0:
+                    return self.lower.count("\n", 0, index) + 1
+        return 1
+
+
+def _css_problems(css: str, what: str) -> list[tuple[str, str]]:
+    """(message, snippet) for each remote or active construct in a piece of CSS."""
+    found = []
+    danger = _CSS_DANGER.search(css)
+    if danger:
+        found.append(
+            (
+                f"{what} bevat '{danger.group(0)}'; dat laadt of draait iets buiten de pagina. "
+                "Haal het weg",
+                danger.group(0),
+            )
+        )
+    for match in _CSS_URL.finditer(css):
+        url = match.group(2)
+        scheme = _scheme(url)
+        if scheme in ("javascript", "vbscript") or (_is_remote(url) and scheme != "data"):
+            found.append(
+                (
+                    f"{what} laadt '{url[:80]}' van buiten de site; zet het bestand in docs/ en "
+                    "verwijs er met een relatief pad naar",
+                    url,
+                )
+            )
+    return found
+
+
+def _element_problems(
+    element: etree._Element, page_url: str | None, svg: bool = False
+) -> list[tuple[str, str]]:
+    """(message, snippet to find the line) for one element."""
+    found: list[tuple[str, str]] = []
+    tag = etree.QName(element).localname.lower() if isinstance(element.tag, str) else ""
+    if not tag:
+        return found
+    if tag in FORBIDDEN_ELEMENTS:
+        found.append(
+            (
+                f"<{tag}> is niet toegestaan in een pagina: het draait code of haalt een ander "
+                "document binnen. Haal het weg; voor een video of kaart: zet een link",
+                f"<{tag}",
+            )
+        )
+    if tag == "style":
+        found += _css_problems(element.text or "", "dit <style>-blok")
+    for raw_name, raw_value in element.attrib.items():
+        name, value = str(raw_name), str(raw_value)
+        local = etree.QName(name).localname.lower() if "}" in name else name.lower()
+        local = local.rsplit(":", 1)[-1]
+        if local.startswith("on"):
+            found.append(
+                (
+                    f"het attribuut '{local}' op <{tag}> draait code en is niet toegestaan; "
+                    "haal het weg",
+                    local,
+                )
+            )
+            continue
+        if local == "style":
+            found += _css_problems(value, f"het style-attribuut van <{tag}>")
+            continue
+        if local == "srcdoc":
+            found.append((f"'srcdoc' op <{tag}> is niet toegestaan; haal het weg", "srcdoc"))
+            continue
+        urls = _srcset_urls(value) if local in ("srcset", "imagesrcset") else [value]
+        for url in urls:
+            scheme = _scheme(url)
+            if scheme in _BAD_SCHEMES:
+                found.append(
+                    (
+                        f"'{local}' op <{tag}> gebruikt een {scheme}:-adres; dat is niet "
+                        "toegestaan. Verwijs naar een pagina of een bestand in docs/",
+                        url.strip()[:60] or local,
+                    )
+                )
+                continue
+            if local not in URL_ATTRIBUTES:
+                continue
+            loads = local in RESOURCE_ATTRIBUTES or (
+                local == "href" and (svg or tag in SVG_RESOURCE_ELEMENTS) and tag != "a"
+            )
+            if loads and _is_remote(url):
+                found.append(
+                    (
+                        f'<{tag} {local}="{url[:80]}"> laadt iets van een andere site; zet het '
+                        "bestand in docs/ en verwijs er met een relatief pad naar",
+                        url[:60],
+                    )
+                )
+            elif scheme and scheme not in SAFE_SCHEMES:
+                found.append(
+                    (
+                        f"'{local}' op <{tag}> gebruikt het onbekende schema '{scheme}:'; "
+                        "gebruik https:, mailto: of een relatief pad",
+                        url[:60],
+                    )
+                )
+            elif page_url is not None and _leaves_site(url, page_url):
+                found.append(
+                    (
+                        f"'{url[:80]}' wijst naar buiten docs/; verwijs alleen naar pagina's en "
+                        "bestanden in docs/",
+                        url[:60],
+                    )
+                )
+    return found
+
+
+def check_page_html(html: str, page_url: str, source: Path, source_text: str) -> list[Problem]:
+    """Problems in the rendered HTML of one page; ``page_url`` is the built page's URL."""
+    if not html.strip():
+        return []
+    try:
+        # huge_tree: libxml2 would otherwise stop at depth 256 and hide what follows.
+        parser = lxml.html.HTMLParser(huge_tree=True)
+        clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", " ", html)
+        root = lxml.html.fragment_fromstring(clean, create_parent="div", parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        return [Problem(source, 1, 1, f"de HTML van deze pagina is niet te lezen ({exc})")]
+    finder = _Finder(source_text)
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        in_svg = any(
+            isinstance(a.tag, str) and a.tag.lower().endswith("svg")
+            for a in element.iterancestors()
+        ) or element.tag.lower().endswith("svg")
+        tag = element.tag.lower()
+        for message, snippet in _element_problems(element, page_url, svg=in_svg):
+            line = finder.line(snippet, f"<{tag}")
+            problems.append(Problem(source, line, 1, message))
+    return sorted(set(problems))
+
+
+def check_svg_file(path: Path) -> list[Problem]:
+    """An SVG figure from docs/: no script, no event handlers, nothing loaded from elsewhere."""
+    try:
+        data = path.read_bytes()
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+        root = etree.fromstring(data, parser)
+    except OSError as exc:
+        return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
+    except etree.XMLSyntaxError as exc:
+        return [
+            Problem(
+                path,
+                exc.lineno or 1,
+                1,
+                f"deze SVG is geen geldige XML ({exc.msg}); exporteer de figuur opnieuw",
+            )
+        ]
+    problems = []
+    if root.getroottree().docinfo.internalDTD is not None:
+        problems.append(
+            Problem(path, 1, 1, "deze SVG bevat een <!DOCTYPE> met eigen regels; haal die weg")
+        )
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        line = element.sourceline if isinstance(element.sourceline, int) else 1
+        for message, _ in _element_problems(element, page_url=None, svg=True):
+            problems.append(Problem(path, line, 1, message))
+    return sorted(set(problems))
+
+
+def check_css_file(path: Path) -> list[Problem]:
+    """A style sheet from docs/: nothing loaded from another host, no @import."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
+    finder = _Finder(text)
+    return [
+        Problem(path, finder.line(snippet), 1, message)
+        for message, snippet in _css_problems(text, "dit stijlblad")
+    ]

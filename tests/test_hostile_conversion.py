@@ -1,0 +1,143 @@
+"""Hostile HTML for the HTML-to-Typst converter: bounded work, problems instead of tracebacks."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_htmltypst import pdf_text
+
+from koppelkansen.pdf.htmltypst import MAX_DEPTH, MAX_SPAN, convert_page
+from koppelkansen.pdf.typstsyntax import escape
+
+URL = "casussen/amstelstad/plan/"
+
+
+def _convert(html: str) -> tuple[str, list[str]]:
+    started = time.perf_counter()
+    result = convert_page(html, URL, {}, "https://example.org/")
+    assert time.perf_counter() - started < 5, "conversion took too long"
+    return result
+
+
+@pytest.mark.parametrize("value", ["99999999", "abc", "-3", "0", str(MAX_SPAN + 1), "1e9"])
+def test_colspan_and_rowspan_are_bounded(value):
+    for attribute in ("colspan", "rowspan"):
+        html = f'<table><tr><td {attribute}="{value}">a</td><td>b</td></tr></table>'
+        text, problems = _convert(html)
+        assert any(attribute in p and f"1 tot en met {MAX_SPAN}" in p for p in problems), problems
+        assert f"{attribute}: {value}" not in text
+
+
+def test_sane_spans_are_kept():
+    text, problems = _convert(
+        '<table><tr><td colspan="2">a</td></tr><tr><td>b</td><td>c</td></tr></table>'
+    )
+    assert problems == [] and "colspan: 2" in text
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 300, 20000])
+def test_deep_nesting_is_a_problem_not_a_silent_cut(depth):
+    html = "<div>" * depth + "x" + "</div>" * depth + "<p>daarna</p>"
+    _text, problems = _convert(html)
+    assert any("diep genest" in p for p in problems)
+
+
+def test_nesting_within_the_bound_keeps_the_rest_of_the_page():
+    html = "<div>" * 50 + "x" + "</div>" * 50 + "<p>daarna</p>"
+    text, problems = _convert(html)
+    assert problems == [] and "daarna" in text
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c"])
+def test_line_separators_cannot_start_a_heading_or_list(tmp_path, separator):
+    html = f"<p>tekst{separator}= Kop{separator}- item{separator}+ plus{separator}1. een</p>"
+    text, problems = _convert(html)
+    assert problems == []
+    for line in text.splitlines():
+        assert not line.lstrip().startswith(("= ", "- ", "+ ", "1. "))
+    assert separator not in escape(f"a{separator}b")
+    assert "= Kop - item + plus 1. een" in pdf_text(tmp_path, text)
+
+
+@pytest.mark.parametrize("size", [20000, 200000])
+def test_long_backtick_runs_and_paragraphs_convert_in_linear_time(size):
+    _convert("<pre><code>" + "`" * size + "</code></pre>")
+    _convert("<p>" + "`" * size + "</p>")
+    _convert("<p>" + "woord *_#$ " * (size // 10) + "</p>")
+    _convert("<p><code>" + "`" * size + "</code></p>")
+
+
+_html_piece = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<ul><li>",
+        "</li></ul>",
+        "<table><tr><td",
+        ' colspan="',
+        ' rowspan="',
+        '">',
+        "</td></tr></table>",
+        "<pre><code>",
+        "</code></pre>",
+        "<code>",
+        "</code>",
+        "<h2>",
+        "</h2>",
+        "<em>",
+        "</em>",
+        "`",
+        "```",
+        "=",
+        "- ",
+        "#",
+        "\u2028",
+        "\x85",
+        "\x0b",
+        "\x0c",
+        "tekst",
+        "999",
+        "abc",
+        '<a href="../x/">',
+        "</a>",
+        "<blockquote>",
+        "</blockquote>",
+    ]
+)
+
+
+@settings(deadline=2000, max_examples=150)
+@given(st.lists(_html_piece, max_size=60).map("".join))
+def test_converter_never_raises(html):
+    text, problems = convert_page(html, URL, {}, "https://example.org/")
+    assert isinstance(text, str)
+    assert all(isinstance(p, str) and p for p in problems)
+    for line in text.splitlines():
+        assert "\u2028" not in line and "\x85" not in line
+
+
+def test_pdf_labels_differ_for_look_alike_paths():
+    from koppelkansen.pdf.htmltypst import page_key
+
+    urls = ["casussen/haven-stad/x/", "casussen.haven-stad/x/", "casussen_haven-stad/x/"]
+    assert len({page_key(u) for u in urls}) == len(urls)
+    assert page_key("casussen/amstelstad/plan/") == "p-casussen.amstelstad.plan."
+
+
+@settings(deadline=1000, max_examples=200)
+@given(
+    st.text(st.sampled_from("ab/._-é "), max_size=12),
+    st.text(st.sampled_from("ab/._-é "), max_size=12),
+)
+def test_pdf_label_is_one_per_url(first, second):
+    from koppelkansen.pdf.htmltypst import page_key
+
+    if first != second:
+        assert page_key(first) != page_key(second)
+    assert re.fullmatch(r"p-[A-Za-z0-9_.\-]*", page_key(first))

