@@ -129,7 +129,8 @@ def _build(config_file: Path, site_dir: Path, extra_args: list[str] | None, engi
         str(scratch),
         *(extra_args or []),
     ]
-    result = subprocess.run(command, check=False)
+    # The engine is passed on, so that builds the plugin starts itself (a version's PDFs) use it too.
+    result = subprocess.run(command, check=False, env={**os.environ, ENGINE_VARIABLE: engine})
     if result.returncode != 0:
         shutil.rmtree(scratch, ignore_errors=True)
         print(

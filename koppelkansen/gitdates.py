@@ -23,6 +23,29 @@ _STATUS = re.compile(r"^status:[ \t]*['\"]?([a-z-]+)['\"]?[ \t]*$")
 #: A ``status:`` line further down than this is not front matter.
 _FRONT_MATTER_LINES = 40
 
+#: The return code run_git gives when there is no git program.
+GIT_MISSING = 127
+
+
+def run_git(
+    cwd: Path, *args: str, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``git <args>`` in ``cwd`` as text (UTF-8, paths unquoted); never raises. Every git call of
+    the build that reads text goes through here."""
+    try:
+        return subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            input=input_text,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
+    except FileNotFoundError:
+        return subprocess.CompletedProcess(["git", *args], GIT_MISSING, "", "git ontbreekt")
+
 
 @dataclass
 class GitHistory:
@@ -43,31 +66,20 @@ def git_history(folder: Path) -> GitHistory:
     line in the first lines of the file (the front matter), so a body line cannot fake a change.
     Uncommitted changes do not count: the date is that of the last commit.
     """
-    try:
-        result = subprocess.run(
-            [
-                "git",
-                "-c",
-                "core.quotepath=off",
-                "log",
-                f"--format={_RECORD}%ct",
-                "-p",
-                "-U0",
-                "--no-color",
-                "--no-ext-diff",
-                "--no-renames",
-                "--relative",
-                "--",
-                ".",
-            ],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-        )
-    except FileNotFoundError:
+    result = run_git(
+        folder,
+        "log",
+        f"--format={_RECORD}%ct",
+        "-p",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-renames",
+        "--relative",
+        "--",
+        ".",
+    )
+    if result.returncode == GIT_MISSING:
         log.info("git ontbreekt: geen wijzigingsdatums uit git")
         return GitHistory()
     if result.returncode != 0:

@@ -23,6 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .build import engine_from_environment
 from .versions import Version
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -98,7 +99,7 @@ def build_version(version: Version, repo: Path, config_rel: str, folder: Path) -
             [
                 sys.executable,
                 "-m",
-                "mkdocs",
+                engine_from_environment(),
                 "build",
                 "--config-file",
                 str(source / config_rel),

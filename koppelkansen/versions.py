@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from .dates import dutch_date
+from .gitdates import run_git
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -72,19 +73,6 @@ class VersionList:
     notice: str = ""
 
 
-def _git(cwd: Path, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-c", "core.quotepath=off", *args],
-        cwd=cwd,
-        input=input_text,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        check=False,
-    )
-
-
 def parse_message(message: str) -> dict[str, str]:
     """``naam: ...``, ``datum: ...``, ``overleg: ...`` lines of a tag message (other lines ignored)."""
     found: dict[str, str] = {}
@@ -105,7 +93,7 @@ def format_message(name: str, day: str, meeting: str) -> str:
 
 
 def is_shallow(repo: Path) -> bool:
-    result = _git(repo, "rev-parse", "--is-shallow-repository")
+    result = run_git(repo, "rev-parse", "--is-shallow-repository")
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
@@ -125,7 +113,7 @@ def read_versions(repo: Path) -> VersionList:
         ]
     )
     try:
-        result = _git(repo, "for-each-ref", f"--format={fmt}{_END}", "refs/tags/versie/")
+        result = run_git(repo, "for-each-ref", f"--format={fmt}{_END}", "refs/tags/versie/")
     except FileNotFoundError:
         return VersionList(notice=MISSING_HISTORY)
     if result.returncode != 0:
@@ -147,7 +135,7 @@ def read_versions(repo: Path) -> VersionList:
             )
             skipped += 1
             continue
-        if _git(repo, "cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
+        if run_git(repo, "cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
             skipped += 1  # a shallow clone: the tagged commit is not here
             continue
         day = meta.get("date", "")
@@ -229,7 +217,7 @@ def create_version(
                 f"OVERLEG '{meeting}': er is geen pagina docs/{meeting}.md.{hint} "
                 f"Bekende overleggen: {', '.join(known) or 'geen'}."
             )
-    status = _git(repo, "status", "--porcelain")
+    status = run_git(repo, "status", "--porcelain")
     if status.returncode != 0:
         raise VersionError("Dit is geen git-repository: een versie is een git-tag.")
     if status.stdout.strip():
@@ -243,7 +231,7 @@ def create_version(
     tag = TAG_PREFIX + day
     if (
         _valid_day(day)
-        and _git(repo, "rev-parse", "-q", "--verify", f"refs/tags/{tag}").returncode == 0
+        and run_git(repo, "rev-parse", "-q", "--verify", f"refs/tags/{tag}").returncode == 0
     ):
         problems.append(f"Er is al een versie van {day} (tag {tag}); kies een andere DATUM.")
     if name and any(v.name.lower() == name.lower() for v in existing):
@@ -252,7 +240,9 @@ def create_version(
         )
     if problems:
         raise VersionError("\n".join(problems))
-    result = _git(repo, "tag", "-a", tag, "-F", "-", input_text=format_message(name, day, meeting))
+    result = run_git(
+        repo, "tag", "-a", tag, "-F", "-", input_text=format_message(name, day, meeting)
+    )
     if result.returncode != 0:
         raise VersionError(f"git tag is mislukt: {result.stderr.strip()}")
     made = [v for v in read_versions(repo).versions if v.tag == tag]
@@ -305,7 +295,7 @@ def split_page(path: str, text: str) -> PlanText:
 def read_tree(repo: Path, commit: str, docs_rel: str) -> dict[str, PlanText]:
     """Every Markdown page below ``docs_rel`` at ``commit``, by path relative to docs."""
     prefix = docs_rel.strip("/") + "/" if docs_rel.strip("/") else ""
-    listing = _git(repo, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or ".")
+    listing = run_git(repo, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or ".")
     if listing.returncode != 0:
         return {}
     names = [n for n in listing.stdout.split("\0") if n.endswith(".md")]
@@ -337,7 +327,7 @@ def read_tree(repo: Path, commit: str, docs_rel: str) -> dict[str, PlanText]:
 
 def docs_prefix(repo: Path, docs_dir: Path) -> str:
     """Path of ``docs_dir`` inside the repository (``docs``), for :func:`read_tree`."""
-    top = _git(repo, "rev-parse", "--show-toplevel")
+    top = run_git(repo, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         return ""
     root = Path(top.stdout.strip()).resolve()
@@ -346,7 +336,7 @@ def docs_prefix(repo: Path, docs_dir: Path) -> str:
 
 def repo_root(path: Path) -> Path | None:
     try:
-        top = _git(path, "rev-parse", "--show-toplevel")
+        top = run_git(path, "rev-parse", "--show-toplevel")
     except FileNotFoundError:
         return None
     return Path(top.stdout.strip()).resolve() if top.returncode == 0 else None
