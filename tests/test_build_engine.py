@@ -14,7 +14,9 @@ import koppelkansen.build as build
 def commands(monkeypatch):
     ran = []
 
-    def fake_run(command, check):
+    def fake_run(command, check, env):
+        # The child is told the engine too, so that builds it starts (a version's PDFs) use it.
+        assert env[build.ENGINE_VARIABLE] == command[2]
         ran.append(command)
         return subprocess.CompletedProcess(command, 1)
 
