@@ -127,6 +127,41 @@ class Visit:
     positive_tabindex: int = 0
 
 
+def _visit_from(url: str, scheme: str, result: dict) -> Visit:
+    return Visit(
+        url,
+        scheme,
+        result["scheme"],
+        violations=result["violations"],
+        positive_tabindex=result["positiveTabindex"],
+    )
+
+
+# One visit's work inside the page: wait for the palette (at most 5 s; the tests then see the wrong
+# scheme and fail) and the fonts, run axe-core, count positive tabindex values.
+VISIT_JS = """async ([tags, material]) => {
+  const deadline = Date.now() + 5000;
+  while (document.body.getAttribute('data-md-color-scheme') !== material && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+  await document.fonts.ready;
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          resultTypes: ['violations']});
+  return {
+    scheme: document.body.getAttribute('data-md-color-scheme'),
+    positiveTabindex: [...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).length,
+    violations: result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary || ''}))})),
+  };
+}"""
+
+
+# Material's own palette switch, as its toggle does it: the dark palette's radio input changes.
+# Material keeps the choice in localStorage, which an audit context clears on every page load.
+SWITCH_JS = """scheme => { const input = document.querySelector(`input.md-option[data-md-color-scheme="${scheme}"]`);
+  input.checked = true; input.dispatchEvent(new Event('change', {bubbles: true})); }"""
+
+
 class Auditor:
     """One browser context per palette; every request to another host is counted (and fails: the
     browser resolves no other host, see CHROMIUM_ARGS)."""
@@ -156,46 +191,37 @@ class Auditor:
         context.on("request", record)
         if axe:
             context.add_init_script(path=str(AXE_JS))
+            # Every page load is a first visit: no palette stored by Material on an earlier page.
+            context.add_init_script(script="try { localStorage.clear(); } catch (e) {}")
         return context
 
     def visit(self, page, url: str, scheme: str) -> Visit:
         before = len(self.foreign)
-        # "load" has every stylesheet, script, image and font the page asks for; Material's script
-        # has set the palette once the scheme attribute is there. No wait for network idle per
-        # page: a request made later still goes through the context's route and is counted, and
-        # settle() waits for the network once before the context closes.
+        # "load" has every stylesheet, script, image and font the page asks for. One round trip
+        # then waits (in the page) until Material has set the palette and the fonts are ready, runs
+        # axe and returns only what the tests read. No wait for network idle per page: a request
+        # made later is still counted by the context, and settle() waits once before it closes.
         page.goto(self.base + url, wait_until="load")
         _, material = SCHEMES[scheme]
-        page.wait_for_function(
-            f"document.body.getAttribute('data-md-color-scheme') === '{material}'"
-            " && document.fonts.status === 'loaded'",
-            timeout=5000,
-        )
-        result = page.evaluate(
-            """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                          resultTypes: ['violations']})""",
-            WCAG_TAGS,
-        )
-        visit = Visit(
-            url, scheme, page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-        )
-        visit.violations = [
-            {
-                "id": v["id"],
-                "impact": v["impact"],
-                "help": v["help"],
-                "nodes": [
-                    {"target": n["target"], "summary": n.get("failureSummary", "")}
-                    for n in v["nodes"]
-                ],
-            }
-            for v in result["violations"]
-        ]
-        visit.positive_tabindex = page.evaluate(
-            "[...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).length"
-        )
+        visit = _visit_from(url, scheme, page.evaluate(VISIT_JS, [WCAG_TAGS, material]))
         visit.foreign = self.foreign[before:]
         return visit
+
+    def visit_in_both_palettes(self, page, url: str) -> list[Visit]:
+        """One page load, audited in the light palette (chosen by the browser's light colour
+        scheme, as on a first visit), then in the dark one (dark colour scheme and Material's own
+        palette switch): the same checks as two loads, without loading every page twice."""
+        light = self.visit(page, url, "licht")
+        before = len(self.foreign)
+        page.emulate_media(color_scheme=SCHEMES["donker"][0])
+        _, material = SCHEMES["donker"]
+        page.evaluate(SWITCH_JS, material)
+        dark = _visit_from(url, "donker", page.evaluate(VISIT_JS, [WCAG_TAGS, material]))
+        # The next page starts as a first visit again (light colour scheme; the context clears the
+        # stored palette before each page's scripts run).
+        page.emulate_media(color_scheme=SCHEMES["licht"][0])
+        dark.foreign = self.foreign[before:]
+        return [light, dark]
 
     def settle(self, page, visits: list[Visit]) -> None:
         """Wait once for the network to go quiet; late requests to other hosts count for the

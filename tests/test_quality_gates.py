@@ -84,37 +84,45 @@ def browser():
         browser.close()
 
 
-def _audit(browser, site, urls=None, schemes=tuple(SCHEMES)):
+def _audit(browser, site, urls=None):
+    """Every page (or ``urls``) of ``site`` in both palettes: light visits, then dark ones."""
     with serve(site) as base:
         auditor = Auditor(browser, base)
-        visits = []
-        for scheme in schemes:
-            context = auditor.context(scheme, axe=True)
-            page = context.new_page()
-            scheme_visits = [
-                auditor.visit(page, url, scheme)
-                for url in (urls if urls is not None else page_urls(site))
-            ]
-            auditor.settle(page, scheme_visits)
-            visits.extend(scheme_visits)
-            context.close()
-    return visits
+        context = auditor.context("licht", axe=True)
+        page = context.new_page()
+        visits = [
+            visit
+            for url in (urls if urls is not None else page_urls(site))
+            for visit in auditor.visit_in_both_palettes(page, url)
+        ]
+        auditor.settle(page, visits)
+        context.close()
+    return sorted(visits, key=lambda visit: visit.scheme != "licht")
+
+
+# One xdist group per site: its build, audit and other checks stay in one worker (a session
+# fixture is built once per worker that asks for it).
+REAL = pytest.mark.xdist_group("site-real")
+SPECIMEN = pytest.mark.xdist_group("site-specimen")
 
 
 # --- link check -------------------------------------------------------------------------------
 
 
+@REAL
 def test_link_check_passes_on_the_real_site(real_site, capsys):
     assert linkcheck(real_site, ROOT / "docs") == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert "0 kapot" in out and "externe adressen (niet opgehaald" in out
 
 
+@SPECIMEN
 def test_link_check_passes_on_the_specimen(specimen_site, capsys):
     assert linkcheck(specimen_site, specimen_site.parent / "docs") == 0, capsys.readouterr().err
     assert "extern (niet opgehaald): https://www.waternet.nl/" in capsys.readouterr().out
 
 
+@SPECIMEN
 def test_link_check_fails_on_broken_link_and_missing_anchor(broken_site, capsys):
     docs = broken_site.parent / "docs"
     assert linkcheck(broken_site, docs) == 1
@@ -135,32 +143,46 @@ def test_link_check_fails_on_broken_link_and_missing_anchor(broken_site, capsys)
 # --- valid HTML ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def html_errors(real_site, specimen_site, broken_site):
-    """The Nu HTML Checker's errors for every page of the real site and the specimen, and for the
-    broken page: one JVM run for all of them (the tests using it share one xdist group)."""
+def _html_errors(paths):
     reason = missing_vnu()
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true en de HTML-controle kan niet draaien: {reason}")
         pytest.skip(f"HTML-CONTROLE OVERGESLAGEN (in CI een fout): {reason}")
-    return check_html([real_site, specimen_site, broken_site / "kapot" / "index.html"])
+    return check_html(paths)
 
 
-@pytest.mark.xdist_group("html")
-def test_every_page_is_valid_html(html_errors, real_site, specimen_site):
-    for site in (real_site, specimen_site):
-        assert any(site.rglob("*.html")), site
-        errors = [error for error in html_errors if error.path.is_relative_to(site)]
-        assert errors == [], f"{len(errors)} HTML-fouten in {site}:\n" + "\n".join(
-            error.format(site) for error in errors
-        )
+@pytest.fixture(scope="session")
+def real_html_errors(real_site):
+    """The Nu HTML Checker's errors for every page of the real site."""
+    return _html_errors([real_site])
 
 
-@pytest.mark.xdist_group("html")
-def test_html_check_reports_file_and_line_on_the_broken_fixture(html_errors, broken_site):
+@pytest.fixture(scope="session")
+def specimen_html_errors(specimen_site, broken_site):
+    """The Nu HTML Checker's errors for the specimen and the broken page: one JVM run."""
+    return _html_errors([specimen_site, broken_site / "kapot" / "index.html"])
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param("real", marks=REAL), pytest.param("specimen", marks=SPECIMEN)]
+)
+def test_every_page_is_valid_html(name, request):
+    site = request.getfixturevalue(f"{name}_site")
+    html_errors = request.getfixturevalue(f"{name}_html_errors")
+    assert any(site.rglob("*.html")), site
+    errors = [error for error in html_errors if error.path.is_relative_to(site)]
+    assert errors == [], f"{len(errors)} HTML-fouten in {site}:\n" + "\n".join(
+        error.format(site) for error in errors
+    )
+
+
+@SPECIMEN
+def test_html_check_reports_file_and_line_on_the_broken_fixture(specimen_html_errors, broken_site):
     errors = [
-        error.format(broken_site) for error in html_errors if error.path.is_relative_to(broken_site)
+        error.format(broken_site)
+        for error in specimen_html_errors
+        if error.path.is_relative_to(broken_site)
     ]
     assert len(errors) == 1, errors
     assert errors[0].startswith("kapot/index.html:"), errors
@@ -177,52 +199,40 @@ def audits() -> dict:
     return {}
 
 
-# One audit per site and palette, each its own xdist group: the four audits spread over the
-# workers, and the three tests of one audit share it.
-AUDITS = [
-    pytest.param(
-        (site, scheme), id=f"{site}-{scheme}", marks=pytest.mark.xdist_group(f"axe-{site}-{scheme}")
-    )
-    for site in ("real", "specimen")
-    for scheme in SCHEMES
-]
-
-
-@pytest.fixture
+@pytest.fixture(params=[pytest.param("real", marks=REAL), pytest.param("specimen", marks=SPECIMEN)])
 def audit(request, browser, audits):
-    """Every page of one site in one palette, visited once for all the tests of that audit."""
-    key = request.param
-    if key not in audits:
-        name, scheme = key
-        site = request.getfixturevalue(f"{name}_site")
-        audits[key] = (name, scheme, site, _audit(browser, site, schemes=(scheme,)))
-    return audits[key]
+    """Every page of one site in both palettes, visited once for all the tests of that site."""
+    if request.param not in audits:
+        site = request.getfixturevalue(f"{request.param}_site")
+        audits[request.param] = (request.param, site, _audit(browser, site))
+    return audits[request.param]
 
 
-@pytest.mark.parametrize("audit", AUDITS, indirect=True)
 def test_every_page_passes_axe_in_both_palettes(audit):
-    name, scheme, site, visits = audit
-    assert len(visits) == len(page_urls(site)) > 0
-    # The palette really switched: Material's scheme on <body> follows prefers-color-scheme.
-    assert {v.color_scheme for v in visits} == {SCHEMES[scheme][1]}
+    name, site, visits = audit
+    assert len(visits) == 2 * len(page_urls(site)) > 0
+    # The palette really switched: Material's scheme on <body> follows the colour scheme.
+    assert {(v.scheme, v.color_scheme) for v in visits} == {
+        ("licht", "default"),
+        ("donker", "slate"),
+    }
     failing = [v for v in visits if v.violations]
     assert not failing, f"axe-core vond overtredingen op de site '{name}':\n" + format_violations(
         failing
     )
 
 
-@pytest.mark.parametrize("audit", AUDITS, indirect=True)
 def test_no_page_requests_another_host(audit):
-    visits = audit[3]
+    _, _, visits = audit
     assert [(v.url, v.scheme, url) for v in visits for url in v.foreign] == []
 
 
-@pytest.mark.parametrize("audit", AUDITS, indirect=True)
 def test_no_page_has_a_positive_tabindex(audit):
-    visits = audit[3]
+    _, _, visits = audit
     assert [(v.url, v.positive_tabindex) for v in visits if v.positive_tabindex] == []
 
 
+@SPECIMEN
 def test_checks_fail_on_the_broken_fixture(browser, broken_site):
     visits = _audit(browser, broken_site, ["kapot/"])
     report = format_violations(visits)
@@ -231,7 +241,8 @@ def test_checks_fail_on_the_broken_fixture(browser, broken_site):
         "Lichtgrijze" not in report
     )  # the target selector names the element, the text is not echoed
     assert 'p[style="color: #b8b8b8"]' in report or "p:nth-child" in report, report
-    assert [url for v in visits for url in v.foreign] == ["https://example.org/volg-mij.png"] * 2
+    # One page load for both palettes: the image is asked for (and refused) once.
+    assert [url for v in visits for url in v.foreign] == ["https://example.org/volg-mij.png"]
 
 
 # --- keyboard ---------------------------------------------------------------------------------
@@ -247,6 +258,7 @@ FOCUS_STYLE = """el => { const hidden = el.matches('input') && el.getBoundingCli
           tag: el.tagName, cls: el.className, href: el.getAttribute('href'), text: el.textContent.trim().slice(0, 40)} }"""
 
 
+@SPECIMEN
 def test_keyboard_skip_link_focus_and_tab_order(browser, specimen_site):
     with serve(specimen_site) as base:
         context = Auditor(browser, base).context("licht")
@@ -309,6 +321,7 @@ PRINT_STATE = """() => {
 }"""
 
 
+@SPECIMEN
 def test_print_styles(browser, specimen_site):
     with serve(specimen_site) as base:
         context = Auditor(browser, base).context("licht")
@@ -339,6 +352,7 @@ def test_print_styles(browser, specimen_site):
 # --- screenshots ------------------------------------------------------------------------------
 
 
+@REAL
 def test_screenshots_of_home_and_case_page_in_both_palettes_and_widths(
     browser, real_site, tmp_path
 ):
