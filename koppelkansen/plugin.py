@@ -16,7 +16,7 @@ from typing import Any, cast
 from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, BuildError, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
@@ -34,7 +34,7 @@ from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, bundle_specs
 from .pdf.bundles import BUNDLE_NAME, partners
 from .pdfsite import case_downloads, download_entry, pdf_wanted
-from .problems import Problem, summary
+from .problems import Problem, os_error_reason, summary
 from .render import OverviewRenderer, generated_pages
 from .validate import check_docs
 from .versionpdf import EDITION_ENV, NESTED_ENV, VersionBuildError, version_pdfs
@@ -70,6 +70,18 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # A full disk or a read-only folder is not a bug: a Dutch message, no traceback.
+        if isinstance(error, OSError):
+            where = error.filename2 or error.filename or "de site"
+            log.error("%s: fout: %s", where, os_error_reason(error))
+            raise Abort("De build is gestopt.") from None
+        if not isinstance(error, BuildError):
+            log.error(
+                "Interne fout in de bouwsoftware (niet in de pagina's). Meld dit aan de "
+                "beheerders, met de tekst hieronder."
+            )
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.content_problems = []

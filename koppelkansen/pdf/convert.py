@@ -126,6 +126,10 @@ def convert_pages(
         for key, text in typst.items():
             target = cache_dir / f"{digests[key]}.typ"
             scratch = target.with_suffix(".tmp")
-            scratch.write_text(text, encoding="utf-8")
-            scratch.replace(target)
+            try:
+                scratch.write_text(text, encoding="utf-8")
+                scratch.replace(target)
+            except BaseException:  # a full disk leaves no half-written file behind
+                scratch.unlink(missing_ok=True)
+                raise
     return {**cached, **typst}
