@@ -141,3 +141,31 @@ def test_pdf_label_is_one_per_url(first, second):
     if first != second:
         assert page_key(first) != page_key(second)
     assert re.fullmatch(r"p-[A-Za-z0-9_.\-]*", page_key(first))
+
+
+def test_headings_that_differ_only_by_punctuation_keep_their_own_labels(tmp_path):
+    ids = ["A.b", "A_b", "A:b", "A-b", "Ab"]
+    html = "".join(f'<h2 id="{i}">Kop {n}</h2><p>Tekst {n}.</p>' for n, i in enumerate(ids))
+    html += "<p>" + " ".join(f'<a href="#{i}">naar {n}</a>' for n, i in enumerate(ids)) + "</p>"
+    text, problems = _convert(html)
+    assert problems == []
+    labels = re.findall(r"^<(p-[^>]+)>$", text, re.M)
+    assert len(labels) == len(set(labels)) == len(ids)
+    # Typst refuses a link to a label that occurs twice; each link reaches its own heading.
+    out = pdf_text(tmp_path, text)
+    assert all(f"Kop {n}" in out and f"naar {n}" in out for n in range(len(ids)))
+
+
+_label_text = st.text(st.sampled_from("aB1._-:/é #"), max_size=10)
+
+
+@settings(deadline=1000, max_examples=300)
+@given(_label_text, _label_text, _label_text, _label_text)
+def test_heading_labels_are_one_per_page_and_id(url1, id1, url2, id2):
+    from koppelkansen.pdf.htmltypst import anchor_label, page_key
+
+    first, second = anchor_label(page_key(url1), id1), anchor_label(page_key(url2), id2)
+    if (url1, id1) != (url2, id2):
+        assert first != second
+    assert first not in (page_key(url1), page_key(url2))  # never a page's own label
+    assert re.fullmatch(r"p-[A-Za-z0-9_.\-]*:[A-Za-z0-9_\-]*", first)

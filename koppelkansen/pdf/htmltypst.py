@@ -9,7 +9,7 @@ templates/report.typ (``kk-link``, ``kk-image``, ``kk-figure``, ``kk-admonition`
 Rules (the same as the former pandoc Lua filter):
 
 - The page's first ``<h1>`` is dropped (the template sets the chapter title); other ``<h1>`` become
-  level 2. Headings with an id get the label ``<pagekey--anchor>``.
+  level 2. Headings with an id get the label ``<pagekey:anchor>`` (:func:`anchor_label`).
 - Links to site pages or anchors become ``kk-link(label, url)[text]``: inside the PDF when the label
   is in it, else to ``site_url`` (no ``site_url``: the text, unlinked). External links as written;
   ``file:`` links and links outside the site are problems.
@@ -150,23 +150,33 @@ _PARSER = lxml.html.HTMLParser(huge_tree=True)  # never truncate a deep page sil
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LINE_START = re.compile(r"[=+-]|\d+\.")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_ANCHOR_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+_LABEL_ESCAPE = re.compile(r"[^A-Za-z0-9-]")
+
+
+def _escape_label(text: str, slash: str) -> str:
+    """``text`` with every character but ``[A-Za-z0-9-]`` as ``_hex_`` of its UTF-8 bytes (``/``
+    as ``slash`` when given); one-to-one, since ``_`` itself is escaped."""
+
+    def encode(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char == "/" and slash:
+            return slash
+        return "".join(f"_{byte:02x}_" for byte in char.encode())
+
+    return _LABEL_ESCAPE.sub(encode, text)
 
 
 def page_key(url: str) -> str:
     """A Typst label for a page, one per URL: ``p-`` and the URL with ``/`` as ``.`` and every
     other character than ``[A-Za-z0-9-]`` (``.`` and ``_`` too) as ``_hex_``, so that
     ``a/b/x/`` and ``a.b/x/`` never share a label."""
-
-    def encode(match: re.Match[str]) -> str:
-        char = match.group(0)
-        return "." if char == "/" else "".join(f"_{byte:02x}_" for byte in char.encode())
-
-    return "p-" + re.sub(r"[^A-Za-z0-9-]", encode, url)
+    return "p-" + _escape_label(url, slash=".")
 
 
 def anchor_label(key: str, anchor: str) -> str:
-    return key + "--" + _ANCHOR_CHARS.sub(".", anchor)
+    """The label of a heading: the page key, ``:`` (never in a key) and the escaped id, so two
+    different (page, id) pairs never share a label (``A.b`` and ``A:b`` stay apart)."""
+    return f"{key}:{_escape_label(anchor, slash='')}"
 
 
 def _elements(el: etree._Element, path: str) -> list[etree._Element]:
