@@ -47,6 +47,7 @@ SVG_RESOURCE_ELEMENTS = frozenset(("image", "use", "feimage", "script", "pattern
 SAFE_SCHEMES = frozenset(("http", "https", "mailto", "tel"))
 _BAD_SCHEMES = ("javascript", "vbscript", "data", "file", "livescript", "mocha")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 _CSS_DANGER = re.compile(r"@import|expression\s*\(|behavior\s*:|-moz-binding", re.IGNORECASE)
 
@@ -88,6 +89,44 @@ class _Finder:
                 if index >= 0:
                     return self.lower.count("\n", 0, index) + 1
         return 1
+
+
+def _signature(element: etree._Element) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return (
+        str(element.tag).lower(),
+        tuple(sorted((str(k), str(v)) for k, v in element.attrib.items())),
+    )
+
+
+class _SourceElements:
+    """The raw HTML elements of the Markdown source, with their lines.
+
+    Raw HTML reaches the rendered page unchanged, so the n-th rendered element with a given tag
+    and attributes (entities decoded by the parser on both sides: ``&#106;avascript:`` is
+    ``javascript:``) is the n-th such element in the source. Elements Markdown made (a link
+    written as ``[x](...)``) are not found here; the text search takes over for them.
+    """
+
+    def __init__(self, source_text: str, parser: etree.HTMLParser) -> None:
+        self.lines: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+        self.seen: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+        try:
+            root = lxml.html.fragment_fromstring(
+                _CONTROL.sub(" ", source_text), create_parent="div", parser=parser
+            )
+        except (etree.ParserError, ValueError):
+            return
+        for element in root.iter():
+            if isinstance(element.tag, str) and isinstance(element.sourceline, int):
+                self.lines.setdefault(_signature(element), []).append(element.sourceline)
+
+    def line(self, element: etree._Element) -> int | None:
+        """The source line of this rendered element (call once per element, in document order)."""
+        signature = _signature(element)
+        index = self.seen.get(signature, 0)
+        self.seen[signature] = index + 1
+        lines = self.lines.get(signature, [])
+        return lines[index] if index < len(lines) else None
 
 
 def _css_problems(css: str, what: str) -> list[tuple[str, str]]:
@@ -204,11 +243,13 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
     try:
         # huge_tree: libxml2 would otherwise stop at depth 256 and hide what follows.
         parser = lxml.html.HTMLParser(huge_tree=True)
-        clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", " ", html)
-        root = lxml.html.fragment_fromstring(clean, create_parent="div", parser=parser)
+        root = lxml.html.fragment_fromstring(
+            _CONTROL.sub(" ", html), create_parent="div", parser=parser
+        )
     except (etree.ParserError, ValueError) as exc:
         return [Problem(source, 1, 1, f"de HTML van deze pagina is niet te lezen ({exc})")]
     finder = _Finder(source_text)
+    source_elements: _SourceElements | None = None
     problems = []
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -218,8 +259,17 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
             for a in element.iterancestors()
         ) or element.tag.lower().endswith("svg")
         tag = element.tag.lower()
-        for message, snippet in _element_problems(element, page_url, svg=in_svg):
-            line = finder.line(snippet, f"<{tag}")
+        found = _element_problems(element, page_url, svg=in_svg)
+        if source_elements is None and found:  # the source is parsed only for a page at fault
+            source_elements = _SourceElements(source_text, parser)
+            for earlier in root.iter():  # count the elements before this one
+                if earlier is element:
+                    break
+                if isinstance(earlier.tag, str):
+                    source_elements.line(earlier)
+        at = source_elements.line(element) if source_elements is not None else None
+        for message, snippet in found:
+            line = at or finder.line(snippet, f"<{tag}")
             problems.append(Problem(source, line, 1, message))
     return sorted(set(problems))
 

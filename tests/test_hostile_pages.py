@@ -118,11 +118,25 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path, capfd):
     (docs / "pixel.md").write_text(
         FRONT + "\n\n![pixel](https://tracker.example/p.gif)\n", encoding="utf-8"
     )
+    # Entity-encoded schemes, after a harmless link: each is named at its own line.
+    (docs / "entiteit.md").write_text(
+        FRONT
+        + '<a href="https://example.org/">gewoon</a> en <a href="#x">ook</a>\n\n'
+        + 'Tekst met <a href="&#106;avascript:alert(1)">een link</a>.\n\n'
+        + '<p><a href="java&#x09;script:alert(2)">klik</a></p>\n\n'
+        + '<a href="https://example.org/">nog eens gewoon</a>\n\n'
+        + '<a href="&#x6A;ava&#115;cript&#58;alert(3)">drie</a>\n',
+        encoding="utf-8",
+    )
     assert build_site(config, site) != 0
     err = capfd.readouterr().err
     assert "docs/script.md:9:1: fout: <script>" in err
     assert "docs/link.md:7:1: fout: 'href' op <a> gebruikt een javascript:-adres" in err
     assert "docs/pixel.md:9:1: fout: <img src=" in err
+    javascript = "fout: 'href' op <a> gebruikt een javascript:-adres"
+    for line in (9, 11, 15):
+        assert f"docs/entiteit.md:{line}:1: {javascript}" in err, err
+    assert "docs/entiteit.md:7:" not in err
     assert "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "oud"
     assert not list(tmp_path.glob(".site.*"))
