@@ -76,19 +76,24 @@ def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
-class _Finder:
-    """Finds the line of an offending snippet in the Markdown source (1 when it cannot)."""
+class SourceFinder:
+    """Finds the line of an offending snippet in a Markdown source (1 when it cannot); the PDF
+    stage uses it too, for a Typst error."""
 
     def __init__(self, source_text: str) -> None:
         self.lower = source_text.lower()
 
-    def line(self, *needles: str) -> int:
+    def find(self, *needles: str) -> int | None:
+        """The line of the first needle found (case-insensitive), or None."""
         for needle in needles:
             if needle:
                 index = self.lower.find(needle.lower())
                 if index >= 0:
                     return self.lower.count("\n", 0, index) + 1
-        return 1
+        return None
+
+    def line(self, *needles: str) -> int:
+        return self.find(*needles) or 1
 
 
 def _signature(element: etree._Element) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -248,7 +253,7 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
         )
     except (etree.ParserError, ValueError) as exc:
         return [Problem(source, 1, 1, f"de HTML van deze pagina is niet te lezen ({exc})")]
-    finder = _Finder(source_text)
+    finder = SourceFinder(source_text)
     source_elements: _SourceElements | None = None
     problems = []
     for element in root.iter():
@@ -313,7 +318,7 @@ def check_css_file(path: Path) -> list[Problem]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
-    finder = _Finder(text)
+    finder = SourceFinder(text)
     return [
         Problem(path, finder.line(snippet), 1, message)
         for message, snippet in _css_problems(text, "dit stijlblad")

@@ -169,3 +169,93 @@ def test_heading_labels_are_one_per_page_and_id(url1, id1, url2, id2):
         assert first != second
     assert first not in (page_key(url1), page_key(url2))  # never a page's own label
     assert re.fullmatch(r"p-[A-Za-z0-9_.\-]*:[A-Za-z0-9_\-]*", first)
+
+
+# -- Typst errors are told about the Markdown page (item 9) --------------------------------------
+
+
+def _typst(path):
+    import typst
+
+    return typst.compile(str(path), root="/")
+
+
+def _typst_error(path):
+    with pytest.raises(Exception) as caught:  # typst.TypstError
+        _typst(path)
+    return caught.value
+
+
+def _typst_project(tmp_path, page_markup: str, main_markup: str = ""):
+    """A Markdown page, its generated Typst (through a template helper), and a main file."""
+    from koppelkansen.pdf.convert import PageSource
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kapot.png").write_text("geen png", encoding="utf-8")
+    markdown = docs / "pagina.md"
+    markdown.write_text("---\ntitle: P\n---\n\nTekst.\n\n![Kapot](kapot.png)\n", encoding="utf-8")
+    (tmp_path / "tpl.typ").write_text("#let figuur(path) = image(path)\n", encoding="utf-8")
+    page_file = tmp_path / "pagina.typ"
+    page_file.write_text(f'#import "tpl.typ": *\n{page_markup}\n', encoding="utf-8")
+    main = tmp_path / "main.typ"
+    main.write_text(
+        f'#let kk-chapter(key: "") = []\n{main_markup}\n#kk-chapter(key: "p-pagina.")\n'
+        '#include "pagina.typ"\n',
+        encoding="utf-8",
+    )
+    page = PageSource(
+        url="pagina/", source="docs/pagina.md", title="P", html="", path=str(markdown)
+    )
+    return main, page_file, page
+
+
+def test_typst_error_in_a_page_names_the_markdown_line_in_dutch(tmp_path):
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    image = f'#image("{tmp_path}/docs/kapot.png", alt: "Kapot")'
+    main, page_file, page = _typst_project(tmp_path, f"Tekst.\n\n{image}")
+    error = _typst_error(main)
+    problem = typst_problem(error, "bundel.pdf", main, {page_file: page}, _typst)
+    assert problem.format() == (
+        "docs/pagina.md:7:1: fout: de afbeelding 'docs/kapot.png' is beschadigd of niet het soort "
+        "bestand dat haar extensie zegt; sla haar opnieuw op als PNG, JPEG, GIF of SVG (in bundel.pdf)"
+    )
+    assert ".typ" not in problem.format()
+
+
+def test_typst_error_in_a_template_helper_is_traced_to_its_page(tmp_path):
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    main, page_file, page = _typst_project(tmp_path, f'#figuur("{tmp_path}/docs/kapot.png")')
+    error = _typst_error(main)
+    assert "tpl.typ" in error.diagnostic  # Typst names the template, not the page
+    problem = typst_problem(
+        error, "bundel.pdf", main, {page_file: page}, lambda _: _typst(page_file)
+    )
+    assert problem.format().startswith("docs/pagina.md: fout: de afbeelding is beschadigd")
+
+
+def test_typst_error_in_the_main_file_is_told_about_its_chapter(tmp_path):
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    main, page_file, page = _typst_project(tmp_path, "Tekst.")
+    main.write_text(main.read_text(encoding="utf-8") + '#(1 + "a")\n', encoding="utf-8")
+    error = _typst_error(main)
+    problem = typst_problem(error, "bundel.pdf", main, {page_file: page}, _typst)
+    assert problem.source == "docs/pagina.md"
+    assert problem.message.startswith(
+        "Typst kan deze pagina niet zetten in bundel.pdf (Typst meldt:"
+    )
+
+
+def test_typst_error_that_no_page_causes_asks_to_report_it(tmp_path):
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    main, page_file, page = _typst_project(tmp_path, "Tekst.", main_markup='#(1 + "a")')
+    error = _typst_error(main)
+    problem = typst_problem(
+        error, "bundel.pdf", main, {page_file: page}, lambda _: _typst(page_file)
+    )
+    assert problem.source == "bundel.pdf"
+    assert "meld het aan de beheerders" in problem.message

@@ -49,9 +49,12 @@ class PageSource:
 class PdfProblem:
     source: str
     message: str
+    #: The line in the Markdown file, when it is known (0 when not).
+    line: int = 0
 
     def format(self) -> str:
-        return f"{self.source}: fout: {self.message}"
+        where = f"{self.source}:{self.line}:1" if self.line else self.source
+        return f"{where}: fout: {self.message}"
 
 
 class ConversionError(Exception):
