@@ -253,6 +253,18 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
         )
     except (etree.ParserError, ValueError) as exc:
         return [Problem(source, 1, 1, f"de HTML van deze pagina is niet te lezen ({exc})")]
+    fatal = [e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL]
+    if fatal:  # libxml2 stopped (nesting deeper than 2048): what follows was never checked
+        return [
+            Problem(
+                source,
+                1,
+                1,
+                "de HTML van deze pagina is te diep genest of te groot om te controleren "
+                f"({fatal[0].message.strip()}); haal overbodige <div>'s, citaten of geneste "
+                "lijsten weg",
+            )
+        ]
     finder = SourceFinder(source_text)
     source_elements: _SourceElements | None = None
     problems = []

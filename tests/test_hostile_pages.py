@@ -202,5 +202,9 @@ def test_unreadable_page_gives_a_message(tmp_path, monkeypatch):
 def test_script_after_deep_nesting_or_control_characters_is_still_found(tmp_path):
     deep = "<div>" * 400 + "x" + "</div>" * 400 + "<script>alert(1)</script>"
     assert check_page_html(deep, "p/", tmp_path / "p.md", deep)
+    # Deeper than libxml2 parses (2048): the parser stops, so the page is refused as a whole.
+    deeper = "<div>" * 3000 + "x" + "</div>" * 3000 + "<script>alert(1)</script>"
+    problems = check_page_html(deeper, "p/", tmp_path / "p.md", deeper)
+    assert [p.message for p in problems if "te diep genest" in p.message], problems
     odd = "tekst\x0b\x00<script>alert(1)</script>"
     assert any("<script>" in p.message for p in check_page_html(odd, "p/", tmp_path / "p.md", odd))
