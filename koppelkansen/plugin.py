@@ -29,7 +29,7 @@ from .figures import alt_text, print_svg, programme_figure
 from .gitdates import GitHistory, git_history, iso_date
 from .model import Corpus
 from .overviews import generated_specs, nav_order
-from .pagecheck import check_css_file, check_page_html, check_svg_file
+from .pagecheck import check_css_file, check_image_file, check_page_html, check_svg_file
 from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, bundle_specs
 from .pdf.bundles import BUNDLE_NAME, partners
@@ -50,6 +50,9 @@ from .versions import (
 from .versionsite import VersionSite, change_pdf_name, change_pdf_spec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+#: Raster images a page may show (and the PDF then decodes).
+RASTER_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
@@ -151,6 +154,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 self._report(check_svg_file(Path(file.abs_src_path)))
             elif file.src_uri.lower().endswith(".css"):
                 self._report(check_css_file(Path(file.abs_src_path)))
+            elif file.src_uri.lower().endswith(RASTER_IMAGES):
+                self._report(check_image_file(Path(file.abs_src_path)))
         # Change pages between versions (koppelkansen.changepages).
         for src_uri, content in self.change_pages.items():
             if files.get_file_from_path(src_uri) is None:

@@ -31,6 +31,10 @@ HOSTILE_HTML = [
     ('<img srcset="a.png 1x, https://evil.example/b.png 2x" alt="x">', "andere site"),
     ('<video poster="https://evil.example/p.jpg"></video>', "andere site"),
     ('<div style="background:url(https://evil.example/x.png)">a</div>', "van buiten de site"),
+    # CSS escapes and image-set() load a resource without the letters "url(".
+    ('<span style="background-image: u\\72 l(https://evil.example/x.png)">a</span>', "van buiten"),
+    ("<div style=\"background: image-set('https://evil.example/x.png' 1x)\">a</div>", "van buiten"),
+    ("<style>a { background: \\75rl(//evil.example/x.png) }</style>", "van buiten de site"),
     ("<style>@import url(https://evil.example/x.css);</style>", "@import"),
     ('<svg><image href="https://evil.example/x.png"/></svg>', "andere site"),
     ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript:"),
@@ -115,6 +119,10 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path, capfd):
     (docs / "link.md").write_text(
         FRONT + "Een [link](javascript:alert(document.domain)).\n", encoding="utf-8"
     )
+    # A small file that would decode to 40000 × 40000 pixels in the PDF.
+    (docs / "bom.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (40000).to_bytes(4, "big") * 2 + bytes(5)
+    )
     (docs / "pixel.md").write_text(
         FRONT + "\n\n![pixel](https://tracker.example/p.gif)\n", encoding="utf-8"
     )
@@ -137,6 +145,7 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path, capfd):
     for line in (9, 11, 15):
         assert f"docs/entiteit.md:{line}:1: {javascript}" in err, err
     assert "docs/entiteit.md:7:" not in err
+    assert "docs/bom.png:1:1: fout: deze afbeelding is 40000 × 40000 pixels" in err
     assert "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "oud"
     assert not list(tmp_path.glob(".site.*"))
@@ -208,3 +217,36 @@ def test_script_after_deep_nesting_or_control_characters_is_still_found(tmp_path
     assert [p.message for p in problems if "te diep genest" in p.message], problems
     odd = "tekst\x0b\x00<script>alert(1)</script>"
     assert any("<script>" in p.message for p in check_page_html(odd, "p/", tmp_path / "p.md", odd))
+
+
+def test_tag_names_the_html_parser_accepts_but_lxml_names_refuse_give_no_traceback(tmp_path):
+    html = "<p>Zie <javascript:alert(1)> en <a:b(1) x=1>tekst</a:b(1)>.</p>"
+    assert check_page_html(html, "p/", tmp_path / "p.md", html) == []
+
+
+def test_image_size_is_read_from_the_header_and_bounded(tmp_path):
+    from koppelkansen.pagecheck import MAX_PIXELS, check_image_file, image_size
+
+    def png(width: int, height: int) -> bytes:
+        return (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+            + width.to_bytes(4, "big")
+            + height.to_bytes(4, "big")
+        )
+
+    assert image_size(png(3000, 2000)) == (3000, 2000)
+    assert image_size(b"GIF89a" + (640).to_bytes(2, "little") + (480).to_bytes(2, "little")) == (
+        640,
+        480,
+    )
+    jpeg = (
+        b"\xff\xd8\xff\xe0\x00\x04ab\xff\xc0\x00\x11\x08"
+        + (600).to_bytes(2, "big")
+        + (800).to_bytes(2, "big")
+    )
+    assert image_size(jpeg + bytes(16)) == (800, 600)
+    small, huge = tmp_path / "klein.png", tmp_path / "groot.png"
+    small.write_bytes(png(3000, 2000))
+    huge.write_bytes(png(MAX_PIXELS // 1000 + 1, 1000))
+    assert check_image_file(small) == []
+    assert "te groot om in een PDF te zetten" in check_image_file(huge)[0].message
