@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_htmltypst import pdf_text
 
-from koppelkansen.pdf.htmltypst import MAX_DEPTH, MAX_SPAN, convert_page
+from koppelkansen.pdf.htmltypst import MAX_DEPTH, MAX_SPAN, MAX_TABLE_CELLS, convert_page
 from koppelkansen.pdf.typstsyntax import escape
 
 URL = "casussen/amstelstad/plan/"
@@ -259,3 +259,26 @@ def test_typst_error_that_no_page_causes_asks_to_report_it(tmp_path):
     )
     assert problem.source == "bundel.pdf"
     assert "meld het aan de beheerders" in problem.message
+
+
+def test_a_huge_table_is_a_problem_not_minutes_of_typesetting():
+    row = "<tr>" + "<td>c</td>" * 20 + "</tr>"
+    fits = "<table>" + row * (MAX_TABLE_CELLS // 20) + "</table>"
+    assert _convert(fits)[1] == []
+    text, problems = _convert(fits + "<table>" + row + "</table>" + "<table>" + row + "</table>")
+    assert len(problems) == 1 and f"meer dan {MAX_TABLE_CELLS} cellen" in problems[0]
+    assert text.count("#table(") == 1
+
+
+@pytest.mark.parametrize("chain", [2, 3000])
+def test_footnotes_citing_footnotes_in_a_cycle_or_a_long_chain_are_a_problem(chain):
+    # Python-Markdown's shape: a reference is <sup><a class="footnote-ref" href="#fn:N">N</a></sup>.
+    def ref(n: int) -> str:
+        return f'<sup id="fnref:{n}"><a class="footnote-ref" href="#fn:{n}">{n}</a></sup>'
+
+    notes = "".join(
+        f'<li id="fn:{n}"><p>Noot {n} {ref(n % chain + 1)}</p></li>' for n in range(1, chain + 1)
+    )
+    html = f'<p>Tekst{ref(1)}</p><div class="footnote"><hr><ol>{notes}</ol></div>'
+    _, problems = _convert(html)
+    assert problems and all("voetnoot" in p for p in problems)

@@ -145,6 +145,11 @@ _SPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
 MAX_DEPTH = 100
 #: Largest colspan or rowspan accepted.
 MAX_SPAN = 50
+#: How deep footnotes may cite footnotes.
+MAX_NOTE_DEPTH = 3
+#: Table cells a page may have in all (Typst takes about half a millisecond and 15 kB a cell, in
+#: every PDF the page is in; 60 000 cells took 23 s and 1 GB per PDF).
+MAX_TABLE_CELLS = 10_000
 _PARSER = lxml.html.HTMLParser(huge_tree=True)  # never truncate a deep page silently
 #: Control characters lxml refuses (XML 1.0); vertical tab and form feed are whitespace to HTML.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -267,6 +272,8 @@ class PageConverter:
         self.problems: list[str] = []
         self.notes: dict[str, etree._Element] = {}
         self._in_term = False
+        self.table_cells = 0
+        self._open_notes: list[etree._Element] = []
 
     # -- entry -------------------------------------------------------------------------------
     def convert(self, html: str) -> str:
@@ -555,6 +562,17 @@ class PageConverter:
         def cells(row: etree._Element) -> list[etree._Element]:
             return [c for c in row if _tag(c) in ("td", "th")]
 
+        before = self.table_cells
+        self.table_cells += sum(len(cells(r)) for r in rows)
+        if self.table_cells > MAX_TABLE_CELLS:
+            if before <= MAX_TABLE_CELLS:
+                self.problem(
+                    f"de tabellen op deze pagina hebben samen meer dan {MAX_TABLE_CELLS} cellen; "
+                    "zo'n tabel is in een PDF niet te lezen en kost minuten om te zetten. Splits "
+                    "haar over pagina's, of zet de gegevens in een CSV- of Excel-bestand in docs/ "
+                    "en verwijs ernaar"
+                )
+            return ""
         span = self._span
         n = max(sum(span(c, "colspan") for c in cells(r)) for r in rows)
         if n == 0:
@@ -752,7 +770,20 @@ class PageConverter:
         if note is None:
             self.problem(f"voetnoot {number} heeft geen tekst")
             return
-        body = self.blocks(note)
+        # A note that cites a note: each expansion recurses, so a cycle or a long chain would
+        # never end (or exhaust Python's stack).
+        if note in self._open_notes or len(self._open_notes) >= MAX_NOTE_DEPTH:
+            self.problem(
+                f"voetnoot {number} staat in een voetnoot die (via andere voetnoten) naar zichzelf "
+                f"of meer dan {MAX_NOTE_DEPTH} voetnoten diep verwijst; zet de verwijzing in de "
+                "tekst zelf"
+            )
+            return
+        self._open_notes.append(note)
+        try:
+            body = self.blocks(note)
+        finally:
+            self._open_notes.pop()
         # The note's paragraphs, without the non-breaking space before the (dropped) back link.
         body = re.sub(r"(?:~|\s)+$", "", body)
         out.code(f"#footnote[{body}]")
