@@ -186,7 +186,7 @@ def _typst_error(path):
     return caught.value
 
 
-def _typst_project(tmp_path, page_markup: str, main_markup: str = ""):
+def _typst_project(tmp_path, page_markup: str, main_markup: str = "", extra: str = ""):
     """A Markdown page, its generated Typst (through a template helper), and a main file."""
     from koppelkansen.pdf.convert import PageSource
 
@@ -194,7 +194,9 @@ def _typst_project(tmp_path, page_markup: str, main_markup: str = ""):
     docs.mkdir()
     (docs / "kapot.png").write_text("geen png", encoding="utf-8")
     markdown = docs / "pagina.md"
-    markdown.write_text("---\ntitle: P\n---\n\nTekst.\n\n![Kapot](kapot.png)\n", encoding="utf-8")
+    markdown.write_text(
+        "---\ntitle: P\n---\n\nTekst.\n\n![Kapot](kapot.png)\n" + extra, encoding="utf-8"
+    )
     (tmp_path / "tpl.typ").write_text("#let figuur(path) = image(path)\n", encoding="utf-8")
     page_file = tmp_path / "pagina.typ"
     page_file.write_text(f'#import "tpl.typ": *\n{page_markup}\n', encoding="utf-8")
@@ -282,3 +284,31 @@ def test_footnotes_citing_footnotes_in_a_cycle_or_a_long_chain_are_a_problem(cha
     html = f'<p>Tekst{ref(1)}</p><div class="footnote"><hr><ol>{notes}</ol></div>'
     _, problems = _convert(html)
     assert problems and all("voetnoot" in p for p in problems)
+
+
+def test_typst_font_error_names_the_character_and_its_line(tmp_path):
+    import typst
+    from test_htmltypst import FONTS
+
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    def accessible(path):  # as the build typesets: PDF/UA-1, only the fonts in docs/
+        return typst.compile(
+            str(path),
+            root="/",
+            font_paths=[str(FONTS)],
+            ignore_system_fonts=True,
+            pdf_standards=["ua-1"],
+        )
+
+    main, page_file, page = _typst_project(
+        tmp_path,
+        '#set text(font: "Inter")\n= Kop\n\nEen vlag \U0001f3f3 hier.',
+        extra="\nEen vlag \U0001f3f3 hier.\n",
+    )
+    with pytest.raises(Exception) as caught:
+        accessible(main)
+    problem = typst_problem(caught.value, "bundel.pdf", main, {page_file: page}, accessible)
+    assert problem.format().startswith(
+        "docs/pagina.md:9:1: fout: het teken '\U0001f3f3' staat niet in het lettertype van de PDF"
+    ), problem.format()

@@ -36,6 +36,16 @@ _TRANSLATIONS = (
         "van de afbeelding{name} is het formaat onbekend; gebruik PNG, JPEG, GIF of SVG",
     ),
     (
+        re.compile(r"could not be displayed with font", re.I),
+        "het teken{text} staat niet in het lettertype van de PDF (Inter); vervang het door "
+        "tekst of laat het weg",
+    ),
+    (
+        re.compile(r"maximum (?:show rule|function call|layout) depth", re.I),
+        "deze pagina nest blokken (waarschuwingen, citaten, lijsten, tabbladen) te diep voor de "
+        "PDF; maak de opbouw platter",
+    ),
+    (
         re.compile(r"svg", re.I),
         "de SVG-figuur{name} is niet te lezen; exporteer haar opnieuw als gewone SVG",
     ),
@@ -95,9 +105,11 @@ def _display(file: str, page: PageSource) -> str:
     return file
 
 
-def _markdown_line(page: PageSource, code: str) -> int | None:
-    """The line of the Markdown file that produced a line of generated Typst, when it shows."""
-    if not page.path or not code:
+def _markdown_line(page: PageSource, code: str, message: str) -> int | None:
+    """The line of the Markdown file that produced a line of generated Typst (or the text Typst
+    quotes in its message), when it shows."""
+    quoted = _QUOTED.findall(message)
+    if not page.path or not (code or quoted):
         return None
     try:
         finder = SourceFinder(Path(page.path).read_text(encoding="utf-8", errors="replace"))
@@ -107,13 +119,20 @@ def _markdown_line(page: PageSource, code: str) -> int | None:
     names = [Path(v).name for v in literals if "/" in v]
     text = re.sub(r"\\(.)", r"\1", _LITERAL.sub(" ", code))
     runs = sorted(_TEXT_RUN.findall(text), key=len, reverse=True)
-    return finder.find(*names, *(v for v in literals if len(v) > 3), *runs)
+    return finder.find(*quoted, *names, *(v for v in literals if len(v) > 3), *runs)
+
+
+#: Text Typst quotes in its message (``the text `"🏳"` could not be displayed``).
+_QUOTED = re.compile(r'`"(.+?)"`')
 
 
 def _translate(message: str, name: str) -> str | None:
+    quoted = _QUOTED.findall(message)
     for pattern, dutch in _TRANSLATIONS:
         if pattern.search(message):
-            return dutch.format(name=f" '{name}'" if name else "")
+            return dutch.format(
+                name=f" '{name}'" if name else "", text=f" '{quoted[0]}'" if quoted else ""
+            )
     return None
 
 
@@ -172,4 +191,4 @@ def typst_problem(
         else f"Typst kan deze pagina niet zetten in {pdf} (Typst meldt: {message}); "
         "vereenvoudig de opmaak op deze plek"
     )
-    return PdfProblem(page.source, text, _markdown_line(page, code) or 0)
+    return PdfProblem(page.source, text, _markdown_line(page, code, message) or 0)
