@@ -191,6 +191,20 @@ def test_dangling_symlink_folder_named_like_a_page_and_upper_case_extension(tmp_
     assert any(m.startswith("docs/HOOFD.MD:1:1: fout:") and "HOOFD.md" in m for m in messages)
 
 
+def test_page_beside_a_folder_with_the_same_url_is_refused(tmp_path):
+    """x.md and x/index.md both become x/index.html: MkDocs would publish one of them silently."""
+    config = make_site_project(tmp_path)
+    docs = config.parent / "docs"
+    (docs / "wijk").mkdir()
+    (docs / "wijk" / "index.md").write_text(FRONT, encoding="utf-8")
+    (docs / "wijk.md").write_text(FRONT, encoding="utf-8")
+    messages = _messages(docs)
+    assert any(
+        m.startswith("docs/wijk.md:1:1: fout: 'wijk.md' en 'wijk/index.md' worden allebei")
+        for m in messages
+    ), messages
+
+
 def test_unreadable_page_gives_a_message(tmp_path, monkeypatch):
     config = make_site_project(tmp_path)
     page = config.parent / "docs" / "dicht.md"
