@@ -274,6 +274,7 @@ class PageConverter:
         self._in_term = False
         self.table_cells = 0
         self._open_notes: list[etree._Element] = []
+        self._told_notes = False
 
     # -- entry -------------------------------------------------------------------------------
     def convert(self, html: str) -> str:
@@ -773,11 +774,13 @@ class PageConverter:
         # A note that cites a note: each expansion recurses, so a cycle or a long chain would
         # never end (or exhaust Python's stack).
         if note in self._open_notes or len(self._open_notes) >= MAX_NOTE_DEPTH:
-            self.problem(
-                f"voetnoot {number} staat in een voetnoot die (via andere voetnoten) naar zichzelf "
-                f"of meer dan {MAX_NOTE_DEPTH} voetnoten diep verwijst; zet de verwijzing in de "
-                "tekst zelf"
-            )
+            if not self._told_notes:  # once a page: a chain would repeat it for every note
+                self.problem(
+                    f"voetnoot {number} staat in een voetnoot die (via andere voetnoten) naar "
+                    f"zichzelf of meer dan {MAX_NOTE_DEPTH} voetnoten diep verwijst; zet de "
+                    "verwijzing in de tekst zelf"
+                )
+                self._told_notes = True
             return
         self._open_notes.append(note)
         try:
