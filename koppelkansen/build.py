@@ -9,52 +9,60 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .problems import os_error_reason
+
 #: How long a second build waits for the first one (seconds) before it gives up.
 LOCK_WAIT = 15 * 60
+#: How often a waiting build tries the lock again (seconds).
+LOCK_POLL = 0.2
 
 
 @contextmanager
 def build_lock(site_dir: Path, wait: float = LOCK_WAIT) -> Iterator[bool]:
-    """Hold ``.cache/<site>.lock``; yields False when another build kept it longer than ``wait``."""
+    """Hold ``.cache/<site>.lock``; yields False when another build kept it longer than ``wait``.
+
+    Polls a non-blocking ``flock`` until the deadline, so it works in any thread (no signals).
+    """
     lock_path = site_dir.with_name(".cache") / f"{site_dir.name}.lock"
     lock_path.parent.mkdir(exist_ok=True)
     with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(
-                f"Er draait al een build van {site_dir.name}/ in deze map; ik wacht tot die klaar is.",
-                file=sys.stderr,
-            )
-            import signal
-
-            def give_up(_signum: int, _frame: object) -> None:
-                raise TimeoutError
-
-            previous = signal.signal(signal.SIGALRM, give_up)
-            signal.alarm(max(1, int(wait)))
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            except TimeoutError:
-                yield False
-                return
-            finally:
-                signal.alarm(0)
-                signal.signal(signal.SIGALRM, previous)
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    print(
+                        f"Er draait al een build van {site_dir.name}/ in deze map; "
+                        "ik wacht tot die klaar is.",
+                        file=sys.stderr,
+                    )
+                    told = True
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(LOCK_POLL)
         try:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def recover(site_dir: Path) -> None:
-    """Undo what an interrupted build left: the old site back if the swap stopped halfway."""
+def recover(site_dir: Path) -> bool:
+    """Undo what an interrupted build left: the old site back if the swap stopped halfway.
+
+    Returns False (after a Dutch message) when a leftover folder cannot be removed.
+    """
     scratch = site_dir.with_name(f".{site_dir.name}.building")
     old = site_dir.with_name(f".{site_dir.name}.old")
     if old.exists() and not site_dir.exists():
@@ -65,6 +73,71 @@ def recover(site_dir: Path) -> None:
         )
     for leftover in (scratch, old):
         shutil.rmtree(leftover, ignore_errors=True)
+        if os.path.lexists(leftover):
+            _cannot_remove(unremovable(leftover) or leftover, site_dir)
+            return False
+    return True
+
+
+#: chattr +i and +a (Linux FS_IMMUTABLE_FL, FS_APPEND_FL): not even root may delete such a file.
+_PINNED_FLAGS = 0x10 | 0x20
+_FS_IOC_GETFLAGS = 0x80086601
+_BSD_PINNED = stat.UF_IMMUTABLE | stat.UF_APPEND | stat.SF_IMMUTABLE | stat.SF_APPEND
+
+
+def _pinned(path: Path, info: os.stat_result) -> bool:
+    """True when an immutable or append-only flag keeps ``path`` from being deleted."""
+    flags = getattr(info, "st_flags", None)
+    if flags is not None:  # BSD, macOS
+        return bool(flags & _BSD_PINNED)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return False  # unreadable: the folder's permissions decide
+    try:
+        raw = fcntl.ioctl(fd, _FS_IOC_GETFLAGS, bytes(8))
+    except OSError:
+        return False  # a file system without such flags
+    finally:
+        os.close(fd)
+    return bool(int.from_bytes(raw[:4], sys.byteorder) & _PINNED_FLAGS)
+
+
+def unremovable(folder: Path) -> Path | None:
+    """The first file or folder in ``folder`` (or the folder itself) that cannot be deleted.
+
+    Checked before anything is deleted, so that a site holding such a file is never left half
+    removed: a folder without write permission, or a file or folder made immutable or
+    append-only (``chattr +i``/``+a``, which stops root too).
+    """
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            continue
+        if _pinned(current, info):
+            return current
+        if stat.S_ISDIR(info.st_mode):
+            if not os.access(current, os.W_OK | os.X_OK):
+                return current
+            try:
+                stack.extend(Path(entry.path) for entry in os.scandir(current))
+            except OSError:
+                return current
+    return None
+
+
+def _cannot_remove(path: Path, site_dir: Path) -> None:
+    print(
+        f"{path}: fout: dit kan niet worden verwijderd of overschreven (alleen-lezen of "
+        f"vergrendeld); {site_dir.name}/ is ongewijzigd gebleven. Maak het weer schrijfbaar "
+        "(chmod u+w, of chattr -i als beheerder) of verwijder het, en probeer het opnieuw.",
+        file=sys.stderr,
+    )
 
 
 #: The site generators the build can run: MkDocs 1.x, or ProperDocs, its maintained drop-in fork
@@ -102,21 +175,34 @@ def build_site(
     if not site_dir.parent.is_dir():
         print(f"{site_dir.parent}: fout: deze map bestaat niet", file=sys.stderr)
         return 2
-    with build_lock(site_dir) as locked:
-        if not locked:
-            print(
-                f"De andere build van {site_dir.name}/ is na {LOCK_WAIT // 60} minuten nog niet "
-                "klaar; ik bouw niet. Probeer het later opnieuw.",
-                file=sys.stderr,
-            )
-            return 3
-        return _build(config_file, site_dir, extra_args, engine)
+    try:
+        with build_lock(site_dir) as locked:
+            if not locked:
+                print(
+                    f"De andere build van {site_dir.name}/ is na {LOCK_WAIT // 60} minuten nog "
+                    "niet klaar; ik bouw niet. Probeer het later opnieuw.",
+                    file=sys.stderr,
+                )
+                return 3
+            return _build(config_file, site_dir, extra_args, engine)
+    except OSError as exc:  # a full disk, a read-only folder: ours to explain, not a bug
+        print(
+            f"{exc.filename or site_dir.parent}: fout: {os_error_reason(exc)}; "
+            f"{site_dir.name}/ is ongewijzigd gebleven. Los dit op en probeer het opnieuw.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _build(config_file: Path, site_dir: Path, extra_args: list[str] | None, engine: str) -> int:
     scratch = site_dir.with_name(f".{site_dir.name}.building")
     old = site_dir.with_name(f".{site_dir.name}.old")
-    recover(site_dir)
+    if not recover(site_dir):
+        return 1
+    blocker = unremovable(site_dir)
+    if blocker is not None:
+        _cannot_remove(blocker, site_dir)
+        return 1
     command = [
         sys.executable,
         "-m",

@@ -165,6 +165,22 @@ def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
                 )
                 continue
             if extension == "md" and dot:
+                index = next(
+                    (
+                        base / stem / name
+                        for name in ("index.md", "README.md")
+                        if stem not in ("index", "README") and (base / stem / name).is_file()
+                    ),
+                    None,
+                )
+                if index is not None:  # both would be built to <stem>/index.html
+                    refuse(
+                        path,
+                        f"'{name}' en '{stem}/{index.name}' worden allebei de pagina {stem}/, en "
+                        "de een overschrijft de ander. Voeg ze samen, of geef een van beide een "
+                        "andere naam",
+                    )
+                    continue
                 pages.append(path)
     return sorted(pages), problems
 

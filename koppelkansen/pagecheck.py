@@ -47,6 +47,7 @@ SVG_RESOURCE_ELEMENTS = frozenset(("image", "use", "feimage", "script", "pattern
 SAFE_SCHEMES = frozenset(("http", "https", "mailto", "tel"))
 _BAD_SCHEMES = ("javascript", "vbscript", "data", "file", "livescript", "mocha")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 _CSS_DANGER = re.compile(r"@import|expression\s*\(|behavior\s*:|-moz-binding", re.IGNORECASE)
 
@@ -75,24 +76,87 @@ def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
-class _Finder:
-    """Finds the line of an offending snippet in the Markdown source (1 when it cannot)."""
+class SourceFinder:
+    """Finds the line of an offending snippet in a Markdown source (1 when it cannot); the PDF
+    stage uses it too, for a Typst error."""
 
     def __init__(self, source_text: str) -> None:
         self.lower = source_text.lower()
 
-    def line(self, *needles: str) -> int:
+    def find(self, *needles: str) -> int | None:
+        """The line of the first needle found (case-insensitive), or None."""
         for needle in needles:
             if needle:
                 index = self.lower.find(needle.lower())
                 if index >= 0:
                     return self.lower.count("\n", 0, index) + 1
-        return 1
+        return None
+
+    def line(self, *needles: str) -> int:
+        return self.find(*needles) or 1
+
+
+def _signature(element: etree._Element) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return (
+        str(element.tag).lower(),
+        tuple(sorted((str(k), str(v)) for k, v in element.attrib.items())),
+    )
+
+
+class _SourceElements:
+    """The raw HTML elements of the Markdown source, with their lines.
+
+    Raw HTML reaches the rendered page unchanged, so the n-th rendered element with a given tag
+    and attributes (entities decoded by the parser on both sides: ``&#106;avascript:`` is
+    ``javascript:``) is the n-th such element in the source. Elements Markdown made (a link
+    written as ``[x](...)``) are not found here; the text search takes over for them.
+    """
+
+    def __init__(self, source_text: str, parser: etree.HTMLParser) -> None:
+        self.lines: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+        self.seen: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+        try:
+            root = lxml.html.fragment_fromstring(
+                _CONTROL.sub(" ", source_text), create_parent="div", parser=parser
+            )
+        except (etree.ParserError, ValueError):
+            return
+        for element in root.iter():
+            if isinstance(element.tag, str) and isinstance(element.sourceline, int):
+                self.lines.setdefault(_signature(element), []).append(element.sourceline)
+
+    def line(self, element: etree._Element) -> int | None:
+        """The source line of this rendered element (call once per element, in document order)."""
+        signature = _signature(element)
+        index = self.seen.get(signature, 0)
+        self.seen[signature] = index + 1
+        lines = self.lines.get(signature, [])
+        return lines[index] if index < len(lines) else None
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.DOTALL)
+#: image-set() loads plain strings too, without url().
+_CSS_IMAGE_SET = re.compile(r"image-set\(([^)]*)\)", re.IGNORECASE)
+_CSS_STRING = re.compile(r"""(['"])(.*?)\1""", re.DOTALL)
+
+
+def _css_unescape(css: str) -> str:
+    """CSS as the browser reads it: comments gone, escapes (``u\\72 l(``) decoded."""
+
+    def decode(match: re.Match[str]) -> str:
+        if match.group(1):
+            code = int(match.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return match.group(2)
+
+    return _CSS_ESCAPE.sub(decode, _CSS_COMMENT.sub("", css))
 
 
 def _css_problems(css: str, what: str) -> list[tuple[str, str]]:
     """(message, snippet) for each remote or active construct in a piece of CSS."""
     found = []
+    css = _css_unescape(css)
     danger = _CSS_DANGER.search(css)
     if danger:
         found.append(
@@ -102,8 +166,10 @@ def _css_problems(css: str, what: str) -> list[tuple[str, str]]:
                 danger.group(0),
             )
         )
-    for match in _CSS_URL.finditer(css):
-        url = match.group(2)
+    urls = [match.group(2) for match in _CSS_URL.finditer(css)]
+    for image_set in _CSS_IMAGE_SET.finditer(css):
+        urls += [string.group(2) for string in _CSS_STRING.finditer(image_set.group(1))]
+    for url in urls:
         scheme = _scheme(url)
         if scheme in ("javascript", "vbscript") or (_is_remote(url) and scheme != "data"):
             found.append(
@@ -121,7 +187,8 @@ def _element_problems(
 ) -> list[tuple[str, str]]:
     """(message, snippet to find the line) for one element."""
     found: list[tuple[str, str]] = []
-    tag = etree.QName(element).localname.lower() if isinstance(element.tag, str) else ""
+    # The local name by hand: etree.QName refuses tag names the HTML parser accepts (<a:b(1)>).
+    tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
     if not tag:
         return found
     if tag in FORBIDDEN_ELEMENTS:
@@ -204,11 +271,25 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
     try:
         # huge_tree: libxml2 would otherwise stop at depth 256 and hide what follows.
         parser = lxml.html.HTMLParser(huge_tree=True)
-        clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", " ", html)
-        root = lxml.html.fragment_fromstring(clean, create_parent="div", parser=parser)
+        root = lxml.html.fragment_fromstring(
+            _CONTROL.sub(" ", html), create_parent="div", parser=parser
+        )
     except (etree.ParserError, ValueError) as exc:
         return [Problem(source, 1, 1, f"de HTML van deze pagina is niet te lezen ({exc})")]
-    finder = _Finder(source_text)
+    fatal = [e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL]
+    if fatal:  # libxml2 stopped (nesting deeper than 2048): what follows was never checked
+        return [
+            Problem(
+                source,
+                1,
+                1,
+                "de HTML van deze pagina is te diep genest of te groot om te controleren "
+                f"({fatal[0].message.strip()}); haal overbodige <div>'s, citaten of geneste "
+                "lijsten weg",
+            )
+        ]
+    finder = SourceFinder(source_text)
+    source_elements: _SourceElements | None = None
     problems = []
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -218,8 +299,17 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
             for a in element.iterancestors()
         ) or element.tag.lower().endswith("svg")
         tag = element.tag.lower()
-        for message, snippet in _element_problems(element, page_url, svg=in_svg):
-            line = finder.line(snippet, f"<{tag}")
+        found = _element_problems(element, page_url, svg=in_svg)
+        if source_elements is None and found:  # the source is parsed only for a page at fault
+            source_elements = _SourceElements(source_text, parser)
+            for earlier in root.iter():  # count the elements before this one
+                if earlier is element:
+                    break
+                if isinstance(earlier.tag, str):
+                    source_elements.line(earlier)
+        at = source_elements.line(element) if source_elements is not None else None
+        for message, snippet in found:
+            line = at or finder.line(snippet, f"<{tag}")
             problems.append(Problem(source, line, 1, message))
     return sorted(set(problems))
 
@@ -263,8 +353,73 @@ def check_css_file(path: Path) -> list[Problem]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
-    finder = _Finder(text)
+    finder = SourceFinder(text)
     return [
         Problem(path, finder.line(snippet), 1, message)
         for message, snippet in _css_problems(text, "dit stijlblad")
+    ]
+
+
+#: Pixels an image may have: Typst decodes every image whole for the PDF (4 bytes a pixel), so a
+#: small file of 40000 × 40000 pixels would take gigabytes. 100 million is a 12000 × 8000 photo.
+MAX_PIXELS = 100_000_000
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a PNG, GIF, JPEG or WebP header, without decoding; None if unknown."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        kind = data[12:16]
+        if kind == b"VP8X":
+            return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(
+                data[27:30], "little"
+            )
+        if kind == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return 1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF)
+        if kind == b"VP8 ":
+            return (
+                int.from_bytes(data[26:28], "little") & 0x3FFF,
+                int.from_bytes(data[28:30], "little") & 0x3FFF,
+            )
+        return None
+    if data[:2] == b"\xff\xd8":  # JPEG: walk the segments to the first start-of-frame
+        at = 2
+        while at + 9 <= len(data) and data[at] == 0xFF:
+            marker = data[at + 1]
+            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
+                at += 1 if marker == 0xFF else 2
+                continue
+            length = int.from_bytes(data[at + 2 : at + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(
+                    data[at + 5 : at + 7], "big"
+                )
+            at += 2 + length
+    return None
+
+
+def check_image_file(path: Path) -> list[Problem]:
+    """A raster image from docs/: small enough in pixels to go into a PDF."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256 * 1024)  # a JPEG's frame header may follow its metadata
+    except OSError as exc:
+        return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
+    size = image_size(head)
+    if size is None or size[0] * size[1] <= MAX_PIXELS:
+        return []
+    width, height = size
+    return [
+        Problem(
+            path,
+            1,
+            1,
+            f"deze afbeelding is {width} × {height} pixels; dat is te groot om in een PDF te "
+            f"zetten (hoogstens {MAX_PIXELS // 1_000_000} miljoen pixels). Verklein haar, "
+            "bijvoorbeeld tot 3000 pixels breed",
+        )
     ]

@@ -16,7 +16,7 @@ from typing import Any, cast
 from jinja2 import Environment
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, BuildError, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
@@ -29,12 +29,12 @@ from .figures import alt_text, print_svg, programme_figure
 from .gitdates import GitHistory, git_history, iso_date
 from .model import Corpus
 from .overviews import generated_specs, nav_order
-from .pagecheck import check_css_file, check_page_html, check_svg_file
+from .pagecheck import check_css_file, check_image_file, check_page_html, check_svg_file
 from .pageinfo import page_info
 from .pdf import ConversionError, PageSource, PdfResult, Typesetter, bundle_specs
 from .pdf.bundles import BUNDLE_NAME, partners
 from .pdfsite import case_downloads, download_entry, pdf_wanted
-from .problems import Problem, summary
+from .problems import Problem, os_error_reason, summary
 from .render import OverviewRenderer, generated_pages
 from .validate import check_docs
 from .versionpdf import EDITION_ENV, NESTED_ENV, VersionBuildError, version_pdfs
@@ -50,6 +50,9 @@ from .versions import (
 from .versionsite import VersionSite, change_pdf_name, change_pdf_spec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+#: Raster images a page may show (and the PDF then decodes).
+RASTER_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
@@ -70,6 +73,18 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # A full disk or a read-only folder is not a bug: a Dutch message, no traceback.
+        if isinstance(error, OSError):
+            where = error.filename2 or error.filename or "de site"
+            log.error("%s: fout: %s", where, os_error_reason(error))
+            raise Abort("De build is gestopt.") from None
+        if not isinstance(error, BuildError):
+            log.error(
+                "Interne fout in de bouwsoftware (niet in de pagina's). Meld dit aan de "
+                "beheerders, met de tekst hieronder."
+            )
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.content_problems = []
@@ -139,6 +154,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 self._report(check_svg_file(Path(file.abs_src_path)))
             elif file.src_uri.lower().endswith(".css"):
                 self._report(check_css_file(Path(file.abs_src_path)))
+            elif file.src_uri.lower().endswith(RASTER_IMAGES):
+                self._report(check_image_file(Path(file.abs_src_path)))
         # Change pages between versions (koppelkansen.changepages).
         for src_uri, content in self.change_pages.items():
             if files.get_file_from_path(src_uri) is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,3 +52,17 @@ def summary(problems: list[Problem], checked: int | None) -> str:
     return (
         f"{len(problems)} {fouten} in {files} {bestanden}; los ze op en draai 'make check' opnieuw."
     )
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "de schijf is vol; maak ruimte vrij",
+    errno.EDQUOT: "het schijfquotum is op; maak ruimte vrij",
+    errno.EROFS: "het bestandssysteem is alleen-lezen",
+    errno.EACCES: "geen toestemming (alleen-lezen?); maak het schrijfbaar",
+    errno.EPERM: "dit mag niet (vergrendeld met chattr +i?); maak het schrijfbaar",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """What a failed file operation means, in Dutch (the system's text for rare cases)."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))

@@ -1,13 +1,20 @@
-"""Builds never lose the site: a lock against concurrent builds, recovery after a crash."""
+"""Builds never lose the site: a lock against concurrent builds, recovery after a crash, files that\ncannot be deleted and a full disk."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
+import pytest
 from conftest import ROOT, make_site_project
 
+from koppelkansen import build
 from koppelkansen.build import build_lock, build_site, recover
 
 
@@ -71,3 +78,177 @@ def test_failed_build_after_a_crash_still_keeps_the_old_site(tmp_path, capfd):
     assert build_site(config, tmp_path / "site") != 0
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "oude site"
     assert "ongewijzigd" in capfd.readouterr().err
+
+
+def test_the_lock_works_from_a_thread_that_is_not_the_main_thread(tmp_path):
+    site = tmp_path / "site"
+    outcomes: list[bool] = []
+
+    def build_in_thread(wait: float) -> None:
+        with build_lock(site, wait=wait) as locked:
+            outcomes.append(locked)
+
+    with build_lock(site) as held:
+        assert held
+        waiting = threading.Thread(target=build_in_thread, args=(0.5,))
+        waiting.start()
+        waiting.join()
+    free = threading.Thread(target=build_in_thread, args=(60,))
+    free.start()
+    free.join()
+    assert outcomes == [False, True]
+
+
+# -- undeletable files and a full disk (item 7) -------------------------------------------------
+
+
+def _tree(folder: Path) -> dict[str, bytes | None]:
+    """Every path below ``folder`` with its content (None for a folder), to compare before/after."""
+    return {
+        path.relative_to(folder).as_posix(): (None if path.is_dir() else path.read_bytes())
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def _old_site(root: Path) -> Path:
+    site = root / "site"
+    (site / "vast").mkdir(parents=True)
+    (site / "index.html").write_text("oude site", encoding="utf-8")
+    (site / "vast" / "bestand.txt").write_text("oud bestand", encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def pin(monkeypatch):
+    """Make a file or folder undeletable for real where the test can, else as the kernel would.
+
+    Root: ``chattr +i`` (chmod does not stop root). Others: a folder without write permission.
+    Where neither works (root without chattr, or a file as non-root), the check's own probe
+    (``os.access`` for folders, the immutable flag for files) is told what the kernel would say.
+    """
+    undo: list[list[str] | Path] = []
+    is_root = os.geteuid() == 0
+
+    def pin_path(path: Path) -> None:
+        if is_root and shutil.which("chattr"):
+            done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+            if done.returncode == 0:
+                undo.append(["chattr", "-i", str(path)])
+                return
+        if not is_root and path.is_dir():
+            path.chmod(0o555)
+            undo.append(path)
+            return
+        if path.is_dir():
+            real_access = os.access
+            monkeypatch.setattr(
+                build.os,
+                "access",
+                lambda p, mode, **kw: Path(p) != path and real_access(p, mode, **kw),
+            )
+        else:
+            real_pinned = build._pinned
+            monkeypatch.setattr(
+                build, "_pinned", lambda p, info: Path(p) == path or real_pinned(p, info)
+            )
+
+    yield pin_path
+    for item in undo:
+        if isinstance(item, Path):
+            item.chmod(0o755)
+        else:
+            subprocess.run(item, check=True)
+
+
+@pytest.mark.parametrize("what", ["vast", "vast/bestand.txt"])
+def test_undeletable_file_in_the_site_keeps_the_site_exactly(tmp_path, capfd, pin, what):
+    config = make_site_project(tmp_path)
+    site = _old_site(tmp_path)
+    before = _tree(site)
+    pin(site / what)
+    assert build_site(config, site) != 0
+    err = capfd.readouterr().err
+    assert f"site/{what}: fout: dit kan niet worden verwijderd" in err
+    assert "Traceback" not in err
+    assert _tree(site) == before
+    assert not list(tmp_path.glob(".site.*"))
+
+
+def test_undeletable_leftover_of_a_crashed_build_is_named(tmp_path, capfd, pin):
+    config = make_site_project(tmp_path)
+    site = _old_site(tmp_path)
+    before = _tree(site)
+    leftover = tmp_path / ".site.building"
+    leftover.mkdir()
+    (leftover / "half.html").write_text("half", encoding="utf-8")
+    pin(leftover)
+    assert build_site(config, site) != 0
+    err = capfd.readouterr().err
+    assert ".site.building: fout: dit kan niet worden verwijderd" in err
+    assert "Traceback" not in err
+    assert _tree(site) == before
+
+
+def _can_mount_tmpfs() -> bool:
+    """True when an unprivileged user namespace may mount a tmpfs (no root needed)."""
+    if not shutil.which("unshare"):
+        return False
+    probe = ["unshare", "-Urm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"]
+    return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+
+# Injected into the build's child process (PYTHONPATH): the disk is full for the new site.
+_FULL_DISK = """\
+import errno, shutil
+_copy = shutil.copyfile
+def copyfile(src, dst, *args, **kwargs):
+    if ".site.building" in str(dst):
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+    return _copy(src, dst, *args, **kwargs)
+shutil.copyfile = copyfile
+"""
+
+
+def test_full_disk_gives_a_dutch_message_and_keeps_the_site(tmp_path, capfd, monkeypatch):
+    """ENOSPC while the new site is written, injected at the write layer of the build."""
+    config = make_site_project(tmp_path)
+    site = _old_site(tmp_path)
+    before = _tree(site)
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(_FULL_DISK, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(inject))
+    assert build_site(config, site) != 0
+    err = capfd.readouterr().err
+    assert re.search(r"\.site\.building/\S+: fout: de schijf is vol", err), err
+    assert "Traceback" not in err and "ongewijzigd" in err
+    assert _tree(site) == before
+    assert not list(tmp_path.glob(".site.*"))
+
+
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="no user namespaces to mount a small tmpfs")
+def test_really_full_disk_keeps_the_site(tmp_path):
+    """A real 1 MB file system (a tmpfs in a user namespace, no root needed) that the site overflows."""
+    config = make_site_project(tmp_path)
+    volume = tmp_path / "vol"
+    volume.mkdir()
+    script = (
+        'mount -t tmpfs -o size=1m tmpfs "$1" && mkdir "$1/site" && echo oud > "$1/site/index.html"'
+        ' && "$2" -m koppelkansen build --config-file "$3" --site-dir "$1/site"; echo "rc=$?"'
+        ' && ls -A "$1" "$1/site" && cat "$1/site/index.html"'
+    )
+    result = subprocess.run(
+        ["unshare", "-Urm", "sh", "-c", script, "sh", str(volume), sys.executable, str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=600,
+    )
+    out = result.stdout
+    assert "rc=1" in out, result.stdout + result.stderr
+    assert re.search(r": fout: de schijf is vol", result.stderr)
+    assert "Traceback" not in result.stderr
+    listing = out.split("rc=1", 1)[1]
+    assert ".site.building" not in listing and ".site.old" not in listing and ".tmp" not in listing
+    assert listing.strip().endswith("oud") and "index.html" in listing

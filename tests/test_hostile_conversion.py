@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_htmltypst import pdf_text
 
-from koppelkansen.pdf.htmltypst import MAX_DEPTH, MAX_SPAN, convert_page
+from koppelkansen.pdf.htmltypst import MAX_DEPTH, MAX_SPAN, MAX_TABLE_CELLS, convert_page
 from koppelkansen.pdf.typstsyntax import escape
 
 URL = "casussen/amstelstad/plan/"
@@ -141,3 +141,174 @@ def test_pdf_label_is_one_per_url(first, second):
     if first != second:
         assert page_key(first) != page_key(second)
     assert re.fullmatch(r"p-[A-Za-z0-9_.\-]*", page_key(first))
+
+
+def test_headings_that_differ_only_by_punctuation_keep_their_own_labels(tmp_path):
+    ids = ["A.b", "A_b", "A:b", "A-b", "Ab"]
+    html = "".join(f'<h2 id="{i}">Kop {n}</h2><p>Tekst {n}.</p>' for n, i in enumerate(ids))
+    html += "<p>" + " ".join(f'<a href="#{i}">naar {n}</a>' for n, i in enumerate(ids)) + "</p>"
+    text, problems = _convert(html)
+    assert problems == []
+    labels = re.findall(r"^<(p-[^>]+)>$", text, re.M)
+    assert len(labels) == len(set(labels)) == len(ids)
+    # Typst refuses a link to a label that occurs twice; each link reaches its own heading.
+    out = pdf_text(tmp_path, text)
+    assert all(f"Kop {n}" in out and f"naar {n}" in out for n in range(len(ids)))
+
+
+_label_text = st.text(st.sampled_from("aB1._-:/é #"), max_size=10)
+
+
+@settings(deadline=1000, max_examples=300)
+@given(_label_text, _label_text, _label_text, _label_text)
+def test_heading_labels_are_one_per_page_and_id(url1, id1, url2, id2):
+    from koppelkansen.pdf.htmltypst import anchor_label, page_key
+
+    first, second = anchor_label(page_key(url1), id1), anchor_label(page_key(url2), id2)
+    if (url1, id1) != (url2, id2):
+        assert first != second
+    assert first not in (page_key(url1), page_key(url2))  # never a page's own label
+    assert re.fullmatch(r"p-[A-Za-z0-9_.\-]*:[A-Za-z0-9_\-]*", first)
+
+
+# -- Typst errors are told about the Markdown page (item 9) --------------------------------------
+
+
+def _typst(path):
+    import typst
+
+    return typst.compile(str(path), root="/")
+
+
+def _typst_error(path):
+    with pytest.raises(Exception) as caught:  # typst.TypstError
+        _typst(path)
+    return caught.value
+
+
+def _typst_project(tmp_path, page_markup: str, main_markup: str = "", extra: str = ""):
+    """A Markdown page, its generated Typst (through a template helper), and a main file."""
+    from koppelkansen.pdf.convert import PageSource
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kapot.png").write_text("geen png", encoding="utf-8")
+    markdown = docs / "pagina.md"
+    markdown.write_text(
+        "---\ntitle: P\n---\n\nTekst.\n\n![Kapot](kapot.png)\n" + extra, encoding="utf-8"
+    )
+    (tmp_path / "tpl.typ").write_text("#let figuur(path) = image(path)\n", encoding="utf-8")
+    page_file = tmp_path / "pagina.typ"
+    page_file.write_text(f'#import "tpl.typ": *\n{page_markup}\n', encoding="utf-8")
+    main = tmp_path / "main.typ"
+    main.write_text(
+        f'#let kk-chapter(key: "") = []\n{main_markup}\n#kk-chapter(key: "p-pagina.")\n'
+        '#include "pagina.typ"\n',
+        encoding="utf-8",
+    )
+    page = PageSource(
+        url="pagina/", source="docs/pagina.md", title="P", html="", path=str(markdown)
+    )
+    return main, page_file, page
+
+
+def test_typst_error_in_a_page_names_the_markdown_line_in_dutch(tmp_path):
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    image = f'#image("{tmp_path}/docs/kapot.png", alt: "Kapot")'
+    main, page_file, page = _typst_project(tmp_path, f"Tekst.\n\n{image}")
+    error = _typst_error(main)
+    problem = typst_problem(error, "bundel.pdf", main, {page_file: page}, _typst)
+    assert problem.format() == (
+        "docs/pagina.md:7:1: fout: de afbeelding 'docs/kapot.png' is beschadigd of niet het soort "
+        "bestand dat haar extensie zegt; sla haar opnieuw op als PNG, JPEG, GIF of SVG (in bundel.pdf)"
+    )
+    assert ".typ" not in problem.format()
+
+
+def test_typst_error_in_a_template_helper_is_traced_to_its_page(tmp_path):
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    main, page_file, page = _typst_project(tmp_path, f'#figuur("{tmp_path}/docs/kapot.png")')
+    error = _typst_error(main)
+    assert "tpl.typ" in error.diagnostic  # Typst names the template, not the page
+    problem = typst_problem(
+        error, "bundel.pdf", main, {page_file: page}, lambda _: _typst(page_file)
+    )
+    assert problem.format().startswith("docs/pagina.md: fout: de afbeelding is beschadigd")
+
+
+def test_typst_error_in_the_main_file_is_told_about_its_chapter(tmp_path):
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    main, page_file, page = _typst_project(tmp_path, "Tekst.")
+    main.write_text(main.read_text(encoding="utf-8") + '#(1 + "a")\n', encoding="utf-8")
+    error = _typst_error(main)
+    problem = typst_problem(error, "bundel.pdf", main, {page_file: page}, _typst)
+    assert problem.source == "docs/pagina.md"
+    assert problem.message.startswith(
+        "Typst kan deze pagina niet zetten in bundel.pdf (Typst meldt:"
+    )
+
+
+def test_typst_error_that_no_page_causes_asks_to_report_it(tmp_path):
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    main, page_file, page = _typst_project(tmp_path, "Tekst.", main_markup='#(1 + "a")')
+    error = _typst_error(main)
+    problem = typst_problem(
+        error, "bundel.pdf", main, {page_file: page}, lambda _: _typst(page_file)
+    )
+    assert problem.source == "bundel.pdf"
+    assert "meld het aan de beheerders" in problem.message
+
+
+def test_a_huge_table_is_a_problem_not_minutes_of_typesetting():
+    row = "<tr>" + "<td>c</td>" * 20 + "</tr>"
+    fits = "<table>" + row * (MAX_TABLE_CELLS // 20) + "</table>"
+    assert _convert(fits)[1] == []
+    text, problems = _convert(fits + "<table>" + row + "</table>" + "<table>" + row + "</table>")
+    assert len(problems) == 1 and f"meer dan {MAX_TABLE_CELLS} cellen" in problems[0]
+    assert text.count("#table(") == 1
+
+
+@pytest.mark.parametrize("chain", [2, 3000])
+def test_footnotes_citing_footnotes_in_a_cycle_or_a_long_chain_are_a_problem(chain):
+    # Python-Markdown's shape: a reference is <sup><a class="footnote-ref" href="#fn:N">N</a></sup>.
+    def ref(n: int) -> str:
+        return f'<sup id="fnref:{n}"><a class="footnote-ref" href="#fn:{n}">{n}</a></sup>'
+
+    notes = "".join(
+        f'<li id="fn:{n}"><p>Noot {n} {ref(n % chain + 1)}</p></li>' for n in range(1, chain + 1)
+    )
+    html = f'<p>Tekst{ref(1)}</p><div class="footnote"><hr><ol>{notes}</ol></div>'
+    _, problems = _convert(html)
+    assert len(problems) == 1 and "voetnoot" in problems[0]
+
+
+def test_typst_font_error_names_the_character_and_its_line(tmp_path):
+    import typst
+    from test_htmltypst import FONTS
+
+    from koppelkansen.pdf.typsterrors import typst_problem
+
+    def accessible(path):  # as the build typesets: PDF/UA-1, only the fonts in docs/
+        return typst.compile(
+            str(path),
+            root="/",
+            font_paths=[str(FONTS)],
+            ignore_system_fonts=True,
+            pdf_standards=["ua-1"],
+        )
+
+    main, page_file, page = _typst_project(
+        tmp_path,
+        '#set text(font: "Inter")\n= Kop\n\nEen vlag \U0001f3f3 hier.',
+        extra="\nEen vlag \U0001f3f3 hier.\n",
+    )
+    with pytest.raises(Exception) as caught:
+        accessible(main)
+    problem = typst_problem(caught.value, "bundel.pdf", main, {page_file: page}, accessible)
+    assert problem.format().startswith(
+        "docs/pagina.md:9:1: fout: het teken '\U0001f3f3' staat niet in het lettertype van de PDF"
+    ), problem.format()

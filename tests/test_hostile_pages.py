@@ -31,6 +31,10 @@ HOSTILE_HTML = [
     ('<img srcset="a.png 1x, https://evil.example/b.png 2x" alt="x">', "andere site"),
     ('<video poster="https://evil.example/p.jpg"></video>', "andere site"),
     ('<div style="background:url(https://evil.example/x.png)">a</div>', "van buiten de site"),
+    # CSS escapes and image-set() load a resource without the letters "url(".
+    ('<span style="background-image: u\\72 l(https://evil.example/x.png)">a</span>', "van buiten"),
+    ("<div style=\"background: image-set('https://evil.example/x.png' 1x)\">a</div>", "van buiten"),
+    ("<style>a { background: \\75rl(//evil.example/x.png) }</style>", "van buiten de site"),
     ("<style>@import url(https://evil.example/x.css);</style>", "@import"),
     ('<svg><image href="https://evil.example/x.png"/></svg>', "andere site"),
     ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript:"),
@@ -115,14 +119,33 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path, capfd):
     (docs / "link.md").write_text(
         FRONT + "Een [link](javascript:alert(document.domain)).\n", encoding="utf-8"
     )
+    # A small file that would decode to 40000 × 40000 pixels in the PDF.
+    (docs / "bom.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (40000).to_bytes(4, "big") * 2 + bytes(5)
+    )
     (docs / "pixel.md").write_text(
         FRONT + "\n\n![pixel](https://tracker.example/p.gif)\n", encoding="utf-8"
+    )
+    # Entity-encoded schemes, after a harmless link: each is named at its own line.
+    (docs / "entiteit.md").write_text(
+        FRONT
+        + '<a href="https://example.org/">gewoon</a> en <a href="#x">ook</a>\n\n'
+        + 'Tekst met <a href="&#106;avascript:alert(1)">een link</a>.\n\n'
+        + '<p><a href="java&#x09;script:alert(2)">klik</a></p>\n\n'
+        + '<a href="https://example.org/">nog eens gewoon</a>\n\n'
+        + '<a href="&#x6A;ava&#115;cript&#58;alert(3)">drie</a>\n',
+        encoding="utf-8",
     )
     assert build_site(config, site) != 0
     err = capfd.readouterr().err
     assert "docs/script.md:9:1: fout: <script>" in err
     assert "docs/link.md:7:1: fout: 'href' op <a> gebruikt een javascript:-adres" in err
     assert "docs/pixel.md:9:1: fout: <img src=" in err
+    javascript = "fout: 'href' op <a> gebruikt een javascript:-adres"
+    for line in (9, 11, 15):
+        assert f"docs/entiteit.md:{line}:1: {javascript}" in err, err
+    assert "docs/entiteit.md:7:" not in err
+    assert "docs/bom.png:1:1: fout: deze afbeelding is 40000 × 40000 pixels" in err
     assert "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "oud"
     assert not list(tmp_path.glob(".site.*"))
@@ -168,6 +191,20 @@ def test_dangling_symlink_folder_named_like_a_page_and_upper_case_extension(tmp_
     assert any(m.startswith("docs/HOOFD.MD:1:1: fout:") and "HOOFD.md" in m for m in messages)
 
 
+def test_page_beside_a_folder_with_the_same_url_is_refused(tmp_path):
+    """x.md and x/index.md both become x/index.html: MkDocs would publish one of them silently."""
+    config = make_site_project(tmp_path)
+    docs = config.parent / "docs"
+    (docs / "wijk").mkdir()
+    (docs / "wijk" / "index.md").write_text(FRONT, encoding="utf-8")
+    (docs / "wijk.md").write_text(FRONT, encoding="utf-8")
+    messages = _messages(docs)
+    assert any(
+        m.startswith("docs/wijk.md:1:1: fout: 'wijk.md' en 'wijk/index.md' worden allebei")
+        for m in messages
+    ), messages
+
+
 def test_unreadable_page_gives_a_message(tmp_path, monkeypatch):
     config = make_site_project(tmp_path)
     page = config.parent / "docs" / "dicht.md"
@@ -188,5 +225,42 @@ def test_unreadable_page_gives_a_message(tmp_path, monkeypatch):
 def test_script_after_deep_nesting_or_control_characters_is_still_found(tmp_path):
     deep = "<div>" * 400 + "x" + "</div>" * 400 + "<script>alert(1)</script>"
     assert check_page_html(deep, "p/", tmp_path / "p.md", deep)
+    # Deeper than libxml2 parses (2048): the parser stops, so the page is refused as a whole.
+    deeper = "<div>" * 3000 + "x" + "</div>" * 3000 + "<script>alert(1)</script>"
+    problems = check_page_html(deeper, "p/", tmp_path / "p.md", deeper)
+    assert [p.message for p in problems if "te diep genest" in p.message], problems
     odd = "tekst\x0b\x00<script>alert(1)</script>"
     assert any("<script>" in p.message for p in check_page_html(odd, "p/", tmp_path / "p.md", odd))
+
+
+def test_tag_names_the_html_parser_accepts_but_lxml_names_refuse_give_no_traceback(tmp_path):
+    html = "<p>Zie <javascript:alert(1)> en <a:b(1) x=1>tekst</a:b(1)>.</p>"
+    assert check_page_html(html, "p/", tmp_path / "p.md", html) == []
+
+
+def test_image_size_is_read_from_the_header_and_bounded(tmp_path):
+    from koppelkansen.pagecheck import MAX_PIXELS, check_image_file, image_size
+
+    def png(width: int, height: int) -> bytes:
+        return (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+            + width.to_bytes(4, "big")
+            + height.to_bytes(4, "big")
+        )
+
+    assert image_size(png(3000, 2000)) == (3000, 2000)
+    assert image_size(b"GIF89a" + (640).to_bytes(2, "little") + (480).to_bytes(2, "little")) == (
+        640,
+        480,
+    )
+    jpeg = (
+        b"\xff\xd8\xff\xe0\x00\x04ab\xff\xc0\x00\x11\x08"
+        + (600).to_bytes(2, "big")
+        + (800).to_bytes(2, "big")
+    )
+    assert image_size(jpeg + bytes(16)) == (800, 600)
+    small, huge = tmp_path / "klein.png", tmp_path / "groot.png"
+    small.write_bytes(png(3000, 2000))
+    huge.write_bytes(png(MAX_PIXELS // 1000 + 1, 1000))
+    assert check_image_file(small) == []
+    assert "te groot om in een PDF te zetten" in check_image_file(huge)[0].message

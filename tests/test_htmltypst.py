@@ -64,9 +64,9 @@ def test_links_inside_the_site_outside_it_and_to_anchors():
         '<a href="https://www.waternet.nl/">Waternet</a>.</p>'
     )
     assert convert(html) == (
-        '#kk-link("p-casussen.haven-stad.plan.--werkwijze", '
+        '#kk-link("p-casussen.haven-stad.plan.:werkwijze", '
         '"https://example.org/site/casussen/haven-stad/plan/#werkwijze")[werkwijze], '
-        '#kk-link("p-casussen.amstelstad.plan.--aanpak", "https://example.org/site/casussen/amstelstad/plan/#aanpak")[aanpak], '
+        '#kk-link("p-casussen.amstelstad.plan.:aanpak", "https://example.org/site/casussen/amstelstad/plan/#aanpak")[aanpak], '
         '#link("https://www.waternet.nl/")[Waternet]\\.\n'
     )
     _, problems = convert_page(
@@ -85,7 +85,7 @@ def test_first_h1_is_dropped_and_headings_get_page_labels():
     html = '<h1 id="plan">Plan<a class="headerlink" href="#plan">&para;</a></h1>\n<h2 id="aanpak">Aanpak</h2>\n<h1 id="meer">Meer</h1>'
     assert (
         convert(html)
-        == "== Aanpak\n<p-casussen.amstelstad.plan.--aanpak>\n\n== Meer\n<p-casussen.amstelstad.plan.--meer>\n"
+        == "== Aanpak\n<p-casussen.amstelstad.plan.:aanpak>\n\n== Meer\n<p-casussen.amstelstad.plan.:meer>\n"
     )
 
 

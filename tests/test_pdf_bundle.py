@@ -316,7 +316,9 @@ def test_download_button_and_downloads_page(built):
                 "casussen/9-straatjes/plan.md": "+\n![Kapot](../../img/kapot.png)\n",
                 "img/kapot.png": "geen png",
             },
-            "docs/casussen/9-straatjes/plan.md: fout: Typst kan deze pagina niet zetten",
+            # Typst's error, in Dutch, at the page and line that caused it.
+            "docs/casussen/9-straatjes/plan.md:29:1: fout: de afbeelding 'docs/img/kapot.png' is "
+            "beschadigd of niet het soort bestand dat haar extensie zegt",
         ),
     ],
     ids=["element", "missing-image", "typst-error"],

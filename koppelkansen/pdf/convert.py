@@ -49,9 +49,12 @@ class PageSource:
 class PdfProblem:
     source: str
     message: str
+    #: The line in the Markdown file, when it is known (0 when not).
+    line: int = 0
 
     def format(self) -> str:
-        return f"{self.source}: fout: {self.message}"
+        where = f"{self.source}:{self.line}:1" if self.line else self.source
+        return f"{where}: fout: {self.message}"
 
 
 class ConversionError(Exception):
@@ -126,6 +129,10 @@ def convert_pages(
         for key, text in typst.items():
             target = cache_dir / f"{digests[key]}.typ"
             scratch = target.with_suffix(".tmp")
-            scratch.write_text(text, encoding="utf-8")
-            scratch.replace(target)
+            try:
+                scratch.write_text(text, encoding="utf-8")
+                scratch.replace(target)
+            except BaseException:  # a full disk leaves no half-written file behind
+                scratch.unlink(missing_ok=True)
+                raise
     return {**cached, **typst}

@@ -9,7 +9,7 @@ templates/report.typ (``kk-link``, ``kk-image``, ``kk-figure``, ``kk-admonition`
 Rules (the same as the former pandoc Lua filter):
 
 - The page's first ``<h1>`` is dropped (the template sets the chapter title); other ``<h1>`` become
-  level 2. Headings with an id get the label ``<pagekey--anchor>``.
+  level 2. Headings with an id get the label ``<pagekey:anchor>`` (:func:`anchor_label`).
 - Links to site pages or anchors become ``kk-link(label, url)[text]``: inside the PDF when the label
   is in it, else to ``site_url`` (no ``site_url``: the text, unlinked). External links as written;
   ``file:`` links and links outside the site are problems.
@@ -145,28 +145,43 @@ _SPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
 MAX_DEPTH = 100
 #: Largest colspan or rowspan accepted.
 MAX_SPAN = 50
+#: How deep footnotes may cite footnotes.
+MAX_NOTE_DEPTH = 3
+#: Table cells a page may have in all (Typst takes about half a millisecond and 15 kB a cell, in
+#: every PDF the page is in; 60 000 cells took 23 s and 1 GB per PDF).
+MAX_TABLE_CELLS = 10_000
 _PARSER = lxml.html.HTMLParser(huge_tree=True)  # never truncate a deep page silently
 #: Control characters lxml refuses (XML 1.0); vertical tab and form feed are whitespace to HTML.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LINE_START = re.compile(r"[=+-]|\d+\.")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_ANCHOR_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+_LABEL_ESCAPE = re.compile(r"[^A-Za-z0-9-]")
+
+
+def _escape_label(text: str, slash: str) -> str:
+    """``text`` with every character but ``[A-Za-z0-9-]`` as ``_hex_`` of its UTF-8 bytes (``/``
+    as ``slash`` when given); one-to-one, since ``_`` itself is escaped."""
+
+    def encode(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char == "/" and slash:
+            return slash
+        return "".join(f"_{byte:02x}_" for byte in char.encode())
+
+    return _LABEL_ESCAPE.sub(encode, text)
 
 
 def page_key(url: str) -> str:
     """A Typst label for a page, one per URL: ``p-`` and the URL with ``/`` as ``.`` and every
     other character than ``[A-Za-z0-9-]`` (``.`` and ``_`` too) as ``_hex_``, so that
     ``a/b/x/`` and ``a.b/x/`` never share a label."""
-
-    def encode(match: re.Match[str]) -> str:
-        char = match.group(0)
-        return "." if char == "/" else "".join(f"_{byte:02x}_" for byte in char.encode())
-
-    return "p-" + re.sub(r"[^A-Za-z0-9-]", encode, url)
+    return "p-" + _escape_label(url, slash=".")
 
 
 def anchor_label(key: str, anchor: str) -> str:
-    return key + "--" + _ANCHOR_CHARS.sub(".", anchor)
+    """The label of a heading: the page key, ``:`` (never in a key) and the escaped id, so two
+    different (page, id) pairs never share a label (``A.b`` and ``A:b`` stay apart)."""
+    return f"{key}:{_escape_label(anchor, slash='')}"
 
 
 def _elements(el: etree._Element, path: str) -> list[etree._Element]:
@@ -257,6 +272,9 @@ class PageConverter:
         self.problems: list[str] = []
         self.notes: dict[str, etree._Element] = {}
         self._in_term = False
+        self.table_cells = 0
+        self._open_notes: list[etree._Element] = []
+        self._told_notes = False
 
     # -- entry -------------------------------------------------------------------------------
     def convert(self, html: str) -> str:
@@ -545,6 +563,17 @@ class PageConverter:
         def cells(row: etree._Element) -> list[etree._Element]:
             return [c for c in row if _tag(c) in ("td", "th")]
 
+        before = self.table_cells
+        self.table_cells += sum(len(cells(r)) for r in rows)
+        if self.table_cells > MAX_TABLE_CELLS:
+            if before <= MAX_TABLE_CELLS:
+                self.problem(
+                    f"de tabellen op deze pagina hebben samen meer dan {MAX_TABLE_CELLS} cellen; "
+                    "zo'n tabel is in een PDF niet te lezen en kost minuten om te zetten. Splits "
+                    "haar over pagina's, of zet de gegevens in een CSV- of Excel-bestand in docs/ "
+                    "en verwijs ernaar"
+                )
+            return ""
         span = self._span
         n = max(sum(span(c, "colspan") for c in cells(r)) for r in rows)
         if n == 0:
@@ -742,7 +771,22 @@ class PageConverter:
         if note is None:
             self.problem(f"voetnoot {number} heeft geen tekst")
             return
-        body = self.blocks(note)
+        # A note that cites a note: each expansion recurses, so a cycle or a long chain would
+        # never end (or exhaust Python's stack).
+        if note in self._open_notes or len(self._open_notes) >= MAX_NOTE_DEPTH:
+            if not self._told_notes:  # once a page: a chain would repeat it for every note
+                self.problem(
+                    f"voetnoot {number} staat in een voetnoot die (via andere voetnoten) naar "
+                    f"zichzelf of meer dan {MAX_NOTE_DEPTH} voetnoten diep verwijst; zet de "
+                    "verwijzing in de tekst zelf"
+                )
+                self._told_notes = True
+            return
+        self._open_notes.append(note)
+        try:
+            body = self.blocks(note)
+        finally:
+            self._open_notes.pop()
         # The note's paragraphs, without the non-breaking space before the (dropped) back link.
         body = re.sub(r"(?:~|\s)+$", "", body)
         out.code(f"#footnote[{body}]")

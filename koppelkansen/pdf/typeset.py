@@ -11,13 +11,14 @@ import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from .bundles import PdfSpec
 from .convert import ConversionError, PageSource, PdfProblem, convert_pages, converter_version
 from .htmltypst import page_media
+from .typsterrors import typst_problem
 from .typstsyntax import typst_array, typst_str
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -193,7 +194,6 @@ class Typesetter:
             path = work / "pages" / f"{key}.typ"
             path.write_text(f"#import {typst_str(str(TEMPLATE))}: *\n" + text, encoding="utf-8")
             page_files[key] = path
-        sources = {str(page_files[key]): pages[key].source for key in page_files}
         mains = {}
         for spec in specs:
             main = work / f"{spec.name}.typ"
@@ -205,7 +205,16 @@ class Typesetter:
             try:
                 data = _compile(mains[spec.name], self.font_dir, spec.epoch)
             except Exception as exc:  # typst.TypstError; its text names the generated file
-                return spec.name, 0.0, None, [_typst_problem(exc, sources, spec)]
+
+                def alone(page: PageSource) -> bytes:  # the PDF with only this page's chapter
+                    one = replace(spec, chapters=[c for c in spec.chapters if c.page == page])
+                    main = work / f"{spec.name}.alone.typ"
+                    main.write_text(self._main_typ(one, page_files), encoding="utf-8")
+                    return _compile(main, self.font_dir, spec.epoch)
+
+                chapters = {page_files[c.page.key]: c.page for c in spec.chapters}
+                problem = typst_problem(exc, spec.filename, mains[spec.name], chapters, alone)
+                return spec.name, 0.0, None, [problem]
             return spec.name, time.perf_counter() - t0, data, []
 
         workers = min(self.workers, len(specs))
@@ -251,23 +260,6 @@ def _compile(main: Path, font_dir: Path, epoch: int | None) -> bytes:
         pdf_standards=["ua-1"],
         timestamp=epoch if epoch is not None else 0,
     )
-
-
-def _typst_problem(exc: Exception, sources: dict[str, str], spec: PdfSpec) -> PdfProblem:
-    diagnostic = str(getattr(exc, "diagnostic", "") or "")
-    trace = " ".join(str(t) for t in getattr(exc, "trace", []) or [])
-    text = f"{diagnostic} {trace}"
-    # The offending line of generated Typst, as a hint (it holds e.g. the image path).
-    code = [m.strip() for m in re.findall(r"^\s*\d+ │ (.*)$", diagnostic, re.M)]
-    for generated, source in sources.items():
-        if Path(generated).name in text:
-            message = getattr(exc, "message", None) or str(exc).splitlines()[0]
-            where = f" (bij: {code[0][:160]})" if code else ""
-            return PdfProblem(
-                source, f"Typst kan deze pagina niet zetten in {spec.filename}: {message}{where}"
-            )
-    message = getattr(exc, "message", None) or str(exc)
-    return PdfProblem(spec.filename, f"Typst kan {spec.filename} niet zetten: {message}")
 
 
 _COUNT = re.compile(
