@@ -163,7 +163,7 @@ def render_blocks(blocks: list[DiffBlock]) -> list[str]:
             lines += ["</ul>", ""]
         elif kind == "tr":
             rows = list(group)
-            lines += ['<table class="kk-diff">']
+            lines += ["<table>"]  # no class: Material styles only tables without one
             if rows[0].header:  # the table's header row, for what the columns mean
                 cells = "".join(f'<th scope="col">{cell}</th>' for cell in rows[0].header)
                 lines += ["<thead>", f"<tr>{cells}</tr>", "</thead>"]
