@@ -13,9 +13,9 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import groupby, pairwise
 
-from .changes import PlanChange, compare
+from .changes import DiffBlock, PlanChange, compare
 from .versions import PlanText, Version
 
 FOLDER = "wijzigingen"
@@ -42,8 +42,8 @@ class ChangeView:
     @property
     def title(self) -> str:
         if self.new is None:
-            return f"Wijzigingen sinds versie {self.old.date_label}"
-        return f"Wijzigingen van versie {self.old.date_label} naar versie {self.new.date_label}"
+            return f"Wijzigingen sinds versie {self.old.label}"
+        return f"Wijzigingen van versie {self.old.label} naar versie {self.new.label}"
 
 
 def views(versions: list[Version]) -> list[ChangeView]:
@@ -84,9 +84,7 @@ def render(
         return md_text(statuses.get(status, status) or "geen status")
 
     new_label = (
-        f"versie {view.new.date_label}"
-        if view.new
-        else "de werkversie (de huidige stand van de site)"
+        f"versie {view.new.label}" if view.new else "de werkversie (de huidige stand van de site)"
     )
     lines = [
         "---",
@@ -97,7 +95,7 @@ def render(
         "",
         f"# {md_text(view.title)}",
         "",
-        f"Wat er in de plannen is veranderd van versie {md_text(view.old.date_label)}"
+        f"Wat er in de plannen is veranderd van versie {md_text(view.old.label)}"
         f" ({md_text(view.old.name)}) naar {md_text(new_label)}"
         + (f" ({md_text(view.new.name)})" if view.new else "")
         + ". Per plan staan de hoofdstukken waarin iets is veranderd.",
@@ -144,14 +142,42 @@ def render(
                 "gewijzigd": "gewijzigd",
             }[section.kind]
             if section.moved:
-                what = f"{what}, verplaatst" if section.html else "verplaatst"
+                what = f"{what}, verplaatst" if section.blocks else "verplaatst"
             lines += [
                 f"### {md_text(section.title)} <small>({what})</small>",
                 "",
             ]
-            for paragraph in section.html:
-                lines += [f'<p class="kk-diff">{paragraph}</p>', ""]
+            lines += render_blocks(section.blocks)
     return "\n".join(lines) + "\n"
+
+
+def render_blocks(blocks: list[DiffBlock]) -> list[str]:
+    """HTML lines of a section's changed blocks: paragraphs as paragraphs, the changed items of a
+    list as one list (each item its own ``<li>``), the changed rows of a table as one table under
+    the table's header row."""
+    lines: list[str] = []
+    for kind, group in groupby(blocks, key=lambda block: block.kind):
+        if kind == "li":
+            lines += ['<ul class="kk-diff">']
+            lines += [f"<li>{block.cells[0]}</li>" for block in group]
+            lines += ["</ul>", ""]
+        elif kind == "tr":
+            rows = list(group)
+            lines += ["<table>"]  # no class: Material styles only tables without one
+            if rows[0].header:  # the table's header row, for what the columns mean
+                cells = "".join(f'<th scope="col">{cell}</th>' for cell in rows[0].header)
+                lines += ["<thead>", f"<tr>{cells}</tr>", "</thead>"]
+            lines += ["<tbody>"]
+            lines += [
+                "<tr>" + "".join(f"<td>{cell}</td>" for cell in block.cells) + "</tr>"
+                for block in rows
+            ]
+            lines += ["</tbody>", "</table>", ""]
+        else:
+            lines += [
+                line for block in group for line in (f'<p class="kk-diff">{block.cells[0]}</p>', "")
+            ]
+    return lines
 
 
 def build_pages(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .versions import PlanText
@@ -23,26 +24,48 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TOKEN = re.compile(r"\s+|[\w'’-]+|[^\w\s]", re.U)
 
 
+@dataclass(frozen=True)
+class Block:
+    """One block of a section as a reader sees it: a paragraph, a list item or a table row."""
+
+    #: "p", "li" or "tr"
+    kind: str
+    text: str
+    #: The cells of a table row.
+    cells: tuple[str, ...] = ()
+    #: A table row's header row (the table's first row), shown above changed rows; not compared.
+    header: tuple[str, ...] = field(default=(), compare=False)
+
+
 @dataclass
 class Section:
     title: str
-    paragraphs: list[str]
+    blocks: list[Block]
+
+
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
+_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_RULE_ROW = re.compile(r"^\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$")
 
 
 def sections(body: str) -> list[Section]:
     """The body split at its ``##`` headings; text before the first is the introduction.
 
-    The ``#`` title line is dropped (it is the page title), comments are removed and links are
-    reduced to their text, so the diff compares what a reader reads.
+    Each section is a list of blocks: paragraphs, list items (each item its own block, nested
+    items too) and table rows (each row its own block; the ``|---|`` rule is left out). The ``#``
+    title line is dropped (it is the page title), comments are removed and links are reduced to
+    their text, so the diff compares what a reader reads.
     """
     found = [Section(INTRO, [])]
     block: list[str] = []
+    kind = "p"
     fenced = False
+    header: tuple[str, ...] | None = None  # of the table being read
 
     def flush() -> None:
         text = " ".join(line.strip() for line in block).strip()
         if text:
-            found[-1].paragraphs.append(_plain(text))
+            found[-1].blocks.append(Block(kind, _plain(text)))
         block.clear()
 
     for line in _COMMENT.sub("", body).split("\n"):
@@ -54,19 +77,47 @@ def sections(body: str) -> list[Section]:
             if heading.group(1) == "##":
                 found.append(Section(heading.group(2), []))
             elif len(heading.group(1)) > 2:  # a sub-heading is a paragraph of its section
-                found[-1].paragraphs.append(_plain(heading.group(2)))
+                found[-1].blocks.append(Block("p", _plain(heading.group(2))))
             continue
         if not line.strip() and not fenced:
             flush()
-        else:
-            block.append(line)
+            continue
+        item = None if fenced else _ITEM.match(line)
+        if not fenced and _ROW.match(line):
+            flush()
+            if not _RULE_ROW.match(line):
+                cells = tuple(_plain(c.strip()) for c in line.strip().strip("|").split("|"))
+                row = Block("tr", " | ".join(cells), cells, header if header else ())
+                found[-1].blocks.append(row)
+                header = cells if header is None else header
+            continue
+        header = None
+        if item:
+            flush()
+            kind = "li"
+            block.append(item.group(1))
+            continue
+        if not block:
+            kind = "p"
+        block.append(line)
     flush()
-    return [s for s in found if s.title != INTRO or s.paragraphs]
+    return [s for s in found if s.title != INTRO or s.blocks]
 
 
 def _plain(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     return re.sub(r"(\*\*|__|\*|`)", "", text)
+
+
+@dataclass
+class DiffBlock:
+    """One block of a change page: ``kind`` as in :class:`Block`; ``cells`` holds escaped HTML
+    with ``<ins>``/``<del>``, one string (a paragraph or list item) or one per cell (a table row)."""
+
+    kind: str
+    cells: list[str]
+    #: A table row's header cells (escaped), or empty.
+    header: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,8 +128,8 @@ class SectionChange:
     moved: bool = False
     inserted: int = 0
     deleted: int = 0
-    #: HTML paragraphs with <ins>/<del>, escaped.
-    html: list[str] = field(default_factory=list)
+    #: The changed blocks, in order.
+    blocks: list[DiffBlock] = field(default_factory=list)
 
 
 @dataclass
@@ -145,27 +196,51 @@ def word_diff(old: str, new: str) -> tuple[str, int, int]:
     return "".join(out), inserted, deleted
 
 
+def _whole(block: Block, mark: Callable[[str], str]) -> DiffBlock:
+    """A block inserted or deleted as a whole."""
+    if block.cells:
+        return DiffBlock(block.kind, [mark(c) for c in block.cells], _header(block))
+    return DiffBlock(block.kind, [mark(block.text)])
+
+
+def _header(block: Block) -> list[str]:
+    return [html.escape(cell) for cell in block.header]
+
+
+def block_diff(old: Block, new: Block) -> tuple[DiffBlock, int, int]:
+    """``new`` with the words deleted from ``old`` and inserted; a table row cell by cell."""
+    if new.kind == "tr" and old.kind == "tr" and len(old.cells) == len(new.cells):
+        cells, inserted, deleted = [], 0, 0
+        for a, b in zip(old.cells, new.cells, strict=True):
+            text, ins, dels = word_diff(a, b)
+            cells.append(text)
+            inserted, deleted = inserted + ins, deleted + dels
+        return DiffBlock("tr", cells, _header(new)), inserted, deleted
+    text, inserted, deleted = word_diff(old.text, new.text)
+    return DiffBlock("p" if new.kind == "tr" else new.kind, [text]), inserted, deleted
+
+
 def section_diff(old: Section, new: Section) -> SectionChange | None:
     change = SectionChange(new.title, "gewijzigd")
-    matcher = difflib.SequenceMatcher(None, old.paragraphs, new.paragraphs, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old.blocks, new.blocks, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        olds, news = old.paragraphs[i1:i2], new.paragraphs[j1:j2]
+        olds, news = old.blocks[i1:i2], new.blocks[j1:j2]
         if op == "replace" and len(olds) == len(news):
             for o, n in zip(olds, news, strict=True):
-                text, ins, dels = word_diff(o, n)
-                change.html.append(text)
+                diff, ins, dels = block_diff(o, n)
+                change.blocks.append(diff)
                 change.inserted += ins
                 change.deleted += dels
             continue
         for o in olds:
-            change.html.append(_del(o))
-            change.deleted += _words(o)
+            change.blocks.append(_whole(o, _del))
+            change.deleted += _words(o.text)
         for n in news:
-            change.html.append(_ins(n))
-            change.inserted += _words(n)
-    return change if change.html else None
+            change.blocks.append(_whole(n, _ins))
+            change.inserted += _words(n.text)
+    return change if change.blocks else None
 
 
 def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
@@ -185,14 +260,14 @@ def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
     common_old = [t for t in before if t in after]
     common_new = [t for t in after if t in before]
     in_order = set()
-    for block in difflib.SequenceMatcher(None, common_old, common_new).get_matching_blocks():
-        in_order.update(common_old[block.a : block.a + block.size])
+    for run in difflib.SequenceMatcher(None, common_old, common_new).get_matching_blocks():
+        in_order.update(common_old[run.a : run.a + run.size])
     for title, section in after.items():
         if title not in before:
             added = SectionChange(title, "toegevoegd")
-            for paragraph in section.paragraphs:
-                added.html.append(_ins(paragraph))
-                added.inserted += _words(paragraph)
+            for block in section.blocks:
+                added.blocks.append(_whole(block, _ins))
+                added.inserted += _words(block.text)
             change.sections.append(added)
             continue
         diff = section_diff(before[title], section)
@@ -205,9 +280,9 @@ def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
     for title, section in before.items():
         if title not in after:
             removed = SectionChange(title, "verwijderd")
-            for paragraph in section.paragraphs:
-                removed.html.append(_del(paragraph))
-                removed.deleted += _words(paragraph)
+            for block in section.blocks:
+                removed.blocks.append(_whole(block, _del))
+                removed.deleted += _words(block.text)
             change.sections.append(removed)
     if not change.sections and not change.status_changed:
         return None

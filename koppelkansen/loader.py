@@ -211,24 +211,33 @@ def _load_mapping(
     return (data if isinstance(data, dict) else {}), (path, parsed.positions), problems
 
 
-class DefaultsCache:
-    """Folder defaults, read once per folder."""
+#: Reads a file for the loader; None when there is no such file.
+Reader = Callable[[Path], RawFile | None]
 
-    def __init__(self, docs_dir: Path) -> None:
+
+def read_if_file(path: Path) -> RawFile | None:
+    """The file on disk, or None when there is no file at ``path``."""
+    return read_text(path) if path.is_file() else None
+
+
+class DefaultsCache:
+    """Folder defaults, read once per folder (from disk, or through ``read``: an old commit)."""
+
+    def __init__(self, docs_dir: Path, read: Reader = read_if_file) -> None:
         self.docs_dir = docs_dir
+        self.read = read
         self._cache: dict[Path, tuple[dict[str, Any], Source | None, list[Problem]]] = {}
 
     def _read(self, folder: Path) -> tuple[dict[str, Any], Source | None, list[Problem]]:
         if folder not in self._cache:
             path = folder / DEFAULTS_FILE
-            if not path.is_file():
+            raw = self.read(path)
+            if raw is None:
                 self._cache[folder] = ({}, None, [])
+            elif raw.problem:
+                self._cache[folder] = ({}, None, [raw.problem])
             else:
-                raw = read_text(path)
-                if raw.problem:
-                    self._cache[folder] = ({}, None, [raw.problem])
-                else:
-                    self._cache[folder] = _load_mapping(path, raw.text or "", 0)
+                self._cache[folder] = _load_mapping(path, raw.text or "", 0)
         return self._cache[folder]
 
     def for_page(self, page_path: Path) -> tuple[dict[str, Any], dict[str, Source]]:
@@ -267,8 +276,9 @@ def load_page(
 ) -> tuple[Page | None, list[Problem]]:
     """One page: folder defaults (nearest folder winning, and only those that ``applies`` lets
     through for the page's type), then the page's own front matter. This is the one place where
-    defaults are merged; the check, the build and the scaffold all read pages through it."""
-    raw = read_text(path)
+    defaults are merged; the check, the build, the scaffold and old versions (:func:`load_texts`)
+    all read pages through it. The page is read through ``defaults.read``."""
+    raw = defaults.read(path) or read_text(path)
     if raw.problem:
         return None, [raw.problem]
     front, body, _body_line, problems = split_front_matter(path, raw.text or "")
@@ -307,3 +317,30 @@ def load_pages(docs_dir: Path, applies: Applies = _always) -> tuple[dict[str, Pa
             pages[page.src_uri] = page
     problems.extend(defaults.problems())
     return pages, problems
+
+
+def load_texts(
+    files: dict[str, str], applies: Applies = _always, root: Path = Path("/versie")
+) -> dict[str, Page]:
+    """Pages from texts instead of a folder (the files of an old commit, by path below docs).
+
+    ``files`` holds the Markdown pages and the ``.meta.yml`` files; the pages go through
+    :func:`load_page`, so folder defaults are merged exactly as in the build. Files in dot-folders
+    are left out, as :func:`scan` does. Pages that cannot be read are left out; nothing is reported
+    (an old version is history, not something to fix). ``root`` only names the paths.
+    """
+
+    def read(path: Path) -> RawFile | None:
+        text = files.get(path.relative_to(root).as_posix())
+        return None if text is None else RawFile(text.removeprefix("\ufeff"))
+
+    defaults = DefaultsCache(root, read)
+    pages: dict[str, Page] = {}
+    for rel in sorted(files):
+        parts = rel.split("/")
+        if not rel.endswith(".md") or any(part.startswith(".") for part in parts):
+            continue
+        page, _ = load_page(root / rel, root, defaults, applies)
+        if page is not None:
+            pages[page.src_uri] = page
+    return pages

@@ -36,8 +36,14 @@ from .pdf.bundles import BUNDLE_NAME, partners
 from .pdfsite import case_downloads, download_entry, pdf_wanted
 from .problems import Problem, os_error_reason, summary
 from .render import OverviewRenderer, generated_pages
-from .validate import check_docs
-from .versionpdf import EDITION_ENV, NESTED_ENV, VersionBuildError, version_pdfs
+from .validate import check_docs, defaults_filter
+from .versionpdf import (
+    EDITION_ENV,
+    NESTED_ENV,
+    VersionBuildError,
+    edition_date,
+    version_pdfs,
+)
 from .versions import (
     PlanText,
     VersionList,
@@ -118,8 +124,10 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             log.info(listing.notice)
         if repo is not None:
             prefix = docs_prefix(repo, docs_dir)
+            applies = defaults_filter(corpus.schema)
             for version in listing.versions:
-                site.trees[version.commit] = read_tree(repo, version.commit, prefix)
+                if version.commit not in site.trees:  # two versions of one commit: read once
+                    site.trees[version.commit] = read_tree(repo, version.commit, prefix, applies)
         working = {
             uri: PlanText(path=uri, meta=page.meta, body=page.body)
             for uri, page in corpus.pages.items()
@@ -222,7 +230,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                     keyed.append(((1, nav_order(None), position), item))
             return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
 
-        nav.items = arrange(nav.items)
+        nav.items = arrange(self._without_change_pages(nav.items))
         pages: list[MkDocsPage] = []
 
         def walk(items: list) -> None:
@@ -240,6 +248,22 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         nav.pages = pages
         self.nav = nav  # the PDF bundle follows the nav order
         return nav
+
+    def _without_change_pages(self, items: list) -> list:
+        """The nav without the change pages (docs-dev/versions.md: they are reached from Downloads,
+        the plan pages' history and the version list, not from the sidebar), and without a section
+        that held only those."""
+        kept = []
+        for item in items:
+            if isinstance(item, MkDocsPage) and item.file.src_uri in self.change_pages:
+                item.parent = None
+                continue
+            if isinstance(item, Section):
+                item.children = self._without_change_pages(item.children)
+                if not item.children:
+                    continue
+            kept.append(item)
+        return kept
 
     def on_page_markdown(
         self, markdown: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
@@ -300,6 +324,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             docs_dir,
             self.git_times,
             version_label=os.environ.get(EDITION_ENV) or None,
+            version_date=edition_date(),
         )
         for spec in specs:
             if spec.name == BUNDLE_NAME:  # page 2: the programme at a glance
@@ -330,7 +355,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 json.dumps(listing, ensure_ascii=False), encoding="utf-8"
             )
         if self.change_pages:
-            self._change_pdfs(typesetter, root / self.config.pdf_cache_dir, downloads)
+            self._change_pdfs(typesetter, root / self.config.pdf_cache_dir, downloads, files)
         if self.versions is not None:
             self._version_pdfs(
                 root,
@@ -340,15 +365,18 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             )
         return env
 
-    def _change_pdfs(self, typesetter: Typesetter, cache: Path, downloads: Path) -> None:
+    def _change_pdfs(
+        self, typesetter: Typesetter, cache: Path, downloads: Path, files: Files
+    ) -> None:
         """A PDF of each change page, typeset like the bundle (own cache folder)."""
-        assert self.nav is not None and self.corpus is not None and self.versions is not None
+        assert self.corpus is not None and self.versions is not None
         by_uri = {view.src_uri: view for view in views(self.versions.versions)}
         latest = max(self.git_times.values(), default=None)
         specs = []
-        for view_page in self.nav.pages:
-            src_uri = view_page.file.src_uri
-            if src_uri not in self.change_pages:
+        for src_uri in self.change_pages:  # not in the nav: found through their files
+            file = files.get_file_from_path(src_uri)
+            view_page = file.page if file is not None else None
+            if view_page is None:
                 continue
             source = PageSource(
                 url=view_page.url,

@@ -8,7 +8,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from .loader import load_pages
+from .loader import Applies, load_pages
 from .model import Corpus, Page
 from .problems import Problem
 from .schema import PageValidators, allowed_keys, keys_by_type, load_schema
@@ -255,6 +255,12 @@ def _cross_references(corpus: Corpus) -> list[Problem]:
                 f"'type: casus' en 'case: {case}', of kies een bestaand casusgebied",
             )
     return problems
+
+
+def defaults_filter(schema: dict[str, Any]) -> Applies:
+    """Which folder defaults apply to which page type: the check's rule, for other readers of pages
+    (the pages of an old version, :func:`koppelkansen.versions.read_tree`)."""
+    return _Messages(schema).default_applies
 
 
 def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:

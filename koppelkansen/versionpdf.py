@@ -2,7 +2,8 @@
 
 The tagged tree is exported with ``git archive`` into a scratch folder outside the repository and
 built there with ``mkdocs build`` (this generator, the tag's pages, templates and fonts), with
-``SOURCE_DATE_EPOCH`` set to the tag's commit time and the cover label in ``KOPPELKANSEN_EDITION``.
+``SOURCE_DATE_EPOCH`` set to the tag's commit time, the cover label in ``KOPPELKANSEN_EDITION`` and
+the version's own date (the cover's "Versie" field) in ``KOPPELKANSEN_EDITION_DATE``.
 Two such builds give the same bytes (tests/test_versions.py proves it). The result is kept under
 ``<pdf cache>/versions/<commit>-<label hash>/``; a normal build only copies it, so an old version is
 never typeset again, even after the generator changed. See docs-dev/versions.md.
@@ -24,12 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import engine_from_environment
-from .versions import Version
+from .versions import Version, valid_day
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 #: The cover label of the PDFs of this build (set only for a version's build).
 EDITION_ENV = "KOPPELKANSEN_EDITION"
+#: The version's own date (``JJJJ-MM-DD``) for the cover, set only for a version's build.
+EDITION_DATE_ENV = "KOPPELKANSEN_EDITION_DATE"
 #: "1" inside a version's build: it shows no versions itself.
 NESTED_ENV = "KOPPELKANSEN_VERSION_BUILD"
 
@@ -44,6 +47,12 @@ class VersionPdf:
     path: Path
     size: int
     title: str
+
+
+def edition_date() -> str | None:
+    """The version date this build's covers show (``EDITION_DATE_ENV``), when it is a valid date."""
+    value = os.environ.get(EDITION_DATE_ENV, "").strip()
+    return value if valid_day(value) else None
 
 
 def cache_folder(cache_root: Path, version: Version) -> Path:
@@ -92,7 +101,7 @@ def build_version(version: Version, repo: Path, config_rel: str, folder: Path) -
         env = dict(
             os.environ,
             SOURCE_DATE_EPOCH=str(version.epoch),
-            **{EDITION_ENV: version.edition, NESTED_ENV: "1"},
+            **{EDITION_ENV: version.edition, EDITION_DATE_ENV: version.date, NESTED_ENV: "1"},
         )
         env.pop("KOPPELKANSEN_PDF", None)
         result = subprocess.run(

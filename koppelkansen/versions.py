@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from .dates import dutch_date
 from .gitdates import run_git
+from .loader import DEFAULTS_FILE, Applies, load_texts
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -26,6 +25,8 @@ TAG_PREFIX = "versie/"
 #: A version's slug (the tag name after ``versie/``): also a folder name on the site.
 _SLUG = re.compile(r"^[0-9a-z][0-9a-z-]{0,63}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: ``2018-10-31`` or ``2018-10-31-2``: the tags `create_version` makes (the second of one day).
+_SEQUENCE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-(\d{1,3}))?$")
 _FIELDS = {"naam": "name", "datum": "date", "overleg": "meeting"}
 _SEP = "\x1f"
 _END = "\x1e"
@@ -57,6 +58,17 @@ class Version:
     @property
     def date_label(self) -> str:
         return dutch_date(self.date) if self.date else "datum onbekend"
+
+    @property
+    def sequence(self) -> int:
+        """Which version of its day: 1 for ``versie/2018-10-31``, 2 for ``versie/2018-10-31-2``."""
+        found = _SEQUENCE.match(self.slug)
+        return int(found.group(1) or 1) if found else 1
+
+    @property
+    def label(self) -> str:
+        """The date, and for a second version of one day its number: ``31 oktober 2018, nr. 2``."""
+        return self.date_label if self.sequence == 1 else f"{self.date_label}, nr. {self.sequence}"
 
     @property
     def edition(self) -> str:
@@ -144,13 +156,13 @@ def read_versions(repo: Path) -> VersionList:
                 tag=tag,
                 slug=slug,
                 name=meta.get("name", "")[:200],
-                date=day if _valid_day(day) else slug[:10] if _valid_day(slug[:10]) else "",
+                date=day if valid_day(day) else slug[:10] if valid_day(slug[:10]) else "",
                 meeting=meta.get("meeting", "") if _meeting_ok(meta.get("meeting", "")) else "",
                 commit=commit,
                 epoch=int(epoch),
             )
         )
-    versions.sort(key=lambda v: (v.date, v.epoch, v.slug), reverse=True)
+    versions.sort(key=lambda v: (v.date, v.sequence, v.epoch, v.slug), reverse=True)
     notice = ""
     if shallow or skipped or not versions:
         notice = MISSING_HISTORY if shallow or skipped else _NO_VERSIONS
@@ -163,7 +175,8 @@ _NO_VERSIONS = (
 )
 
 
-def _valid_day(value: str) -> bool:
+def valid_day(value: str) -> bool:
+    """Whether ``value`` is a real date written ``JJJJ-MM-DD``."""
     if not _DATE.match(value):
         return False
     try:
@@ -183,7 +196,8 @@ def _meeting_ok(value: str) -> bool:
 def create_version(
     repo: Path, docs_dir: Path, name: str, day: str, meeting: str, today: date | None = None
 ) -> Version:
-    """Check the metadata and tag HEAD as ``versie/<day>``; raises VersionError with every problem."""
+    """Check the metadata and tag HEAD as ``versie/<day>`` (``versie/<day>-2`` for a second version
+    of that day, see :func:`free_tag`); raises VersionError with every problem."""
     problems: list[str] = []
     today = today or date.today()
     name = name.strip()
@@ -194,7 +208,7 @@ def create_version(
         )
     elif "\n" in name or len(name) > 120:
         problems.append("NAAM moet één regel van hoogstens 120 tekens zijn.")
-    if not _valid_day(day):
+    if not valid_day(day):
         problems.append(
             f"DATUM '{day}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2018-10-31."
         )
@@ -228,18 +242,15 @@ def create_version(
             + "). Commit ze eerst (of zet ze opzij met 'git stash'): een versie legt een commit vast."
         )
     existing = read_versions(repo).versions
-    tag = TAG_PREFIX + day
-    if (
-        _valid_day(day)
-        and run_git(repo, "rev-parse", "-q", "--verify", f"refs/tags/{tag}").returncode == 0
-    ):
-        problems.append(f"Er is al een versie van {day} (tag {tag}); kies een andere DATUM.")
-    if name and any(v.name.lower() == name.lower() for v in existing):
+    used = [v for v in existing if name and v.name.lower() == name.lower()]
+    if used:
         problems.append(
-            f"De naam '{name}' is al gebruikt voor een andere versie; kies een andere NAAM."
+            f"De naam '{name}' is al gebruikt voor de versie van {used[0].date_label} "
+            f"(tag {used[0].tag}); kies een andere NAAM."
         )
     if problems:
         raise VersionError("\n".join(problems))
+    tag = free_tag(repo, day)
     result = run_git(
         repo, "tag", "-a", tag, "-F", "-", input_text=format_message(name, day, meeting)
     )
@@ -249,6 +260,18 @@ def create_version(
     if not made:
         raise VersionError(f"De tag {tag} is gemaakt maar niet als versie te lezen.")
     return made[0]
+
+
+def free_tag(repo: Path, day: str) -> str:
+    """``versie/<day>``, or for a second (third, ...) version of that day ``versie/<day>-2`` (-3, ...).
+
+    Any tag of that name counts as taken, also one that is not a valid version.
+    """
+    for number in range(1, 1000):
+        tag = TAG_PREFIX + day + (f"-{number}" if number > 1 else "")
+        if run_git(repo, "rev-parse", "-q", "--verify", f"refs/tags/{tag}").returncode != 0:
+            return tag
+    raise VersionError(f"Er zijn al 999 versies van {day}; kies een andere DATUM.")
 
 
 # -- the plans of a version ----------------------------------------------------------------------
@@ -276,29 +299,29 @@ class PlanText:
 
 
 def split_page(path: str, text: str) -> PlanText:
-    meta: dict = {}
-    body = text
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
-                try:
-                    loaded = yaml.safe_load("\n".join(lines[1:i]))
-                except yaml.YAMLError:
-                    loaded = None
-                meta = loaded if isinstance(loaded, dict) else {}
-                body = "\n".join(lines[i + 1 :])
-                break
-    return PlanText(path=path, meta=meta, body=body)
+    """One page from its text alone (no folder defaults), read as the build reads pages."""
+    page = load_texts({path: text}).get(path)
+    return PlanText(path, page.meta, page.body) if page else PlanText(path, {}, text)
 
 
-def read_tree(repo: Path, commit: str, docs_rel: str) -> dict[str, PlanText]:
-    """Every Markdown page below ``docs_rel`` at ``commit``, by path relative to docs."""
+def read_tree(
+    repo: Path, commit: str, docs_rel: str, applies: Applies | None = None
+) -> dict[str, PlanText]:
+    """Every Markdown page below ``docs_rel`` at ``commit``, by path relative to docs.
+
+    The pages and the folder defaults (``.meta.yml``) of that commit go through the loader
+    (:func:`koppelkansen.loader.load_texts`), so a status or type set for a folder counts in an old
+    version exactly as in the build. ``applies``: which defaults fit which page type (the check's).
+    """
     prefix = docs_rel.strip("/") + "/" if docs_rel.strip("/") else ""
     listing = run_git(repo, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix or ".")
     if listing.returncode != 0:
         return {}
-    names = [n for n in listing.stdout.split("\0") if n.endswith(".md")]
+    names = [
+        n
+        for n in listing.stdout.split("\0")
+        if n.endswith(".md") or n.rsplit("/", 1)[-1] == DEFAULTS_FILE
+    ]
     if not names:
         return {}
     batch = subprocess.run(
@@ -308,7 +331,7 @@ def read_tree(repo: Path, commit: str, docs_rel: str) -> dict[str, PlanText]:
         capture_output=True,
         check=False,
     )
-    pages: dict[str, PlanText] = {}
+    texts: dict[str, str] = {}
     data = batch.stdout
     pos = 0
     for name in names:
@@ -318,11 +341,10 @@ def read_tree(repo: Path, commit: str, docs_rel: str) -> dict[str, PlanText]:
         if len(header) < 3 or header[1] != b"blob":
             continue
         size = int(header[2])
-        text = data[pos : pos + size].decode("utf-8", errors="replace")
+        texts[name[len(prefix) :]] = data[pos : pos + size].decode("utf-8", errors="replace")
         pos += size + 1
-        rel = name[len(prefix) :]
-        pages[rel] = split_page(rel, text)
-    return pages
+    pages = load_texts(texts, applies) if applies else load_texts(texts)
+    return {uri: PlanText(path=uri, meta=page.meta, body=page.body) for uri, page in pages.items()}
 
 
 def docs_prefix(repo: Path, docs_dir: Path) -> str:

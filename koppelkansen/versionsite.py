@@ -95,7 +95,7 @@ class VersionSite:
                     ],
                     "changes_since": self._view_url(since),
                     "changes_previous": self._view_url(previous) if previous else "",
-                    "previous_date": previous.old.date_label if previous else "",
+                    "previous_date": previous.old.label if previous else "",
                 }
             )
         return found
@@ -140,7 +140,7 @@ class VersionSite:
             "versions": present,
             "changes_since": since,
             "unchanged": unchanged,
-            "latest": self.versions[0].date_label if self.versions else "",
+            "latest": self.versions[0].label if self.versions else "",
             "notice": "" if self.history_complete else self.listing.notice,
         }
 

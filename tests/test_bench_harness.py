@@ -56,3 +56,24 @@ def test_headings_found_needs_the_exact_heading() -> None:
 def test_rotation_gives_every_tool_every_place() -> None:
     tools = ["ours", "a", "b"]
     assert [rotate(tools, r)[0] for r in range(3)] == ["ours", "a", "b"]
+
+
+def test_versions_benchmark_runs_on_a_tiny_corpus(tmp_path) -> None:
+    from scripts.bench import versions
+
+    outcome = versions.measure(tmp_path / "work", pages=3, versions=2, runs=1, log=lambda _: None)
+    assert outcome.tags == ["versie/2019-01-07", "versie/2019-01-14"]
+    assert outcome.views == 3  # two against the working version, one between the versions
+    for key in ("none", "versions", "views"):
+        assert [t.ok for t in outcome.timings[key]] == [True], outcome.timings[key]
+    assert [row.what for row in outcome.rows] == [
+        "warm build, no versions",
+        "warm build, 2 versions",
+        "compute all 3 change views",
+    ]
+    assert all("CPU s" in row.comparison and "load" in row.comparison for row in outcome.rows)
+    site = tmp_path / "work" / "met-versies" / "site"
+    assert (site / "downloads" / "versies" / "2019-01-14").is_dir()
+    assert (site / "wijzigingen" / "2019-01-07-2019-01-14" / "index.html").is_file()
+    without = tmp_path / "work" / "zonder-versies" / "site"
+    assert not (without / "wijzigingen").exists()

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from pdfproject import COMMIT_EPOCH, git_env, make_pdf_project
 from pypdf import PdfReader
 
@@ -178,9 +179,7 @@ def test_version_metadata_is_checked_in_dutch(project, tmp_path):
     assert "ligt in de toekomst" in message
     assert "er is geen pagina docs/directieoverleg/2018-10-30.md" in message
     assert "Bedoel je 'directieoverleg/2018-10-31'?" in message
-    assert "al gebruikt" in message
-    with pytest.raises(VersionError, match="Er is al een versie van 2018-10-31"):
-        create_version(root, root / "docs", "nieuw", "2018-10-31", "", today=TODAY)
+    assert "al gebruikt voor de versie van 31 oktober 2018 (tag versie/2018-10-31)" in message
     dirty = root / "docs" / "programma.md"
     original = dirty.read_text(encoding="utf-8")
     dirty.write_text(original + "\nNog niet gecommit.\n", encoding="utf-8")
@@ -216,11 +215,14 @@ def test_change_page_shows_exactly_the_edits(project):
         f"{cue_in}noemt",
         f"{cue_in}Elke maand bespreekt het kernteam de voortgang met de gebiedsmanagers.",
     ]
-    assert [d.startswith(cue_out) for d in deletions[1:]] == [True] * 4
+    assert [d.startswith(cue_out) for d in deletions[1:]] == [True] * 5
     assert deletions[1] == f"{cue_out}beschrijft"
-    removed = " ".join(deletions[2:])
-    assert "Ontwerpateliers met de betrokken afdelingen" in removed
-    assert "Leren in de praktijk" in removed
+    # The removed section's list keeps its two items, each its own list item.
+    assert (
+        f'<ul class="kk-diff">\n<li><del>{cue_out}Ontwerpateliers met de betrokken afdelingen.</del></li>\n'
+        f"<li><del>{cue_out}Lessen vastleggen voor de andere gebieden.</del></li>\n</ul>"
+    ) in page
+    assert "Leren in de praktijk" in deletions[4]
     assert "Activiteiten 2019 <small>(hoofdstuk verwijderd)</small>" in page
     assert "Werkwijze <small>(gewijzigd)</small>" in page
     assert "Status gewijzigd:</strong> van Concept naar Vastgesteld" in page
@@ -335,7 +337,7 @@ def test_diff_units():
     assert [s.title for s in sections(old.body)] == ["A", "B"]
     change = plan_diff(old, new)
     assert change is not None
-    assert [(s.title, s.moved, s.html) for s in change.sections] == [("B", True, [])]
+    assert [(s.title, s.moved, s.blocks) for s in change.sections] == [("B", True, [])]
     assert plan_diff(old, old) is None
     assert MISSING_HISTORY.startswith("De versiegeschiedenis ontbreekt")
     evil = PlanText("x.md", {"title": "<script>x</script>", "type": "plan"}, "Tekst <b>")
@@ -376,3 +378,195 @@ def test_links_and_anchors_of_the_versioned_site_hold(project):
     assert result.returncode == 0, result.stdout + result.stderr
     # Unchanged since the latest version: said, not linked to an anchor that does not exist.
     assert "Sinds versie 1 maart 2019 is deze pagina niet veranderd." in _html(root, "programma")
+
+
+def test_change_pages_are_not_in_the_nav(project):
+    """Change pages are reached from Downloads, the plan history and the version list, not the nav."""
+    root, *_ = project
+    for url in ("", "downloads", "casussen/haven-stad/plan", "wijzigingen/2018-10-31-2019-03-01"):
+        page = _html(root, url) if url else (root / "site" / "index.html").read_text("utf-8")
+        navs = re.findall(r'<nav class="md-(?:nav|tabs)[^"]*".*?</nav>', page, re.S)
+        assert navs, url
+        assert not any("wijzigingen/" in nav or ">Wijzigingen<" in nav for nav in navs), url
+    assert "../wijzigingen/2018-10-31-werkversie/" in _html(root, "downloads")
+    # The change page itself is built, and linked to no neighbour through the nav footer.
+    change = _html(root, "wijzigingen/2018-10-31-2019-03-01")
+    assert 'class="md-footer__link' not in change
+    assert "wijzigingen/" not in _html(root, "programma").split('class="md-footer"')[-1]
+
+
+# -- two versions on one day, folder defaults in old versions, lists and tables -------------------
+
+PLANNING = """
+
+## Planning
+
+| Activiteit | Kwartaal |
+|---|---|
+| Ontwerpatelier | Q1 |
+| Leersessie | Q2 |
+"""
+FEB_27 = 1551268800  # 27 February 2019, 12:00 UTC: the commit of the morning version
+FEB_28 = 1551355200  # 28 February 2019: the commit of the evening version
+
+
+@pytest.fixture(scope="module")
+def same_day(tmp_path_factory):
+    """Two versions dated 1 March 2019 (morning and evening meeting) on commits of 27 and 28
+    February; Haven-Stad's status comes from its folder's .meta.yml and changes between them; in
+    Amstelstad one list item changes, one is added and one table cell changes."""
+    root = tmp_path_factory.mktemp("zelfde-dag")
+    plans = Path(__file__).resolve().parent / "fixtures" / "pdf-docs" / "casussen"
+    amstelstad = (plans / "amstelstad" / "plan.md").read_text(encoding="utf-8") + PLANNING
+    haven = (plans / "haven-stad" / "plan.md").read_text(encoding="utf-8")
+    config = make_pdf_project(
+        root,
+        {
+            "casussen/amstelstad/plan.md": amstelstad,
+            "casussen/haven-stad/plan.md": haven.replace("status: concept\n", ""),
+            "casussen/haven-stad/.meta.yml": "case: haven-stad\nstatus: concept\n",
+        },
+        git=False,
+    )
+    (root / ".gitignore").write_text(".cache/\nsite/\n", encoding="utf-8")
+    env = git_env(FEB_27)
+    subprocess.run(["git", "init", "-q"], cwd=root, env=env, check=True)
+    _commit(root, FEB_27, "Plannen")
+    morning = _version(root, "ochtendoverleg", "2019-03-01", "", FEB_27)
+    docs = root / "docs" / "casussen"
+    _edit(docs / "amstelstad" / "plan.md", "de betrokken afdelingen", "alle afdelingen")
+    _edit(
+        docs / "amstelstad" / "plan.md",
+        "- Lessen vastleggen voor de andere gebieden.\n",
+        "- Lessen vastleggen voor de andere gebieden.\n- Een leerronde met de directies.\n",
+    )
+    _edit(docs / "amstelstad" / "plan.md", "| Leersessie | Q2 |", "| Leersessie | Q3 |")
+    _edit(docs / "haven-stad" / ".meta.yml", "status: concept", "status: vastgesteld")
+    _commit(root, FEB_28, "Na het ochtendoverleg")
+    evening = _version(root, "avondoverleg", "2019-03-01", "", FEB_28)
+    with pytest.raises(VersionError) as refused:
+        _version(root, "Ochtendoverleg", "2019-03-01", "", FEB_28)
+    result = _build(config, root / "site")
+    assert result.returncode == 0, result.stderr
+    return root, morning, evening, str(refused.value)
+
+
+def test_two_versions_on_one_day_get_distinct_tags(same_day):
+    root, morning, evening, refused = same_day
+    assert (morning.tag, evening.tag) == ("versie/2019-03-01", "versie/2019-03-01-2")
+    assert [v.tag for v in read_versions(root).versions] == [evening.tag, morning.tag]
+    assert (morning.label, evening.label) == ("1 maart 2019", "1 maart 2019, nr. 2")
+    # A name already used is still refused, in Dutch, whatever its capitals.
+    assert "De naam 'Ochtendoverleg' is al gebruikt voor de versie van 1 maart 2019" in refused
+    assert "tag versie/2019-03-01" in refused
+    page = _article(_html(root, "downloads"))
+    assert page.index('id="versie-2019-03-01-2"') < page.index('id="versie-2019-03-01"')
+    assert (
+        "Versie 1 maart 2019: avondoverleg" in page
+        and "Versie 1 maart 2019: ochtendoverleg" in page
+    )
+    change = _html(root, "wijzigingen/2019-03-01-2019-03-01-2")
+    assert "Wijzigingen van versie 1 maart 2019 naar versie 1 maart 2019, nr. 2" in change
+
+
+def _pdftotext(path: Path, *pages: int) -> str:
+    command = ["pdftotext", "-layout"]
+    if pages:
+        command += ["-f", str(pages[0]), "-l", str(pages[-1])]
+    done = subprocess.run([*command, str(path), "-"], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_version_cover_shows_the_version_date_not_the_commit_date(same_day):
+    root, *_ = same_day
+    pdf = root / "site" / "downloads" / "versies" / "2019-03-01" / "koppelkansen-projectplannen.pdf"
+    cover = _pdftotext(pdf, 1)
+    assert "27 februari 2019" not in cover  # the tag's commit date
+    lines = cover.splitlines()
+    field = next(i for i, line in enumerate(lines) if "VERSIE" in line and "STATUS" in line)
+    assert lines[field + 1].split()[:3] == ["1", "maart", "2019"]
+    assert "Versie 1 maart 2019 – ochtendoverleg" in cover
+
+
+def test_old_versions_merge_the_folder_defaults(same_day):
+    root, *_ = same_day
+    page = _article(_html(root, "downloads"))
+    morning = page[page.index('id="versie-2019-03-01"') :]
+    evening = page[page.index('id="versie-2019-03-01-2"') : page.index('id="versie-2019-03-01"')]
+    assert "Projectplan Haven-Stad: Concept" in morning  # status from casussen/haven-stad/.meta.yml
+    assert "Projectplan Haven-Stad: Vastgesteld" in evening
+    change = _article(_html(root, "wijzigingen/2019-03-01-2019-03-01-2"))
+    haven = change[change.index('id="plan-casussen-haven-stad-plan"') :]
+    assert "Status gewijzigd:</strong> van Concept naar Vastgesteld" in haven
+    history = _html(root, "casussen/haven-stad/plan")
+    assert "Versie 1 maart 2019 (ochtendoverleg): status Concept" in history
+
+
+def test_change_view_keeps_list_items_and_table_rows(same_day):
+    root, *_ = same_day
+    cue_in = '<span class="kk-visually-hidden">ingevoegd: </span>'
+    cue_out = '<span class="kk-visually-hidden">verwijderd: </span>'
+    page = _article(_html(root, "wijzigingen/2019-03-01-2019-03-01-2"))
+    amstelstad = page[: page.index('id="plan-casussen-haven-stad-plan"')]
+    assert (
+        '<ul class="kk-diff">\n'
+        f"<li>Ontwerpateliers met <del>{cue_out}de betrokken</del> <ins>{cue_in}alle</ins> "
+        "afdelingen.</li>\n"
+        f"<li><ins>{cue_in}Een leerronde met de directies.</ins></li>\n</ul>"
+    ) in amstelstad
+    assert "Lessen vastleggen" not in amstelstad  # an unchanged item is not repeated
+    assert (
+        '<table>\n<thead>\n<tr><th scope="col">Activiteit</th>'
+        '<th scope="col">Kwartaal</th></tr>\n</thead>\n<tbody>\n<tr><td>Leersessie</td>'
+        f"<td><del>{cue_out}Q2</del> <ins>{cue_in}Q3</ins></td></tr>"
+    ) in amstelstad
+    assert "Ontwerpatelier</td>" not in amstelstad
+    pdf = root / "site" / "downloads" / "wijzigingen"
+    text = _pdftotext(pdf / "koppelkansen-wijzigingen-2019-03-01-2019-03-01-2.pdf")
+    lines = [line.strip() for line in text.splitlines()]
+    assert "• Ontwerpateliers met de betrokken alle afdelingen." in lines
+    assert "• Een leerronde met de directies." in lines
+    assert "Lessen vastleggen" not in text
+    assert re.search(r"^\s*Activiteit\s+Kwartaal\n\s*Leersessie\s+Q2 Q3$", text, re.M)
+
+
+def test_ci_caches_the_version_pdfs_by_tag_commits(same_day, tmp_path):
+    """The workflows restore .cache/pdf/versions, keyed by the commits of the version tags."""
+    root, *_ = same_day
+    workflows = Path(__file__).resolve().parents[1] / ".github" / "workflows"
+    keys = []
+    for name, job in (("ci.yml", "site"), ("ci.yml", "properdocs"), ("release.yml", "release")):
+        steps = yaml.safe_load((workflows / name).read_text(encoding="utf-8"))["jobs"][job]["steps"]
+        key_step = next(s for s in steps if s.get("id") == "version-tags")
+        cache = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+        assert (
+            steps.index(key_step)
+            < steps.index(cache)
+            < next(i for i, s in enumerate(steps) if "make site" in str(s.get("run", "")))
+        )
+        assert cache["with"]["path"] == ".cache/pdf/versions"
+        assert "${{ steps.version-tags.outputs.key }}" in cache["with"]["key"]
+        keys.append(key_step["run"])
+    assert len(set(keys)) == 1  # one script everywhere
+
+    clone = tmp_path / "kloon"
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+
+    def key() -> str:
+        output = tmp_path / "output"
+        output.write_text("", encoding="utf-8")
+        env = dict(os.environ, GITHUB_OUTPUT=str(output))
+        subprocess.run(["bash", "-eo", "pipefail", "-c", keys[0]], cwd=clone, env=env, check=True)
+        return output.read_text(encoding="utf-8")
+
+    before = key()
+    assert re.fullmatch(r"key=[0-9a-f]{64}\n", before)
+    assert key() == before
+    env = git_env(FEB_28)
+    subprocess.run(
+        ["git", "tag", "-a", "-m", "naam: later", "versie/2019-03-02", "HEAD~1"],
+        cwd=clone,
+        env=env,
+        check=True,
+    )
+    assert key() != before  # another version, another cache key

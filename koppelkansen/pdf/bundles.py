@@ -60,6 +60,9 @@ class PdfSpec:
     #: The version this PDF belongs to, for the cover ("Versie 31 oktober 2018 – ..."); None for the
     #: working version, whose cover says "Werkversie" and its date.
     version_label: str | None = None
+    #: The version's own date (``JJJJ-MM-DD``, the date given to ``make versie``), for the cover's
+    #: "Versie" field; None: the date of ``epoch`` (the working version's last change).
+    version_date: str | None = None
     #: SVG of the figure on page 2, after the cover (the bundle's programme figure), or "".
     overview_svg: str = ""
     overview_alt: str = ""
@@ -74,6 +77,8 @@ class PdfSpec:
 
     @property
     def date_label(self) -> str:
+        if self.version_date:
+            return dutch_date(self.version_date)
         if self.epoch is None:
             return "datum onbekend"
         return dutch_day(datetime.fromtimestamp(self.epoch, tz=UTC).date())
@@ -125,8 +130,12 @@ def bundle_specs(
     docs_dir: Path,
     commit_times: dict[str, int] | None = None,
     version_label: str | None = None,
+    version_date: str | None = None,
 ) -> list[PdfSpec]:
     """The combined bundle and one PDF per case area, each with at least one page.
+
+    ``version_label``, ``version_date``: the cover's edition and date of a version's PDFs (None for
+    the working version).
 
     ``commit_times``: last commit time per file below ``docs_dir`` (read from git when omitted).
     """
@@ -189,6 +198,7 @@ def bundle_specs(
             [Path(c.page.path) for c in spec.chapters], docs_dir, commit_times
         )
         spec.version_label = version_label
+        spec.version_date = version_date
     return specs
 
 

@@ -11,6 +11,7 @@ site         ``mkdocs build`` of 200 and 1,000 pages: ours (no PDFs) against pla
 pdf          the combined PDF of 200 pages: ours against mkdocs-pdf-export-plugin (combined),
              mkdocs-to-pdf and Chromium printing mkdocs-print-site-plugin's page
 incremental  a second build with nothing changed, and with one page changed
+versions     a warm build with 10 versions against none, and computing all change views
 
 Every figure is the median of ``--runs`` runs (default 3) with min and max; within each round the
 tools take turns in a rotating order, so a drift of the machine hits all of them. Corpora, peer
@@ -43,7 +44,7 @@ from scripts.bench import measure, pdfcheck, peers
 from scripts.bench.corpus import ROOT, Corpus, make_corpus
 from scripts.bench.report import MB, Row, Series, table, verdict
 
-SECTIONS = ["check", "site", "pdf", "incremental"]
+SECTIONS = ["check", "site", "pdf", "incremental", "versions"]
 PDF_TOOLS = ["ours", "ours-nopdf", "pdf-export", "to-pdf", "print-site"]
 OURS_CACHE = ".cache/pdf"
 PDF_TARGET_SECONDS = 15.0
@@ -608,6 +609,11 @@ def main(argv: list[str] | None = None) -> int:
         section_pdf(settings, result, pdf_options)
     if "incremental" in sections:
         section_incremental(settings, result, pdf_options)
+    if "versions" in sections:  # issue 13: scripts/bench/versions.py
+        from scripts.bench import versions
+
+        work, count = settings.work / "versions", 3 if args.quick else 10
+        result.rows += versions.measure(work, settings.pdf_pages, count, settings.runs, log).rows
     the_table = write_results(args.output, result, settings, argv, started, pdf_options)
     print()
     print(the_table)
