@@ -55,7 +55,6 @@ class Server:
                 str(self.config_file),
                 "--dev-addr",
                 f"127.0.0.1:{self.port}",
-                "--no-livereload",
             ],
             cwd=self.config_file.parent,
             env=env,
