@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
-.PHONY: help venv site serve check schema test lint typecheck lock clean new node versie linkcheck linkcheck-external bench-pdf \
+.PHONY: help venv site serve check schema test lint typecheck lock clean new node goldens versie linkcheck linkcheck-external bench-pdf \
   venv-properdocs site-properdocs lock-properdocs
 
 help: ## Show the tasks
@@ -93,6 +93,9 @@ typecheck: $(STAMP) ## Type check the package (mypy, settings in pyproject.toml)
 PYTEST_WORKERS ?= 2
 test: lint typecheck $(NODE_STAMP) ## Lint, types, then the whole test suite (on PYTEST_WORKERS=2 workers)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+goldens: $(STAMP) ## Write the `expected` lists of the front-matter check's golden cases (tests/golden/check/)
+	$(PY) -m pytest -o enable_assertion_pass_hook=true --update-goldens tests/test_check_golden.py::test_check_messages
 
 bench-pdf: $(STAMP) ## Benchmark: the PDF bundle of a 200-page corpus (wall time, peak memory)
 	$(PY) -m scripts.bench.pdf_bundle --pages 200

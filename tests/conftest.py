@@ -1,9 +1,31 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No example database: a test run writes nothing outside its temporary folders (Hypothesis would
+# keep one in .hypothesis/ in the working directory; its other caches go to a temporary folder below).
+settings.register_profile("koppelkansen", database=None)
+settings.load_profile("koppelkansen")
+
+
+_HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="koppelkansen-hypothesis-")
+
+
+def pytest_configure(config):
+    # Before collection: Hypothesis reads the constants of the tested modules into its cache then.
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(_HYPOTHESIS_HOME.name)
+
+
+def pytest_unconfigure(config):
+    _HYPOTHESIS_HOME.cleanup()
+
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_DOCS = Path(__file__).resolve().parent / "fixtures" / "base-docs"

@@ -1,7 +1,7 @@
 """Golden tests of the front-matter check: one YAML file per case, input pages and expected messages.
 
-Add a case by adding a file to tests/golden/check/; `pytest --update-goldens` writes its
-`expected` list (read it before you commit it).
+Add a case by adding a file to tests/golden/check/; `make goldens` writes its `expected` list
+(read it before you commit it).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
+from koppelkansen.cli import main
 from koppelkansen.validate import check_docs
 
 GOLDEN = sorted((Path(__file__).parent / "golden" / "check").glob("*.yml"))
@@ -30,42 +31,44 @@ def test_check_messages(golden, tmp_path):
 
 
 @pytest.mark.golden_test("golden/check/*.yml")
-def test_script_exit_code_and_output(golden, tmp_path):
-    """The command authors run: exit 1 and one `path:line:col: fout:` line per problem, or exit 0."""
+def test_check_command_exit_code_and_output(golden, tmp_path, monkeypatch, capsys):
+    """What `scripts/check_frontmatter.py docs` prints and returns: exit 1 and one
+    `path:line:col: fout:` line per problem, or exit 0. In-process (the script only calls
+    `main(["check", ...])`); test_script_runs_as_a_command runs the script itself."""
     make_docs(tmp_path, golden.get("files"), golden.get("latin1"))
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), "docs"],
+    monkeypatch.chdir(tmp_path)
+    returncode = main(["check", "docs"])
+    out, err = capsys.readouterr()
+    expected = golden.out["expected"]
+    printed = [line for line in out.splitlines() if ": fout: " in line]
+    assert printed == [f"docs/{line}" for line in expected]
+    if expected:
+        assert returncode == 1
+        assert "los ze op" in err
+    else:
+        assert returncode == 0
+        assert "geen fouten" in out
+
+
+def _run_script(tmp_path, *args):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), "docs", *args],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         check=False,
     )
-    expected = golden.out["expected"]
-    printed = [line for line in result.stdout.splitlines() if ": fout: " in line]
-    assert printed == [f"docs/{line}" for line in expected]
-    if expected:
-        assert result.returncode == 1
-        assert "los ze op" in result.stderr
-    else:
-        assert result.returncode == 0
-        assert "geen fouten" in result.stdout
+
+
+def test_script_runs_as_a_command(tmp_path):
+    make_docs(tmp_path)
+    result = _run_script(tmp_path)
+    assert result.returncode == 0 and "geen fouten" in result.stdout, result
 
 
 def test_github_format(tmp_path):
     make_docs(tmp_path, {"over.md": "---\ntitle: Over\ntype: pagina\nstatus: klaar\n---\n"})
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "check_frontmatter.py"),
-            "docs",
-            "--format",
-            "github",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _run_script(tmp_path, "--format", "github")
     assert result.returncode == 1
     assert result.stdout.startswith(
         "::error file=docs/over.md,line=4,col=1,title=Front matter::'status'"
