@@ -50,7 +50,9 @@ def subset_one(source: Path) -> Path:
     postscript = f"InterLatin-{style}"
     for record in names.names:
         if record.nameID in (1, 16):  # family, typographic family
-            record.string = FAMILY if record.nameID == 16 or style in _RIBBI else f"{FAMILY} {style}"
+            record.string = (
+                FAMILY if record.nameID == 16 or style in _RIBBI else f"{FAMILY} {style}"
+            )
         elif record.nameID == 4:
             record.string = full
         elif record.nameID in (3, 6):
