@@ -36,12 +36,16 @@ check: $(STAMP) ## Check the front matter of every page (fast), and the links of
 	$(PY) scripts/check_frontmatter.py $(DOCS)
 	@if [ -d site ]; then $(PY) -m koppelkansen.linkcheck site --docs $(DOCS); else echo "Geen site/: linkcontrole overgeslagen (eerst make site)."; fi
 
+# The build checks the front matter itself (the plugin, before anything is rendered), so the check
+# is not run twice here.
 site: $(STAMP) ## Check the front matter and build site/ (strict)
-	$(PY) scripts/check_frontmatter.py $(DOCS)
 	$(PY) -m koppelkansen build --config-file mkdocs.yml --site-dir site
 
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+serve-pdf: $(STAMP) ## Live preview with the PDFs, re-typeset after every save (docs-dev/pdf.md)
+	KOPPELKANSEN_PDF=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 schema: $(STAMP) ## Update the editor schema from docs/schema/vocabulary.yml
 	$(PY) -m koppelkansen schema $(DOCS)
@@ -115,7 +119,6 @@ venv-properdocs: $(PD_STAMP) ## Create .venv-properdocs: ProperDocs instead of M
 site-properdocs: $(PD_STAMP) ## Build site-properdocs/ and the PDFs with ProperDocs, then check its links
 	@if $(PD_PY) -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("mkdocs") is None)'; then \
 	  echo "$(PD_VENV) bevat mkdocs; deze build moet zonder MkDocs draaien." >&2; exit 1; fi
-	$(PD_PY) scripts/check_frontmatter.py $(DOCS)
 	$(PD_PY) -m koppelkansen build --engine properdocs --config-file mkdocs.yml --site-dir site-properdocs
 	$(PD_PY) -m koppelkansen.linkcheck site-properdocs --docs $(DOCS)
 
@@ -133,9 +136,12 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 clean: ## Remove build output and the virtual environment
 	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV)
 
-.PHONY: bench bench-quick
-bench: $(STAMP) ## Benchmarks against the peers (slow: ~1 h); writes bench/results.md
+.PHONY: bench bench-all bench-quick serve-pdf
+bench: $(STAMP) ## The issue-11 figures against Chromium + print-site (~15 min); writes bench/results.md
 	$(PY) -m scripts.bench.run $(BENCH_ARGS)
+
+bench-all: $(STAMP) ## Also the WeasyPrint peers, the check and 1,000/10,000-page scaling (slow: ~1 h)
+	$(PY) -m scripts.bench.run --all $(BENCH_ARGS)
 
 bench-quick: $(STAMP) ## The benchmarks on small corpora, one run each (for development)
 	$(PY) -m scripts.bench.run --quick --output .bench/results-quick.md $(BENCH_ARGS)

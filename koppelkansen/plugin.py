@@ -337,6 +337,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             cache_dir=root / self.config.pdf_cache_dir,
             font_dir=docs_dir / "assets" / "fonts",
             site_url=config.site_url or "",
+            # make serve-pdf: the compilers stay alive between rebuilds (koppelkansen.pdf.worker).
+            live=self.command == "serve",
         )
         try:
             self.pdfs = typesetter.build(specs, media, Path(config.site_dir) / "downloads")
@@ -392,6 +394,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             cache_dir=cache / "changes",
             font_dir=typesetter.font_dir,
             site_url=typesetter.site_url,
+            live=typesetter.live,
         )
         try:
             changes.build(specs, {}, downloads / "wijzigingen")

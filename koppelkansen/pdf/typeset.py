@@ -10,11 +10,13 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from . import worker
 from .bundles import PdfSpec
 from .convert import ConversionError, PageSource, PdfProblem, convert_pages, converter_version
 from .htmltypst import page_media
@@ -50,11 +52,14 @@ def _digest_file(path: Path) -> str:
 
 
 class Typesetter:
-    def __init__(self, cache_dir: Path, font_dir: Path, site_url: str, workers: int = 2) -> None:
+    """Typesets PDFs one after the other, each in a fresh child process (``live``: one compiler
+    per PDF kept alive in this process, for ``make serve-pdf``); see :mod:`.worker`."""
+
+    def __init__(self, cache_dir: Path, font_dir: Path, site_url: str, live: bool = False) -> None:
         self.cache_dir = cache_dir
         self.font_dir = font_dir
         self.site_url = site_url
-        self.workers = workers
+        self.live = live
 
     # -- cache -----------------------------------------------------------------------------
     def _tools(self) -> dict[str, str]:
@@ -185,10 +190,12 @@ class Typesetter:
         log.debug(
             "HTML naar Typst: %d pagina's in %.1f s", len(pages), time.perf_counter() - started
         )
-        # A fixed work folder: the generated sources are the same on every build.
+        # A fixed work folder: the generated sources are the same on every build (and the live
+        # compilers find their main files again).
         work = self.cache_dir / "work"
-        shutil.rmtree(work, ignore_errors=True)
-        (work / "pages").mkdir(parents=True)
+        if not self.live:
+            shutil.rmtree(work, ignore_errors=True)
+        (work / "pages").mkdir(parents=True, exist_ok=True)
         page_files: dict[str, Path] = {}
         for key, text in typst_pages.items():
             path = work / "pages" / f"{key}.typ"
@@ -200,29 +207,32 @@ class Typesetter:
             main.write_text(self._main_typ(spec, page_files), encoding="utf-8")
             mains[spec.name] = main
 
+        compile_with: Callable[[Path, Path, int | None], bytes] = (
+            worker.compile_live if self.live else worker.compile_in_child
+        )
+
         def compile_one(spec: PdfSpec) -> tuple[str, float, bytes | None, list[PdfProblem]]:
             t0 = time.perf_counter()
             try:
-                data = _compile(mains[spec.name], self.font_dir, spec.epoch)
+                data = compile_with(mains[spec.name], self.font_dir, spec.epoch)
+            except worker.WorkerError as exc:
+                return spec.name, 0.0, None, [PdfProblem(spec.filename, str(exc))]
             except Exception as exc:  # typst.TypstError; its text names the generated file
 
                 def alone(page: PageSource) -> bytes:  # the PDF with only this page's chapter
                     one = replace(spec, chapters=[c for c in spec.chapters if c.page == page])
                     main = work / f"{spec.name}.alone.typ"
                     main.write_text(self._main_typ(one, page_files), encoding="utf-8")
-                    return _compile(main, self.font_dir, spec.epoch)
+                    return compile_with(main, self.font_dir, spec.epoch)
 
                 chapters = {page_files[c.page.key]: c.page for c in spec.chapters}
                 problem = typst_problem(exc, spec.filename, mains[spec.name], chapters, alone)
                 return spec.name, 0.0, None, [problem]
             return spec.name, time.perf_counter() - t0, data, []
 
-        workers = min(self.workers, len(specs))
-        if workers > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                outcomes = list(pool.map(compile_one, specs))
-        else:
-            outcomes = [compile_one(spec) for spec in specs]
+        # One after the other: each compile uses both cores already, and one at a time keeps the
+        # build's memory at that of the largest PDF.
+        outcomes = [compile_one(spec) for spec in specs]
         problems = [p for _, _, _, found in outcomes for p in found]
         if problems:
             raise ConversionError(problems)
@@ -235,7 +245,8 @@ class Typesetter:
             )
             _atomic_write(target, data)
             timings[name] = seconds
-        shutil.rmtree(work, ignore_errors=True)
+        if not self.live:
+            shutil.rmtree(work, ignore_errors=True)
         self._prune(keys)
         return timings
 
@@ -249,17 +260,21 @@ class Typesetter:
                     old.unlink(missing_ok=True)
 
 
-def _compile(main: Path, font_dir: Path, epoch: int | None) -> bytes:
+def typst_options(font_dir: Path, epoch: int | None) -> dict[str, Any]:
+    """How every PDF is compiled: our fonts only, PDF/UA-1, the version date as timestamp."""
+    return {
+        "root": "/",
+        "font_paths": [str(font_dir)],
+        "ignore_system_fonts": True,
+        "pdf_standards": ["ua-1"],
+        "timestamp": epoch if epoch is not None else 0,
+    }
+
+
+def compile_pdf(main: Path, font_dir: Path, epoch: int | None) -> bytes:
     import typst
 
-    return typst.compile(
-        str(main),
-        root="/",
-        font_paths=[str(font_dir)],
-        ignore_system_fonts=True,
-        pdf_standards=["ua-1"],
-        timestamp=epoch if epoch is not None else 0,
-    )
+    return typst.compile(str(main), **typst_options(font_dir, epoch))
 
 
 _COUNT = re.compile(

@@ -124,6 +124,37 @@ def _table(rng: random.Random, number: int) -> str:
     return header + rows
 
 
+#: Front matter plan and session pages need besides title, type and status (case-area corpus).
+TYPE_META: dict[str, dict[str, Any]] = {
+    "plan": {
+        "owners": ["waternet", "alliander", "gemeente-amsterdam"],
+        "themes": ["water", "energie", "circulariteit"],
+        "round": "2018-plannen",
+    },
+    "sessie": {
+        "kind": "co-creatiesessie",
+        "date": "2018",
+        "round": "2018-plannen",
+        "organisations": ["waternet", "alliander", "gemeente-amsterdam"],
+    },
+}
+ROUND_PAGE = """---
+title: Leerronde 2018
+type: leerronde
+status: concept
+round: 2018-plannen
+period:
+  start: "2018"
+---
+
+# Leerronde 2018
+
+Synthetische leerronde.
+"""
+#: The case areas of the vocabulary (docs/schema/vocabulary.yml).
+CASES = ["amstelstad", "9-straatjes", "haven-stad"]
+
+
 def page_text(index: int, rng: random.Random, page_type: str) -> tuple[str, list[str]]:
     """One page of about 1,500 words with 3 tables; returns the Markdown and its section headings."""
     title = f"Pagina {index:04d}"
@@ -141,6 +172,7 @@ def page_text(index: int, rng: random.Random, page_type: str) -> tuple[str, list
         if section <= 3:
             body.append(_table(rng, section) + "\n")
     meta: dict[str, Any] = {"title": title, "type": page_type, "status": "concept"}
+    meta.update(TYPE_META.get(page_type, {}))
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     return f"---\n{front}---\n\n" + "\n".join(body), headings
 
@@ -153,8 +185,14 @@ def make_corpus(
     seed: int = 2018,
     page_type: str = "pagina",
     plugin_options: dict[str, Any] | None = None,
+    cases: bool = False,
 ) -> Corpus:
-    """Write a corpus of ``pages`` pages (plus a home page) below ``target``."""
+    """Write a corpus of ``pages`` pages (plus a home page) below ``target``.
+
+    ``cases``: the pages are shared out over three case areas, one folder each (a ``.meta.yml``
+    with ``case:``, a case page, then one plan and sessions), and the bundle takes plans and
+    sessions: a build makes the bundle of all pages and one PDF per case area.
+    """
     if target.exists():
         shutil.rmtree(target)
     docs = target / "docs"
@@ -169,17 +207,40 @@ def make_corpus(
         encoding="utf-8",
     )
     for index in range(1, pages + 1):
-        folder = docs / f"deel-{(index - 1) // PAGES_PER_FOLDER + 1:02d}"
+        number = (index - 1) // PAGES_PER_FOLDER
+        folder = docs / f"deel-{number + 1:02d}"
+        kind = page_type
+        if cases:
+            number = (index - 1) * len(CASES) // pages
+            folder = docs / f"casus-{CASES[number]}"
+            kind = "sessie" if folder.exists() else "plan"
+            if not folder.exists():
+                _case_folder(folder, CASES[number])
         folder.mkdir(exist_ok=True)
-        text, headings = page_text(index, rng, page_type)
+        text, headings = page_text(index, rng, kind)
         path = folder / f"pagina-{index:04d}.md"
         path.write_text(text, encoding="utf-8")
         corpus.pages.append(path)
         corpus.headings.extend(headings)
+    if cases:
+        (docs / "leerronde.md").write_text(ROUND_PAGE, encoding="utf-8")
+        plugin_options = {"pdf_bundle_types": ["plan", "sessie"], **(plugin_options or {})}
     corpus.config_file.write_text(
         yaml.safe_dump(_config(plain, plugin_options), sort_keys=False), encoding="utf-8"
     )
     return corpus
+
+
+def _case_folder(folder: Path, case: str) -> None:
+    folder.mkdir()
+    (folder / ".meta.yml").write_text(f"case: {case}\n", encoding="utf-8")
+    (folder / "index.md").write_text(
+        f"---\ntitle: Casus {case}\ntype: casus\nstatus: concept\nthemes: [water, energie]\n"
+        "organisations: [waternet, alliander]\n---\n\n"
+        f"# Casus {case}\n\n"
+        "Synthetisch casusgebied.\n",
+        encoding="utf-8",
+    )
 
 
 def _config(plain: bool, plugin_options: dict[str, Any] | None) -> dict[str, Any]:
@@ -216,8 +277,9 @@ def main() -> None:
     parser.add_argument("target", type=Path)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--plain", action="store_true")
+    parser.add_argument("--cases", action="store_true", help="plans in three case areas")
     args = parser.parse_args()
-    corpus = make_corpus(args.target, args.pages, plain=args.plain)
+    corpus = make_corpus(args.target, args.pages, plain=args.plain, cases=args.cases)
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.pages) // max(
         len(corpus.pages), 1
     )

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scripts.bench.measure import Measurement
 
 MB = 1024 * 1024
+
+
+def spread(values: list[float]) -> str:
+    """``median (min–max)`` of a list of figures."""
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
 
 
 @dataclass
@@ -21,27 +27,48 @@ class Series:
     def ok_runs(self) -> list[Measurement]:
         return [r for r in self.runs if r.ok]
 
-    def median(self) -> float | None:
+    def _median(self, value: Callable[[Measurement], float]) -> float | None:
         ok = self.ok_runs
-        return statistics.median(r.seconds for r in ok) if ok else None
+        return statistics.median(value(r) for r in ok) if ok else None
+
+    def median(self) -> float | None:
+        return self._median(lambda r: r.seconds)
+
+    def cpu_median(self) -> float | None:
+        return self._median(lambda r: r.cpu_seconds)
+
+    def peak_median_mb(self) -> float | None:
+        return self._median(lambda r: r.peak_bytes / MB)
 
     def seconds(self) -> str:
         ok = self.ok_runs
-        if not ok:
-            return self.status()
-        values = [r.seconds for r in ok]
-        return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+        return spread([r.seconds for r in ok]) if ok else self.status()
 
-    def peak(self, rss: bool = False) -> str:
-        ok = self.ok_runs
+    def cpu(self) -> str:
+        ok = [r for r in self.ok_runs if r.cpu_seconds]
+        return spread([r.cpu_seconds for r in ok]) if ok else "–"
+
+    def peak(self) -> str:
+        ok = [r for r in self.ok_runs if r.peak_bytes]
         if not ok:
             return "–"
-        values = [(r.peak_rss_bytes if rss else r.peak_bytes) / MB for r in ok]
-        return f"{statistics.median(values):.0f} ({min(values):.0f}–{max(values):.0f})"
+        values = [r.peak_bytes / MB for r in ok]
+        largest = statistics.median(r.max_process_bytes / MB for r in ok)
+        return (
+            f"{statistics.median(values):.0f} ({min(values):.0f}–{max(values):.0f}); "
+            f"largest process {largest:.0f}"
+        )
 
-    def peak_median_mb(self) -> float | None:
+    def load(self) -> str:
+        return f"{max(r.load for r in self.runs):.2f}" if self.runs else ""
+
+    def wall_spread(self) -> float | None:
+        """(max − min) / median of the wall times, for the noise note."""
         ok = self.ok_runs
-        return statistics.median(r.peak_bytes / MB for r in ok) if ok else None
+        if len(ok) < 2:
+            return None
+        values = [r.seconds for r in ok]
+        return (max(values) - min(values)) / statistics.median(values)
 
     def status(self) -> str:
         timeouts = sum(r.timed_out for r in self.runs)
@@ -61,8 +88,8 @@ class Row:
     pages: int | str
     series: Series | None = None
     seconds: str = ""
+    cpu: str = ""
     peak: str = ""
-    peak_rss: str = ""
     pdf_pages: str = ""
     headings: str = ""
     comparison: str = ""
@@ -73,18 +100,20 @@ class Row:
         if self.series is not None:
             runs = self.series.status()
             seconds = self.seconds or self.series.seconds()
+            cpu = self.cpu or self.series.cpu()
             peak = self.peak or self.series.peak()
-            peak_rss = self.peak_rss or self.series.peak(rss=True)
+            load = self.series.load()
         else:
-            runs, seconds, peak, peak_rss = "", self.seconds, self.peak, self.peak_rss
+            runs, seconds, cpu, peak, load = "", self.seconds, self.cpu, self.peak, ""
         return [
             self.section,
             self.what,
             str(self.pages),
             runs,
             seconds,
+            cpu,
             peak,
-            peak_rss,
+            load,
             self.pdf_pages,
             self.headings,
             self.comparison,
@@ -99,8 +128,9 @@ HEADER = [
     "Pages",
     "Runs",
     "Wall s: median (min–max)",
-    "Peak MB PSS: median (min–max)",
-    "Peak MB RSS",
+    "CPU s (user+sys): median (min–max)",
+    "Peak MB: median (min–max)",
+    "Load before (max)",
     "PDF pages",
     "Headings in PDF",
     "Comparison",
@@ -118,3 +148,10 @@ def table(rows: list[Row]) -> str:
 
 def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("yes" if ok else "**no**")
+
+
+def by_how_much(value: float, limit: float, unit: str) -> str:
+    """``yes`` or ``**no** (+1.2 s over)``: a missed target says by how much."""
+    if value <= limit:
+        return "yes"
+    return f"**no** (+{value - limit:.2f} {unit} over)"

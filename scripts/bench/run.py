@@ -1,21 +1,27 @@
 """``make bench``: our generator against the tools a team would otherwise pick, side by side in one run.
 
-    python -m scripts.bench.run [--quick] [--sections check,site,pdf,incremental] [--runs N]
-                                [--tools ours,pdf-export,to-pdf,print-site] [--timeout S]
+    python -m scripts.bench.run [--quick] [--all] [--sections build,incremental,serve,memory]
+                                [--runs N] [--tools ours,pdf-export,to-pdf,print-site] [--timeout S]
 
 Prints one table and writes it to ``bench/results.md`` with the machine, the tool versions and the
-date. Sections:
+date. Sections of ``make bench`` (about 15 minutes on a quiet 2-core machine):
+
+build        cold ``make site`` of 200 pages (site and PDF bundle) against mkdocs-print-site-plugin +
+             Chromium, alternating within each round; ratios from the same rounds
+incremental  ``make site`` again with nothing changed, and with one page edited
+serve        ``make serve-pdf``: from saving a one-word edit until the bundle is typeset again
+memory       cold ``make site`` of 200 pages in three case areas: the bundle and three case PDFs
+
+and with ``--all`` (``make bench-all``, about an hour) also:
 
 check        the front-matter check on 1,000 and 10,000 pages, in-process and as the script
 site         ``mkdocs build`` of 200 and 1,000 pages: ours (no PDFs) against plain MkDocs + Material
 pdf          the combined PDF of 200 pages: ours against mkdocs-pdf-export-plugin (combined),
-             mkdocs-to-pdf and Chromium printing mkdocs-print-site-plugin's page
-incremental  a second build with nothing changed, and with one page changed
-versions     a warm build with 10 versions against none, and computing all change views
+             mkdocs-to-pdf (WeasyPrint) and Chromium printing mkdocs-print-site-plugin's page
 
-Every figure is the median of ``--runs`` runs (default 3) with min and max; within each round the
-tools take turns in a rotating order, so a drift of the machine hits all of them. Corpora, peer
-venvs and logs live in ``.bench/`` (git-ignored).
+Every figure is the median of ``--runs`` runs (default 5 for build, incremental and serve; 3
+otherwise) with min and max, wall and CPU seconds, peak memory and the load average before the
+run (scripts/bench/measure.py). Corpora, peer venvs and logs live in ``.bench/`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -40,15 +46,26 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import psutil
 
-from scripts.bench import measure, pdfcheck, peers
+from scripts.bench import measure, pdfcheck, peers, serve
 from scripts.bench.corpus import ROOT, Corpus, make_corpus
-from scripts.bench.report import MB, Row, Series, table, verdict
+from scripts.bench.report import MB, Row, Series, by_how_much, table, verdict
 
-SECTIONS = ["check", "site", "pdf", "incremental", "versions"]
-PDF_TOOLS = ["ours", "ours-nopdf", "pdf-export", "to-pdf", "print-site"]
+#: ``make bench``: the issue-11 figures. ``--all`` adds the slow WeasyPrint peers and the scaling.
+SECTIONS = ["build", "incremental", "serve", "memory", "versions"]
+ALL_SECTIONS = [*SECTIONS, "check", "site", "pdf"]
+#: The pdf section (--all); Chromium + print-site runs in the build section, in the same rounds as ours.
+PDF_TOOLS = ["ours", "ours-nopdf", "pdf-export", "to-pdf"]
 OURS_CACHE = ".cache/pdf"
 PDF_TARGET_SECONDS = 15.0
 PDF_TARGET_MB = 1536.0
+#: Issue 11's targets for ``make site`` of the 200-page corpus (cold, nothing changed, one page
+#: edited), the serve refresh, and the factor against Chromium + print-site (wall and CPU).
+BUILD_TARGET_SECONDS = 7.0
+BUILD_TARGET_CPU = 9.0
+UNCHANGED_TARGET_SECONDS = 3.0
+EDITED_TARGET_SECONDS = 6.0
+SERVE_TARGET_SECONDS = 3.0
+CHROMIUM_FACTOR = 4.0
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _PDF_NAME = re.compile(r"[\w./-]+\.pdf")
 
@@ -56,6 +73,8 @@ _PDF_NAME = re.compile(r"[\w./-]+\.pdf")
 @dataclass
 class Settings:
     runs: int
+    #: Rounds of the quick sections (build, incremental, serve).
+    rounds: int
     check_pages: list[int]
     site_pages: list[int]
     pdf_pages: int
@@ -91,15 +110,18 @@ def rotate(items: list[Any], round_no: int) -> list[Any]:
 def log_measurement(m: measure.Measurement, what: str, logfile: Path) -> None:
     status = "timeout" if m.timed_out else f"exit {m.returncode}"
     log(
-        f"  {what}: {m.seconds:.2f} s, {m.peak_bytes / MB:.0f} MB PSS ({status}); log {logfile.relative_to(ROOT)}"
+        f"  {what}: {m.seconds:.2f} s wall, {m.cpu_seconds:.2f} s CPU, {m.peak_bytes / MB:.0f} MB "
+        f"peak, load {m.load:.2f} before ({status}); log {logfile.relative_to(ROOT)}"
     )
 
 
-def run_logged(cmd: list[str], what: str, settings: Settings, logname: str) -> measure.Measurement:
+def run_logged(
+    cmd: list[str], what: str, settings: Settings, logname: str, cwd: Path | None = None
+) -> measure.Measurement:
     logdir = settings.work / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
     logfile = logdir / f"{logname}.log"
-    m = measure.run(cmd, timeout=settings.timeout, log=logfile)
+    m = measure.run(cmd, timeout=settings.timeout, log=logfile, cwd=cwd)
     m.output = _ANSI.sub("", m.output)
     log_measurement(m, what, logfile)
     return m
@@ -127,7 +149,9 @@ def section_check(settings: Settings, result: Result) -> None:
                 raise SystemExit(
                     f"[bench] the synthetic corpus has problems: {problems[0].format()}"
                 )
-            inproc.runs.append(measure.Measurement(seconds, 0, 0, 0, False, ""))
+            inproc.runs.append(
+                measure.Measurement(seconds, 0, 0, False, "", load=measure.load_average())
+            )
             log(f"  check_docs: {checked} pages in {seconds:.2f} s")
             script = run_logged(
                 [sys.executable, str(ROOT / "scripts" / "check_frontmatter.py"), str(docs)],
@@ -141,7 +165,7 @@ def section_check(settings: Settings, result: Result) -> None:
             ("scripts/check_frontmatter.py (process)", subprocess_series, ""),
         ):
             median = series.median()
-            row = Row("1 check", label, n, series, peak=peak, peak_rss=peak)
+            row = Row("1 check", label, n, series, peak=peak, cpu=peak)
             if median is not None:
                 per_k = median / (n / 1000)
                 row.comparison = f"{n / median:,.0f} pages/s; {per_k:.2f} s per 1,000 pages"
@@ -359,6 +383,116 @@ def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
         result.rows.append(row)
 
 
+# --- 0. make site against Chromium + print-site ------------------------------------------------
+
+
+def our_site_command(corpus: Corpus) -> list[str]:
+    """What ``make site`` runs (python -m koppelkansen build: the check, MkDocs, the PDFs, the swap)."""
+    return [
+        sys.executable,
+        "-m",
+        "koppelkansen",
+        "build",
+        "--config-file",
+        str(corpus.config_file),
+        "--site-dir",
+        str(corpus.root / "site"),
+    ]
+
+
+def _ratios(slow: Series, fast: Series, cpu: bool = False) -> list[float]:
+    """Per round: slow / fast, only from rounds where both succeeded (same rounds, same load)."""
+    out = []
+    for a, b in zip(slow.runs, fast.runs, strict=False):
+        if a.ok and b.ok:
+            x, y = (a.cpu_seconds, b.cpu_seconds) if cpu else (a.seconds, b.seconds)
+            if y > 0:
+                out.append(x / y)
+    return out
+
+
+def section_build(settings: Settings, result: Result, pdf_options: bool) -> None:
+    """Cold ``make site`` of the 200-page corpus, ours and Chromium + print-site in turns."""
+    n = settings.pdf_pages
+    tools = peers.tools()
+    ours_tool, chromium = tools["ours"], tools["print-site"]
+    keys = ["ours"] + (["print-site"] if "print-site" in settings.tools else [])
+    if "print-site" in keys:
+        peers.ensure_system_packages()
+        peers.ensure_venv(chromium)
+        result.versions[chromium.label] = chromium.versions()
+    options = {"pdf_bundle_types": ["pagina"], "pdf_cache_dir": OURS_CACHE} if pdf_options else None
+    corpora = {
+        "ours": ours_tool.prepare((settings.work / "build-ours").resolve(), n, our_options=options)
+    }
+    if "print-site" in keys:
+        corpora["print-site"] = chromium.prepare((settings.work / "build-print-site").resolve(), n)
+    series = {key: Series(timeout=settings.timeout) for key in keys}
+    facts: dict[str, pdfcheck.PdfFacts] = {}
+    for r in range(settings.rounds):
+        for key in keys:  # ours, Chromium, ours, Chromium, ...
+            corpus = corpora[key]
+            shutil.rmtree(corpus.root / ".cache", ignore_errors=True)  # cold: no PDF cache
+            shutil.rmtree(corpus.root / "site", ignore_errors=True)
+            tool = ours_tool if key == "ours" else chromium
+            pdf = corpus.root / tool.pdf if tool.pdf else None
+            if pdf is not None:
+                pdf.unlink(missing_ok=True)
+            cmd = our_site_command(corpus) if key == "ours" else tool.command(corpus)
+            m = run_logged(
+                cmd,
+                f"build {key} {n} pages (round {r + 1})",
+                settings,
+                f"build-{key}-{r}",
+                cwd=corpus.root,
+            )
+            if m.ok and pdf is not None and not pdf.exists() and (key != "ours" or pdf_options):
+                m.returncode = -1
+            series[key].runs.append(m)
+            if m.ok and pdf is not None and pdf.exists() and key not in facts:
+                facts[key] = pdfcheck.inspect(pdf, corpus.headings)
+    ours = series["ours"]
+    row = Row("0 make site", "ours: cold `make site` (site + PDF bundle)", n, ours)
+    if "ours" in facts:
+        row.pdf_pages, row.headings = (
+            str(facts["ours"].pages),
+            f"{facts['ours'].found}/{facts['ours'].expected}",
+        )
+    wall, cpu, peak = ours.median(), ours.cpu_median(), ours.peak_median_mb()
+    row.target = (
+        f"≤ {BUILD_TARGET_SECONDS:.0f} s wall, ≤ {BUILD_TARGET_CPU:.0f} CPU s, "
+        f"≤ {PDF_TARGET_MB / 1024:.1f} GB"
+    )
+    if wall is not None and cpu is not None and peak is not None:
+        row.met = ", ".join(
+            [
+                "wall " + by_how_much(wall, BUILD_TARGET_SECONDS, "s"),
+                "CPU " + by_how_much(cpu, BUILD_TARGET_CPU, "s"),
+                "peak " + by_how_much(peak, PDF_TARGET_MB, "MB"),
+            ]
+        )
+    result.rows.append(row)
+    if "print-site" not in series:
+        return
+    peer = series["print-site"]
+    peer_row = Row("0 make site", chromium.label, n, peer)
+    if "print-site" in facts:
+        f = facts["print-site"]
+        peer_row.pdf_pages, peer_row.headings = str(f.pages), f"{f.found}/{f.expected}"
+    walls, cpus = _ratios(peer, ours), _ratios(peer, ours, cpu=True)
+    if walls and cpus:
+        peer_row.comparison = (
+            f"ours {statistics.median(walls):.1f}× faster in wall ({min(walls):.1f}–{max(walls):.1f}), "
+            f"{statistics.median(cpus):.1f}× in CPU ({min(cpus):.1f}–{max(cpus):.1f}); same rounds"
+        )
+        peer_row.target = f"ours ≥ {CHROMIUM_FACTOR:.0f}× faster (wall and CPU)"
+        w, c = statistics.median(walls), statistics.median(cpus)
+        peer_row.met = verdict(w >= CHROMIUM_FACTOR and c >= CHROMIUM_FACTOR)
+        if peer_row.met != "yes":
+            peer_row.met += f" (wall ×{w:.1f}, CPU ×{c:.1f} of ×{CHROMIUM_FACTOR:.0f})"
+    result.rows.append(peer_row)
+
+
 # --- 5. incremental --------------------------------------------------------------------------
 
 
@@ -368,23 +502,25 @@ def section_incremental(settings: Settings, result: Result, pdf_options: bool) -
     tool = peers.tools()["ours"]
     corpus = tool.prepare((settings.work / "incremental").resolve(), n, our_options=options)
     shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
-    what = "ours with PDF bundle" if pdf_options else "ours (no PDF on this branch)"
+    what = "ours `make site`" if pdf_options else "ours (no PDF on this branch)"
+    cmd = our_site_command(corpus)
     cold = Series(timeout=settings.timeout)
     cold.runs.append(
         run_logged(
-            tool.command(corpus), f"incremental cold build ({n} pages)", settings, "incr-cold"
+            cmd, f"incremental cold build ({n} pages)", settings, "incr-cold", cwd=corpus.root
         )
     )
     unchanged, changed = Series(timeout=settings.timeout), Series(timeout=settings.timeout)
     typeset_unchanged: set[str] = set()
     typeset_changed: set[str] = set()
     lines: list[str] = []
-    for r in range(settings.runs):
+    for r in range(settings.rounds):
         m = run_logged(
-            tool.command(corpus),
+            cmd,
             f"incremental, nothing changed (round {r + 1})",
             settings,
             f"incr-same-{r}",
+            cwd=corpus.root,
         )
         unchanged.runs.append(m)
         t, _, _, ls = pdf_log_lines(m.output)
@@ -395,16 +531,17 @@ def section_incremental(settings: Settings, result: Result, pdf_options: bool) -
         with page.open("a", encoding="utf-8") as f:
             f.write(f"\nWijziging {r + 1} voor de benchmark.\n")
         m = run_logged(
-            tool.command(corpus),
-            f"incremental, one page changed (round {r + 1})",
+            cmd,
+            f"incremental, one page edited (round {r + 1})",
             settings,
             f"incr-one-{r}",
+            cwd=corpus.root,
         )
         changed.runs.append(m)
         t, _, _, ls = pdf_log_lines(m.output)
         typeset_changed.update(t)
         if r == 0:
-            lines += [f"one page changed: {line}" for line in ls]
+            lines += [f"one page edited: {line}" for line in ls]
 
     def names(found: set[str]) -> str:
         if not pdf_options:
@@ -412,6 +549,7 @@ def section_incremental(settings: Settings, result: Result, pdf_options: bool) -
         return ", ".join(sorted(found)) if found else "none"
 
     result.rows.append(Row("5 incremental", f"{what}: first build (cold cache)", n, cold))
+    same_wall = unchanged.median()
     result.rows.append(
         Row(
             "5 incremental",
@@ -419,19 +557,22 @@ def section_incremental(settings: Settings, result: Result, pdf_options: bool) -
             n,
             unchanged,
             comparison=f"PDFs typeset again: {names(typeset_unchanged)}",
-            target="no PDF typeset again" if pdf_options else "",
-            met=verdict(not typeset_unchanged) if pdf_options else "",
+            target=f"≤ {UNCHANGED_TARGET_SECONDS:.0f} s; no PDF typeset again",
+            met=(by_how_much(same_wall, UNCHANGED_TARGET_SECONDS, "s") if same_wall else "–")
+            + ("" if not typeset_unchanged else "; **PDF typeset again**"),
         )
     )
+    edited_wall = changed.median()
     result.rows.append(
         Row(
             "5 incremental",
-            f"{what}: one page changed",
+            f"{what}: one page edited",
             n,
             changed,
             comparison=f"PDFs typeset again: {names(typeset_changed)}",
-            target="only the bundle holding the page" if pdf_options else "",
-            met=verdict(len(typeset_changed) == 1) if pdf_options else "",
+            target=f"≤ {EDITED_TARGET_SECONDS:.0f} s; only the bundle holding the page",
+            met=(by_how_much(edited_wall, EDITED_TARGET_SECONDS, "s") if edited_wall else "–")
+            + ("" if len(typeset_changed) == 1 or not pdf_options else "; **other PDFs too**"),
         )
     )
     if lines:
@@ -439,6 +580,87 @@ def section_incremental(settings: Settings, result: Result, pdf_options: bool) -
             "PDF log lines of the incremental builds (first round):\n\n"
             + "\n".join(f"    {line}" for line in lines[:20])
         )
+
+
+# --- 6. serve refresh ------------------------------------------------------------------------
+
+
+def section_serve(settings: Settings, result: Result, pdf_options: bool) -> None:
+    """``make serve-pdf`` on the 200-page corpus: save a one-word edit, wait for the bundle."""
+    if not pdf_options:
+        return
+    n = settings.pdf_pages
+    options = {"pdf_bundle_types": ["pagina"], "pdf_cache_dir": OURS_CACHE}
+    corpus = peers.tools()["ours"].prepare(
+        (settings.work / "serve").resolve(), n, our_options=options
+    )
+    shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
+    logfile = settings.work / "logs" / "serve.log"
+    logfile.parent.mkdir(parents=True, exist_ok=True)
+    series = Series(timeout=settings.timeout)
+    with serve.Server(corpus.config_file, logfile) as server:
+        if server.wait_for_pdf(0, settings.timeout) is None:
+            result.notes.append(
+                f"serve: the first PDF never came; see {logfile.relative_to(ROOT)}."
+            )
+            return
+        for r in range(settings.rounds):
+            page = corpus.pages[(r * 53) % len(corpus.pages)]
+            m = server.edit_and_wait(page, f"bewerkt{r + 1}", settings.timeout)
+            log_measurement(m, f"serve refresh (round {r + 1})", logfile)
+            series.runs.append(m)
+    median = series.median()
+    result.rows.append(
+        Row(
+            "6 serve",
+            "`make serve-pdf`: one-word edit saved → bundle typeset again",
+            n,
+            series,
+            comparison="wall from the save to the log line of the typeset bundle; CPU of the serve process in that time",
+            target=f"≤ {SERVE_TARGET_SECONDS:.0f} s",
+            met=by_how_much(median, SERVE_TARGET_SECONDS, "s") if median else "–",
+        )
+    )
+
+
+# --- 7. memory: the bundle and three case PDFs --------------------------------------------------
+
+
+def section_memory(settings: Settings, result: Result, pdf_options: bool) -> None:
+    if not pdf_options:
+        return
+    n = settings.pdf_pages
+    corpus = make_corpus(
+        (settings.work / "memory").resolve(),
+        n,
+        cases=True,
+        plugin_options={"pdf_cache_dir": OURS_CACHE},
+    )
+    series = Series(timeout=settings.timeout)
+    typeset: set[str] = set()
+    for r in range(settings.runs):
+        shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
+        m = run_logged(
+            our_site_command(corpus),
+            f"memory: bundle + 3 case PDFs (round {r + 1})",
+            settings,
+            f"memory-{r}",
+            cwd=corpus.root,
+        )
+        series.runs.append(m)
+        typeset.update(pdf_log_lines(m.output)[0])
+    peak = series.peak_median_mb()
+    result.rows.append(
+        Row(
+            "7 memory",
+            "ours: cold `make site`, 3 case areas: bundle + 3 case PDFs",
+            n,
+            series,
+            comparison=f"PDFs typeset: {len(typeset)} ({', '.join(sorted(typeset))})",
+            target=f"peak ≤ {PDF_TARGET_MB / 1024:.1f} GB",
+            met=by_how_much(peak, PDF_TARGET_MB, "MB") if peak else "–",
+        )
+    )
 
 
 # --- machine, versions, output ---------------------------------------------------------------
@@ -518,11 +740,14 @@ def write_results(
         "",
         the_table,
         "",
-        "Wall time is the median of the runs, with min and max in brackets. Peak memory is that of the whole "
-        "process tree (children such as Chromium, Typst and pandoc included), sampled every 50 ms: PSS "
-        "(shared pages split between the processes that share them) and RSS (shared pages counted per "
-        "process; overstates multi-process tools). Headings in PDF: how many of the corpus's section "
-        "headings (h2 and h3) `pdftotext` finds in the PDF.",
+        "Wall and CPU seconds (user + sys of the whole process tree, from `wait4`) are the median of "
+        "the runs, with min and max in brackets; CPU seconds depend less on other load than wall time. "
+        "Peak memory: the larger of the summed RSS of the process tree (sampled 4 times a second from "
+        "`/proc/PID/statm`, which costs the run nothing measurable) and the largest single process "
+        "(`ru_maxrss`, exact), with that largest process beside it. Load before: the highest 1-minute "
+        "load average just before a run of the row. Ratios against a peer are per round (the two "
+        "tools ran one after the other) and their median. Headings in PDF: how many of the "
+        "corpus's section headings (h2 and h3) `pdftotext` finds in the PDF.",
         "",
         "## Notes",
         "",
@@ -542,6 +767,37 @@ def write_results(
     return the_table
 
 
+def noise_note(rows: list[Row]) -> str:
+    """How noisy this run was: the spread of the rounds and the highest load seen before a run."""
+    spreads = [
+        (row.what, row.series.wall_spread())
+        for row in rows
+        if row.series is not None and row.series.wall_spread() is not None
+    ]
+    loads = [m.load for row in rows if row.series is not None for m in row.series.runs]
+    cores = os.cpu_count() or 1
+    worst = max(spreads, key=lambda pair: pair[1] or 0.0) if spreads else None
+    parts = [
+        f"Noise: the highest 1-minute load average before a run was {max(loads, default=0.0):.2f} "
+        f"on {cores} cores"
+    ]
+    if worst is not None:
+        parts.append(
+            f"the widest spread of the rounds (max − min over the median, wall) was "
+            f"{worst[1]:.0%} ({worst[0]})"
+        )
+        parts.append(
+            "spread per row: " + "; ".join(f"{what} {value:.0%}" for what, value in spreads)
+        )
+    text = ", ".join(parts[:2]) + (". " + parts[2] if len(parts) > 2 else "") + "."
+    if loads and max(loads) > 0.5 * cores:
+        text += (
+            " **The machine was busy** (load above half the cores): wall times and ratios are "
+            "not from a quiet machine; CPU seconds are less affected. Run again on a quiet machine."
+        )
+    return text
+
+
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
@@ -552,14 +808,23 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
         "--quick", action="store_true", help="small corpora and 1 run, for development"
     )
     parser.add_argument(
-        "--sections", default=",".join(SECTIONS), help=f"comma-separated, from {SECTIONS}"
+        "--all",
+        action="store_true",
+        help="also the WeasyPrint peers, the check and the 1,000/10,000-page scaling (make bench-all)",
+    )
+    parser.add_argument(
+        "--sections", help=f"comma-separated, from {ALL_SECTIONS} (default: {SECTIONS}; --all: all)"
     )
     parser.add_argument(
         "--tools",
         default="ours,pdf-export,to-pdf,print-site",
         help="PDF section: comma-separated from ours,pdf-export,to-pdf,print-site",
     )
-    parser.add_argument("--runs", type=int, help="runs per figure (default 3; --quick: 1)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        help="runs per figure (default 5 for build, incremental and serve, 3 otherwise; --quick: 1)",
+    )
     parser.add_argument("--check-pages", help="comma-separated (default 1000,10000)")
     parser.add_argument("--site-pages", help="comma-separated (default 200,1000)")
     parser.add_argument(
@@ -571,7 +836,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--work", type=Path, default=ROOT / ".bench" / "work")
     args = parser.parse_args(argv)
-    unknown = set(args.sections.split(",")) - set(SECTIONS)
+    args.sections = args.sections or ",".join(ALL_SECTIONS if args.all else SECTIONS)
+    unknown = set(args.sections.split(",")) - set(ALL_SECTIONS)
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
 
@@ -580,6 +846,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, Settings]:
 
     settings = Settings(
         runs=args.runs or (1 if args.quick else 3),
+        rounds=args.runs or (1 if args.quick else 5),
         check_pages=ints(args.check_pages, "1000,10000", "200,1000"),
         site_pages=ints(args.site_pages, "200,1000", "20,100"),
         pdf_pages=args.pdf_pages or (20 if args.quick else 200),
@@ -601,19 +868,26 @@ def main(argv: list[str] | None = None) -> int:
     sections = args.sections.split(",")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     settings.work.mkdir(parents=True, exist_ok=True)
+    if "build" in sections:
+        section_build(settings, result, pdf_options)
+    if "incremental" in sections:
+        section_incremental(settings, result, pdf_options)
+    if "serve" in sections:
+        section_serve(settings, result, pdf_options)
+    if "memory" in sections:
+        section_memory(settings, result, pdf_options)
     if "check" in sections:
         section_check(settings, result)
     if "site" in sections:
         section_site(settings, result, pdf_options)
     if "pdf" in sections:
         section_pdf(settings, result, pdf_options)
-    if "incremental" in sections:
-        section_incremental(settings, result, pdf_options)
     if "versions" in sections:  # issue 13: scripts/bench/versions.py
         from scripts.bench import versions
 
         work, count = settings.work / "versions", 3 if args.quick else 10
         result.rows += versions.measure(work, settings.pdf_pages, count, settings.runs, log).rows
+    result.notes.insert(0, noise_note(result.rows))
     the_table = write_results(args.output, result, settings, argv, started, pdf_options)
     print()
     print(the_table)

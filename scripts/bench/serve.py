@@ -1,0 +1,138 @@
+"""``make serve-pdf`` under the benchmark (and the live-preview test): start ``mkdocs serve`` with
+the PDFs, save an edit, and wait until the plugin logs that the bundle was typeset again.
+
+The refresh is timed from the save to that log line; CPU is the serve process's user + sys over
+the same span (the compile runs in it: the live compiler is kept alive there).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+import psutil
+
+from scripts.bench.measure import Measurement, load_average
+
+BUNDLE_LINE = re.compile(r"PDF koppelkansen-projectplannen\.pdf gezet in")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """``KOPPELKANSEN_PDF=1 mkdocs serve`` (what ``make serve-pdf`` runs) on a free port."""
+
+    def __init__(self, config_file: Path, logfile: Path) -> None:
+        self.config_file = config_file
+        self.logfile = logfile
+        self.port = free_port()
+        self.lines: list[tuple[float, str]] = []
+        self._lock = threading.Lock()
+        self.proc: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> Server:
+        env = {**os.environ, "KOPPELKANSEN_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--config-file",
+                str(self.config_file),
+                "--dev-addr",
+                f"127.0.0.1:{self.port}",
+            ],
+            cwd=self.config_file.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        return self
+
+    def _read(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        with self.logfile.open("w", encoding="utf-8") as log:
+            for line in self.proc.stdout:
+                log.write(line)
+                log.flush()
+                with self._lock:
+                    self.lines.append((time.perf_counter(), line.rstrip()))
+
+    def bundle_lines(self) -> list[tuple[float, str]]:
+        with self._lock:
+            return [(t, line) for t, line in self.lines if BUNDLE_LINE.search(line)]
+
+    def wait_for_pdf(self, seen: int, timeout: float) -> tuple[float, str] | None:
+        """The first bundle line after the first ``seen`` ones, or None after ``timeout``."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            found = self.bundle_lines()
+            if len(found) > seen:
+                return found[seen]
+            if self.proc is not None and self.proc.poll() is not None:
+                return None
+            time.sleep(0.02)
+        return None
+
+    def edit_and_wait(self, page: Path, word: str, timeout: float) -> Measurement:
+        """Replace the page's first word after its title with ``word``; time until the bundle is new."""
+        assert self.proc is not None
+        seen = len(self.bundle_lines())
+        time.sleep(1.0)  # let the watcher settle after the previous build
+        load = load_average()
+        process = psutil.Process(self.proc.pid)
+        before = process.cpu_times()
+        text = page.read_text(encoding="utf-8")
+        head, _, body = text.partition("\n\n# ")
+        title, _, rest = body.partition("\n\n")
+        words = rest.split(" ", 1)
+        start = time.perf_counter()
+        page.write_text(f"{head}\n\n# {title}\n\n{word} {words[1]}", encoding="utf-8")
+        found = self.wait_for_pdf(seen, timeout)
+        after = process.cpu_times()
+        cpu = (after.user + after.system) - (before.user + before.system)
+        rss = process.memory_info().rss
+        return Measurement(
+            seconds=(found[0] - start) if found else timeout,
+            peak_bytes=rss,
+            returncode=0 if found else None,
+            timed_out=found is None,
+            output=found[1] if found else "",
+            cpu_seconds=cpu,
+            max_process_bytes=rss,
+            load=load,
+        )
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGINT)  # what Ctrl-C does
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
