@@ -63,7 +63,8 @@ class Server:
             text=True,
             start_new_session=True,
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         return self
 
     def _read(self) -> None:
@@ -136,3 +137,6 @@ class Server:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+        self._reader.join(timeout=15)  # the log is read to its end
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
