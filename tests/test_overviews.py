@@ -190,10 +190,21 @@ def test_dutch_dates():
 # -- real builds ------------------------------------------------------------------------------
 
 
-def test_built_overviews_exact_entries_and_order(tmp_path):
-    config = site_project(tmp_path)
-    assert build_site(config, tmp_path / "site") == 0
-    site = tmp_path / "site"
+# The tests sharing the module's one build run in one worker, one after another.
+BUILT = pytest.mark.xdist_group("overviews-built")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The fixture corpus built once with the real mkdocs.yml; returns site/."""
+    target = tmp_path_factory.mktemp("overzichten")
+    assert build_site(site_project(target), target / "site") == 0
+    return target / "site"
+
+
+@BUILT
+def test_built_overviews_exact_entries_and_order(built):
+    site = built
 
     haven = article(site / "casussen" / "haven-stad" / "index.html")
     assert section(haven, "Projectplan") == ["[Plan Haven-Stad](plan/) Concept"]
@@ -569,11 +580,10 @@ def test_navigation_status_labels_cover_every_status():
     assert extra["status"] == {k: f"Status: {t.label}" for k, t in vocabulary.statuses.items()}
 
 
-def test_case_cards_link_their_pdf(tmp_path):
+@BUILT
+def test_case_cards_link_their_pdf(built):
     """The case cards link each case area's PDF, and every linked PDF was made."""
-    config = site_project(tmp_path)
-    assert build_site(config, tmp_path / "site") == 0
-    site = tmp_path / "site"
+    site = built
     found = {}
     for page in site.rglob("index.html"):
         for href, label in re.findall(

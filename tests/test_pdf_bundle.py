@@ -22,6 +22,11 @@ CASES = ("amstelstad", "9-straatjes", "haven-stad")
 LABELS = {"amstelstad": "Amstelstad", "9-straatjes": "9 Straatjes", "haven-stad": "Haven-Stad"}
 
 
+# The tests sharing this module-scoped build run in one worker, one after another: otherwise
+# xdist interleaves other modules and each worker (or each return to the module) builds it again.
+BUILT = pytest.mark.xdist_group("pdf-bundle-built")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One fixture project built twice: the second build must come from the cache."""
@@ -76,6 +81,7 @@ def _text(path: Path, first: int | None = None, last: int | None = None) -> str:
     ).stdout
 
 
+@BUILT
 def test_bundle_and_case_pdfs_are_written(built):
     root, _ = built
     names = sorted(p.name for p in (root / "site" / "downloads").glob("*.pdf"))
@@ -92,6 +98,7 @@ def test_bundle_and_case_pdfs_are_written(built):
     ]
 
 
+@BUILT
 def test_outline_is_chapters_and_sections(built):
     root, _ = built
     outline = _outline(_reader(root, BUNDLE))
@@ -112,6 +119,7 @@ def test_outline_is_chapters_and_sections(built):
     assert pages["1 Overkoepelend plan"] == 3 and pages["4 Projectplan Haven-Stad"] == 8
 
 
+@BUILT
 def test_cover_contents_and_every_heading_and_text(built):
     root, _ = built
     path = root / "site" / "downloads" / BUNDLE
@@ -161,6 +169,7 @@ def test_cover_contents_and_every_heading_and_text(built):
     assert "VASTGESTELD" in amstelstad and "Opzet of werkversie" not in amstelstad
 
 
+@BUILT
 def test_images_including_svg_are_embedded(built):
     root, _ = built
     reader = _reader(root, BUNDLE)
@@ -176,6 +185,7 @@ def test_images_including_svg_are_embedded(built):
     assert vector_fill
 
 
+@BUILT
 def test_links_land_on_the_right_page_and_never_on_files(built):
     root, _ = built
     reader = _reader(root, BUNDLE)
@@ -213,6 +223,7 @@ def test_links_land_on_the_right_page_and_never_on_files(built):
         assert b"file:" not in (root / "site" / "downloads" / name).read_bytes()
 
 
+@BUILT
 def test_case_pdf_links_outside_it_go_to_the_site(built):
     root, _ = built
     reader = _reader(root, "koppelkansen-amstelstad.pdf")
@@ -225,6 +236,7 @@ def test_case_pdf_links_outside_it_go_to_the_site(built):
     assert "https://example.org/test/programma/#aanpak" in uris
 
 
+@BUILT
 def test_metadata_tags_and_pdf_ua(built):
     root, _ = built
     for name in (BUNDLE, "koppelkansen-amstelstad.pdf"):
@@ -255,6 +267,7 @@ def _text_fonts(path: Path) -> list[str]:
     return rows
 
 
+@BUILT
 def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
     root, logs = built
     first, second = logs
@@ -273,6 +286,7 @@ def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
         ).read_bytes(), name
 
 
+@BUILT
 def test_download_button_and_downloads_page(built):
     root, _ = built
     plan = (root / "site" / "casussen" / "amstelstad" / "plan" / "index.html").read_text(

@@ -40,6 +40,7 @@ def test_an_edit_reaches_the_pdf_and_the_server_stops_cleanly(tmp_path: Path) ->
     prefix = urlsplit(site_url).path
     with Server(corpus.config_file, tmp_path / "serve.log") as server:
         assert server.wait_for_pdf(0, 300) is not None, (tmp_path / "serve.log").read_text()
+        assert server.wait_until_serving(300), (tmp_path / "serve.log").read_text()
         m = server.edit_and_wait(corpus.pages[1], "Zeeslangenwoord", 300)
         assert m.ok, (tmp_path / "serve.log").read_text()
         deadline = time.monotonic() + 120  # generous: only that it comes, never how fast

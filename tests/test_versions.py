@@ -103,6 +103,11 @@ def _build(config: Path, site: Path, cwd: Path | None = None) -> subprocess.Comp
     )
 
 
+# The tests sharing this module-scoped build run in one worker, one after another: otherwise
+# xdist interleaves other modules and each worker (or each return to the module) builds it again.
+PROJECT = pytest.mark.xdist_group("versions-project")
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("versies")
@@ -147,6 +152,7 @@ def _article(page: str) -> str:
     return page[page.index("<article") : page.index("</article>")]
 
 
+@PROJECT
 def test_version_tags_hold_checked_metadata(project):
     root, _, v1, v2 = project
     versions = read_versions(root).versions
@@ -164,6 +170,7 @@ def test_version_tags_hold_checked_metadata(project):
     assert v2.meeting == ""
 
 
+@PROJECT
 def test_version_metadata_is_checked_in_dutch(project, tmp_path):
     root, *_ = project
     with pytest.raises(VersionError) as caught:
@@ -190,6 +197,7 @@ def test_version_metadata_is_checked_in_dutch(project, tmp_path):
         dirty.write_text(original, encoding="utf-8")
 
 
+@PROJECT
 def test_cli_reports_problems_and_makes_no_tag(project, capsys):
     root, *_ = project
     code = cli_main(
@@ -200,6 +208,7 @@ def test_cli_reports_problems_and_makes_no_tag(project, capsys):
     assert len(read_versions(root).versions) == 2
 
 
+@PROJECT
 def test_change_page_shows_exactly_the_edits(project):
     root, *_ = project
     page = _article(_html(root, "wijzigingen/2018-10-31-2019-03-01"))
@@ -231,6 +240,7 @@ def test_change_page_shows_exactly_the_edits(project):
     assert 'href="../../casussen/amstelstad/plan/"' in page
 
 
+@PROJECT
 def test_change_page_against_working_version(project):
     root, *_ = project
     page = _article(_html(root, "wijzigingen/2019-03-01-werkversie"))
@@ -241,6 +251,7 @@ def test_change_page_against_working_version(project):
     ]
 
 
+@PROJECT
 def test_downloads_lists_versions_newest_first(project):
     root, *_ = project
     page = _article(_html(root, "downloads"))
@@ -261,6 +272,7 @@ def _cover(path: Path) -> str:
     return PdfReader(path).pages[0].extract_text()
 
 
+@PROJECT
 def test_version_covers_say_which_version(project):
     root, *_ = project
     downloads = root / "site" / "downloads"
@@ -272,6 +284,7 @@ def test_version_covers_say_which_version(project):
     assert "Werkversie 1 april 2019" in working
 
 
+@PROJECT
 def test_version_pdfs_rebuild_to_the_same_bytes(project, tmp_path):
     root, config, v1, _ = project
     kept = cache_folder(root / ".cache" / "pdf", v1)
@@ -283,6 +296,7 @@ def test_version_pdfs_rebuild_to_the_same_bytes(project, tmp_path):
         assert (kept / name).read_bytes() == (again / name).read_bytes(), name
 
 
+@PROJECT
 def test_second_build_does_not_typeset_versions_again(project):
     root, config, *_ = project
     result = _build(config, root / "site")
@@ -290,6 +304,7 @@ def test_second_build_does_not_typeset_versions_again(project):
     assert "PDF's maken uit de tag" not in result.stderr
 
 
+@PROJECT
 def test_plan_page_shows_status_history(project):
     root, *_ = project
     page = _html(root, "casussen/haven-stad/plan")
@@ -305,6 +320,7 @@ def test_plan_page_shows_status_history(project):
     assert "wijzigingen/2019-03-01-werkversie/#plan-casussen-9-straatjes-plan" in straatjes
 
 
+@PROJECT
 def test_meeting_page_lists_its_versions(project):
     root, *_ = project
     page = _html(root, "directieoverleg/2018-10-31")
@@ -312,6 +328,7 @@ def test_meeting_page_lists_its_versions(project):
     assert "Versie 31 oktober 2018</a> (gepresenteerd aan de directies)" in page
 
 
+@PROJECT
 def test_shallow_clone_builds_with_a_notice(project, tmp_path):
     root, *_ = project
     clone = tmp_path / "ondiep"
@@ -345,6 +362,7 @@ def test_diff_units():
     assert gone is not None and gone.kind == "verwijderd"
 
 
+@PROJECT
 def test_change_pdf_shows_the_edits(project):
     root, *_ = project
     pdf = root / "site" / "downloads" / "wijzigingen"
@@ -366,6 +384,7 @@ def test_change_pdf_shows_the_edits(project):
     )
 
 
+@PROJECT
 def test_links_and_anchors_of_the_versioned_site_hold(project):
     root, *_ = project
     result = subprocess.run(
@@ -380,6 +399,7 @@ def test_links_and_anchors_of_the_versioned_site_hold(project):
     assert "Sinds versie 1 maart 2019 is deze pagina niet veranderd." in _html(root, "programma")
 
 
+@PROJECT
 def test_change_pages_are_not_in_the_nav(project):
     """Change pages are reached from Downloads, the plan history and the version list, not the nav."""
     root, *_ = project
@@ -408,6 +428,11 @@ PLANNING = """
 """
 FEB_27 = 1551268800  # 27 February 2019, 12:00 UTC: the commit of the morning version
 FEB_28 = 1551355200  # 28 February 2019: the commit of the evening version
+
+
+# The tests sharing this module-scoped build run in one worker, one after another: otherwise
+# xdist interleaves other modules and each worker (or each return to the module) builds it again.
+SAME_DAY = pytest.mark.xdist_group("versions-same-day")
 
 
 @pytest.fixture(scope="module")
@@ -451,6 +476,7 @@ def same_day(tmp_path_factory):
     return root, morning, evening, str(refused.value)
 
 
+@SAME_DAY
 def test_two_versions_on_one_day_get_distinct_tags(same_day):
     root, morning, evening, refused = same_day
     assert (morning.tag, evening.tag) == ("versie/2019-03-01", "versie/2019-03-01-2")
@@ -477,6 +503,7 @@ def _pdftotext(path: Path, *pages: int) -> str:
     return done.stdout
 
 
+@SAME_DAY
 def test_version_cover_shows_the_version_date_not_the_commit_date(same_day):
     root, *_ = same_day
     pdf = root / "site" / "downloads" / "versies" / "2019-03-01" / "koppelkansen-projectplannen.pdf"
@@ -488,6 +515,7 @@ def test_version_cover_shows_the_version_date_not_the_commit_date(same_day):
     assert "Versie 1 maart 2019 – ochtendoverleg" in cover
 
 
+@SAME_DAY
 def test_old_versions_merge_the_folder_defaults(same_day):
     root, *_ = same_day
     page = _article(_html(root, "downloads"))
@@ -502,6 +530,7 @@ def test_old_versions_merge_the_folder_defaults(same_day):
     assert "Versie 1 maart 2019 (ochtendoverleg): status Concept" in history
 
 
+@SAME_DAY
 def test_change_view_keeps_list_items_and_table_rows(same_day):
     root, *_ = same_day
     cue_in = '<span class="kk-visually-hidden">ingevoegd: </span>'
@@ -530,6 +559,7 @@ def test_change_view_keeps_list_items_and_table_rows(same_day):
     assert re.search(r"^\s*Activiteit\s+Kwartaal\n\s*Leersessie\s+Q2 Q3$", text, re.M)
 
 
+@SAME_DAY
 def test_ci_caches_the_version_pdfs_by_tag_commits(same_day, tmp_path):
     """The workflows restore .cache/pdf/versions, keyed by the commits of the version tags."""
     root, *_ = same_day

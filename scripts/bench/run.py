@@ -599,7 +599,9 @@ def section_serve(settings: Settings, result: Result, pdf_options: bool) -> None
     logfile.parent.mkdir(parents=True, exist_ok=True)
     series = Series(timeout=settings.timeout)
     with serve.Server(corpus.config_file, logfile) as server:
-        if server.wait_for_pdf(0, settings.timeout) is None:
+        if server.wait_for_pdf(0, settings.timeout) is None or not server.wait_until_serving(
+            settings.timeout
+        ):
             result.notes.append(
                 f"serve: the first PDF never came; see {logfile.relative_to(ROOT)}."
             )

@@ -80,6 +80,20 @@ class Server:
         with self._lock:
             return [(t, line) for t, line in self.lines if BUNDLE_LINE.search(line)]
 
+    def wait_until_serving(self, timeout: float) -> bool:
+        """Wait for MkDocs' "Serving on" line: only then does its file watcher (a polling observer
+        whose first snapshot is taken when it starts, after the first build) see a save. A save
+        made earlier, while the first build still writes pages after the PDF, is never noticed."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            with self._lock:
+                if any("Serving on" in line for _, line in self.lines):
+                    return True
+            if self.proc is not None and self.proc.poll() is not None:
+                return False
+            time.sleep(0.05)
+        return False
+
     def wait_for_pdf(self, seen: int, timeout: float) -> tuple[float, str] | None:
         """The first bundle line after the first ``seen`` ones, or None after ``timeout``."""
         deadline = time.perf_counter() + timeout
