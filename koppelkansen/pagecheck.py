@@ -153,8 +153,10 @@ def _css_unescape(css: str) -> str:
     return _CSS_ESCAPE.sub(decode, _CSS_COMMENT.sub("", css))
 
 
-def _css_problems(css: str, what: str) -> list[tuple[str, str]]:
-    """(message, snippet) for each remote or active construct in a piece of CSS."""
+def _css_problems(css: str, what: str, page_url: str | None = None) -> list[tuple[str, str]]:
+    """(message, snippet) for each remote or active construct in a piece of CSS, and (with the
+    site path ``page_url`` of the page or file that holds it) each relative path that climbs out
+    of the site."""
     found = []
     css = _css_unescape(css)
     danger = _CSS_DANGER.search(css)
@@ -179,6 +181,14 @@ def _css_problems(css: str, what: str) -> list[tuple[str, str]]:
                     url,
                 )
             )
+        elif page_url is not None and scheme != "data" and _leaves_site(url, page_url):
+            found.append(
+                (
+                    f"{what} verwijst met '{url[:80]}' naar een bestand buiten de site (buiten "
+                    "docs/); zet het bestand in docs/ en verwijs er met een pad binnen docs/ naar",
+                    url,
+                )
+            )
     return found
 
 
@@ -200,7 +210,7 @@ def _element_problems(
             )
         )
     if tag == "style":
-        found += _css_problems(element.text or "", "dit <style>-blok")
+        found += _css_problems(element.text or "", "dit <style>-blok", page_url)
     for raw_name, raw_value in element.attrib.items():
         name, value = str(raw_name), str(raw_value)
         local = etree.QName(name).localname.lower() if "}" in name else name.lower()
@@ -215,7 +225,7 @@ def _element_problems(
             )
             continue
         if local == "style":
-            found += _css_problems(value, f"het style-attribuut van <{tag}>")
+            found += _css_problems(value, f"het style-attribuut van <{tag}>", page_url)
             continue
         if local == "srcdoc":
             found.append((f"'srcdoc' op <{tag}> is niet toegestaan; haal het weg", "srcdoc"))
@@ -347,8 +357,9 @@ def check_svg_file(path: Path) -> list[Problem]:
     return sorted(set(problems))
 
 
-def check_css_file(path: Path) -> list[Problem]:
-    """A style sheet from docs/: nothing loaded from another host, no @import."""
+def check_css_file(path: Path, site_path: str | None = None) -> list[Problem]:
+    """A style sheet from docs/: nothing loaded from another host, no @import, and (given its
+    path in the site, ``assets/x.css``) no relative path that climbs out of the site."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -356,7 +367,7 @@ def check_css_file(path: Path) -> list[Problem]:
     finder = SourceFinder(text)
     return [
         Problem(path, finder.line(snippet), 1, message)
-        for message, snippet in _css_problems(text, "dit stijlblad")
+        for message, snippet in _css_problems(text, "dit stijlblad", site_path)
     ]
 
 

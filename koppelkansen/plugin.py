@@ -161,7 +161,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             if file.src_uri.lower().endswith(".svg"):
                 self._report(check_svg_file(Path(file.abs_src_path)))
             elif file.src_uri.lower().endswith(".css"):
-                self._report(check_css_file(Path(file.abs_src_path)))
+                self._report(check_css_file(Path(file.abs_src_path), file.url))
             elif file.src_uri.lower().endswith(RASTER_IMAGES):
                 self._report(check_image_file(Path(file.abs_src_path)))
         # Change pages between versions (koppelkansen.changepages).

@@ -106,6 +106,31 @@ def test_style_sheet_loading_from_another_host_is_refused(tmp_path):
     assert problems and problems[0].line == 2
 
 
+def test_style_sheet_path_out_of_the_site_is_refused_and_one_inside_is_kept(tmp_path):
+    css = tmp_path / "extra.css"
+    css.write_text(
+        "body { background: url(../img/tegel.png); }\n"
+        "h1 { background: url('../../../../etc/passwd'); }\n"
+        "h2 { background: u\\72 l(../../..\\2f secret.png); }\n",
+        encoding="utf-8",
+    )
+    problems = check_css_file(css, "assets/stylesheets/extra.css")
+    # The escaped one is found as the browser reads it; its decoded text is not in the source, so
+    # it is reported on the sheet's first line.
+    assert sorted(p.message.split("'")[1] for p in problems) == [
+        "../../../../etc/passwd",
+        "../../../secret.png",
+    ]
+    assert [p.line for p in problems if "etc/passwd" in p.message] == [2]
+
+
+def test_inline_style_path_out_of_the_site_is_refused():
+    html = '<article><p style="background: url(../../../../etc/passwd)">x</p></article>'
+    source = "# Titel\n\n" + '<p style="background: url(../../../../etc/passwd)">x</p>\n'
+    problems = check_page_html(html, "casussen/", Path("docs/casussen/index.md"), source)
+    assert [(p.line, "buiten de site" in p.message) for p in problems] == [(3, True)], problems
+
+
 def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path, capfd):
     config = make_site_project(tmp_path)
     site = tmp_path / "site"
