@@ -13,6 +13,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scripts.chromium import QUIET_FLAGS
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Debian's chromium here; on GitHub's Ubuntu runners the preinstalled Google Chrome (Ubuntu's
@@ -24,15 +26,8 @@ CHROMIUM = (
     or "/usr/bin/chromium"
 )
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# Without the background-networking flags Chromium itself calls Google hosts; they are not the site's.
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *QUIET_FLAGS,
     "--disable-dev-shm-usage",
     # Every host but the local test server fails to resolve: nothing leaves the machine, and the
     # browser's HTTP cache still works (Playwright's request routing would switch it off and send

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -83,3 +86,29 @@ def make_site_project(target: Path, docs_files=None, latin1=None) -> Path:
 @pytest.fixture
 def project_root() -> Path:
     return ROOT
+
+
+def run_build(
+    config: Path, site: Path, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`koppelkansen build` as `make site` runs it, in a child process (without a
+    SOURCE_DATE_EPOCH from the environment, so dates come from git as on a laptop)."""
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "koppelkansen",
+            "build",
+            "--config-file",
+            str(config),
+            "--site-dir",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=cwd,
+    )

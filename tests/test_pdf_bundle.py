@@ -6,11 +6,11 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
+from conftest import run_build
 from pdfproject import PDF_DOCS, make_pdf_project
 from pypdf import PdfReader
 
@@ -34,21 +34,7 @@ def built(tmp_path_factory):
     config = make_pdf_project(root)
     logs = []
     for _ in range(2):
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "koppelkansen",
-                "build",
-                "--config-file",
-                str(config),
-                "--site-dir",
-                str(root / "site"),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run_build(config, root / "site")
         assert result.returncode == 0, result.stderr
         logs.append(result.stderr)
     return root, logs

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_build
 from pdfproject import COMMIT_EPOCH, git_env, make_pdf_project
 from pypdf import PdfReader
 
@@ -81,26 +82,7 @@ def _version(root: Path, name: str, day: str, meeting: str, epoch: int):
                 os.environ[key] = value
 
 
-def _build(config: Path, site: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.pop("SOURCE_DATE_EPOCH", None)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "koppelkansen",
-            "build",
-            "--config-file",
-            str(config),
-            "--site-dir",
-            str(site),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        cwd=cwd,
-    )
+_build = run_build
 
 
 # The tests sharing this module-scoped build run in one worker, one after another: otherwise

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import yaml
 
 from scripts.bench.corpus import ROOT, Corpus, make_corpus
+from scripts.chromium import QUIET_FLAGS
 
 BENCH = ROOT / ".bench"
 REQUIREMENTS = Path(__file__).resolve().parent / "requirements"
@@ -37,17 +38,7 @@ SYSTEM_PACKAGES = [
     "fonts-dejavu-core",
 ]
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-]
+CHROMIUM_FLAGS = ["--headless", *QUIET_FLAGS, "--no-pdf-header-footer"]
 
 
 @dataclass
