@@ -203,6 +203,18 @@ def _whole(block: Block, mark: Callable[[str], str]) -> DiffBlock:
     return DiffBlock(block.kind, [mark(block.text)])
 
 
+def _whole_section(title: str, section: Section, added: bool) -> SectionChange:
+    """A section added or removed as a whole: every block marked, every word counted."""
+    change = SectionChange(title, "toegevoegd" if added else "verwijderd")
+    change.blocks = [_whole(block, _ins if added else _del) for block in section.blocks]
+    words = sum(_words(block.text) for block in section.blocks)
+    if added:
+        change.inserted = words
+    else:
+        change.deleted = words
+    return change
+
+
 def _header(block: Block) -> list[str]:
     return [html.escape(cell) for cell in block.header]
 
@@ -264,11 +276,7 @@ def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
         in_order.update(common_old[run.a : run.a + run.size])
     for title, section in after.items():
         if title not in before:
-            added = SectionChange(title, "toegevoegd")
-            for block in section.blocks:
-                added.blocks.append(_whole(block, _ins))
-                added.inserted += _words(block.text)
-            change.sections.append(added)
+            change.sections.append(_whole_section(title, section, added=True))
             continue
         diff = section_diff(before[title], section)
         moved = title not in in_order
@@ -279,11 +287,7 @@ def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
             change.sections.append(diff)
     for title, section in before.items():
         if title not in after:
-            removed = SectionChange(title, "verwijderd")
-            for block in section.blocks:
-                removed.blocks.append(_whole(block, _del))
-                removed.deleted += _words(block.text)
-            change.sections.append(removed)
+            change.sections.append(_whole_section(title, section, added=False))
     if not change.sections and not change.status_changed:
         return None
     return change

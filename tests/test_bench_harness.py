@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -83,3 +84,19 @@ def test_versions_benchmark_runs_on_a_tiny_corpus(tmp_path) -> None:
     assert (site / "wijzigingen" / "2019-01-07-2019-01-14" / "index.html").is_file()
     without = tmp_path / "work" / "zonder-versies" / "site"
     assert not (without / "wijzigingen").exists()
+
+
+def test_busy_cores_sees_a_process_that_spins(tmp_path) -> None:
+    """The check for other work before a benchmark: a spinning child makes a core busy."""
+    import subprocess
+    import sys
+
+    from scripts.bench import measure
+
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        busy = measure.busy_cores(0.5)
+    finally:
+        spin.kill()
+        spin.wait()
+    assert 0.7 <= busy <= (os.cpu_count() or 1) + 0.1, busy

@@ -57,6 +57,25 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
+def busy_cores(seconds: float = 2.0) -> float:
+    """How many cores anything on the machine kept busy over the next ``seconds`` (/proc/stat).
+
+    Unlike the 1-minute load average, this does not still carry the benchmark's own last run.
+    """
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+        return sum(values) - idle, sum(values)
+
+    busy0, total0 = sample()
+    time.sleep(seconds)
+    busy1, total1 = sample()
+    cores = os.cpu_count() or 1
+    return cores * (busy1 - busy0) / max(total1 - total0, 1)
+
+
 def _rss(pid: int) -> int | None:
     try:
         with open(f"/proc/{pid}/statm", "rb") as f:

@@ -769,8 +769,9 @@ def write_results(
     return the_table
 
 
-def noise_note(rows: list[Row]) -> str:
-    """How noisy this run was: the spread of the rounds and the highest load seen before a run."""
+def noise_note(rows: list[Row], busy_before: float) -> str:
+    """How noisy this run was: other work when the benchmark started, the spread of the rounds
+    and the highest load seen before a run."""
     spreads = [
         (row.what, row.series.wall_spread())
         for row in rows
@@ -791,11 +792,19 @@ def noise_note(rows: list[Row]) -> str:
         parts.append(
             "spread per row: " + "; ".join(f"{what} {value:.0%}" for what, value in spreads)
         )
-    text = ", ".join(parts[:2]) + (". " + parts[2] if len(parts) > 2 else "") + "."
-    if loads and max(loads) > 0.5 * cores:
+    text = (
+        f"Other work when the benchmark started: {busy_before:.2f} of {cores} cores busy (from "
+        "/proc/stat over 2 s). "
+        + ", ".join(parts[:2])
+        + (". " + parts[2] if len(parts) > 2 else "")
+        + ". The load before a run still holds the benchmark's own previous run (a 1-minute "
+        "average): up to the number of cores it can be the benchmark itself."
+    )
+    if busy_before > 0.25 or (loads and max(loads) > cores):
         text += (
-            " **The machine was busy** (load above half the cores): wall times and ratios are "
-            "not from a quiet machine; CPU seconds are less affected. Run again on a quiet machine."
+            " **The machine was busy** (other work at the start, or a load above the cores): "
+            "wall times and ratios are not from a quiet machine; CPU seconds are less affected. "
+            "Run again on a quiet machine."
         )
     return text
 
@@ -870,6 +879,8 @@ def main(argv: list[str] | None = None) -> int:
     sections = args.sections.split(",")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     settings.work.mkdir(parents=True, exist_ok=True)
+    busy_before = measure.busy_cores()
+    log(f"other work before the benchmark: {busy_before:.2f} cores busy")
     if "build" in sections:
         section_build(settings, result, pdf_options)
     if "incremental" in sections:
@@ -889,7 +900,7 @@ def main(argv: list[str] | None = None) -> int:
 
         work, count = settings.work / "versions", 3 if args.quick else 10
         result.rows += versions.measure(work, settings.pdf_pages, count, settings.runs, log).rows
-    result.notes.insert(0, noise_note(result.rows))
+    result.notes.insert(0, noise_note(result.rows, busy_before))
     the_table = write_results(args.output, result, settings, argv, started, pdf_options)
     print()
     print(the_table)
