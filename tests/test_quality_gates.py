@@ -24,6 +24,7 @@ from browser_support import (
     missing_tools,
     page_urls,
     serve,
+    switch_palette,
 )
 from vnu_support import check_html, missing_vnu
 
@@ -352,6 +353,13 @@ def test_print_styles(browser, specimen_site):
 # --- screenshots ------------------------------------------------------------------------------
 
 
+# Ready for a screenshot: Material shows the palette, the fonts are loaded and the palette's colour
+# transitions have finished.
+SETTLED_JS = """material => document.body.getAttribute('data-md-color-scheme') === material
+  && document.fonts.status === 'loaded'
+  && document.getAnimations().every(a => a.playState !== 'running')"""
+
+
 @REAL
 def test_screenshots_of_home_and_case_page_in_both_palettes_and_widths(
     browser, real_site, tmp_path
@@ -369,17 +377,22 @@ def test_screenshots_of_home_and_case_page_in_both_palettes_and_widths(
     written = []
     with serve(real_site) as base:
         auditor = Auditor(browser, base)
-        for scheme in SCHEMES:
-            for viewport in ("desktop", "mobiel"):
-                context = auditor.context(scheme, viewport)
-                page = context.new_page()
-                for name, url in (("home", ""), ("casus", case)):
-                    page.goto(base + url, wait_until="load")
-                    page.wait_for_function("document.fonts.status === 'loaded'")
+        # One load per page and width, first in the light palette, then switched to the dark one
+        # in the page (as the axe audit does); every load is a first visit in the light scheme.
+        for viewport in ("desktop", "mobiel"):
+            context = auditor.context("licht", viewport, first_visits=True)
+            page = context.new_page()
+            for name, url in (("home", ""), ("casus", case)):
+                page.goto(base + url, wait_until="load")
+                for scheme in SCHEMES:
+                    if scheme != "licht":
+                        switch_palette(page, scheme)
+                    page.wait_for_function(SETTLED_JS, arg=SCHEMES[scheme][1])
                     path = screenshots / f"{name}-{viewport}-{scheme}.png"
                     page.screenshot(path=str(path), full_page=True)
                     written.append(path)
-                context.close()
+                page.emulate_media(color_scheme=SCHEMES["licht"][0])
+            context.close()
         assert auditor.foreign == []
     assert len(written) == 8
     for path in written:
