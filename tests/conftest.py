@@ -30,6 +30,33 @@ def pytest_unconfigure(config):
     _HYPOTHESIS_HOME.cleanup()
 
 
+# The longest work units (an xdist group, or a test of its own) start first, longest first, so
+# that no worker is left with a long one at the end while the other has nothing to do. `make test`
+# passes --no-loadscope-reorder: pytest-xdist then hands out work units in this collection order
+# (by default it orders them by their number of tests). Everything else keeps the file order.
+LONGEST_FIRST = (
+    "site-real",
+    "site-specimen",
+    "versions-project",
+    "test_versions_benchmark_runs_on_a_tiny_corpus",
+    "versions-same-day",
+    "pdf-bundle-built",
+)
+
+
+def work_unit(item: pytest.Item) -> str:
+    """The item's xdist group, or its test function's name when it has none."""
+    group = item.get_closest_marker("xdist_group")
+    if group is not None:
+        return str(group.kwargs.get("name", group.args[0] if group.args else ""))
+    return getattr(item, "originalname", item.name)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(work_unit(item), len(rank)))
+
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_DOCS = Path(__file__).resolve().parent / "fixtures" / "base-docs"
 
