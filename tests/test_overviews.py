@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import json
 import os
 import re
@@ -16,6 +18,7 @@ from conftest import ROOT, make_docs, make_site_project
 
 from koppelkansen import overviews
 from koppelkansen.build import build_site
+from koppelkansen.cli import main as cli_main
 from koppelkansen.validate import check_docs
 
 #: Added to the base fixture corpus: plans, sessions, a lesson and pages that ask for overviews.
@@ -443,12 +446,17 @@ def test_last_change_comes_from_git(tmp_path):
 
 
 def _new(docs: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "koppelkansen", "nieuw", *args, "--docs", str(docs)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """`koppelkansen nieuw ...` as its command line runs it (``main``, argparse's exits included), in
+    this process: a child Python would spend most of its time importing. The command itself runs
+    as a child in test_new_haven_stad_session_appears_everywhere and test_hostile_scaffold.py."""
+    argv = ["nieuw", *args, "--docs", str(docs)]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli_main(argv)
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def test_scaffold_explains_wrong_arguments_in_dutch_and_never_overwrites(tmp_path):
