@@ -44,7 +44,7 @@ BOMB = (
         ("a:\n  <<: {b: 1}\n", 2, "'<<'"),
     ],
 )
-def test_refused_yaml(text, line, expected):
+def test_refused_yaml_names_line_and_reason_with_bounded_work(text, line, expected):
     started = time.thread_time()  # CPU seconds of this thread: the work, not the machine's load
     result = yamlstrict.load(text)
     assert time.thread_time() - started < 1

@@ -120,7 +120,7 @@ def corpus(tmp_path):
     return corpus
 
 
-def test_case_overview_model(corpus):
+def test_case_overview_lists_plans_sessions_rounds_and_lessons(corpus):
     haven = overviews.case_overview(corpus, "haven-stad")
     assert [e.title for e in haven.plans] == ["Plan Haven-Stad"]
     assert [(e.title, e.when) for e in haven.sessions] == [
@@ -132,7 +132,7 @@ def test_case_overview_model(corpus):
     assert overviews.case_overview(corpus, "9-straatjes") == overviews.CaseOverview([], [], [], [])
 
 
-def test_round_overview_model(corpus):
+def test_round_overview_lists_sessions_cases_plans_and_lessons(corpus):
     r2018 = overviews.round_overview(corpus, "2018-plannen")
     assert [e.title for e in r2018.sessions] == [
         "Directieoverleg zomer",
@@ -182,7 +182,7 @@ def test_timeline_matrix_and_organisations_model(corpus):
     ]
 
 
-def test_dutch_dates():
+def test_dates_are_written_in_dutch_to_their_precision():
     assert [overviews.dutch_date(d) for d in ("2018-10-31", "2019-03", "2018")] == [
         "31 oktober 2018",
         "maart 2019",

@@ -223,7 +223,7 @@ def test_case_pdf_links_outside_it_go_to_the_site(built):
 
 
 @BUILT
-def test_metadata_tags_and_pdf_ua(built):
+def test_pdfs_are_tagged_pdf_ua_with_language_and_metadata(built):
     root, _ = built
     for name in (BUNDLE, "koppelkansen-amstelstad.pdf"):
         reader = _reader(root, name)
@@ -273,7 +273,7 @@ def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
 
 
 @BUILT
-def test_download_button_and_downloads_page(built):
+def test_plan_pages_link_their_pdf_and_downloads_lists_every_pdf(built):
     root, _ = built
     plan = (root / "site" / "casussen" / "amstelstad" / "plan" / "index.html").read_text(
         encoding="utf-8"

@@ -234,7 +234,7 @@ def test_no_page_has_a_positive_tabindex(audit):
 
 
 @SPECIMEN
-def test_checks_fail_on_the_broken_fixture(browser, broken_site):
+def test_axe_and_request_count_fail_on_the_broken_fixture(browser, broken_site):
     visits = _audit(browser, broken_site, ["kapot/"])
     report = format_violations(visits)
     assert "/kapot/ (licht): color-contrast (serious)" in report
@@ -323,7 +323,9 @@ PRINT_STATE = """() => {
 
 
 @SPECIMEN
-def test_print_styles(browser, specimen_site):
+def test_print_hides_header_and_sidebars_and_shows_details_tabs_and_link_urls(
+    browser, specimen_site
+):
     with serve(specimen_site) as base:
         context = Auditor(browser, base).context("licht")
         page = context.new_page()
