@@ -41,6 +41,17 @@ SCHEMES = {
 }  # name -> (media, Material scheme)
 
 
+def browser_environment(home: Path) -> dict[str, str]:
+    """The environment for Chromium: its home, settings and cache (crash-report settings, dconf)
+    in ``home``, a folder of the test session, not in the user's home."""
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+
+
 def missing_tools() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not Path(CHROMIUM).is_file():

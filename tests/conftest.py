@@ -110,6 +110,23 @@ def make_site_project(target: Path, docs_files=None, latin1=None) -> Path:
     return config
 
 
+@pytest.fixture(scope="session", autouse=True)
+def system_temp_in_the_test_folder(tmp_path_factory):
+    """Scratch files of the code under test (a version's build, Chromium's profile, Typst) go to a
+    folder of this test session, like everything else the tests write: TMPDIR for the child
+    processes, ``tempfile.tempdir`` for this one."""
+    folder = tmp_path_factory.mktemp("systeem-tmp")
+    old = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # read TMPDIR again
+    yield folder
+    if old is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = old
+    tempfile.tempdir = None
+
+
 @pytest.fixture
 def project_root() -> Path:
     return ROOT

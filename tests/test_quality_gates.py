@@ -19,6 +19,7 @@ from browser_support import (
     ROOT,
     SCHEMES,
     Auditor,
+    browser_environment,
     format_violations,
     make_quality_project,
     missing_tools,
@@ -71,7 +72,7 @@ def broken_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(tmp_path_factory):
     reason = missing_tools()
     if reason:
         if os.environ.get("CI") == "true":
@@ -80,7 +81,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            env=browser_environment(tmp_path_factory.mktemp("chromium-thuis")),
+        )
         yield browser
         browser.close()
 
