@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,7 +24,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
-from .changepages import build_pages, views
+from .changepages import views
 from .config import KoppelkansenConfig
 from .figures import alt_text, print_svg, programme_figure
 from .gitdates import GitHistory, git_history, iso_date
@@ -37,6 +38,7 @@ from .pdfsite import PdfJob, case_downloads, download_entry, pdf_wanted, reserve
 from .problems import Problem, os_error_reason, summary
 from .render import OverviewRenderer, generated_pages
 from .validate import check_docs, defaults_filter
+from .versioncache import VersionCache
 from .versionpdf import (
     EDITION_ENV,
     NESTED_ENV,
@@ -134,12 +136,13 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.versions = None
         self.change_pages = {}
         if corpus is not None and os.environ.get(NESTED_ENV) != "1":
-            self._read_versions(corpus, Path(config.docs_dir))
+            root = Path(config.config_file_path or ".").resolve().parent
+            self._read_versions(corpus, Path(config.docs_dir), root / self.config.pdf_cache_dir)
         self.renderer = OverviewRenderer()
         if corpus is not None and pdf_wanted(self.config.pdf, self.command):
             self.renderer.downloads = case_downloads(corpus)
 
-    def _read_versions(self, corpus: Corpus, docs_dir: Path) -> None:
+    def _read_versions(self, corpus: Corpus, docs_dir: Path, cache_root: Path) -> None:
         """Versions from the tags, each version's pages, and the change pages between them."""
         repo = repo_root(docs_dir)
         listing = read_versions(repo) if repo else VersionList()
@@ -151,26 +154,43 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         )
         if listing.notice:
             log.info(listing.notice)
-        if repo is not None:
-            prefix = docs_prefix(repo, docs_dir)
-            applies = defaults_filter(corpus.schema)
-            for version in listing.versions:
-                if version.commit not in site.trees:  # two versions of one commit: read once
-                    site.trees[version.commit] = read_tree(repo, version.commit, prefix, applies)
+        # Read from git only what the cache does not have (koppelkansen.versioncache).
+        cache = VersionCache(cache_root / "versions")
+        prefix = docs_prefix(repo, docs_dir) if repo else ""
+        applies = defaults_filter(corpus.schema)
+        full: dict[str, dict[str, PlanText]] = {}
+
+        def full_tree(commit: str) -> dict[str, PlanText]:  # a version's pages, read once
+            if commit not in full:
+                full[commit] = read_tree(repo, commit, prefix, applies) if repo else {}
+            return full[commit]
+
+        for version in listing.versions:
+            if version.commit not in site.trees:  # two versions of one commit: read once
+                site.trees[version.commit] = cache.tree(
+                    version.commit, [prefix, corpus.schema], partial(full_tree, version.commit)
+                )
         working = {
             uri: PlanText(path=uri, meta=page.meta, body=page.body)
             for uri, page in corpus.pages.items()
         }
         site.titles = {uri: page.title for uri, page in corpus.pages.items()}
         self.versions = site
-        self.change_pages, site.changed = build_pages(
+        self.change_pages, site.changed = cache.pages(
             listing.versions,
-            site.trees,
+            full_tree,
             working,
             site.types,
             site.statuses,
             change_pdf_name if pdf_wanted(self.config.pdf, self.command) else None,
         )
+        cache.prune()
+        if listing.versions:
+            log.info(
+                "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken",
+                cache.hits,
+                cache.misses,
+            )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Overview pages without a Markdown source (timeline, matrix, one per organisation).
