@@ -192,6 +192,8 @@ def build_pages(
 
     ``pdf_name``: file name (without .pdf) of a page's PDF in ``downloads/wijzigingen/``, when
     PDFs are made. Also returns, per change page, the paths of the pages that changed on it.
+    (The build goes through :class:`koppelkansen.versioncache.VersionCache`, which calls
+    :func:`build_page` only for the views it does not have.)
     """
     pages: dict[str, str] = {}
     changed: dict[str, set[str]] = {}
@@ -199,8 +201,22 @@ def build_pages(
     for view in views(versions):
         old = trees.get(view.old.commit, {})
         new = trees.get(view.new.commit, {}) if view.new else working
-        pdf = f"../../downloads/{FOLDER}/{pdf_name(view.src_uri)}.pdf" if pdf_name else ""
-        changes = compare(old, new, types)
-        changed[view.src_uri] = {change.path for change in changes}
-        pages[view.src_uri] = render(view, changes, current, statuses, pdf)
+        pages[view.src_uri], changed[view.src_uri] = build_page(
+            view, old, new, current, types, statuses, pdf_name
+        )
     return pages, changed
+
+
+def build_page(
+    view: ChangeView,
+    old: dict[str, PlanText],
+    new: dict[str, PlanText],
+    current: set[str],
+    types: list[str],
+    statuses: dict[str, str],
+    pdf_name: Callable[[str], str] | None = None,
+) -> tuple[str, set[str]]:
+    """The Markdown of one change page, and the paths of the pages that changed on it."""
+    pdf = f"../../downloads/{FOLDER}/{pdf_name(view.src_uri)}.pdf" if pdf_name else ""
+    changes = compare(old, new, types)
+    return render(view, changes, current, statuses, pdf), {change.path for change in changes}

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,7 +24,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
-from .changepages import build_pages, views
+from .changepages import views
 from .config import KoppelkansenConfig
 from .figures import alt_text, print_svg, programme_figure
 from .gitdates import GitHistory, git_history, iso_date
@@ -31,12 +32,13 @@ from .model import Corpus
 from .overviews import generated_specs, nav_order
 from .pagecheck import check_css_file, check_image_file, check_page_html, check_svg_file
 from .pageinfo import page_info
-from .pdf import ConversionError, PageSource, PdfResult, Typesetter, bundle_specs
+from .pdf import ConversionError, PageSource, PdfResult, PdfSpec, Typesetter, bundle_specs
 from .pdf.bundles import BUNDLE_NAME, partners
-from .pdfsite import case_downloads, download_entry, pdf_wanted
+from .pdfsite import PdfJob, case_downloads, download_entry, pdf_wanted, reserved_for_pdfs
 from .problems import Problem, os_error_reason, summary
 from .render import OverviewRenderer, generated_pages
 from .validate import check_docs, defaults_filter
+from .versioncache import VersionCache
 from .versionpdf import (
     EDITION_ENV,
     NESTED_ENV,
@@ -61,6 +63,27 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 RASTER_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
+def _typeset(
+    typesetter: Typesetter,
+    specs: list[PdfSpec],
+    media: dict[str, str],
+    out_dir: Path,
+    keys: dict[str, str] | None,
+    failed: str,
+) -> list[PdfResult]:
+    """typesetter.build(); a page that Typst or the converter refuses is logged with its file and
+    line, and the build stops with ``failed`` ({count} {problems} filled in)."""
+    try:
+        return typesetter.build(specs, media, out_dir, keys)
+    except ConversionError as exc:
+        for problem in exc.problems:
+            log.error(problem.format())
+        count = len(exc.problems)
+        raise PluginError(
+            failed.format(count=count, problems="probleem" if count == 1 else "problemen")
+        ) from None
+
+
 class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
@@ -70,6 +93,10 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.command: str | None = None
         self.nav: Navigation | None = None
         self.pdfs: list[PdfResult] = []
+        #: PDFs being typeset while the templates render (koppelkansen.pdfsite.PdfJob).
+        self.pdf_job: PdfJob | None = None
+        #: Written pages that show a placeholder of pdf_job, to fill in after the build.
+        self.pdf_placeholders: list[Path] = []
         #: Active content or outside paths found in pages, SVG figures and style sheets.
         self.content_problems: list[Problem] = []
         self.history = GitHistory()
@@ -81,6 +108,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.command = command
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.pdf_job is not None:  # no PDF thread may go on writing into a failed build
+            self.pdf_job.wait()
+            self.pdf_job = None
         # A full disk or a read-only folder is not a bug: a Dutch message, no traceback.
         if isinstance(error, OSError):
             where = error.filename2 or error.filename or "de site"
@@ -94,6 +124,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.content_problems = []
+        self.pdf_job, self.pdf_placeholders = None, []
         corpus, problems, checked = check_docs(Path(config.docs_dir))
         if problems and self.config.check:
             for problem in problems:
@@ -105,12 +136,13 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.versions = None
         self.change_pages = {}
         if corpus is not None and os.environ.get(NESTED_ENV) != "1":
-            self._read_versions(corpus, Path(config.docs_dir))
+            root = Path(config.config_file_path or ".").resolve().parent
+            self._read_versions(corpus, Path(config.docs_dir), root / self.config.pdf_cache_dir)
         self.renderer = OverviewRenderer()
         if corpus is not None and pdf_wanted(self.config.pdf, self.command):
             self.renderer.downloads = case_downloads(corpus)
 
-    def _read_versions(self, corpus: Corpus, docs_dir: Path) -> None:
+    def _read_versions(self, corpus: Corpus, docs_dir: Path, cache_root: Path) -> None:
         """Versions from the tags, each version's pages, and the change pages between them."""
         repo = repo_root(docs_dir)
         listing = read_versions(repo) if repo else VersionList()
@@ -122,26 +154,43 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         )
         if listing.notice:
             log.info(listing.notice)
-        if repo is not None:
-            prefix = docs_prefix(repo, docs_dir)
-            applies = defaults_filter(corpus.schema)
-            for version in listing.versions:
-                if version.commit not in site.trees:  # two versions of one commit: read once
-                    site.trees[version.commit] = read_tree(repo, version.commit, prefix, applies)
+        # Read from git only what the cache does not have (koppelkansen.versioncache).
+        cache = VersionCache(cache_root / "versions")
+        prefix = docs_prefix(repo, docs_dir) if repo else ""
+        applies = defaults_filter(corpus.schema)
+        full: dict[str, dict[str, PlanText]] = {}
+
+        def full_tree(commit: str) -> dict[str, PlanText]:  # a version's pages, read once
+            if commit not in full:
+                full[commit] = read_tree(repo, commit, prefix, applies) if repo else {}
+            return full[commit]
+
+        for version in listing.versions:
+            if version.commit not in site.trees:  # two versions of one commit: read once
+                site.trees[version.commit] = cache.tree(
+                    version.commit, [prefix, corpus.schema], partial(full_tree, version.commit)
+                )
         working = {
             uri: PlanText(path=uri, meta=page.meta, body=page.body)
             for uri, page in corpus.pages.items()
         }
         site.titles = {uri: page.title for uri, page in corpus.pages.items()}
         self.versions = site
-        self.change_pages, site.changed = build_pages(
+        self.change_pages, site.changed = cache.pages(
             listing.versions,
-            site.trees,
+            full_tree,
             working,
             site.types,
             site.statuses,
             change_pdf_name if pdf_wanted(self.config.pdf, self.command) else None,
         )
+        cache.prune()
+        if listing.versions:
+            log.info(
+                "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken",
+                cache.hits,
+                cache.misses,
+            )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Overview pages without a Markdown source (timeline, matrix, one per organisation).
@@ -158,7 +207,21 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 or not Path(file.abs_src_path).absolute().is_relative_to(docs_dir)
             ):
                 continue
-            if file.src_uri.lower().endswith(".svg"):
+            if not file.is_documentation_page() and reserved_for_pdfs(file.dest_uri):
+                self._report(
+                    [
+                        Problem(
+                            Path(file.abs_src_path),
+                            1,
+                            1,
+                            f"dit bestand komt in de site op {file.dest_uri}, waar de build zijn "
+                            "eigen PDF's schrijft; het zou een PDF van de site vervangen (of "
+                            "erdoor vervangen worden). Geef het een andere naam of zet het in "
+                            "een andere map, bijvoorbeeld docs/bijlagen/.",
+                        )
+                    ]
+                )
+            elif file.src_uri.lower().endswith(".svg"):
                 self._report(check_svg_file(Path(file.abs_src_path)))
             elif file.src_uri.lower().endswith(".css"):
                 self._report(check_css_file(Path(file.abs_src_path), file.url))
@@ -285,15 +348,17 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     # -- PDF bundle: MkDocs hands over the rendered pages; koppelkansen.pdf does the rest. ----------
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        # Every page's content is rendered by now and no template is: the PDFs are made here so
-        # that the Downloads page and the download buttons can show their page count and size.
+        # Every page's content is rendered by now and no template is: the PDFs start here, from
+        # the cache at once, or typeset in a thread while the templates render (PdfJob); the
+        # Downloads page and the download buttons then get their page count and size afterwards.
         self.pdfs = []
         if self.content_problems:
             count = len(self.content_problems)
             raise PluginError(
                 f"De site is niet gebouwd: {count} "
                 f"{'probleem' if count == 1 else 'problemen'} in pagina's of bestanden hierboven "
-                "(script, ingesloten inhoud, bestanden van een andere site of van buiten docs/)."
+                "(script, ingesloten inhoud, bestanden van een andere site of van buiten docs/, "
+                "een bestand op de plaats van een PDF)."
             )
         if self.corpus is None or self.nav is None or not pdf_wanted(self.config.pdf, self.command):
             return env
@@ -340,37 +405,60 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             # make serve-pdf: the compilers stay alive between rebuilds (koppelkansen.pdf.worker).
             live=self.command == "serve",
         )
-        try:
-            self.pdfs = typesetter.build(specs, media, Path(config.site_dir) / "downloads")
-        except ConversionError as exc:
-            for problem in exc.problems:
-                log.error(problem.format())
-            raise PluginError(
-                f"De PDF's zijn niet gemaakt: {len(exc.problems)} "
-                f"{'probleem' if len(exc.problems) == 1 else 'problemen'} hierboven; er is geen PDF geschreven."
-            ) from None
         downloads = Path(config.site_dir) / "downloads"
-        if os.environ.get(NESTED_ENV) == "1":
-            # A version's build (koppelkansen.versionpdf): say which PDFs it made, in order.
-            listing = [{"filename": r.spec.filename, "title": r.spec.title} for r in self.pdfs]
-            (downloads / "pdfs.json").write_text(
-                json.dumps(listing, ensure_ascii=False), encoding="utf-8"
-            )
-        if self.change_pages:
-            self._change_pdfs(typesetter, root / self.config.pdf_cache_dir, downloads, files)
-        if self.versions is not None:
+        if self.versions is not None:  # the Downloads page lists them: made before the templates
             self._version_pdfs(
                 root,
                 Path(config.config_file_path).resolve(),
                 root / self.config.pdf_cache_dir,
                 downloads,
             )
+        changes = Typesetter(
+            cache_dir=root / self.config.pdf_cache_dir / "changes",
+            font_dir=typesetter.font_dir,
+            site_url=typesetter.site_url,
+            live=typesetter.live,
+        )
+        change_specs = self._change_specs(files) if self.change_pages else []
+        keys = typesetter.keys(specs, media)
+
+        def make() -> list[PdfResult]:
+            results = _typeset(
+                typesetter,
+                specs,
+                media,
+                downloads,
+                keys,
+                "De PDF's zijn niet gemaakt: {count} {problems} hierboven; "
+                "er is geen PDF geschreven.",
+            )
+            if os.environ.get(NESTED_ENV) == "1":
+                # A version's build (koppelkansen.versionpdf): say which PDFs it made, in order.
+                listing = [{"filename": r.spec.filename, "title": r.spec.title} for r in results]
+                (downloads / "pdfs.json").write_text(
+                    json.dumps(listing, ensure_ascii=False), encoding="utf-8"
+                )
+            if change_specs:
+                _typeset(
+                    changes,
+                    change_specs,
+                    {},
+                    downloads / "wijzigingen",
+                    None,
+                    "De PDF's van de wijzigingspagina's zijn niet gemaakt.",
+                )
+            return results
+
+        if typesetter.all_cached(specs, keys):
+            self.pdfs = make()  # nothing to typeset: the templates get the real figures at once
+        else:
+            # Typst lays out in a child process while MkDocs renders the templates and writes
+            # the pages; the PDF figures are filled in after (on_post_page, on_post_build).
+            self.pdf_job = PdfJob(specs, make)
         return env
 
-    def _change_pdfs(
-        self, typesetter: Typesetter, cache: Path, downloads: Path, files: Files
-    ) -> None:
-        """A PDF of each change page, typeset like the bundle (own cache folder)."""
+    def _change_specs(self, files: Files) -> list[PdfSpec]:
+        """The PDF of each change page, typeset like the bundle (own cache folder)."""
         assert self.corpus is not None and self.versions is not None
         by_uri = {view.src_uri: view for view in views(self.versions.versions)}
         latest = max(self.git_times.values(), default=None)
@@ -390,18 +478,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             newer = by_uri[src_uri].new if src_uri in by_uri else None
             epoch = newer.epoch if newer else latest
             specs.append(change_pdf_spec(source, src_uri, partners(self.corpus.vocabulary), epoch))
-        changes = Typesetter(
-            cache_dir=cache / "changes",
-            font_dir=typesetter.font_dir,
-            site_url=typesetter.site_url,
-            live=typesetter.live,
-        )
-        try:
-            changes.build(specs, {}, downloads / "wijzigingen")
-        except ConversionError as exc:
-            for problem in exc.problems:
-                log.error(problem.format())
-            raise PluginError("De PDF's van de wijzigingspagina's zijn niet gemaakt.") from None
+        return specs
 
     def _version_pdfs(self, root: Path, config_file: Path, cache: Path, downloads: Path) -> None:
         """Each version's PDFs, from the cache or built once from its tag, copied into the site."""
@@ -427,6 +504,22 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 shutil.copyfile(pdf.path, target / pdf.filename)
             self.versions.pdfs[version.slug] = pdfs
 
+    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        if self.pdf_job is not None and self.pdf_job.token in output and page.file.abs_dest_path:
+            self.pdf_placeholders.append(Path(page.file.abs_dest_path))
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # The PDFs typeset beside the templates (on_env): wait for them, then put their page
+        # counts and sizes into the pages that showed them.
+        job, self.pdf_job = self.pdf_job, None
+        if job is None:
+            return
+        self.pdfs = job.results()
+        for path in self.pdf_placeholders:
+            path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
+        self.pdf_placeholders = []
+
     def on_page_context(
         self, context: TemplateContext, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
@@ -439,7 +532,10 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             iso_date(changed) if changed else None,
         )
         # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.
-        entries = [download_entry(result) for result in self.pdfs]
+        if self.pdf_job is not None:
+            entries = self.pdf_job.entries()
+        else:
+            entries = [download_entry(result) for result in self.pdfs]
         extra["koppelkansen_pdfs"] = entries
         case = page.meta.get("case")
         extra["koppelkansen_case_pdf"] = next(

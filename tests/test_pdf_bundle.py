@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from conftest import run_build
+from mkdocs.exceptions import PluginError
 from pdfproject import PDF_DOCS, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.build import build_site
-from koppelkansen.pdfsite import pdf_wanted
+from koppelkansen.pdf import PdfResult, PdfSpec
+from koppelkansen.pdfsite import PdfJob, human_size, pdf_wanted
 
 BUNDLE = "koppelkansen-projectplannen.pdf"
 CASES = ("amstelstad", "9-straatjes", "haven-stad")
@@ -37,6 +39,8 @@ def built(tmp_path_factory):
         result = run_build(config, root / "site")
         assert result.returncode == 0, result.stderr
         logs.append(result.stderr)
+        if not (root / "site-cold").exists():  # the first build typeset every PDF
+            shutil.copytree(root / "site", root / "site-cold")
     return root, logs
 
 
@@ -298,6 +302,49 @@ def test_plan_pages_link_their_pdf_and_downloads_lists_every_pdf(built):
     )
 
 
+@BUILT
+@pytest.mark.parametrize("build", ["site-cold", "site"])
+def test_pages_show_the_page_count_and_size_of_the_pdfs_they_offer(built, build):
+    """The cold build typesets the PDFs while the templates render (koppelkansen.pdfsite.PdfJob)
+    and fills their figures in afterwards; the second build takes them from the cache at once.
+    Either way every page shows the figures of the PDF it offers, and no placeholder is left."""
+    root, _ = built
+    site = root / build
+    figures = {}
+    for pdf in (site / "downloads").glob("*.pdf"):
+        figures[pdf.name] = (len(PdfReader(pdf).pages), human_size(pdf.stat().st_size))
+    assert len(figures) == 4
+    downloads = (site / "downloads" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(
+        r'<td><a href="\.\./downloads/([^"]+)".*?<td>(\d+)</td>\s*<td>([^<]+)</td>', downloads, re.S
+    )
+    assert {name: (int(pages), size) for name, pages, size in rows} == figures
+    for case in CASES:
+        page = (site / "casussen" / case / "index.html").read_text(encoding="utf-8")
+        pages, size = figures[f"koppelkansen-{case}.pdf"]
+        assert f"kk-download__meta\">{pages} pagina's · {size}</span>" in page, case
+    leftovers = [p for p in site.rglob("*") if p.is_file() and b"kkpdf" in p.read_bytes()]
+    assert leftovers == []
+
+
+def test_pdf_job_fills_only_its_own_placeholders_and_hands_over_the_error():
+    spec = PdfSpec("koppelkansen-a", "A", "A", "", [], [])
+    result = PdfResult(spec, Path("a.pdf"), pages=12, size=3 * 1024 * 1024, cached=False, seconds=1)
+    job, other = PdfJob([spec], lambda: [result]), PdfJob([spec], lambda: [result])
+    assert job.token != other.token  # random per build: no page can carry a valid one
+    entry = job.entries()[0]
+    page = f"{entry['pages']} pagina's · {entry['size']} | {other.entries()[0]['pages']}"
+    assert job.fill(page) == f"12 pagina's · 3,0 MB | {other.token}p0"
+
+    def fails() -> list[PdfResult]:
+        raise PluginError("De PDF's zijn niet gemaakt")
+
+    failed = PdfJob([spec], fails)
+    failed.wait()  # waits without raising: the build is failing already
+    with pytest.raises(PluginError, match="niet gemaakt"):
+        failed.results()
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
@@ -338,6 +385,35 @@ def test_bad_input_fails_naming_the_page_and_writes_no_pdf(tmp_path, capfd, file
     assert ".typ" not in err  # the message names the Markdown page, not the generated Typst
     assert not (tmp_path / "site").exists()
     assert not list((tmp_path / ".cache" / "pdf").glob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "downloads/koppelkansen-projectplannen.pdf",
+        "downloads/Koppelkansen-Haven-Stad.PDF",
+        "downloads/versies/2018-10-31/koppelkansen-projectplannen.pdf",
+        "downloads/wijzigingen/index.html",
+        "downloads/pdfs.json",
+    ],
+)
+def test_a_file_where_the_build_writes_its_pdfs_is_refused(tmp_path, capfd, name):
+    """An author's file there would replace a PDF of the site, or be replaced by one."""
+    config = make_pdf_project(tmp_path, git=False)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "oud.txt").write_text("vorige site", encoding="utf-8")
+    target = tmp_path / "docs" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"%PDF-1.4 nagemaakt")
+    assert build_site(config, tmp_path / "site") == 1
+    err = capfd.readouterr().err
+    assert f"docs/{name}:1:1: fout: dit bestand komt in de site op" in err
+    assert "Geef het een andere naam of zet het in een andere map" in err
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["oud.txt"]
+    # Beside the PDFs is fine: an attachment of the authors' own.
+    target.unlink()
+    (tmp_path / "docs" / "downloads" / "bijlage.pdf").write_bytes(b"%PDF-1.4 eigen")
+    assert build_site(config, tmp_path / "site") == 0
 
 
 def test_pdf_false_and_serve_make_no_pdfs(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -284,6 +285,52 @@ def test_second_build_does_not_typeset_versions_again(project):
     result = _build(config, root / "site")
     assert result.returncode == 0, result.stderr
     assert "PDF's maken uit de tag" not in result.stderr
+
+
+CACHED = re.compile(r"Versies: (\d+) uit de cache, (\d+) opnieuw gelezen of vergeleken")
+CHANGE_PAGES = ("2018-10-31-2019-03-01", "2018-10-31-werkversie", "2019-03-01-werkversie")
+
+
+@PROJECT
+def test_change_views_come_from_the_cache_until_their_input_changes(project, tmp_path):
+    """koppelkansen.versioncache: 2 versions give 2 trees and 3 change views (5 entries)."""
+    root, *_ = project
+    copy = tmp_path / "kopie"
+    shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("site"))
+
+    def build() -> tuple[int, int]:
+        result = _build(copy / "mkdocs.yml", copy / "site")
+        assert result.returncode == 0, result.stderr
+        found = CACHED.search(result.stderr)
+        assert found, result.stderr
+        return int(found.group(1)), int(found.group(2))
+
+    # Nothing changed: all from the cache, and the pages are those computed from git.
+    assert build() == (5, 0)
+    for name in (
+        *(f"wijzigingen/{n}" for n in CHANGE_PAGES),
+        "downloads",
+        "casussen/amstelstad/plan",
+    ):
+        assert _article(_html(copy, name)) == _article(_html(root, name)), name
+    # A word edited in the working version: only the two views against it are computed again.
+    _edit(copy / "docs" / "casussen" / "haven-stad" / "plan.md", "beschrijft", "schetst")
+    assert build() == (3, 2)
+    page = _article(_html(copy, "wijzigingen/2019-03-01-werkversie"))
+    assert '<span class="kk-visually-hidden">ingevoegd: </span>schetst</ins>' in page
+    assert "Projectplan Haven-Stad" in page
+    # Unused entries are gone: one build's worth remains.
+    views = sorted((copy / ".cache" / "pdf" / "versions" / "views").glob("*.json"))
+    assert len(views) == 3
+    # A damaged entry counts as missing: computed again, the page still right.
+    views[0].write_text('{"markdown": 7', encoding="utf-8")
+    views[1].write_text('{"markdown": "# Vervalst", "changed": [1]}', encoding="utf-8")
+    assert build() == (3, 2)
+    assert "schetst" in _article(_html(copy, "wijzigingen/2019-03-01-werkversie"))
+    assert "Vervalst" not in "".join(
+        (copy / "site" / "wijzigingen" / n / "index.html").read_text(encoding="utf-8")
+        for n in CHANGE_PAGES
+    )
 
 
 @PROJECT

@@ -128,16 +128,31 @@ class Typesetter:
         return "\n".join(lines) + "\n"
 
     # -- build -----------------------------------------------------------------------------
-    def build(self, specs: list[PdfSpec], media: dict[str, str], out_dir: Path) -> list[PdfResult]:
+    def keys(self, specs: list[PdfSpec], media: dict[str, str]) -> dict[str, str]:
+        """The cache key of each PDF, by name."""
+        tools = self._tools()
+        return {spec.name: self.cache_key(spec, media, tools) for spec in specs}
+
+    def all_cached(self, specs: list[PdfSpec], keys: dict[str, str]) -> bool:
+        """Whether every PDF can come from the cache (then :meth:`build` typesets nothing)."""
+        return all(self._cached(s.name, keys[s.name]).is_file() for s in specs)
+
+    def build(
+        self,
+        specs: list[PdfSpec],
+        media: dict[str, str],
+        out_dir: Path,
+        keys: dict[str, str] | None = None,
+    ) -> list[PdfResult]:
         """Make every PDF (from the cache where its inputs did not change) and write them to out_dir.
 
+        ``keys`` are :meth:`keys` of the same specs and media, when the caller has them already.
         Nothing is written to out_dir unless every PDF succeeded.
         """
         if not specs:
             return []
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tools = self._tools()
-        keys = {spec.name: self.cache_key(spec, media, tools) for spec in specs}
+        keys = keys or self.keys(specs, media)
         todo = [s for s in specs if not self._cached(s.name, keys[s.name]).is_file()]
         timings: dict[str, float] = {}
         if todo:
