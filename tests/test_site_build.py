@@ -4,44 +4,58 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
+import pytest
 from conftest import ROOT, make_site_project
 
 from koppelkansen.build import build_site
 from koppelkansen.schema import dump_schema, render_schema
 from koppelkansen.vocabulary import load_vocabulary
 
+# The two tests of the module's one build run in one worker (a module fixture is built once per
+# worker that runs its tests).
+BUILT = pytest.mark.xdist_group("site-build-small")
 
-def test_build_produces_dutch_site_without_third_parties(tmp_path):
-    config = make_site_project(tmp_path)
-    assert build_site(config, tmp_path / "site") == 0
-    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The small test project, built once; returns its folder (docs/, mkdocs.yml, site/, .cache/)."""
+    target = tmp_path_factory.mktemp("klein")
+    assert build_site(make_site_project(target), target / "site") == 0
+    return target
+
+
+@BUILT
+def test_build_produces_dutch_site_without_third_parties(built):
+    site = built / "site"
+    html = (site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="nl"' in html
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
     assert "Testsite" in html
     # Pages from folders appear, with titles from their front matter.
-    session = (tmp_path / "site" / "casussen" / "haven-stad" / "sessie" / "index.html").read_text(
+    session = (site / "casussen" / "haven-stad" / "sessie" / "index.html").read_text(
         encoding="utf-8"
     )
     assert "<h1" in session and "Sessie Havenstad" in session
     # Dutch search index and the self-hosted font.
-    search = json.loads(
-        (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
-    )
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert search["config"]["lang"] == ["nl"]
-    assert (tmp_path / "site" / "assets" / "fonts" / "Inter-Regular.woff2").is_file()
-    css = (tmp_path / "site" / "assets" / "stylesheets" / "koppelkansen.css").read_text(
-        encoding="utf-8"
-    )
+    assert (site / "assets" / "fonts" / "Inter-Regular.woff2").is_file()
+    css = (site / "assets" / "stylesheets" / "koppelkansen.css").read_text(encoding="utf-8")
     assert re.search(r"@font-face\s*{[^}]*Inter-Regular\.woff2", css)
 
 
-def test_failed_build_keeps_previous_site(tmp_path, capfd):
-    config = make_site_project(tmp_path)
-    site = tmp_path / "site"
-    assert build_site(config, site) == 0
+@BUILT
+def test_failed_build_keeps_previous_site(built, tmp_path, capfd):
+    # A copy of the built project: its site/ is the previous, good build.
+    project = tmp_path / "kopie"
+    shutil.copytree(built, project, symlinks=True)
+    config = project / "mkdocs.yml"
+    site = project / "site"
     before = (site / "index.html").read_bytes()
-    (tmp_path / "docs" / "over.md").write_text(
+    (project / "docs" / "over.md").write_text(
         "---\ntitle: Over\ntype: pagina\nstatus: no\n---\n", encoding="utf-8"
     )
     assert build_site(config, site) != 0
@@ -51,7 +65,7 @@ def test_failed_build_keeps_previous_site(tmp_path, capfd):
     assert (site / "index.html").read_bytes() == before
     assert not (site / "over").exists()
     # .cache/ holds the PDF cache from the first, successful build (koppelkansen/pdf).
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == [
+    assert sorted(p.name for p in project.iterdir() if p.name != ".cache") == [
         "docs",
         "mkdocs.yml",
         "site",
