@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_site_project
+from conftest import ROOT, make_site_project, run_build
 
 from koppelkansen.build import build_site
 from koppelkansen.schema import dump_schema, render_schema
@@ -70,6 +72,24 @@ def test_failed_build_keeps_previous_site(built, tmp_path, capfd):
         "mkdocs.yml",
         "site",
     ]
+
+
+def test_theme_templates_are_compiled_once_into_a_private_cache(tmp_path, monkeypatch):
+    """Jinja's bytecode cache (plugin.on_env): in the temporary folder, private to the user; a
+    second build reads it and renders the same pages."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    config = make_site_project(tmp_path / "project")
+    first, second = tmp_path / "site1", tmp_path / "site2"
+    assert run_build(config, first).returncode == 0
+    folder = tmp_path / "tmp" / f"_jinja2-cache-{os.getuid()}"
+    entries = sorted(folder.glob("__jinja2_*.cache"))
+    assert len(entries) > 20 and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    stamps = [e.stat().st_mtime_ns for e in entries]
+    assert run_build(config, second).returncode == 0
+    assert [e.stat().st_mtime_ns for e in entries] == stamps  # read, not written again
+    page = "casussen/haven-stad/sessie/index.html"
+    assert (first / page).read_text(encoding="utf-8") == (second / page).read_text(encoding="utf-8")
 
 
 def test_broken_link_fails_strict_build(tmp_path):
