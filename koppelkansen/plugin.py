@@ -10,7 +10,8 @@ import json
 import logging
 import os
 import shutil
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -65,18 +66,12 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 RASTER_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
-def _typeset(
-    typesetter: Typesetter,
-    specs: list[PdfSpec],
-    media: dict[str, str],
-    out_dir: Path,
-    keys: dict[str, str] | None,
-    failed: str,
-) -> list[PdfResult]:
-    """typesetter.build(); a page that Typst or the converter refuses is logged with its file and
-    line, and the build stops with ``failed`` ({count} {problems} filled in)."""
+@contextmanager
+def _pdf_errors(failed: str) -> Iterator[None]:
+    """A page that Typst or the converter refuses is logged with its file and line, and the build
+    stops with ``failed`` ({count} {problems} filled in)."""
     try:
-        return typesetter.build(specs, media, out_dir, keys)
+        yield
     except ConversionError as exc:
         for problem in exc.problems:
             log.error(problem.format())
@@ -84,6 +79,11 @@ def _typeset(
         raise PluginError(
             failed.format(count=count, problems="probleem" if count == 1 else "problemen")
         ) from None
+
+
+#: What the build says when the PDFs (or the change pages' PDFs) could not be made.
+PDFS_FAILED = "De PDF's zijn niet gemaakt: {count} {problems} hierboven; er is geen PDF geschreven."
+CHANGE_PDFS_FAILED = "De PDF's van de wijzigingspagina's zijn niet gemaakt."
 
 
 class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
@@ -430,36 +430,29 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             live=typesetter.live,
         )
         change_specs = self._change_specs(files) if self.change_pages else []
-        keys = typesetter.keys(specs, media)
+        # The pages become Typst here, in the build's own thread (Python and lxml: in a thread of
+        # their own they would wait for the GIL while the templates render, and Typst would start
+        # seconds later). Typst then runs in a child process, from a thread, beside the templates.
+        with _pdf_errors(PDFS_FAILED):
+            sources = typesetter.prepare(specs, media)
+        with _pdf_errors(CHANGE_PDFS_FAILED):
+            change_sources = changes.prepare(change_specs, {}) if change_specs else None
 
         def make() -> list[PdfResult]:
-            results = _typeset(
-                typesetter,
-                specs,
-                media,
-                downloads,
-                keys,
-                "De PDF's zijn niet gemaakt: {count} {problems} hierboven; "
-                "er is geen PDF geschreven.",
-            )
+            with _pdf_errors(PDFS_FAILED):
+                results = typesetter.finish(sources, downloads)
             if os.environ.get(NESTED_ENV) == "1":
                 # A version's build (koppelkansen.versionpdf): say which PDFs it made, in order.
                 listing = [{"filename": r.spec.filename, "title": r.spec.title} for r in results]
                 (downloads / "pdfs.json").write_text(
                     json.dumps(listing, ensure_ascii=False), encoding="utf-8"
                 )
-            if change_specs:
-                _typeset(
-                    changes,
-                    change_specs,
-                    {},
-                    downloads / "wijzigingen",
-                    None,
-                    "De PDF's van de wijzigingspagina's zijn niet gemaakt.",
-                )
+            if change_sources is not None:
+                with _pdf_errors(CHANGE_PDFS_FAILED):
+                    changes.finish(change_sources, downloads / "wijzigingen")
             return results
 
-        if typesetter.all_cached(specs, keys):
+        if not sources.todo:
             self.pdfs = make()  # nothing to typeset: the templates get the real figures at once
         else:
             # Typst lays out in a child process while MkDocs renders the templates and writes

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,19 @@ class PdfResult:
     size: int
     cached: bool
     seconds: float
+
+
+@dataclass
+class Sources:
+    """What :meth:`Typesetter.prepare` hands to :meth:`Typesetter.finish`."""
+
+    specs: list[PdfSpec]
+    keys: dict[str, str]
+    #: The PDFs not in the cache, to typeset.
+    todo: list[PdfSpec]
+    work: Path | None = None
+    page_files: dict[str, Path] = field(default_factory=dict)
+    mains: dict[str, Path] = field(default_factory=dict)
 
 
 @cache
@@ -133,30 +146,34 @@ class Typesetter:
         tools = self._tools()
         return {spec.name: self.cache_key(spec, media, tools) for spec in specs}
 
-    def all_cached(self, specs: list[PdfSpec], keys: dict[str, str]) -> bool:
-        """Whether every PDF can come from the cache (then :meth:`build` typesets nothing)."""
-        return all(self._cached(s.name, keys[s.name]).is_file() for s in specs)
-
-    def build(
-        self,
-        specs: list[PdfSpec],
-        media: dict[str, str],
-        out_dir: Path,
-        keys: dict[str, str] | None = None,
-    ) -> list[PdfResult]:
+    def build(self, specs: list[PdfSpec], media: dict[str, str], out_dir: Path) -> list[PdfResult]:
         """Make every PDF (from the cache where its inputs did not change) and write them to out_dir.
 
-        ``keys`` are :meth:`keys` of the same specs and media, when the caller has them already.
-        Nothing is written to out_dir unless every PDF succeeded.
+        Nothing is written to out_dir unless every PDF succeeded. :meth:`prepare` and
+        :meth:`finish` are its two halves, for a caller that runs Typst in another thread.
         """
         if not specs:
             return []
+        return self.finish(self.prepare(specs, media), out_dir)
+
+    def prepare(self, specs: list[PdfSpec], media: dict[str, str]) -> Sources:
+        """The first half of :meth:`build`: the pages converted to Typst (lxml and Python, so in
+        the caller's thread) and the Typst sources written for the PDFs not in the cache."""
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        keys = keys or self.keys(specs, media)
+        keys = self.keys(specs, media)
         todo = [s for s in specs if not self._cached(s.name, keys[s.name]).is_file()]
-        timings: dict[str, float] = {}
+        sources = Sources(specs=specs, keys=keys, todo=todo)
         if todo:
-            timings = self._typeset(todo, keys, media)
+            self._write_sources(sources, media)
+        return sources
+
+    def finish(self, sources: Sources, out_dir: Path) -> list[PdfResult]:
+        """The second half of :meth:`build`: Typst (each PDF in a child process, so this may run
+        in a thread of its own), then every PDF copied into out_dir."""
+        specs, keys = sources.specs, sources.keys
+        timings: dict[str, float] = {}
+        if sources.todo:
+            timings = self._compile(sources)
         results = []
         for spec in specs:
             cached_pdf = self._cached(spec.name, keys[spec.name])
@@ -188,11 +205,9 @@ class Typesetter:
     def _cached(self, name: str, key: str) -> Path:
         return self.cache_dir / f"{name}-{key}.pdf"
 
-    def _typeset(
-        self, specs: list[PdfSpec], keys: dict[str, str], media: dict[str, str]
-    ) -> dict[str, float]:
+    def _write_sources(self, sources: Sources, media: dict[str, str]) -> None:
         pages: dict[str, PageSource] = {}
-        for spec in specs:
+        for spec in sources.todo:
             for chapter in spec.chapters:
                 pages.setdefault(chapter.page.key, chapter.page)
         started = time.perf_counter()
@@ -217,11 +232,20 @@ class Typesetter:
             path.write_text(f"#import {typst_str(str(TEMPLATE))}: *\n" + text, encoding="utf-8")
             page_files[key] = path
         mains = {}
-        for spec in specs:
+        for spec in sources.todo:
             main = work / f"{spec.name}.typ"
             main.write_text(self._main_typ(spec, page_files), encoding="utf-8")
             mains[spec.name] = main
+        sources.work, sources.page_files, sources.mains = work, page_files, mains
 
+    def _compile(self, sources: Sources) -> dict[str, float]:
+        keys, work, page_files, mains = (
+            sources.keys,
+            sources.work,
+            sources.page_files,
+            sources.mains,
+        )
+        assert work is not None
         compile_with: Callable[[Path, Path, int | None], bytes] = (
             worker.compile_live if self.live else worker.compile_in_child
         )
@@ -247,7 +271,7 @@ class Typesetter:
 
         # One after the other: each compile uses both cores already, and one at a time keeps the
         # build's memory at that of the largest PDF.
-        outcomes = [compile_one(spec) for spec in specs]
+        outcomes = [compile_one(spec) for spec in sources.todo]
         problems = [p for _, _, _, found in outcomes for p in found]
         if problems:
             raise ConversionError(problems)
