@@ -50,7 +50,6 @@ from .versions import (
     PlanText,
     VersionList,
     docs_prefix,
-    is_shallow,
     read_tree,
     read_versions,
     repo_root,
@@ -150,7 +149,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             listing=listing,
             types=list(self.config.pdf_bundle_types),
             statuses={k: t.label for k, t in corpus.vocabulary.statuses.items()},
-            history_complete=repo is not None and not is_shallow(repo),
+            history_complete=repo is not None and not listing.is_shallow(repo),
         )
         if listing.notice:
             log.info(listing.notice)
