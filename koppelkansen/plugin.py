@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import shutil
-from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -154,21 +153,16 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         if listing.notice:
             log.info(listing.notice)
         # Read from git only what the cache does not have (koppelkansen.versioncache).
-        cache = VersionCache(cache_root / "versions")
         prefix = docs_prefix(repo, docs_dir) if repo else ""
         applies = defaults_filter(corpus.schema)
-        full: dict[str, dict[str, PlanText]] = {}
-
-        def full_tree(commit: str) -> dict[str, PlanText]:  # a version's pages, read once
-            if commit not in full:
-                full[commit] = read_tree(repo, commit, prefix, applies) if repo else {}
-            return full[commit]
-
+        cache = VersionCache(
+            cache_root / "versions",
+            [prefix, corpus.schema],
+            lambda commit: read_tree(repo, commit, prefix, applies) if repo else {},
+        )
         for version in listing.versions:
             if version.commit not in site.trees:  # two versions of one commit: read once
-                site.trees[version.commit] = cache.tree(
-                    version.commit, [prefix, corpus.schema], partial(full_tree, version.commit)
-                )
+                site.trees[version.commit] = cache.tree(version.commit)
         working = {
             uri: PlanText(path=uri, meta=page.meta, body=page.body)
             for uri, page in corpus.pages.items()
@@ -177,7 +171,6 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.versions = site
         self.change_pages, site.changed = cache.pages(
             listing.versions,
-            full_tree,
             working,
             site.types,
             site.statuses,
@@ -186,9 +179,11 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         cache.prune()
         if listing.versions:
             log.info(
-                "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken",
+                "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken "
+                "(de pagina's van %d uit git)",
                 cache.hits,
                 cache.misses,
+                cache.git_reads,
             )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
