@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 from pathlib import Path
 from typing import Any, cast
 
@@ -43,6 +42,7 @@ from .versionpdf import (
     NESTED_ENV,
     VersionBuildError,
     edition_date,
+    place,
     version_pdfs,
 )
 from .versions import (
@@ -495,7 +495,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             target = downloads / "versies" / version.slug
             target.mkdir(parents=True, exist_ok=True)
             for pdf in pdfs:
-                shutil.copyfile(pdf.path, target / pdf.filename)
+                place(pdf.path, target / pdf.filename)
             self.versions.pdfs[version.slug] = pdfs
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 
 from koppelkansen.changes import plan_diff, sections
 from koppelkansen.cli import main as cli_main
-from koppelkansen.versionpdf import build_version, cache_folder
+from koppelkansen.versionpdf import build_version, cache_folder, place
 from koppelkansen.versions import (
     MISSING_HISTORY,
     PlanText,
@@ -345,6 +345,39 @@ def test_change_views_come_from_the_cache_until_their_input_changes(project, tmp
     _edit(copy / "docs" / "casussen" / "haven-stad" / "plan.md", "schetst", "toont")
     assert build() == (3, 2, 2)
     assert "toont" in _article(_html(copy, "wijzigingen/2018-10-31-werkversie"))
+
+
+@PROJECT
+def test_version_pdfs_in_the_site_are_links_to_the_cache(project):
+    """A build puts each version's PDFs into the site as hard links: no bytes copied."""
+    root, *_ = project
+    listing = read_versions(root)
+    for version in listing.versions:
+        folder = cache_folder(root / ".cache" / "pdf", version)
+        for pdf in folder.glob("*.pdf"):
+            site = root / "site" / "downloads" / "versies" / version.slug / pdf.name
+            assert site.samefile(pdf), site
+
+
+def test_placing_a_pdf_never_writes_into_the_cache(tmp_path, monkeypatch):
+    cached, other = tmp_path / "cache.pdf", tmp_path / "ander.pdf"
+    cached.write_bytes(b"%PDF versie")
+    other.write_bytes(b"%PDF iets anders")
+    site = tmp_path / "site.pdf"
+    place(cached, site)
+    assert site.samefile(cached)
+    # A target that is a link to a cached PDF is unlinked, not written through.
+    place(other, site)
+    assert cached.read_bytes() == b"%PDF versie"
+    assert site.read_bytes() == b"%PDF iets anders"
+
+    # Where no link can be made (another file system): a copy.
+    def no_link(*_args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    place(cached, site)
+    assert site.read_bytes() == b"%PDF versie" and not site.samefile(cached)
 
 
 @PROJECT
