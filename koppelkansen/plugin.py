@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, cast
 
 from jinja2 import Environment
+from jinja2.bccache import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, PluginError
@@ -342,6 +344,14 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     # -- PDF bundle: MkDocs hands over the rendered pages; koppelkansen.pdf does the rest. ----------
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # The theme's templates are compiled once per machine instead of in every build: Jinja's
+        # own bytecode cache, in its private folder (<temp>/_jinja2-cache-<uid>, mode 0700, owner
+        # and mode checked by Jinja). An entry holds the source's checksum, so an edited template
+        # is compiled again.
+        if env.bytecode_cache is None:
+            # No private temporary folder (RuntimeError, OSError): compiled as before.
+            with suppress(OSError, RuntimeError):
+                env.bytecode_cache = FileSystemBytecodeCache()
         # Every page's content is rendered by now and no template is: the PDFs start here, from
         # the cache at once, or typeset in a thread while the templates render (PdfJob); the
         # Downloads page and the download buttons then get their page count and size afterwards.

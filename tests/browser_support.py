@@ -41,6 +41,17 @@ SCHEMES = {
 }  # name -> (media, Material scheme)
 
 
+def browser_environment(home: Path) -> dict[str, str]:
+    """The environment for Chromium: its home, settings and cache (crash-report settings, dconf)
+    in ``home``, a folder of the test session, not in the user's home."""
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+
+
 def missing_tools() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not Path(CHROMIUM).is_file():
@@ -157,6 +168,14 @@ SWITCH_JS = """scheme => { const input = document.querySelector(`input.md-option
   input.checked = true; input.dispatchEvent(new Event('change', {bubbles: true})); }"""
 
 
+def switch_palette(page, scheme: str) -> None:
+    """Switch the loaded page to ``scheme`` as a reader does: the browser's colour scheme follows
+    and Material's own palette toggle changes (no new page load)."""
+    media, material = SCHEMES[scheme]
+    page.emulate_media(color_scheme=media)
+    page.evaluate(SWITCH_JS, material)
+
+
 class Auditor:
     """One browser context per palette; every request to another host is counted (and fails: the
     browser resolves no other host, see CHROMIUM_ARGS)."""
@@ -168,10 +187,17 @@ class Auditor:
         self.foreign: list[str] = []
 
     def context(
-        self, scheme: str = "licht", viewport: str = "desktop", axe: bool = False, **options
+        self,
+        scheme: str = "licht",
+        viewport: str = "desktop",
+        axe: bool = False,
+        first_visits: bool | None = None,
+        **options,
     ):
         """A browser context in ``scheme``; with ``axe``, axe-core is loaded into every page before
-        the page's own scripts (once per context from V8's code cache, not parsed per page)."""
+        the page's own scripts (once per context from V8's code cache, not parsed per page). With
+        ``first_visits`` (the default with ``axe``) every page load is a first visit: the palette
+        Material stored after a switch on the page before is forgotten."""
         media, _ = SCHEMES[scheme]
         context = self.browser.new_context(
             color_scheme=media, viewport=VIEWPORTS[viewport], service_workers="block", **options
@@ -186,6 +212,7 @@ class Auditor:
         context.on("request", record)
         if axe:
             context.add_init_script(path=str(AXE_JS))
+        if axe if first_visits is None else first_visits:
             # Every page load is a first visit: no palette stored by Material on an earlier page.
             context.add_init_script(script="try { localStorage.clear(); } catch (e) {}")
         return context
@@ -208,9 +235,8 @@ class Auditor:
         palette switch): the same checks as two loads, without loading every page twice."""
         light = self.visit(page, url, "licht")
         before = len(self.foreign)
-        page.emulate_media(color_scheme=SCHEMES["donker"][0])
+        switch_palette(page, "donker")
         _, material = SCHEMES["donker"]
-        page.evaluate(SWITCH_JS, material)
         dark = _visit_from(url, "donker", page.evaluate(VISIT_JS, [WCAG_TAGS, material]))
         # The next page starts as a first visit again (light colour scheme; the context clears the
         # stored palette before each page's scripts run).

@@ -30,6 +30,33 @@ def pytest_unconfigure(config):
     _HYPOTHESIS_HOME.cleanup()
 
 
+# The longest work units (an xdist group, or a test of its own) start first, longest first, so
+# that no worker is left with a long one at the end while the other has nothing to do. `make test`
+# passes --no-loadscope-reorder: pytest-xdist then hands out work units in this collection order
+# (by default it orders them by their number of tests). Everything else keeps the file order.
+LONGEST_FIRST = (
+    "site-real",
+    "site-specimen",
+    "versions-project",
+    "test_versions_benchmark_runs_on_a_tiny_corpus",
+    "versions-same-day",
+    "pdf-bundle-built",
+)
+
+
+def work_unit(item: pytest.Item) -> str:
+    """The item's xdist group, or its test function's name when it has none."""
+    group = item.get_closest_marker("xdist_group")
+    if group is not None:
+        return str(group.kwargs.get("name", group.args[0] if group.args else ""))
+    return getattr(item, "originalname", item.name)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(work_unit(item), len(rank)))
+
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_DOCS = Path(__file__).resolve().parent / "fixtures" / "base-docs"
 
@@ -81,6 +108,23 @@ def make_site_project(target: Path, docs_files=None, latin1=None) -> Path:
     config = target / "mkdocs.yml"
     config.write_text(MKDOCS_YML.format(overrides=ROOT / "overrides"), encoding="utf-8")
     return config
+
+
+@pytest.fixture(scope="session", autouse=True)
+def system_temp_in_the_test_folder(tmp_path_factory):
+    """Scratch files of the code under test (a version's build, Chromium's profile, Typst) go to a
+    folder of this test session, like everything else the tests write: TMPDIR for the child
+    processes, ``tempfile.tempdir`` for this one."""
+    folder = tmp_path_factory.mktemp("systeem-tmp")
+    old = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # read TMPDIR again
+    yield folder
+    if old is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = old
+    tempfile.tempdir = None
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ GOLDEN = sorted((Path(__file__).parent / "golden" / "check").glob("*.yml"))
 
 
 @pytest.mark.golden_test("golden/check/*.yml")
-def test_check_messages(golden, tmp_path):
+def test_check_messages_match_the_golden_cases(golden, tmp_path):
     docs = make_docs(tmp_path, golden.get("files"), golden.get("latin1"))
     _, problems, _ = check_docs(docs)
     assert [p.format(base=docs) for p in problems] == golden.out["expected"]
@@ -66,7 +66,7 @@ def test_script_runs_as_a_command(tmp_path):
     assert result.returncode == 0 and "geen fouten" in result.stdout, result
 
 
-def test_github_format(tmp_path):
+def test_github_format_prints_error_annotations(tmp_path):
     make_docs(tmp_path, {"over.md": "---\ntitle: Over\ntype: pagina\nstatus: klaar\n---\n"})
     result = _run_script(tmp_path, "--format", "github")
     assert result.returncode == 1

@@ -17,9 +17,11 @@ URL = "casussen/amstelstad/plan/"
 
 
 def _convert(html: str) -> tuple[str, list[str]]:
-    started = time.perf_counter()
+    # Bounded work, measured in this thread's CPU seconds: a busy machine (other workers, other
+    # builds) slows the clock on the wall, not the work done here.
+    started = time.thread_time()
     result = convert_page(html, URL, {}, "https://example.org/")
-    assert time.perf_counter() - started < 5, "conversion took too long"
+    assert time.thread_time() - started < 5, "conversion used more than 5 CPU seconds"
     return result
 
 

@@ -102,7 +102,7 @@ def test_table_has_a_repeating_header_and_widths_from_content(tmp_path):
     assert "Onderdeel Bedrag Riolering vervangen 12" in pdf_text(tmp_path, markup)
 
 
-def test_admonition_details_and_tabs(tmp_path):
+def test_admonitions_details_and_tabs_become_typst_blocks_with_dutch_titles(tmp_path):
     html = (
         '<div class="admonition warning">\n<p class="admonition-title">Warning</p>\n<p>Nog niet bekend.</p>\n</div>\n'
         '<details class="info">\n<summary>Toelichting</summary>\n<p>Open in de PDF.</p>\n</details>\n'

@@ -131,7 +131,7 @@ def make_pdf(path: Path) -> None:
         writer.write(out)
 
 
-def test_pdf_link_annotations(site):
+def test_broken_links_inside_pdfs_are_reported_with_their_page(site):
     (site / "downloads").mkdir()
     make_pdf(site / "downloads" / "plannen.pdf")
     index = scan_site(site)
@@ -149,7 +149,7 @@ def test_pdf_link_annotations(site):
     assert "https://www.alliander.com/" in external_links(index)
 
 
-def test_command_line(site, capsys):
+def test_link_check_command_exits_1_on_broken_links_and_2_outside_a_site(site, capsys):
     assert main([str(site)]) == 1
     out, err = capsys.readouterr()
     assert "extern (niet opgehaald): https://www.waternet.nl/  ← index.html en 1 meer" in out

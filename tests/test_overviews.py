@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import json
 import os
 import re
@@ -16,6 +18,7 @@ from conftest import ROOT, make_docs, make_site_project
 
 from koppelkansen import overviews
 from koppelkansen.build import build_site
+from koppelkansen.cli import main as cli_main
 from koppelkansen.validate import check_docs
 
 #: Added to the base fixture corpus: plans, sessions, a lesson and pages that ask for overviews.
@@ -117,7 +120,7 @@ def corpus(tmp_path):
     return corpus
 
 
-def test_case_overview_model(corpus):
+def test_case_overview_lists_plans_sessions_rounds_and_lessons(corpus):
     haven = overviews.case_overview(corpus, "haven-stad")
     assert [e.title for e in haven.plans] == ["Plan Haven-Stad"]
     assert [(e.title, e.when) for e in haven.sessions] == [
@@ -129,7 +132,7 @@ def test_case_overview_model(corpus):
     assert overviews.case_overview(corpus, "9-straatjes") == overviews.CaseOverview([], [], [], [])
 
 
-def test_round_overview_model(corpus):
+def test_round_overview_lists_sessions_cases_plans_and_lessons(corpus):
     r2018 = overviews.round_overview(corpus, "2018-plannen")
     assert [e.title for e in r2018.sessions] == [
         "Directieoverleg zomer",
@@ -179,7 +182,7 @@ def test_timeline_matrix_and_organisations_model(corpus):
     ]
 
 
-def test_dutch_dates():
+def test_dates_are_written_in_dutch_to_their_precision():
     assert [overviews.dutch_date(d) for d in ("2018-10-31", "2019-03", "2018")] == [
         "31 oktober 2018",
         "maart 2019",
@@ -443,12 +446,17 @@ def test_last_change_comes_from_git(tmp_path):
 
 
 def _new(docs: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "koppelkansen", "nieuw", *args, "--docs", str(docs)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """`koppelkansen nieuw ...` as its command line runs it (``main``, argparse's exits included), in
+    this process: a child Python would spend most of its time importing. The command itself runs
+    as a child in test_new_haven_stad_session_appears_everywhere and test_hostile_scaffold.py."""
+    argv = ["nieuw", *args, "--docs", str(docs)]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli_main(argv)
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def test_scaffold_explains_wrong_arguments_in_dutch_and_never_overwrites(tmp_path):

@@ -227,7 +227,7 @@ def test_case_pdf_links_outside_it_go_to_the_site(built):
 
 
 @BUILT
-def test_metadata_tags_and_pdf_ua(built):
+def test_pdfs_are_tagged_pdf_ua_with_language_and_metadata(built):
     root, _ = built
     for name in (BUNDLE, "koppelkansen-amstelstad.pdf"):
         reader = _reader(root, name)
@@ -277,7 +277,7 @@ def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
 
 
 @BUILT
-def test_download_button_and_downloads_page(built):
+def test_plan_pages_link_their_pdf_and_downloads_lists_every_pdf(built):
     root, _ = built
     plan = (root / "site" / "casussen" / "amstelstad" / "plan" / "index.html").read_text(
         encoding="utf-8"
@@ -387,33 +387,42 @@ def test_bad_input_fails_naming_the_page_and_writes_no_pdf(tmp_path, capfd, file
     assert not list((tmp_path / ".cache" / "pdf").glob("*.pdf"))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "downloads/koppelkansen-projectplannen.pdf",
-        "downloads/Koppelkansen-Haven-Stad.PDF",
-        "downloads/versies/2018-10-31/koppelkansen-projectplannen.pdf",
-        "downloads/wijzigingen/index.html",
-        "downloads/pdfs.json",
-    ],
+REFUSED = (
+    "downloads/koppelkansen-projectplannen.pdf",
+    "downloads/Koppelkansen-Haven-Stad.PDF",
+    "downloads/versies/2018-10-31/koppelkansen-projectplannen.pdf",
+    "downloads/wijzigingen/index.html",
+    "downloads/pdfs.json",
 )
-def test_a_file_where_the_build_writes_its_pdfs_is_refused(tmp_path, capfd, name):
-    """An author's file there would replace a PDF of the site, or be replaced by one."""
+
+
+def test_every_file_where_the_build_writes_its_pdfs_is_refused_in_one_run(tmp_path, capfd):
+    """An author's file there would replace a PDF of the site, or be replaced by one. All five are
+    named by one build (one build instead of five: its time is mostly the build's fixed cost)."""
     config = make_pdf_project(tmp_path, git=False)
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "oud.txt").write_text("vorige site", encoding="utf-8")
-    target = tmp_path / "docs" / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(b"%PDF-1.4 nagemaakt")
+    for name in REFUSED:
+        target = tmp_path / "docs" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"%PDF-1.4 nagemaakt")
     assert build_site(config, tmp_path / "site") == 1
     err = capfd.readouterr().err
-    assert f"docs/{name}:1:1: fout: dit bestand komt in de site op" in err
-    assert "Geef het een andere naam of zet het in een andere map" in err
+    for name in REFUSED:
+        assert f"docs/{name}:1:1: fout: dit bestand komt in de site op {name}," in err, name
+    assert err.count("Geef het een andere naam of zet het in een andere map") == len(REFUSED)
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["oud.txt"]
-    # Beside the PDFs is fine: an attachment of the authors' own.
-    target.unlink()
+
+
+def test_an_authors_own_pdf_beside_the_generated_ones_is_published(tmp_path):
+    """Beside the PDFs is fine: an attachment of the authors' own (one build, not one for each
+    refused name above)."""
+    config = make_pdf_project(tmp_path, git=False)
+    (tmp_path / "docs" / "downloads").mkdir(parents=True, exist_ok=True)
     (tmp_path / "docs" / "downloads" / "bijlage.pdf").write_bytes(b"%PDF-1.4 eigen")
     assert build_site(config, tmp_path / "site") == 0
+    assert (tmp_path / "site" / "downloads" / "bijlage.pdf").read_bytes() == b"%PDF-1.4 eigen"
+    assert (tmp_path / "site" / "downloads" / BUNDLE).is_file()
 
 
 def test_pdf_false_and_serve_make_no_pdfs(tmp_path, monkeypatch):

@@ -19,11 +19,13 @@ from browser_support import (
     ROOT,
     SCHEMES,
     Auditor,
+    browser_environment,
     format_violations,
     make_quality_project,
     missing_tools,
     page_urls,
     serve,
+    switch_palette,
 )
 from vnu_support import check_html, missing_vnu
 
@@ -70,7 +72,7 @@ def broken_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(tmp_path_factory):
     reason = missing_tools()
     if reason:
         if os.environ.get("CI") == "true":
@@ -79,7 +81,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            env=browser_environment(tmp_path_factory.mktemp("chromium-thuis")),
+        )
         yield browser
         browser.close()
 
@@ -233,7 +239,7 @@ def test_no_page_has_a_positive_tabindex(audit):
 
 
 @SPECIMEN
-def test_checks_fail_on_the_broken_fixture(browser, broken_site):
+def test_axe_and_request_count_fail_on_the_broken_fixture(browser, broken_site):
     visits = _audit(browser, broken_site, ["kapot/"])
     report = format_violations(visits)
     assert "/kapot/ (licht): color-contrast (serious)" in report
@@ -322,7 +328,9 @@ PRINT_STATE = """() => {
 
 
 @SPECIMEN
-def test_print_styles(browser, specimen_site):
+def test_print_hides_header_and_sidebars_and_shows_details_tabs_and_link_urls(
+    browser, specimen_site
+):
     with serve(specimen_site) as base:
         context = Auditor(browser, base).context("licht")
         page = context.new_page()
@@ -352,6 +360,13 @@ def test_print_styles(browser, specimen_site):
 # --- screenshots ------------------------------------------------------------------------------
 
 
+# Ready for a screenshot: Material shows the palette, the fonts are loaded and the palette's colour
+# transitions have finished.
+SETTLED_JS = """material => document.body.getAttribute('data-md-color-scheme') === material
+  && document.fonts.status === 'loaded'
+  && document.getAnimations().every(a => a.playState !== 'running')"""
+
+
 @REAL
 def test_screenshots_of_home_and_case_page_in_both_palettes_and_widths(
     browser, real_site, tmp_path
@@ -369,17 +384,22 @@ def test_screenshots_of_home_and_case_page_in_both_palettes_and_widths(
     written = []
     with serve(real_site) as base:
         auditor = Auditor(browser, base)
-        for scheme in SCHEMES:
-            for viewport in ("desktop", "mobiel"):
-                context = auditor.context(scheme, viewport)
-                page = context.new_page()
-                for name, url in (("home", ""), ("casus", case)):
-                    page.goto(base + url, wait_until="load")
-                    page.wait_for_function("document.fonts.status === 'loaded'")
+        # One load per page and width, first in the light palette, then switched to the dark one
+        # in the page (as the axe audit does); every load is a first visit in the light scheme.
+        for viewport in ("desktop", "mobiel"):
+            context = auditor.context("licht", viewport, first_visits=True)
+            page = context.new_page()
+            for name, url in (("home", ""), ("casus", case)):
+                page.goto(base + url, wait_until="load")
+                for scheme in SCHEMES:
+                    if scheme != "licht":
+                        switch_palette(page, scheme)
+                    page.wait_for_function(SETTLED_JS, arg=SCHEMES[scheme][1])
                     path = screenshots / f"{name}-{viewport}-{scheme}.png"
                     page.screenshot(path=str(path), full_page=True)
                     written.append(path)
-                context.close()
+                page.emulate_media(color_scheme=SCHEMES["licht"][0])
+            context.close()
         assert auditor.foreign == []
     assert len(written) == 8
     for path in written:

@@ -3,45 +3,61 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import stat
+from pathlib import Path
 
-from conftest import ROOT, make_site_project
+import pytest
+from conftest import ROOT, make_site_project, run_build
 
 from koppelkansen.build import build_site
 from koppelkansen.schema import dump_schema, render_schema
 from koppelkansen.vocabulary import load_vocabulary
 
+# The two tests of the module's one build run in one worker (a module fixture is built once per
+# worker that runs its tests).
+BUILT = pytest.mark.xdist_group("site-build-small")
 
-def test_build_produces_dutch_site_without_third_parties(tmp_path):
-    config = make_site_project(tmp_path)
-    assert build_site(config, tmp_path / "site") == 0
-    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The small test project, built once; returns its folder (docs/, mkdocs.yml, site/, .cache/)."""
+    target = tmp_path_factory.mktemp("klein")
+    assert build_site(make_site_project(target), target / "site") == 0
+    return target
+
+
+@BUILT
+def test_build_produces_dutch_site_without_third_parties(built):
+    site = built / "site"
+    html = (site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="nl"' in html
     assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
     assert "Testsite" in html
     # Pages from folders appear, with titles from their front matter.
-    session = (tmp_path / "site" / "casussen" / "haven-stad" / "sessie" / "index.html").read_text(
+    session = (site / "casussen" / "haven-stad" / "sessie" / "index.html").read_text(
         encoding="utf-8"
     )
     assert "<h1" in session and "Sessie Havenstad" in session
     # Dutch search index and the self-hosted font.
-    search = json.loads(
-        (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
-    )
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert search["config"]["lang"] == ["nl"]
-    assert (tmp_path / "site" / "assets" / "fonts" / "Inter-Regular.woff2").is_file()
-    css = (tmp_path / "site" / "assets" / "stylesheets" / "koppelkansen.css").read_text(
-        encoding="utf-8"
-    )
+    assert (site / "assets" / "fonts" / "Inter-Regular.woff2").is_file()
+    css = (site / "assets" / "stylesheets" / "koppelkansen.css").read_text(encoding="utf-8")
     assert re.search(r"@font-face\s*{[^}]*Inter-Regular\.woff2", css)
 
 
-def test_failed_build_keeps_previous_site(tmp_path, capfd):
-    config = make_site_project(tmp_path)
-    site = tmp_path / "site"
-    assert build_site(config, site) == 0
+@BUILT
+def test_failed_build_keeps_previous_site(built, tmp_path, capfd):
+    # A copy of the built project: its site/ is the previous, good build.
+    project = tmp_path / "kopie"
+    shutil.copytree(built, project, symlinks=True)
+    config = project / "mkdocs.yml"
+    site = project / "site"
     before = (site / "index.html").read_bytes()
-    (tmp_path / "docs" / "over.md").write_text(
+    (project / "docs" / "over.md").write_text(
         "---\ntitle: Over\ntype: pagina\nstatus: no\n---\n", encoding="utf-8"
     )
     assert build_site(config, site) != 0
@@ -51,11 +67,29 @@ def test_failed_build_keeps_previous_site(tmp_path, capfd):
     assert (site / "index.html").read_bytes() == before
     assert not (site / "over").exists()
     # .cache/ holds the PDF cache from the first, successful build (koppelkansen/pdf).
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == [
+    assert sorted(p.name for p in project.iterdir() if p.name != ".cache") == [
         "docs",
         "mkdocs.yml",
         "site",
     ]
+
+
+def test_theme_templates_are_compiled_once_into_a_private_cache(tmp_path, monkeypatch):
+    """Jinja's bytecode cache (plugin.on_env): in the temporary folder, private to the user; a
+    second build reads it and renders the same pages."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    config = make_site_project(tmp_path / "project")
+    first, second = tmp_path / "site1", tmp_path / "site2"
+    assert run_build(config, first).returncode == 0
+    folder = tmp_path / "tmp" / f"_jinja2-cache-{os.getuid()}"
+    entries = sorted(folder.glob("__jinja2_*.cache"))
+    assert len(entries) > 20 and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    stamps = [e.stat().st_mtime_ns for e in entries]
+    assert run_build(config, second).returncode == 0
+    assert [e.stat().st_mtime_ns for e in entries] == stamps  # read, not written again
+    page = "casussen/haven-stad/sessie/index.html"
+    assert (first / page).read_text(encoding="utf-8") == (second / page).read_text(encoding="utf-8")
 
 
 def test_broken_link_fails_strict_build(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -16,3 +18,17 @@ def test_xdist_groups_reach_the_scheduler(request):
         f"pytest-xdist kent de groep niet meer: {request.node.nodeid}; "
         "zie de pin van pytest in pyproject.toml"
     )
+
+
+def test_work_units_scheduled_first_exist_in_the_suite():
+    """conftest.LONGEST_FIRST names xdist groups and tests; a renamed one would silently start late."""
+    from pathlib import Path
+
+    from conftest import LONGEST_FIRST
+
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in Path(__file__).parent.glob("*.py")
+    )
+    groups = set(re.findall(r"xdist_group\(\"([^\"]+)\"\)", source))
+    tests = set(re.findall(r"^def (test_\w+)\(", source, re.M))
+    assert [name for name in LONGEST_FIRST if name not in groups | tests] == []

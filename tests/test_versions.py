@@ -418,7 +418,7 @@ def test_shallow_clone_builds_with_a_notice(project, tmp_path):
     assert "status gewijzigd naar" not in plan  # no half history
 
 
-def test_diff_units():
+def test_plan_diff_finds_moved_sections_and_removed_pages():
     old = split_page(
         "p.md",
         "---\ntitle: P\ntype: plan\nstatus: concept\n---\n\n# P\n\n## A\n\nEen.\n\n## B\n\nTwee.\n",
