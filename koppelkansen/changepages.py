@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby, pairwise
 
-from .changes import DiffBlock, PlanChange, compare
+from .changes import DiffBlock, DiffKey, PlanChange, compare
 from .versions import PlanText, Version
 
 FOLDER = "wijzigingen"
@@ -198,11 +198,12 @@ def build_pages(
     pages: dict[str, str] = {}
     changed: dict[str, set[str]] = {}
     current = set(working)
+    memo: dict[DiffKey, PlanChange | None] = {}
     for view in views(versions):
         old = trees.get(view.old.commit, {})
         new = trees.get(view.new.commit, {}) if view.new else working
         pages[view.src_uri], changed[view.src_uri] = build_page(
-            view, old, new, current, types, statuses, pdf_name
+            view, old, new, current, types, statuses, pdf_name, memo
         )
     return pages, changed
 
@@ -215,8 +216,10 @@ def build_page(
     types: list[str],
     statuses: dict[str, str],
     pdf_name: Callable[[str], str] | None = None,
+    memo: dict[DiffKey, PlanChange | None] | None = None,
 ) -> tuple[str, set[str]]:
-    """The Markdown of one change page, and the paths of the pages that changed on it."""
+    """The Markdown of one change page, and the paths of the pages that changed on it
+    (``memo``: see :func:`koppelkansen.changes.compare`)."""
     pdf = f"../../downloads/{FOLDER}/{pdf_name(view.src_uri)}.pdf" if pdf_name else ""
-    changes = compare(old, new, types)
+    changes = compare(old, new, types, memo)
     return render(view, changes, current, statuses, pdf), {change.path for change in changes}

@@ -293,10 +293,22 @@ def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
     return change
 
 
+#: Key of a page's comparison in a :func:`compare` memo: path, new title, both statuses and texts.
+DiffKey = tuple[str, str, str, str, str, str]
+
+
 def compare(
-    old: dict[str, PlanText], new: dict[str, PlanText], types: tuple[str, ...] | list[str]
+    old: dict[str, PlanText],
+    new: dict[str, PlanText],
+    types: tuple[str, ...] | list[str],
+    memo: dict[DiffKey, PlanChange | None] | None = None,
 ) -> list[PlanChange]:
-    """Changes to every page of the given types, in the order of ``new`` then removed pages."""
+    """Changes to every page of the given types, in the order of ``new`` then removed pages.
+
+    ``memo``: comparisons already made, shared by the views of one build. A page that did not
+    change between two old versions has the same text in both, so the views against the working
+    version compare it once. (The result depends only on the key; nothing changes a PlanChange.)
+    """
 
     def wanted(pages: dict[str, PlanText]) -> dict[str, PlanText]:
         return {p: t for p, t in pages.items() if t.type in types}
@@ -304,7 +316,14 @@ def compare(
     old, new = wanted(old), wanted(new)
     changes = []
     for path in [*sorted(new), *sorted(p for p in old if p not in new)]:
-        change = plan_diff(old.get(path), new.get(path))
+        before, after = old.get(path), new.get(path)
+        if memo is not None and before is not None and after is not None:
+            key = (path, after.title, before.status, after.status, before.body, after.body)
+            if key not in memo:
+                memo[key] = plan_diff(before, after)
+            change = memo[key]
+        else:
+            change = plan_diff(before, after)
         if change is not None:
             changes.append(change)
     return changes

@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -47,13 +45,13 @@ from .versionpdf import (
     NESTED_ENV,
     VersionBuildError,
     edition_date,
+    place,
     version_pdfs,
 )
 from .versions import (
     PlanText,
     VersionList,
     docs_prefix,
-    is_shallow,
     read_tree,
     read_versions,
     repo_root,
@@ -152,26 +150,21 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             listing=listing,
             types=list(self.config.pdf_bundle_types),
             statuses={k: t.label for k, t in corpus.vocabulary.statuses.items()},
-            history_complete=repo is not None and not is_shallow(repo),
+            history_complete=repo is not None and not listing.is_shallow(repo),
         )
         if listing.notice:
             log.info(listing.notice)
         # Read from git only what the cache does not have (koppelkansen.versioncache).
-        cache = VersionCache(cache_root / "versions")
         prefix = docs_prefix(repo, docs_dir) if repo else ""
         applies = defaults_filter(corpus.schema)
-        full: dict[str, dict[str, PlanText]] = {}
-
-        def full_tree(commit: str) -> dict[str, PlanText]:  # a version's pages, read once
-            if commit not in full:
-                full[commit] = read_tree(repo, commit, prefix, applies) if repo else {}
-            return full[commit]
-
+        cache = VersionCache(
+            cache_root / "versions",
+            [prefix, corpus.schema],
+            lambda commit: read_tree(repo, commit, prefix, applies) if repo else {},
+        )
         for version in listing.versions:
             if version.commit not in site.trees:  # two versions of one commit: read once
-                site.trees[version.commit] = cache.tree(
-                    version.commit, [prefix, corpus.schema], partial(full_tree, version.commit)
-                )
+                site.trees[version.commit] = cache.tree(version.commit)
         working = {
             uri: PlanText(path=uri, meta=page.meta, body=page.body)
             for uri, page in corpus.pages.items()
@@ -180,7 +173,6 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.versions = site
         self.change_pages, site.changed = cache.pages(
             listing.versions,
-            full_tree,
             working,
             site.types,
             site.statuses,
@@ -189,9 +181,11 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         cache.prune()
         if listing.versions:
             log.info(
-                "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken",
+                "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken "
+                "(de pagina's van %d uit git)",
                 cache.hits,
                 cache.misses,
+                cache.git_reads,
             )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -504,7 +498,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             target = downloads / "versies" / version.slug
             target.mkdir(parents=True, exist_ok=True)
             for pdf in pdfs:
-                shutil.copyfile(pdf.path, target / pdf.filename)
+                place(pdf.path, target / pdf.filename)
             self.versions.pdfs[version.slug] = pdfs
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:

@@ -79,6 +79,18 @@ def version_pdfs(
     ]
 
 
+def place(source: Path, target: Path) -> None:
+    """Put a cached PDF into the site: a hard link to the cache file (no bytes copied; the same
+    bytes, since nothing writes into a cached PDF), or a copy where a link cannot be made (another
+    file system, a file system without links). An existing ``target`` is unlinked first: writing
+    into it could write into the cache file it is a link of."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def _export(repo: Path, commit: str, target: Path) -> None:
     archive = subprocess.run(
         ["git", "archive", "--format=tar", commit], cwd=repo, capture_output=True, check=False

@@ -83,6 +83,12 @@ class VersionList:
     versions: list[Version] = field(default_factory=list)
     #: Dutch notice when the history is (or may be) incomplete; "" when it is whole.
     notice: str = ""
+    #: Whether the repository is a shallow clone, when :func:`read_versions` asked git.
+    shallow: bool | None = None
+
+    def is_shallow(self, repo: Path) -> bool:
+        """:func:`is_shallow`, without asking git again when the listing knows."""
+        return self.shallow if self.shallow is not None else is_shallow(repo)
 
 
 def parse_message(message: str) -> dict[str, str]:
@@ -131,7 +137,7 @@ def read_versions(repo: Path) -> VersionList:
     if result.returncode != 0:
         return VersionList(notice=MISSING_HISTORY)
     shallow = is_shallow(repo)
-    versions: list[Version] = []
+    records = []
     skipped = 0
     for record in result.stdout.split(_END):
         parts = record.strip("\n").split(_SEP)
@@ -140,14 +146,17 @@ def read_versions(repo: Path) -> VersionList:
         ref, kind, commit, epoch, message = parts
         tag = ref.removeprefix("tags/")
         slug = tag.removeprefix(TAG_PREFIX)
-        meta = parse_message(message)
         if kind != "tag" or not _SLUG.match(slug) or not epoch.strip().isdigit():
             log.info(
                 "Tag %s is geen geldige versie (geen annotated tag met metadata); overgeslagen", tag
             )
             skipped += 1
             continue
-        if run_git(repo, "cat-file", "-e", f"{commit}^{{commit}}").returncode != 0:
+        records.append((tag, slug, commit, int(epoch), parse_message(message)))
+    present = _commits_present(repo, [commit for _, _, commit, _, _ in records])
+    versions: list[Version] = []
+    for tag, slug, commit, epoch_value, meta in records:
+        if commit not in present:
             skipped += 1  # a shallow clone: the tagged commit is not here
             continue
         day = meta.get("date", "")
@@ -159,14 +168,40 @@ def read_versions(repo: Path) -> VersionList:
                 date=day if valid_day(day) else slug[:10] if valid_day(slug[:10]) else "",
                 meeting=meta.get("meeting", "") if _meeting_ok(meta.get("meeting", "")) else "",
                 commit=commit,
-                epoch=int(epoch),
+                epoch=epoch_value,
             )
         )
     versions.sort(key=lambda v: (v.date, v.sequence, v.epoch, v.slug), reverse=True)
     notice = ""
     if shallow or skipped or not versions:
         notice = MISSING_HISTORY if shallow or skipped else _NO_VERSIONS
-    return VersionList(versions=versions, notice=notice)
+    return VersionList(versions=versions, notice=notice, shallow=shallow)
+
+
+_OBJECT_ID = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+
+
+def _commits_present(repo: Path, commits: list[str]) -> set[str]:
+    """Which of ``commits`` this clone has: one ``git cat-file --batch-check`` for all of them."""
+    wanted = [c for c in dict.fromkeys(commits) if _OBJECT_ID.match(c)]
+    if not wanted:
+        return set()
+    result = run_git(
+        repo,
+        "cat-file",
+        "--batch-check=%(objectname) %(objecttype)",
+        input_text="".join(f"{c}^{{commit}}\n" for c in wanted),
+    )
+    if result.returncode != 0:
+        return set()
+    # One answer line per question, in order: "<commit id> commit" when it peels to a commit
+    # (as ``git cat-file -e <id>^{commit}`` would succeed), else "<question> missing".
+    answers = result.stdout.splitlines()
+    return {
+        commit
+        for commit, answer in zip(wanted, answers, strict=False)
+        if answer.split(" ")[-1] == "commit"
+    }
 
 
 _NO_VERSIONS = (
@@ -348,12 +383,9 @@ def read_tree(
 
 
 def docs_prefix(repo: Path, docs_dir: Path) -> str:
-    """Path of ``docs_dir`` inside the repository (``docs``), for :func:`read_tree`."""
-    top = run_git(repo, "rev-parse", "--show-toplevel")
-    if top.returncode != 0:
-        return ""
-    root = Path(top.stdout.strip()).resolve()
-    return docs_dir.resolve().relative_to(root).as_posix()
+    """Path of ``docs_dir`` inside the repository whose top folder is ``repo`` (what
+    :func:`repo_root` gives), for :func:`read_tree`."""
+    return docs_dir.resolve().relative_to(repo.resolve()).as_posix()
 
 
 def repo_root(path: Path) -> Path | None:

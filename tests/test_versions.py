@@ -24,7 +24,7 @@ from pypdf import PdfReader
 
 from koppelkansen.changes import plan_diff, sections
 from koppelkansen.cli import main as cli_main
-from koppelkansen.versionpdf import build_version, cache_folder
+from koppelkansen.versionpdf import build_version, cache_folder, place
 from koppelkansen.versions import (
     MISSING_HISTORY,
     PlanText,
@@ -287,7 +287,10 @@ def test_second_build_does_not_typeset_versions_again(project):
     assert "PDF's maken uit de tag" not in result.stderr
 
 
-CACHED = re.compile(r"Versies: (\d+) uit de cache, (\d+) opnieuw gelezen of vergeleken")
+CACHED = re.compile(
+    r"Versies: (\d+) uit de cache, (\d+) opnieuw gelezen of vergeleken "
+    r"\(de pagina's van (\d+) uit git\)"
+)
 CHANGE_PAGES = ("2018-10-31-2019-03-01", "2018-10-31-werkversie", "2019-03-01-werkversie")
 
 
@@ -298,39 +301,83 @@ def test_change_views_come_from_the_cache_until_their_input_changes(project, tmp
     copy = tmp_path / "kopie"
     shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("site"))
 
-    def build() -> tuple[int, int]:
+    def build() -> tuple[int, int, int]:
+        """(entries from the cache, entries computed, versions read from git)"""
         result = _build(copy / "mkdocs.yml", copy / "site")
         assert result.returncode == 0, result.stderr
         found = CACHED.search(result.stderr)
         assert found, result.stderr
-        return int(found.group(1)), int(found.group(2))
+        return int(found.group(1)), int(found.group(2)), int(found.group(3))
 
     # Nothing changed: all from the cache, and the pages are those computed from git.
-    assert build() == (5, 0)
+    assert build() == (5, 0, 0)
     for name in (
         *(f"wijzigingen/{n}" for n in CHANGE_PAGES),
         "downloads",
         "casussen/amstelstad/plan",
     ):
         assert _article(_html(copy, name)) == _article(_html(root, name)), name
-    # A word edited in the working version: only the two views against it are computed again.
+    # A word edited in the working version: only the two views against it are computed again,
+    # from the versions' texts in the cache, not from git.
     _edit(copy / "docs" / "casussen" / "haven-stad" / "plan.md", "beschrijft", "schetst")
-    assert build() == (3, 2)
+    assert build() == (3, 2, 0)
     page = _article(_html(copy, "wijzigingen/2019-03-01-werkversie"))
     assert '<span class="kk-visually-hidden">ingevoegd: </span>schetst</ins>' in page
     assert "Projectplan Haven-Stad" in page
+    # A page that no change view reads (a meeting report): nothing computed again.
+    _edit(copy / "docs" / "directieoverleg" / "2018-10-31.md", "presenteren", "tonen")
+    assert build() == (5, 0, 0)
     # Unused entries are gone: one build's worth remains.
-    views = sorted((copy / ".cache" / "pdf" / "versions" / "views").glob("*.json"))
+    cache = copy / ".cache" / "pdf" / "versions"
+    views = sorted((cache / "views").glob("*.json"))
     assert len(views) == 3
     # A damaged entry counts as missing: computed again, the page still right.
     views[0].write_text('{"markdown": 7', encoding="utf-8")
     views[1].write_text('{"markdown": "# Vervalst", "changed": [1]}', encoding="utf-8")
-    assert build() == (3, 2)
+    assert build() == (3, 2, 0)
     assert "schetst" in _article(_html(copy, "wijzigingen/2019-03-01-werkversie"))
     assert "Vervalst" not in "".join(
         (copy / "site" / "wijzigingen" / n / "index.html").read_text(encoding="utf-8")
         for n in CHANGE_PAGES
     )
+    # Without the versions' texts, an edit reads them from git again (once each).
+    shutil.rmtree(cache / "texts")
+    _edit(copy / "docs" / "casussen" / "haven-stad" / "plan.md", "schetst", "toont")
+    assert build() == (3, 2, 2)
+    assert "toont" in _article(_html(copy, "wijzigingen/2018-10-31-werkversie"))
+
+
+@PROJECT
+def test_version_pdfs_in_the_site_are_links_to_the_cache(project):
+    """A build puts each version's PDFs into the site as hard links: no bytes copied."""
+    root, *_ = project
+    listing = read_versions(root)
+    for version in listing.versions:
+        folder = cache_folder(root / ".cache" / "pdf", version)
+        for pdf in folder.glob("*.pdf"):
+            site = root / "site" / "downloads" / "versies" / version.slug / pdf.name
+            assert site.samefile(pdf), site
+
+
+def test_placing_a_pdf_never_writes_into_the_cache(tmp_path, monkeypatch):
+    cached, other = tmp_path / "cache.pdf", tmp_path / "ander.pdf"
+    cached.write_bytes(b"%PDF versie")
+    other.write_bytes(b"%PDF iets anders")
+    site = tmp_path / "site.pdf"
+    place(cached, site)
+    assert site.samefile(cached)
+    # A target that is a link to a cached PDF is unlinked, not written through.
+    place(other, site)
+    assert cached.read_bytes() == b"%PDF versie"
+    assert site.read_bytes() == b"%PDF iets anders"
+
+    # Where no link can be made (another file system): a copy.
+    def no_link(*_args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    place(cached, site)
+    assert site.read_bytes() == b"%PDF versie" and not site.samefile(cached)
 
 
 @PROJECT
