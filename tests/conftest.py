@@ -41,6 +41,7 @@ LONGEST_FIRST = (
     "test_versions_benchmark_runs_on_a_tiny_corpus",
     "versions-same-day",
     "pdf-bundle-built",
+    "pdf-bundle-edited",
 )
 
 
