@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import run_build
 from mkdocs.exceptions import PluginError
-from pdfproject import PDF_DOCS, make_pdf_project
+from pdfproject import PDF_DOCS, SHORT_PROGRAMME, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.build import build_site
@@ -378,7 +378,7 @@ def test_pdf_job_fills_only_its_own_placeholders_and_hands_over_the_error():
     ids=["element-and-missing-image", "typst-error"],
 )
 def test_bad_input_fails_naming_the_page_and_writes_no_pdf(tmp_path, files, expected):
-    config = make_pdf_project(tmp_path, git=False)
+    config = make_pdf_project(tmp_path, {"programma.md": SHORT_PROGRAMME}, git=False)
     for relative, content in files.items():
         path = tmp_path / "docs" / relative
         if content.startswith("+"):
@@ -475,7 +475,9 @@ def edited(tmp_path_factory):
     root = tmp_path_factory.mktemp("pdfsite-bewerkt")
     original = (PDF_DOCS / RAW_IMAGE_PLAN).read_text(encoding="utf-8")
     raw = "\n<img src='../../../img/kaart.png' alt='Kaart van Haven-Stad'>\n"
-    config = make_pdf_project(root, {RAW_IMAGE_PLAN: original + raw}, git=False)
+    config = make_pdf_project(
+        root, {RAW_IMAGE_PLAN: original + raw, "programma.md": SHORT_PROGRAMME}, git=False
+    )
     (root / "docs" / "downloads").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "downloads" / "bijlage.pdf").write_bytes(b"%PDF-1.4 eigen")
     logs = []

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import run_build
-from pdfproject import COMMIT_EPOCH, git_env, make_pdf_project
+from pdfproject import COMMIT_EPOCH, SHORT_PROGRAMME, git_env, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.changes import plan_diff, sections
@@ -94,7 +94,9 @@ PROJECT = pytest.mark.xdist_group("versions-project")
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("versies")
-    config = make_pdf_project(root, {"directieoverleg/2018-10-31.md": MEETING})
+    config = make_pdf_project(
+        root, {"directieoverleg/2018-10-31.md": MEETING, "programma.md": SHORT_PROGRAMME}
+    )
     v1 = _version(
         root,
         "gepresenteerd aan de directies",
@@ -543,6 +545,7 @@ def same_day(tmp_path_factory):
             "casussen/amstelstad/plan.md": amstelstad,
             "casussen/haven-stad/plan.md": haven.replace("status: concept\n", ""),
             "casussen/haven-stad/.meta.yml": "case: haven-stad\nstatus: concept\n",
+            "programma.md": SHORT_PROGRAMME,
         },
         git=False,
     )
