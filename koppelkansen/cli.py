@@ -70,7 +70,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return build_site(Path(args.config_file), Path(args.site_dir), engine=args.engine)
+    # This process exists for this one build: the engine runs in it (no second interpreter).
+    return build_site(
+        Path(args.config_file), Path(args.site_dir), engine=args.engine, in_process=True
+    )
 
 
 def _list(value: str | None) -> list[str]:

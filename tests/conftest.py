@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -136,23 +135,12 @@ def run_build(
     config: Path, site: Path, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`koppelkansen build` as `make site` runs it, in a child process (without a
-    SOURCE_DATE_EPOCH from the environment, so dates come from git as on a laptop)."""
+    SOURCE_DATE_EPOCH from the environment, so dates come from git as on a laptop). The child is
+    forked from the worker's warmed-up build server (tests/buildserver.py)."""
+    from buildserver import run_cli
+
     env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "koppelkansen",
-            "build",
-            "--config-file",
-            str(config),
-            "--site-dir",
-            str(site),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        cwd=cwd,
+    return run_cli(
+        ["build", "--config-file", str(config), "--site-dir", str(site)], cwd=cwd, env=env
     )
