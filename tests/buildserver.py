@@ -28,6 +28,16 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 
 _started = False
+#: Where multiprocessing puts the server's socket: the session's scratch folder (set by
+#: tests/conftest.py), not whatever TMPDIR the test that starts the server has set.
+_scratch: Path | None = None
+#: A Unix socket's path has at most 107 bytes; multiprocessing adds about 35 to the folder.
+_LONGEST_FOLDER = 70
+
+
+def configure(scratch: Path) -> None:
+    global _scratch
+    _scratch = scratch
 
 
 def _context():
@@ -37,15 +47,18 @@ def _context():
     context = multiprocessing.get_context("forkserver")
     if not _started:
         context.set_forkserver_preload(["buildwarm"])
-        saved = os.environ.get("PYTHONPATH")
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS), saved]))
+        saved_path, saved_temp = os.environ.get("PYTHONPATH"), tempfile.tempdir
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS), saved_path]))
+        folder = _scratch if _scratch and len(str(_scratch)) <= _LONGEST_FOLDER else None
+        tempfile.tempdir = str(folder or tempfile.mkdtemp(prefix="kk-", dir="/tmp"))
         try:
             multiprocessing.forkserver.ensure_running()
         finally:
-            if saved is None:
+            tempfile.tempdir = saved_temp
+            if saved_path is None:
                 del os.environ["PYTHONPATH"]
             else:
-                os.environ["PYTHONPATH"] = saved
+                os.environ["PYTHONPATH"] = saved_path
         _started = True
     return context
 

@@ -6,6 +6,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import buildserver
 import pytest
 from hypothesis import settings
 
@@ -118,6 +119,7 @@ def system_temp_in_the_test_folder(tmp_path_factory):
     old = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(folder)
     tempfile.tempdir = None  # read TMPDIR again
+    buildserver.configure(folder)  # the build server's socket, whichever test starts it
     yield folder
     if old is None:
         os.environ.pop("TMPDIR", None)
@@ -137,10 +139,8 @@ def run_build(
     """`koppelkansen build` as `make site` runs it, in a child process (without a
     SOURCE_DATE_EPOCH from the environment, so dates come from git as on a laptop). The child is
     forked from the worker's warmed-up build server (tests/buildserver.py)."""
-    from buildserver import run_cli
-
     env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
-    return run_cli(
+    return buildserver.run_cli(
         ["build", "--config-file", str(config), "--site-dir", str(site)], cwd=cwd, env=env
     )
