@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import subprocess
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -268,9 +269,42 @@ def format_violations(visits: list[Visit]) -> str:
 
 
 QUALITY_FIXTURES = ROOT / "tests" / "fixtures" / "quality"
+#: The specimen page: every kind of markup the site uses, built into the real site as voorbeeld/.
+SPECIMEN_PAGE = "voorbeeld.md"
 
 
-def make_quality_project(target: Path, pages: tuple[str, ...] = ("voorbeeld.md",)) -> Path:
+def make_real_project(target: Path) -> Path:
+    """The project's own site with the specimen page added: a copy of docs/ plus
+    tests/fixtures/quality/voorbeeld.md, the real mkdocs.yml and overrides/ (linked); returns the
+    config path. The PDF cache stays in ``target``.
+
+    docs/ is copied, not linked: the plugin refuses a symlink in docs/ that leads out of it, so the
+    page cannot be linked in beside the real pages. Git still dates the pages: ``target/.git`` is a
+    git file naming the project's git folder, so the copy is a work tree of the same repository
+    (HEAD, history, tags) for the build's ``git log``, ``ls-tree`` and ``cat-file``, which only
+    read. Nothing may run a git command there that writes (``add``, ``commit``, ``status``): it
+    would act on the project's own index."""
+    docs = target / "docs"
+    shutil.copytree(ROOT / "docs", docs, symlinks=True)
+    page = docs / SPECIMEN_PAGE
+    if page.exists():
+        raise RuntimeError(f"docs/{SPECIMEN_PAGE} bestaat al; de testpagina zou haar vervangen")
+    shutil.copy(QUALITY_FIXTURES / SPECIMEN_PAGE, page)
+    (target / "overrides").symlink_to(ROOT / "overrides", target_is_directory=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    git_dir = subprocess.run(
+        ["git", "rev-parse", "--absolute-git-dir"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if git_dir.returncode == 0:  # not a git checkout: no dates from git, as in the project
+        (target / ".git").write_text(f"gitdir: {git_dir.stdout.strip()}\n", encoding="utf-8")
+    return target / "mkdocs.yml"
+
+
+def make_quality_project(target: Path, pages: tuple[str, ...]) -> Path:
     """The fixture corpus plus ``pages`` from tests/fixtures/quality, built with the project's real
     mkdocs.yml (theme, palettes, extensions, CSS, JavaScript); returns the config path."""
     import yaml
