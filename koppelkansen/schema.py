@@ -62,7 +62,9 @@ def dump_schema(schema: dict[str, Any]) -> str:
 
 
 def load_schema(path: Path, vocabulary: Vocabulary) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Read the schema and report when it is out of step with the vocabulary."""
+    """Read the schema: None and a problem when it is missing, no JSON or unusable (no JSON Schema,
+    or without what the check reads); the schema the vocabulary asks for and a problem when it is
+    out of step with the vocabulary; else the schema and no problem."""
     try:
         text = path.read_text(encoding="utf-8")
         schema = json.loads(text)
