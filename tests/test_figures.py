@@ -8,11 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_docs
+from conftest import ROOT, make_docs, run_build
 from lxml import etree
 from pdfproject import make_pdf_project
 
-from koppelkansen.build import build_site
 from koppelkansen.figures import FIGURES, SVG_NS, for_print, relative_url, site_html, to_svg
 from koppelkansen.pdf.htmltypst import convert_page
 from koppelkansen.validate import check_docs
@@ -146,7 +145,8 @@ def test_a_new_session_gains_its_mark_on_the_site_and_in_the_pdf(tmp_path):
         },
     )
     site = tmp_path / "site"
-    assert build_site(config, site) == 0
+    built = run_build(config, site)
+    assert built.returncode == 0, built.stderr
     page = (site / "overzichten" / "tijdlijn" / "index.html").read_text(encoding="utf-8")
     start = page.index('<figure class="kk-figure')
     figure = etree.fromstring(page[start : page.index("</figure>", start) + len("</figure>")])

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_site_project
+from conftest import ROOT, make_site_project, run_build
 
 from koppelkansen import build
 from koppelkansen.build import build_lock, build_site, recover
@@ -70,14 +70,15 @@ def test_crash_between_the_two_renames_is_recovered(tmp_path, capsys):
     assert "teruggezet" in capsys.readouterr().err
 
 
-def test_failed_build_after_a_crash_still_keeps_the_old_site(tmp_path, capfd):
+def test_failed_build_after_a_crash_still_keeps_the_old_site(tmp_path):
     config = make_site_project(tmp_path, {"kapot.md": "---\ntitle: x\n---\n"})
     old = tmp_path / ".site.old"
     old.mkdir()
     (old / "index.html").write_text("oude site", encoding="utf-8")
-    assert build_site(config, tmp_path / "site") != 0
+    built = run_build(config, tmp_path / "site")
+    assert built.returncode != 0
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "oude site"
-    assert "ongewijzigd" in capfd.readouterr().err
+    assert "ongewijzigd" in built.stderr
 
 
 def test_the_lock_works_from_a_thread_that_is_not_the_main_thread(tmp_path):
@@ -161,20 +162,21 @@ def pin(monkeypatch):
 
 
 @pytest.mark.parametrize("what", ["vast", "vast/bestand.txt"])
-def test_undeletable_file_in_the_site_keeps_the_site_exactly(tmp_path, capfd, pin, what):
+def test_undeletable_file_in_the_site_keeps_the_site_exactly(tmp_path, pin, what):
     config = make_site_project(tmp_path)
     site = _old_site(tmp_path)
     before = _tree(site)
     pin(site / what)
-    assert build_site(config, site) != 0
-    err = capfd.readouterr().err
+    built = run_build(config, site)
+    assert built.returncode != 0
+    err = built.stderr
     assert f"site/{what}: fout: dit kan niet worden verwijderd" in err
     assert "Traceback" not in err
     assert _tree(site) == before
     assert not list(tmp_path.glob(".site.*"))
 
 
-def test_undeletable_leftover_of_a_crashed_build_is_named(tmp_path, capfd, pin):
+def test_undeletable_leftover_of_a_crashed_build_is_named(tmp_path, pin):
     config = make_site_project(tmp_path)
     site = _old_site(tmp_path)
     before = _tree(site)
@@ -182,8 +184,9 @@ def test_undeletable_leftover_of_a_crashed_build_is_named(tmp_path, capfd, pin):
     leftover.mkdir()
     (leftover / "half.html").write_text("half", encoding="utf-8")
     pin(leftover)
-    assert build_site(config, site) != 0
-    err = capfd.readouterr().err
+    built = run_build(config, site)
+    assert built.returncode != 0
+    err = built.stderr
     assert ".site.building: fout: dit kan niet worden verwijderd" in err
     assert "Traceback" not in err
     assert _tree(site) == before

@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import make_site_project
+from conftest import make_site_project, run_build
 
-from koppelkansen.build import build_site
 from koppelkansen.pagecheck import check_css_file, check_page_html, check_svg_file
 from koppelkansen.validate import check_docs
 
@@ -131,7 +130,7 @@ def test_inline_style_path_out_of_the_site_is_refused():
     assert [(p.line, "buiten de site" in p.message) for p in problems] == [(3, True)], problems
 
 
-def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path, capfd):
+def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path):
     config = make_site_project(tmp_path)
     site = tmp_path / "site"
     site.mkdir()
@@ -161,8 +160,9 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path, capfd):
         + '<a href="&#x6A;ava&#115;cript&#58;alert(3)">drie</a>\n',
         encoding="utf-8",
     )
-    assert build_site(config, site) != 0
-    err = capfd.readouterr().err
+    built = run_build(config, site)
+    assert built.returncode != 0
+    err = built.stderr
     assert "docs/script.md:9:1: fout: <script>" in err
     assert "docs/link.md:7:1: fout: 'href' op <a> gebruikt een javascript:-adres" in err
     assert "docs/pixel.md:9:1: fout: <img src=" in err
@@ -197,7 +197,7 @@ def test_symlink_out_of_the_repository_is_refused(tmp_path):
         assert any(m.startswith("docs/lek.md:1:1: fout:") and "buiten docs/" in m for m in messages)
         assert any(m.startswith("docs/map:1:1: fout:") and "snelkoppeling" in m for m in messages)
         assert any(m.startswith("docs/plaatje.png:1:1: fout:") for m in messages)
-        assert build_site(config, tmp_path / "site") != 0
+        assert run_build(config, tmp_path / "site").returncode != 0
         assert not (tmp_path / "site").exists()
     finally:
         secret.unlink()

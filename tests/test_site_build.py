@@ -13,7 +13,6 @@ import jinja2
 import pytest
 from conftest import ROOT, make_site_project, run_build
 
-from koppelkansen.build import build_site
 from koppelkansen.render import TEMPLATES
 from koppelkansen.schema import dump_schema, render_schema
 from koppelkansen.vocabulary import load_vocabulary
@@ -27,7 +26,8 @@ BUILT = pytest.mark.xdist_group("site-build-small")
 def built(tmp_path_factory) -> Path:
     """The small test project, built once; returns its folder (docs/, mkdocs.yml, site/, .cache/)."""
     target = tmp_path_factory.mktemp("klein")
-    assert build_site(make_site_project(target), target / "site") == 0
+    built = run_build(make_site_project(target), target / "site")
+    assert built.returncode == 0, built.stderr
     return target
 
 
@@ -52,7 +52,7 @@ def test_build_produces_dutch_site_without_third_parties(built):
 
 
 @BUILT
-def test_failed_build_keeps_previous_site(built, tmp_path, capfd):
+def test_failed_build_keeps_previous_site(built, tmp_path):
     # A copy of the built project: its site/ is the previous, good build.
     project = tmp_path / "kopie"
     shutil.copytree(built, project, symlinks=True)
@@ -62,8 +62,9 @@ def test_failed_build_keeps_previous_site(built, tmp_path, capfd):
     (project / "docs" / "over.md").write_text(
         "---\ntitle: Over\ntype: pagina\nstatus: no\n---\n", encoding="utf-8"
     )
-    assert build_site(config, site) != 0
-    err = capfd.readouterr().err
+    built = run_build(config, site)
+    assert built.returncode != 0
+    err = built.stderr
     assert "over.md:4:9: fout: 'status: no'" in err
     assert "ongewijzigd" in err
     assert (site / "index.html").read_bytes() == before
@@ -105,7 +106,7 @@ def test_broken_link_fails_strict_build(tmp_path):
             "over.md": "---\ntitle: Over\ntype: pagina\nstatus: concept\n---\n\n[weg](bestaat-niet.md)\n"
         },
     )
-    assert build_site(config, tmp_path / "site") != 0
+    assert run_build(config, tmp_path / "site").returncode != 0
     assert not (tmp_path / "site").exists()
 
 
