@@ -36,10 +36,10 @@ def pytest_unconfigure(config):
 # (by default it orders them by their number of tests). Everything else keeps the file order.
 LONGEST_FIRST = (
     "site-real",
-    "site-broken",
     "versions-project",
     "test_versions_benchmark_runs_on_a_tiny_corpus",
     "versions-same-day",
+    "site-broken",
     "pdf-bundle-built",
 )
 
