@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import fcntl
 import os
+import runpy
 import shutil
 import stat
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -141,8 +143,8 @@ def _cannot_remove(path: Path, site_dir: Path) -> None:
 
 
 #: The site generators the build can run: MkDocs 1.x, or ProperDocs, its maintained drop-in fork
-#: (same mkdocs.yml, same plugins and themes; docs-dev/properdocs.md). Each is run as
-#: ``python -m <module> build``.
+#: (same mkdocs.yml, same plugins and themes; docs-dev/properdocs.md). Each is run as its own
+#: command line, ``python -m <module> build``: in a child process, or in this one (see build_site).
 ENGINES = ("mkdocs", "properdocs")
 ENGINE_VARIABLE = "KOPPELKANSEN_ENGINE"
 
@@ -162,11 +164,18 @@ def build_site(
     site_dir: Path,
     extra_args: list[str] | None = None,
     engine: str | None = None,
+    *,
+    in_process: bool = False,
 ) -> int:
     """Run ``<engine> build --strict`` into a sibling scratch folder, then replace ``site_dir``.
 
     ``engine`` is ``mkdocs`` or ``properdocs``; by default KOPPELKANSEN_ENGINE, else MkDocs.
     A failed build leaves ``site_dir`` exactly as it was and removes the scratch folder.
+
+    The engine runs in a child process, so that a caller that lives on (a test, a script) keeps no
+    state of MkDocs, its plugins or its logging. With ``in_process`` it runs in this process, as
+    ``python -m <engine>`` would: for ``koppelkansen build``, whose process exists for this one
+    build, so that it does not start and import everything a second time.
     """
     engine = engine or engine_from_environment()
     if engine not in ENGINES:
@@ -184,7 +193,7 @@ def build_site(
                     file=sys.stderr,
                 )
                 return 3
-            return _build(config_file, site_dir, extra_args, engine)
+            return _build(config_file, site_dir, extra_args, engine, in_process)
     except OSError as exc:  # a full disk, a read-only folder: ours to explain, not a bug
         print(
             f"{exc.filename or site_dir.parent}: fout: {os_error_reason(exc)}; "
@@ -194,7 +203,33 @@ def build_site(
         return 1
 
 
-def _build(config_file: Path, site_dir: Path, extra_args: list[str] | None, engine: str) -> int:
+def run_engine(arguments: list[str], engine: str, in_process: bool) -> int:
+    """``python -m <engine> <arguments>``: its exit code. The engine's own builds (a version's
+    PDFs) are told the engine through the environment."""
+    if not in_process:
+        command = [sys.executable, "-m", engine, *arguments]
+        return subprocess.run(
+            command, check=False, env={**os.environ, ENGINE_VARIABLE: engine}
+        ).returncode
+    os.environ[ENGINE_VARIABLE] = engine
+    argv = sys.argv
+    sys.argv = [engine, *arguments]
+    try:
+        # Exactly what `python -m <engine>` runs; its command line always ends in SystemExit.
+        runpy.run_module(engine, run_name="__main__", alter_sys=True)
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            return done.code or 0
+        print(done.code, file=sys.stderr)
+        return 1
+    finally:
+        sys.argv = argv
+    return 0
+
+
+def _build(
+    config_file: Path, site_dir: Path, extra_args: list[str] | None, engine: str, in_process: bool
+) -> int:
     scratch = site_dir.with_name(f".{site_dir.name}.building")
     old = site_dir.with_name(f".{site_dir.name}.old")
     if not recover(site_dir):
@@ -203,28 +238,20 @@ def _build(config_file: Path, site_dir: Path, extra_args: list[str] | None, engi
     if blocker is not None:
         _cannot_remove(blocker, site_dir)
         return 1
-    command = [
-        sys.executable,
-        "-m",
-        engine,
-        "build",
-        "--strict",
-        "--config-file",
-        str(config_file),
-        "--site-dir",
-        str(scratch),
-        *(extra_args or []),
-    ]
-    # The engine is passed on, so that builds the plugin starts itself (a version's PDFs) use it too.
-    result = subprocess.run(command, check=False, env={**os.environ, ENGINE_VARIABLE: engine})
-    if result.returncode != 0:
+    arguments = ["build", "--strict", "--config-file", str(config_file), "--site-dir", str(scratch)]
+    try:
+        returncode = run_engine([*arguments, *(extra_args or [])], engine, in_process)
+    except Exception:  # a bug in the engine or a plugin: shown as a child process would show it
+        traceback.print_exc()
+        returncode = 1
+    if returncode != 0:
         shutil.rmtree(scratch, ignore_errors=True)
         print(
             f"De site is niet gebouwd; {site_dir.name}/ is ongewijzigd gebleven. "
             "Los de fouten hierboven op en probeer het opnieuw.",
             file=sys.stderr,
         )
-        return result.returncode
+        return returncode
     try:
         if site_dir.exists():
             site_dir.rename(old)

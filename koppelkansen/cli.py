@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -47,30 +46,32 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import dump_schema, render_schema
+    from .schema import dump_schema, load_schema
     from .validate import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE
     from .vocabulary import load_vocabulary
 
     schema_dir = Path(args.docs_dir) / SCHEMA_DIR
     vocabulary, problems = load_vocabulary(schema_dir / VOCABULARY_FILE)
-    if vocabulary is None:
-        for problem in problems:
+    target = schema_dir / SCHEMA_FILE
+    # The same reading as the check: a missing or unusable schema is explained, not rewritten.
+    schema, drift = load_schema(target, vocabulary) if vocabulary is not None else (None, [])
+    if schema is None:
+        for problem in [*problems, *drift]:
             print(problem.format(), file=sys.stderr)
         return 1
-    target = schema_dir / SCHEMA_FILE
-    rendered = dump_schema(
-        render_schema(json.loads(target.read_text(encoding="utf-8")), vocabulary)
-    )
-    if target.read_text(encoding="utf-8") == rendered:
+    if not drift:
         print(f"{target} is bij.")
         return 0
-    target.write_text(rendered, encoding="utf-8")
+    target.write_text(dump_schema(schema), encoding="utf-8")
     print(f"{target} bijgewerkt met de waarden uit {VOCABULARY_FILE}.")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return build_site(Path(args.config_file), Path(args.site_dir), engine=args.engine)
+    # This process exists for this one build: the engine runs in it (no second interpreter).
+    return build_site(
+        Path(args.config_file), Path(args.site_dir), engine=args.engine, in_process=True
+    )
 
 
 def _list(value: str | None) -> list[str]:

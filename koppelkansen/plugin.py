@@ -10,12 +10,11 @@ import json
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
 from jinja2 import Environment
-from jinja2.bccache import FileSystemBytecodeCache
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, PluginError
@@ -37,7 +36,7 @@ from .pdf import ConversionError, PageSource, PdfResult, PdfSpec, Typesetter, bu
 from .pdf.bundles import BUNDLE_NAME, partners
 from .pdfsite import PdfJob, case_downloads, download_entry, pdf_wanted, reserved_for_pdfs
 from .problems import Problem, os_error_reason, summary
-from .render import OverviewRenderer, generated_pages
+from .render import OverviewRenderer, compiled_template_cache, generated_pages
 from .validate import check_docs, defaults_filter
 from .versioncache import VersionCache
 from .versionpdf import (
@@ -344,14 +343,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     # -- PDF bundle: MkDocs hands over the rendered pages; koppelkansen.pdf does the rest. ----------
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        # The theme's templates are compiled once per machine instead of in every build: Jinja's
-        # own bytecode cache, in its private folder (<temp>/_jinja2-cache-<uid>, mode 0700, owner
-        # and mode checked by Jinja). An entry holds the source's checksum, so an edited template
-        # is compiled again.
+        # The theme's templates are compiled once per machine instead of in every build.
         if env.bytecode_cache is None:
-            # No private temporary folder (RuntimeError, OSError): compiled as before.
-            with suppress(OSError, RuntimeError):
-                env.bytecode_cache = FileSystemBytecodeCache()
+            env.bytecode_cache = compiled_template_cache()
         # Every page's content is rendered by now and no template is: the PDFs start here, from
         # the cache at once, or typeset in a thread while the templates render (PdfJob); the
         # Downloads page and the download buttons then get their page count and size afterwards.

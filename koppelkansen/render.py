@@ -64,9 +64,23 @@ def relative_link(from_uri: str, to_uri: str) -> Markup:
 TEMPLATES = Path(__file__).parent / "templates" / "overviews"
 
 
+def compiled_template_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's own bytecode cache, so that templates are compiled once per machine instead of in
+    every build: in Jinja's private folder (``<temp>/_jinja2-cache-<uid>``, mode 0700; Jinja
+    refuses it when another user owns it or may write to it), not in the repository's ``.cache/``,
+    where a pull request could put files (an entry is a code object that Python loads). An entry
+    holds its template's checksum, so an edited template is compiled again. None where there is
+    no private temporary folder: then templates are compiled as before."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 class OverviewRenderer:
     def __init__(self, template_dirs: Sequence[str | Path] = (TEMPLATES,)) -> None:
         self.env = jinja2.Environment(
+            bytecode_cache=compiled_template_cache(),
             loader=jinja2.FileSystemLoader(list(template_dirs)),
             autoescape=True,
             finalize=_finalize,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
 
 from .problems import Problem
 from .vocabulary import Vocabulary
@@ -62,7 +64,8 @@ def dump_schema(schema: dict[str, Any]) -> str:
 def load_schema(path: Path, vocabulary: Vocabulary) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Read the schema and report when it is out of step with the vocabulary."""
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        schema = json.loads(text)
     except FileNotFoundError:
         return None, [
             Problem(
@@ -73,7 +76,27 @@ def load_schema(path: Path, vocabulary: Vocabulary) -> tuple[dict[str, Any] | No
         return None, [
             Problem(path, exc.lineno, exc.colno, f"het schema is geen geldige JSON: {exc.msg}")
         ]
-    Draft202012Validator.check_schema(schema)
+    except (UnicodeDecodeError, RecursionError):
+        return None, [
+            Problem(
+                path,
+                1,
+                1,
+                "het schema is geen leesbare JSON (geen UTF-8, of te diep genest); zet "
+                "frontmatter.schema.json terug (git checkout)",
+            )
+        ]
+    unusable = _unusable(text)
+    if unusable:
+        return None, [
+            Problem(
+                path,
+                1,
+                1,
+                f"het schema is onbruikbaar: {unusable}; zet frontmatter.schema.json terug "
+                "(git checkout) en draai 'make schema'",
+            )
+        ]
     expected = render_schema(schema, vocabulary)
     if expected != schema:
         return expected, [
@@ -86,6 +109,61 @@ def load_schema(path: Path, vocabulary: Vocabulary) -> tuple[dict[str, Any] | No
             )
         ]
     return schema, []
+
+
+#: What the check itself reads from the schema (render_schema, PageValidators, allowed_keys): a
+#: schema can be valid JSON Schema and still lack it.
+_SHAPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["$schema", "required", "properties", "$defs"],
+    "properties": {
+        "$schema": {"type": "string"},
+        "required": {"type": "array", "items": {"type": "string"}},
+        "properties": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {
+                "type": {
+                    "type": "object",
+                    "required": ["enum"],
+                    "properties": {"enum": {"type": "array", "items": {"type": "string"}}},
+                }
+            },
+        },
+        "$defs": {
+            "type": "object",
+            "required": ["status", "case", "theme", "organisation", "round", "sessionKind"],
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "properties": {"type": "object"},
+                    "required": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+
+@functools.lru_cache(maxsize=4)
+def _unusable(text: str) -> str | None:
+    """Why the schema (its text, already read as JSON) cannot be used, in Dutch, or None.
+
+    Checking a schema against the JSON Schema meta-schema is most of the check's own time, so the
+    verdict is kept per schema text for every later build in this process (``make serve``)."""
+    schema = json.loads(text)
+    shape = next(iter(Draft202012Validator(_SHAPE).iter_errors(schema)), None)
+    if shape is not None:
+        where = [str(part) for part in shape.absolute_path]
+        if shape.validator == "required":
+            missing = [key for key in shape.validator_value if key not in shape.instance]
+            return f"'{'.'.join([*where, missing[0]])}' ontbreekt"
+        return f"'{'.'.join(where)}' heeft niet de vorm die de controle leest"
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return f"geen geldig JSON Schema bij '{'.'.join(str(part) for part in exc.absolute_path)}'"
+    return None
 
 
 def validator_for(schema: dict[str, Any]) -> Draft202012Validator:

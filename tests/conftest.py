@@ -3,10 +3,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+import buildserver
 import pytest
 from hypothesis import settings
 
@@ -37,10 +37,11 @@ def pytest_unconfigure(config):
 LONGEST_FIRST = (
     "site-real",
     "versions-project",
-    "test_versions_benchmark_runs_on_a_tiny_corpus",
     "versions-same-day",
+    "test_versions_benchmark_runs_on_a_tiny_corpus",
     "site-broken",
     "pdf-bundle-built",
+    "pdf-bundle-edited",
 )
 
 
@@ -119,6 +120,7 @@ def system_temp_in_the_test_folder(tmp_path_factory):
     old = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(folder)
     tempfile.tempdir = None  # read TMPDIR again
+    buildserver.configure(folder)  # the build server's socket, whichever test starts it
     yield folder
     if old is None:
         os.environ.pop("TMPDIR", None)
@@ -136,23 +138,10 @@ def run_build(
     config: Path, site: Path, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`koppelkansen build` as `make site` runs it, in a child process (without a
-    SOURCE_DATE_EPOCH from the environment, so dates come from git as on a laptop)."""
+    SOURCE_DATE_EPOCH from the environment, so dates come from git as on a laptop). The child is
+    forked from the worker's warmed-up build server (tests/buildserver.py)."""
     env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "koppelkansen",
-            "build",
-            "--config-file",
-            str(config),
-            "--site-dir",
-            str(site),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        cwd=cwd,
+    return buildserver.run_cli(
+        ["build", "--config-file", str(config), "--site-dir", str(site)], cwd=cwd, env=env
     )

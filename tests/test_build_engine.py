@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,63 @@ def test_unknown_engine_is_refused(commands, monkeypatch, tmp_path):
     with pytest.raises(SystemExit, match="KOPPELKANSEN_ENGINE='sphinx' is onbekend"):
         build.build_site(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert commands == []
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """The engine's command line as `koppelkansen build` runs it in its own process: what it was
+    given, and the exit it ends with."""
+    ran = []
+    # The in-process run sets the variable for the engine's own builds; monkeypatch puts it back.
+    monkeypatch.setenv(build.ENGINE_VARIABLE, "mkdocs")
+
+    def fake_run_module(name, run_name, alter_sys):
+        ran.append((name, run_name, list(build.sys.argv), build.os.environ[build.ENGINE_VARIABLE]))
+        Path(build.sys.argv[-1]).mkdir()  # the scratch folder a build writes
+        raise SystemExit(ran_exit.pop(0))
+
+    ran_exit: list = []
+    monkeypatch.setattr(build.runpy, "run_module", fake_run_module)
+    monkeypatch.setattr(build.subprocess, "run", lambda *a, **k: pytest.fail("a child process"))
+    return ran, ran_exit
+
+
+def test_the_command_line_runs_the_engine_in_its_own_process(in_process, tmp_path, capsys):
+    from koppelkansen.cli import main
+
+    ran, exits = in_process
+    exits.extend([2, "kapot", 0])
+    config, site = tmp_path / "mkdocs.yml", tmp_path / "site"
+    arguments = ["build", "--config-file", str(config), "--site-dir", str(site)]
+    argv = list(sys.argv)
+    assert main(arguments) == 2
+    assert main(arguments) == 1
+    err = capsys.readouterr().err
+    assert "kapot" in err and "De site is niet gebouwd" in err
+    assert main([*arguments, "--engine", "properdocs"]) == 0
+    assert sys.argv == argv  # given back
+    assert site.is_dir()  # the scratch folder became the site
+    scratch = str(tmp_path / ".site.building")
+    command = ["build", "--strict", "--config-file", str(config), "--site-dir", scratch]
+    assert ran == [
+        ("mkdocs", "__main__", ["mkdocs", *command], "mkdocs"),
+        ("mkdocs", "__main__", ["mkdocs", *command], "mkdocs"),
+        ("properdocs", "__main__", ["properdocs", *command], "properdocs"),
+    ]
+
+
+def test_a_crash_in_the_engine_leaves_the_site_and_says_so(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv(build.ENGINE_VARIABLE, "mkdocs")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("oud", encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        (tmp_path / ".site.building").mkdir()
+        raise RuntimeError("fout in een plugin")
+
+    monkeypatch.setattr(build.runpy, "run_module", crash)
+    assert build.build_site(tmp_path / "mkdocs.yml", tmp_path / "site", in_process=True) == 1
+    err = capsys.readouterr().err
+    assert "RuntimeError: fout in een plugin" in err and "De site is niet gebouwd" in err
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "oud"
+    assert not (tmp_path / ".site.building").exists()

@@ -6,10 +6,8 @@ import io
 import json
 import re
 
-from conftest import make_site_project
+from conftest import make_site_project, run_build
 from pypdf import PdfReader
-
-from koppelkansen.build import build_site
 
 TITLE = 'Water & <energie> "Oost" {: .x} [a](b) *c*'
 HTML_TITLE = "Water &amp; &lt;energie&gt; &#34;Oost&#34; {: .x} [a](b) *c*"
@@ -29,7 +27,8 @@ def test_hostile_title_description_and_label_appear_exactly_as_text(tmp_path):
     text = vocabulary.read_text(encoding="utf-8")
     vocabulary.write_text(text.replace("label: Concept", f"label: {json.dumps(LABEL)}", 1))
     site = tmp_path / "site"
-    assert build_site(config, site) == 0
+    built = run_build(config, site)
+    assert built.returncode == 0, built.stderr
     page = (site / "casussen" / "haven-stad" / "index.html").read_text(encoding="utf-8")
     assert f"<title>{HTML_TITLE} - Testsite</title>" in page
     assert f"<h1>{HTML_TITLE}</h1>" in page

@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_docs, make_site_project
+from conftest import ROOT, make_docs, make_site_project, run_build
 
 from koppelkansen import overviews
-from koppelkansen.build import build_site
 from koppelkansen.cli import main as cli_main
 from koppelkansen.validate import check_docs
 
@@ -201,7 +200,8 @@ BUILT = pytest.mark.xdist_group("overviews-built")
 def built(tmp_path_factory) -> Path:
     """The fixture corpus built once with the real mkdocs.yml; returns site/."""
     target = tmp_path_factory.mktemp("overzichten")
-    assert build_site(site_project(target), target / "site") == 0
+    result = run_build(site_project(target), target / "site")
+    assert result.returncode == 0, result.stderr
     return target / "site"
 
 
@@ -385,7 +385,8 @@ def test_new_haven_stad_session_appears_everywhere(tmp_path, how):
         check=False,
     )
     assert check.returncode == 0, check.stdout + check.stderr
-    assert build_site(config, tmp_path / "site") == 0
+    built = run_build(config, tmp_path / "site")
+    assert built.returncode == 0, built.stderr
     site = tmp_path / "site"
     link = "Tweede sessie Haven-Stad"
     assert section(article(site / "casussen" / "haven-stad" / "index.html"), "Sessies") == [
@@ -432,7 +433,8 @@ def test_last_change_comes_from_git(tmp_path):
     }
     for command in (["init", "-q"], ["add", "docs"], ["commit", "-q", "-m", "Eerste versie"]):
         subprocess.run(["git", *command], cwd=tmp_path, env=env, check=True)
-    assert build_site(config, tmp_path / "site") == 0
+    built = run_build(config, tmp_path / "site")
+    assert built.returncode == 0, built.stderr
     summer = (tmp_path / "site" / "overleg" / "zomer" / "index.html").read_text(encoding="utf-8")
     assert 'Laatst gewijzigd: <time datetime="2019-02-03">3 februari 2019</time>' in summer
     # git wins over `updated:` where there is history.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import run_build
 from mkdocs.exceptions import PluginError
-from pdfproject import PDF_DOCS, make_pdf_project
+from pdfproject import PDF_DOCS, SHORT_PROGRAMME, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.build import build_site
@@ -269,6 +269,8 @@ def test_second_build_is_a_cache_hit_with_the_same_bytes(built, tmp_path):
     # A fresh copy in another folder, without the cache, typesets the same bytes.
     copy = tmp_path / "kopie"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".cache"))
+    # In a fresh interpreter, not a fork of the tests' warmed-up build server like the first two
+    # builds: the bytes depend on neither the cache nor the state of the process.
     assert build_site(copy / "mkdocs.yml", copy / "site") == 0
     for name in (BUNDLE, *(f"koppelkansen-{c}.pdf" for c in CASES)):
         assert (copy / "site" / "downloads" / name).read_bytes() == (
@@ -350,13 +352,16 @@ def test_pdf_job_fills_only_its_own_placeholders_and_hands_over_the_error():
     [
         (
             {
-                "casussen/amstelstad/plan.md": "+\n<video controls></video>\n"
-            },  # <iframe> and the like are refused before, by koppelkansen/pagecheck.py
-            "docs/casussen/amstelstad/plan.md: fout: het HTML-element <video> kan niet in de PDF worden gezet",
-        ),
-        (
-            {"casussen/haven-stad/plan.md": '+\n<img src="../../img/weg.png" alt="Weg">\n'},
-            "docs/casussen/haven-stad/plan.md: fout: de afbeelding '../../img/weg.png' bestaat niet",
+                # <iframe> and the like are refused before, by koppelkansen/pagecheck.py
+                "casussen/amstelstad/plan.md": "+\n<video controls></video>\n",
+                "casussen/haven-stad/plan.md": '+\n<img src="../../img/weg.png" alt="Weg">\n',
+            },
+            [
+                "docs/casussen/amstelstad/plan.md: fout: het HTML-element <video> kan niet in de "
+                "PDF worden gezet",
+                "docs/casussen/haven-stad/plan.md: fout: de afbeelding '../../img/weg.png' bestaat "
+                "niet",
+            ],
         ),
         (
             {
@@ -364,23 +369,31 @@ def test_pdf_job_fills_only_its_own_placeholders_and_hands_over_the_error():
                 "img/kapot.png": "geen png",
             },
             # Typst's error, in Dutch, at the page and line that caused it.
-            "docs/casussen/9-straatjes/plan.md:29:1: fout: de afbeelding 'docs/img/kapot.png' is "
-            "beschadigd of niet het soort bestand dat haar extensie zegt",
+            [
+                "docs/casussen/9-straatjes/plan.md:29:1: fout: de afbeelding 'docs/img/kapot.png' "
+                "is beschadigd of niet het soort bestand dat haar extensie zegt"
+            ],
         ),
     ],
-    ids=["element", "missing-image", "typst-error"],
+    # The converter reports every page it cannot convert in one build, so its two cases share one;
+    # Typst only runs when the conversion succeeded, so its error needs a build of its own.
+    ids=["element-and-missing-image", "typst-error"],
 )
-def test_bad_input_fails_naming_the_page_and_writes_no_pdf(tmp_path, capfd, files, expected):
-    config = make_pdf_project(tmp_path, git=False)
+def test_bad_input_fails_naming_the_page_and_writes_no_pdf(tmp_path, files, expected):
+    config = make_pdf_project(tmp_path, {"programma.md": SHORT_PROGRAMME}, git=False)
     for relative, content in files.items():
         path = tmp_path / "docs" / relative
         if content.startswith("+"):
             path.write_text(path.read_text(encoding="utf-8") + content[1:], encoding="utf-8")
         else:
             path.write_text(content, encoding="utf-8")
-    assert build_site(config, tmp_path / "site") != 0
-    err = capfd.readouterr().err
-    assert expected in err
+    result = run_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    err = result.stderr
+    for message in expected:
+        assert message in err, message
+    if len(expected) > 1:  # each bad input is a problem of its own that stops every PDF
+        assert f"De PDF's zijn niet gemaakt: {len(expected)} problemen hierboven" in err, err
     assert "er is geen PDF geschreven" in err
     assert ".typ" not in err  # the message names the Markdown page, not the generated Typst
     assert not (tmp_path / "site").exists()
@@ -396,7 +409,7 @@ REFUSED = (
 )
 
 
-def test_every_file_where_the_build_writes_its_pdfs_is_refused_in_one_run(tmp_path, capfd):
+def test_every_file_where_the_build_writes_its_pdfs_is_refused_in_one_run(tmp_path):
     """An author's file there would replace a PDF of the site, or be replaced by one. All five are
     named by one build (one build instead of five: its time is mostly the build's fixed cost)."""
     config = make_pdf_project(tmp_path, git=False)
@@ -406,28 +419,19 @@ def test_every_file_where_the_build_writes_its_pdfs_is_refused_in_one_run(tmp_pa
         target = tmp_path / "docs" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(b"%PDF-1.4 nagemaakt")
-    assert build_site(config, tmp_path / "site") == 1
-    err = capfd.readouterr().err
+    result = run_build(config, tmp_path / "site")
+    assert result.returncode == 1
+    err = result.stderr
     for name in REFUSED:
         assert f"docs/{name}:1:1: fout: dit bestand komt in de site op {name}," in err, name
     assert err.count("Geef het een andere naam of zet het in een andere map") == len(REFUSED)
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["oud.txt"]
 
 
-def test_an_authors_own_pdf_beside_the_generated_ones_is_published(tmp_path):
-    """Beside the PDFs is fine: an attachment of the authors' own (one build, not one for each
-    refused name above)."""
-    config = make_pdf_project(tmp_path, git=False)
-    (tmp_path / "docs" / "downloads").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "docs" / "downloads" / "bijlage.pdf").write_bytes(b"%PDF-1.4 eigen")
-    assert build_site(config, tmp_path / "site") == 0
-    assert (tmp_path / "site" / "downloads" / "bijlage.pdf").read_bytes() == b"%PDF-1.4 eigen"
-    assert (tmp_path / "site" / "downloads" / BUNDLE).is_file()
-
-
 def test_pdf_false_and_serve_make_no_pdfs(tmp_path, monkeypatch):
     config = make_pdf_project(tmp_path, git=False, plugin_options={"pdf": False})
-    assert build_site(config, tmp_path / "site") == 0
+    result = run_build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
     assert not (tmp_path / "site" / "downloads" / BUNDLE).exists()
     downloads = (tmp_path / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "KOPPELKANSEN_PDF=1" in downloads
@@ -439,25 +443,6 @@ def test_pdf_false_and_serve_make_no_pdfs(tmp_path, monkeypatch):
     )
     monkeypatch.setenv("KOPPELKANSEN_PDF", "1")
     assert pdf_wanted(True, "serve")
-
-
-def test_one_changed_page_is_converted_again_and_only_its_pdfs_are_typeset(tmp_path, capfd):
-    config = make_pdf_project(tmp_path, git=False)
-    assert build_site(config, tmp_path / "site") == 0
-    first = capfd.readouterr().err
-    assert re.search(r"HTML naar Typst: 0 pagina's uit de cache, \d+ om te zetten", first)
-    plan = tmp_path / "docs" / "casussen" / "haven-stad" / "plan.md"
-    plan.write_text(
-        plan.read_text(encoding="utf-8") + "\nEen extra alinea voor de test.\n", encoding="utf-8"
-    )
-    assert build_site(config, tmp_path / "site") == 0
-    second = capfd.readouterr().err
-    assert re.search(r"HTML naar Typst: \d+ pagina's uit de cache, 1 om te zetten", second), second
-    assert re.search(r"PDF koppelkansen-projectplannen\.pdf gezet in", second)
-    assert re.search(r"PDF koppelkansen-haven-stad\.pdf gezet in", second)
-    assert "PDF koppelkansen-amstelstad.pdf uit de cache" in second
-    assert "PDF koppelkansen-9-straatjes.pdf uit de cache" in second
-    assert "Een extra alinea voor de test." in _text(tmp_path / "site" / "downloads" / BUNDLE)
 
 
 def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -477,19 +462,73 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     )
 
 
-def test_changed_image_in_raw_html_with_single_quotes_typesets_the_pdfs_again(tmp_path, capfd):
-    """The cache key finds images with the converter's own parse, whatever the quotes."""
-    plan = "casussen/haven-stad/plan.md"
-    original = (PDF_DOCS / plan).read_text(encoding="utf-8")
+# One project, built three times in its own place (the conversion cache misses in a copy): cold,
+# after an edit to one plan, after a changed image in another. The tests of what an edit typesets
+# again and of an author's own PDF read these builds.
+EDITED = pytest.mark.xdist_group("pdf-bundle-edited")
+EDITED_PLAN = "casussen/9-straatjes/plan.md"
+RAW_IMAGE_PLAN = "casussen/haven-stad/plan.md"
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory):
+    """The fixture project with two additions: Haven-Stad's plan shows an image in raw HTML with
+    single quotes, and the authors put a PDF of their own beside the generated ones. Built cold,
+    then after a paragraph is added to the 9 Straatjes plan (Haven-Stad's inputs unchanged), then
+    after the image in Haven-Stad's plan changes; returns the project and the three build logs."""
+    root = tmp_path_factory.mktemp("pdfsite-bewerkt")
+    original = (PDF_DOCS / RAW_IMAGE_PLAN).read_text(encoding="utf-8")
     raw = "\n<img src='../../../img/kaart.png' alt='Kaart van Haven-Stad'>\n"
-    config = make_pdf_project(tmp_path, {plan: original + raw}, git=False)
-    assert build_site(config, tmp_path / "site") == 0
-    capfd.readouterr()
-    assert build_site(config, tmp_path / "site") == 0
-    assert "PDF koppelkansen-haven-stad.pdf uit de cache" in capfd.readouterr().err
-    image = tmp_path / "docs" / "img" / "kaart.png"
-    image.write_bytes(_png(40, 20, (200, 30, 30)))
-    assert build_site(config, tmp_path / "site") == 0
-    again = capfd.readouterr().err
+    config = make_pdf_project(
+        root, {RAW_IMAGE_PLAN: original + raw, "programma.md": SHORT_PROGRAMME}, git=False
+    )
+    (root / "docs" / "downloads").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "downloads" / "bijlage.pdf").write_bytes(b"%PDF-1.4 eigen")
+    logs = []
+
+    def build() -> None:
+        result = run_build(config, root / "site")
+        assert result.returncode == 0, result.stderr
+        logs.append(result.stderr)
+
+    build()
+    plan = root / "docs" / EDITED_PLAN
+    plan.write_text(
+        plan.read_text(encoding="utf-8") + "\nEen extra alinea voor de test.\n", encoding="utf-8"
+    )
+    build()
+    (root / "docs" / "img" / "kaart.png").write_bytes(_png(40, 20, (200, 30, 30)))
+    build()
+    return root, logs
+
+
+@EDITED
+def test_one_changed_page_is_converted_again_and_only_its_pdfs_are_typeset(edited):
+    root, (first, second, _) = edited
+    assert re.search(r"HTML naar Typst: 0 pagina's uit de cache, \d+ om te zetten", first)
+    assert re.search(r"HTML naar Typst: \d+ pagina's uit de cache, 1 om te zetten", second), second
+    assert re.search(r"PDF koppelkansen-projectplannen\.pdf gezet in", second)
+    assert re.search(r"PDF koppelkansen-9-straatjes\.pdf gezet in", second)
+    assert "PDF koppelkansen-amstelstad.pdf uit de cache" in second
+    assert "PDF koppelkansen-haven-stad.pdf uit de cache" in second
+    assert "Een extra alinea voor de test." in _text(root / "site" / "downloads" / BUNDLE)
+
+
+@EDITED
+def test_changed_image_in_raw_html_with_single_quotes_typesets_the_pdfs_again(edited):
+    """The cache key finds images with the converter's own parse, whatever the quotes: Haven-Stad's
+    PDF comes from the cache while its inputs are unchanged, and is typeset again when the image
+    changes."""
+    _, (_, unchanged, again) = edited
+    assert "PDF koppelkansen-haven-stad.pdf uit de cache" in unchanged
     assert re.search(r"PDF koppelkansen-haven-stad\.pdf gezet in", again), again
     assert "PDF koppelkansen-amstelstad.pdf uit de cache" in again
+
+
+@EDITED
+def test_an_authors_own_pdf_beside_the_generated_ones_is_published(edited):
+    """Beside the PDFs is fine: an attachment of the authors' own (in a project built anyway, not
+    a build for each refused name above)."""
+    root, _ = edited
+    assert (root / "site" / "downloads" / "bijlage.pdf").read_bytes() == b"%PDF-1.4 eigen"
+    assert (root / "site" / "downloads" / BUNDLE).is_file()

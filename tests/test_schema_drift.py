@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from conftest import make_docs
 
 from koppelkansen.cli import main
@@ -44,3 +47,67 @@ def test_broken_vocabulary_is_reported_with_line(tmp_path):
     assert len(problems) == 1
     assert problems[0].message.startswith("'themes.water' heeft geen 'label'")
     assert problems[0].path.name == "vocabulary.yml" and problems[0].line > 1
+
+
+def _break(schema: dict, how: str) -> dict:
+    if how == "not-a-schema":
+        schema["properties"]["type"]["type"] = 5
+    elif how == "no-required":
+        del schema["required"]
+    elif how == "defs-not-objects":
+        schema["$defs"]["status"] = []
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("how", "where"),
+    [
+        ("not-a-schema", "geen geldig JSON Schema bij 'properties.type.type'"),
+        ("no-required", "'required' ontbreekt"),
+        ("defs-not-objects", "'$defs.status' heeft niet de vorm die de controle leest"),
+    ],
+)
+def test_an_unusable_schema_is_explained_by_the_check_the_build_and_make_schema(
+    tmp_path, capsys, how, where
+):
+    """A pull request can change the schema too: valid JSON that is no JSON Schema, or lacks
+    what the check reads, is a Dutch message with the file, never a traceback."""
+    docs = make_docs(tmp_path)
+    path = docs / "schema" / "frontmatter.schema.json"
+    broken = json.dumps(_break(json.loads(path.read_text(encoding="utf-8")), how), indent=2)
+    path.write_text(broken, encoding="utf-8")
+    _, problems, _ = check_docs(docs)
+    assert [(p.path.name, p.line) for p in problems] == [("frontmatter.schema.json", 1)]
+    assert where in problems[0].message and "git checkout" in problems[0].message
+    assert main(["schema", str(docs)]) == 1
+    assert where in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == broken  # not rewritten
+
+
+def test_a_schema_that_is_not_utf8_is_explained(tmp_path):
+    docs = make_docs(tmp_path)
+    (docs / "schema" / "frontmatter.schema.json").write_bytes(b'{"title": "\xff"}')
+    _, problems, _ = check_docs(docs)
+    assert [p.message.split(";")[0] for p in problems] == [
+        "het schema is geen leesbare JSON (geen UTF-8, of te diep genest)"
+    ]
+
+
+def test_the_schema_is_checked_against_the_meta_schema_once_per_text(tmp_path, monkeypatch):
+    from koppelkansen import schema as schema_module
+
+    calls = []
+    check = schema_module.Draft202012Validator.check_schema
+    monkeypatch.setattr(
+        schema_module.Draft202012Validator,
+        "check_schema",
+        classmethod(lambda cls, s: calls.append(1) or check(s)),
+    )
+    schema_module._unusable.cache_clear()
+    docs = make_docs(tmp_path)
+    assert check_docs(docs)[1] == [] and check_docs(docs)[1] == []
+    assert len(calls) == 1
+    path = docs / "schema" / "frontmatter.schema.json"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # another text
+    assert check_docs(docs)[1] == []
+    assert len(calls) == 2

@@ -9,10 +9,12 @@ import shutil
 import stat
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import ROOT, make_site_project, run_build
 
 from koppelkansen.build import build_site
+from koppelkansen.render import TEMPLATES
 from koppelkansen.schema import dump_schema, render_schema
 from koppelkansen.vocabulary import load_vocabulary
 
@@ -75,8 +77,9 @@ def test_failed_build_keeps_previous_site(built, tmp_path, capfd):
 
 
 def test_theme_templates_are_compiled_once_into_a_private_cache(tmp_path, monkeypatch):
-    """Jinja's bytecode cache (plugin.on_env): in the temporary folder, private to the user; a
-    second build reads it and renders the same pages."""
+    """Jinja's bytecode cache (render.compiled_template_cache) for the theme's templates and the
+    overview templates: in the temporary folder, private to the user; a second build reads it
+    and renders the same pages."""
     monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     config = make_site_project(tmp_path / "project")
@@ -85,6 +88,9 @@ def test_theme_templates_are_compiled_once_into_a_private_cache(tmp_path, monkey
     folder = tmp_path / "tmp" / f"_jinja2-cache-{os.getuid()}"
     entries = sorted(folder.glob("__jinja2_*.cache"))
     assert len(entries) > 20 and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    overview = TEMPLATES / "casus.md.j2"  # the renderer's own environment, not the theme's
+    key = jinja2.BytecodeCache().get_cache_key("casus.md.j2", str(overview))
+    assert folder / f"__jinja2_{key}.cache" in entries
     stamps = [e.stat().st_mtime_ns for e in entries]
     assert run_build(config, second).returncode == 0
     assert [e.stat().st_mtime_ns for e in entries] == stamps  # read, not written again

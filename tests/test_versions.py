@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import run_build
-from pdfproject import COMMIT_EPOCH, git_env, make_pdf_project
+from pdfproject import COMMIT_EPOCH, SHORT_PROGRAMME, git_env, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.changes import plan_diff, sections
@@ -94,7 +94,9 @@ PROJECT = pytest.mark.xdist_group("versions-project")
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("versies")
-    config = make_pdf_project(root, {"directieoverleg/2018-10-31.md": MEETING})
+    config = make_pdf_project(
+        root, {"directieoverleg/2018-10-31.md": MEETING, "programma.md": SHORT_PROGRAMME}
+    )
     v1 = _version(
         root,
         "gepresenteerd aan de directies",
@@ -279,44 +281,61 @@ def test_version_pdfs_rebuild_to_the_same_bytes(project, tmp_path):
         assert (kept / name).read_bytes() == (again / name).read_bytes(), name
 
 
-@PROJECT
-def test_second_build_does_not_typeset_versions_again(project):
-    root, config, *_ = project
-    result = _build(config, root / "site")
-    assert result.returncode == 0, result.stderr
-    assert "PDF's maken uit de tag" not in result.stderr
-
-
 CACHED = re.compile(
     r"Versies: (\d+) uit de cache, (\d+) opnieuw gelezen of vergeleken "
     r"\(de pagina's van (\d+) uit git\)"
 )
 CHANGE_PAGES = ("2018-10-31-2019-03-01", "2018-10-31-werkversie", "2019-03-01-werkversie")
+#: Pages made from the versions: the change pages, Downloads and a plan's history.
+FROM_VERSIONS = (
+    *(f"wijzigingen/{n}" for n in CHANGE_PAGES),
+    "downloads",
+    "casussen/amstelstad/plan",
+)
+
+
+def _cached(log: str) -> tuple[int, int, int]:
+    """(entries from the cache, entries computed, versions read from git) in a build's log."""
+    found = CACHED.search(log)
+    assert found, log
+    return int(found.group(1)), int(found.group(2)), int(found.group(3))
+
+
+@pytest.fixture(scope="module")
+def rebuilt(project):
+    """The project built again in its place with nothing changed, as a second `make site`: the
+    build's log, and the pages made from the versions as the first build computed them from git."""
+    root, config, *_ = project
+    first = {name: _article(_html(root, name)) for name in FROM_VERSIONS}
+    result = _build(config, root / "site")
+    assert result.returncode == 0, result.stderr
+    return result.stderr, first
 
 
 @PROJECT
-def test_change_views_come_from_the_cache_until_their_input_changes(project, tmp_path):
+def test_second_build_does_not_typeset_versions_again(rebuilt):
+    log, _ = rebuilt
+    assert "PDF's maken uit de tag" not in log
+
+
+@PROJECT
+def test_change_views_come_from_the_cache_until_their_input_changes(project, rebuilt, tmp_path):
     """koppelkansen.versioncache: 2 versions give 2 trees and 3 change views (5 entries)."""
     root, *_ = project
+    log, first = rebuilt
+    # Nothing changed: all from the cache, and the pages are those computed from git.
+    assert _cached(log) == (5, 0, 0)
+    for name, article in first.items():
+        assert _article(_html(root, name)) == article, name
+    # The edits go to a copy, with the cache of both builds; the other tests read the project.
     copy = tmp_path / "kopie"
     shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("site"))
 
     def build() -> tuple[int, int, int]:
-        """(entries from the cache, entries computed, versions read from git)"""
         result = _build(copy / "mkdocs.yml", copy / "site")
         assert result.returncode == 0, result.stderr
-        found = CACHED.search(result.stderr)
-        assert found, result.stderr
-        return int(found.group(1)), int(found.group(2)), int(found.group(3))
+        return _cached(result.stderr)
 
-    # Nothing changed: all from the cache, and the pages are those computed from git.
-    assert build() == (5, 0, 0)
-    for name in (
-        *(f"wijzigingen/{n}" for n in CHANGE_PAGES),
-        "downloads",
-        "casussen/amstelstad/plan",
-    ):
-        assert _article(_html(copy, name)) == _article(_html(root, name)), name
     # A word edited in the working version: only the two views against it are computed again,
     # from the versions' texts in the cache, not from git.
     _edit(copy / "docs" / "casussen" / "haven-stad" / "plan.md", "beschrijft", "schetst")
@@ -526,6 +545,7 @@ def same_day(tmp_path_factory):
             "casussen/amstelstad/plan.md": amstelstad,
             "casussen/haven-stad/plan.md": haven.replace("status: concept\n", ""),
             "casussen/haven-stad/.meta.yml": "case: haven-stad\nstatus: concept\n",
+            "programma.md": SHORT_PROGRAMME,
         },
         git=False,
     )

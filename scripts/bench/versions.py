@@ -193,8 +193,15 @@ def _figures(timings: list[Timing]) -> tuple[str, str, str, float | None]:
     return spread([t.wall for t in ok]), spread([t.cpu for t in ok]), loads, median
 
 
-def measure(work: Path, pages: int, versions: int, runs: int, log=print) -> Outcome:
-    """The whole benchmark; ``work`` is a scratch folder (emptied first)."""
+def measure(
+    work: Path, pages: int, versions: int, runs: int, log=print, *, warm_up: bool = True
+) -> Outcome:
+    """The whole benchmark; ``work`` is a scratch folder (emptied first).
+
+    ``warm_up=False`` leaves out the warm-up builds, so the first measured build of each
+    repository is a cold one (it typesets the bundle and every version). Only for a run whose
+    figures mean nothing: the harness's own test, which would otherwise pay for two more builds.
+    """
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     log(f"versions: corpus of {pages} pages with {versions} versions in {work}")
@@ -202,6 +209,8 @@ def measure(work: Path, pages: int, versions: int, runs: int, log=print) -> Outc
     outcome = Outcome(tags=tags)
     repos = {"none": without, "versions": with_versions}
     for key, root in repos.items():
+        if not warm_up:
+            break
         warm = timed(build_command(), root)  # typesets the bundle and every version once
         log(f"  warm-up build ({key}): {warm.wall:.2f} s wall, {warm.cpu:.2f} s CPU")
         if not warm.ok:
