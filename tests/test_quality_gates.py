@@ -16,6 +16,7 @@ import pytest
 from browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    ROOT,
     SCHEMES,
     Auditor,
     browser_environment,
@@ -30,6 +31,7 @@ from browser_support import (
 from conftest import run_build
 from vnu_support import check_html, missing_vnu
 
+from koppelkansen.gitdates import iso_date, last_changes
 from koppelkansen.linkcheck import run as linkcheck
 
 
@@ -114,6 +116,27 @@ def test_link_check_passes_on_the_real_site(real_site, capsys):
     out = capsys.readouterr().out
     assert "0 kapot" in out and "externe adressen (niet opgehaald" in out
     assert "extern (niet opgehaald): https://www.waternet.nl/" in out  # the specimen page's
+
+
+@REAL
+def test_real_pages_are_dated_by_the_projects_git(real_site):
+    """The audited project is a copy of docs/; its git file keeps the dates of the project's
+    history on the pages (koppelkansen.gitdates, as `make site` dates them)."""
+    times = last_changes(ROOT / "docs")
+    if not times:
+        pytest.skip("geen git-checkout: de pagina's hebben geen datum uit git")
+    pages = {name: stamp for name, stamp in times.items() if name.endswith(".md")}
+    assert pages
+    checked, undated = 0, []
+    for name, stamp in sorted(pages.items()):
+        stem = name.removesuffix(".md").removesuffix("index").rstrip("/")
+        html = real_site / stem / "index.html"
+        if not html.is_file():  # a page removed since
+            continue
+        checked += 1
+        if f'<time datetime="{iso_date(stamp)}">' not in html.read_text(encoding="utf-8"):
+            undated.append((name, iso_date(stamp)))
+    assert checked and undated == []
 
 
 @BROKEN
