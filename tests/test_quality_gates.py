@@ -124,7 +124,10 @@ def test_real_pages_are_dated_by_the_projects_git(real_site):
     history on the pages (koppelkansen.gitdates, as `make site` dates them)."""
     times = last_changes(ROOT / "docs")
     if not times:
-        pytest.skip("geen git-checkout: de pagina's hebben geen datum uit git")
+        reason = "geen git-checkout: de pagina's hebben geen datum uit git"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true en de datumcontrole kan niet draaien: {reason}")
+        pytest.skip(f"DATUMCONTROLE OVERGESLAGEN (in CI een fout): {reason}")
     pages = {name: stamp for name, stamp in times.items() if name.endswith(".md")}
     assert pages
     checked, undated = 0, []
