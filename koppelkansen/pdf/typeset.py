@@ -65,8 +65,8 @@ def _digest_file(path: Path) -> str:
 
 
 class Typesetter:
-    """Typesets PDFs one after the other, each in a fresh child process (``live``: one compiler
-    per PDF kept alive in this process, for ``make serve-pdf``); see :mod:`.worker`."""
+    """Typesets PDFs one after the other in a child process, replaced when it has grown (``live``:
+    one compiler per PDF kept alive in this process, for ``make serve-pdf``); see :mod:`.worker`."""
 
     def __init__(self, cache_dir: Path, font_dir: Path, site_url: str, live: bool = False) -> None:
         self.cache_dir = cache_dir
@@ -246,8 +246,9 @@ class Typesetter:
             sources.mains,
         )
         assert work is not None
+        child = worker.ChildCompiler()
         compile_with: Callable[[Path, Path, int | None], bytes] = (
-            worker.compile_live if self.live else worker.compile_in_child
+            worker.compile_live if self.live else child.compile
         )
 
         def compile_one(spec: PdfSpec) -> tuple[str, float, bytes | None, list[PdfProblem]]:
@@ -270,8 +271,9 @@ class Typesetter:
             return spec.name, time.perf_counter() - t0, data, []
 
         # One after the other: each compile uses both cores already, and one at a time keeps the
-        # build's memory at that of the largest PDF.
-        outcomes = [compile_one(spec) for spec in sources.todo]
+        # build's memory at that of the largest PDF (plus the child's limit, worker.ChildCompiler).
+        with child:
+            outcomes = [compile_one(spec) for spec in sources.todo]
         problems = [p for _, _, _, found in outcomes for p in found]
         if problems:
             raise ConversionError(problems)
