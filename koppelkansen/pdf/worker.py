@@ -1,4 +1,4 @@
-"""Where Typst runs: in a child process that hands its memory back, or one compiler per PDF kept alive.
+"""Where Typst runs: a child process that hands its memory back, or live compilers per PDF.
 
 - :class:`ChildCompiler` (``make site``): the PDFs of a build are compiled one after the other in a
   child process. Typst keeps a cache that grows with every document it compiles in a process (four
@@ -49,6 +49,7 @@ class ChildCompiler:
         self._stderr: IO[bytes] | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None  # made by the first compile
         self.started = 0  # child processes started, for the tests
+        self._last_words = ""  # the last line a stopped child wrote to stderr
 
     def __enter__(self) -> ChildCompiler:
         return self
@@ -79,6 +80,9 @@ class ChildCompiler:
                 child.wait()
             child.stdout.close()
         if self._stderr is not None:
+            self._stderr.seek(0)
+            lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+            self._last_words = lines[-1] if lines else ""
             self._stderr.close()
             self._stderr = None
 
@@ -95,15 +99,14 @@ class ChildCompiler:
         return self._child
 
     def _died(self) -> WorkerError:
+        """The error for a child that gave no answer or no PDF; it is stopped (never waited for
+        while it still reads requests), and the next PDF gets a new one."""
         child = self._child
-        code = child.wait() if child is not None else None
-        detail = ""
-        if self._stderr is not None:
-            self._stderr.seek(0)
-            lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
-            detail = lines[-1] if lines else ""
-        self._stop()
-        return WorkerError(f"het Typst-proces stopte met code {code}: {detail}")
+        self._stop()  # closes its requests first, then waits at most 10 s
+        detail = self._last_words
+        return WorkerError(
+            f"het Typst-proces stopte met code {child.returncode if child else None}: {detail}"
+        )
 
     def compile(self, main: Path, font_dir: Path, epoch: int | None) -> bytes:
         """The PDF of ``main``; raises the Typst error the child raised, or :class:`WorkerError`."""
@@ -129,9 +132,10 @@ class ChildCompiler:
             answer = child.stdout.readline()
         except OSError:
             answer = b""
-        if not answer:
-            raise self._died()
-        peak_kb = int(json.loads(answer)["peak_kb"])
+        try:
+            peak_kb = int(json.loads(answer)["peak_kb"])
+        except (ValueError, KeyError, TypeError):  # no answer (it died), or not ours
+            raise self._died() from None
         try:
             if error.is_file():
                 raise pickle.loads(error.read_bytes())
