@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
@@ -165,7 +166,46 @@ def _unusable(text: str) -> str | None:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         return f"geen geldig JSON Schema bij '{'.'.join(str(part) for part in exc.absolute_path)}'"
+    # A reference is followed only while a page is validated: one that leads nowhere, or to
+    # another document (which is never fetched), would stop the check there with a traceback.
+    for where, ref in _references(schema, []):
+        if not ref.startswith("#"):
+            return f"'{where}' verwijst buiten het schema ('{ref}'); het schema staat op zichzelf"
+        if not _resolves(schema, ref[1:]):
+            return f"'{where}' wijst naar niets ('{ref}')"
     return None
+
+
+def _references(node: object, path: list[str]) -> list[tuple[str, str]]:
+    """Every ``$ref`` and ``$dynamicRef`` in the schema: (where, as dotted keys; the reference)."""
+    if isinstance(node, list):
+        return [ref for i, item in enumerate(node) for ref in _references(item, [*path, str(i)])]
+    if not isinstance(node, dict):
+        return []
+    found = [
+        (".".join([*path, key]), value)
+        for key, value in node.items()
+        if key in ("$ref", "$dynamicRef") and isinstance(value, str)
+    ]
+    return found + [ref for key, value in node.items() for ref in _references(value, [*path, key])]
+
+
+def _resolves(schema: object, pointer: str) -> bool:
+    """Whether the JSON Pointer of a URI fragment (RFC 6901, percent-encoded) names a value."""
+    if pointer == "":
+        return True
+    if not pointer.startswith("/"):
+        return False  # a plain-name fragment ($anchor); the schema defines none
+    node = schema
+    for token in pointer[1:].split("/"):
+        key = unquote(token).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return False
+    return True
 
 
 def validator_for(schema: dict[str, Any]) -> Draft202012Validator:

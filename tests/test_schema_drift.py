@@ -56,6 +56,10 @@ def _break(schema: dict, how: str) -> dict:
         del schema["required"]
     elif how == "defs-not-objects":
         schema["$defs"]["status"] = []
+    elif how == "ref-to-nothing":
+        schema["properties"]["status"]["$ref"] = "#/$defs/statsu"
+    elif how == "ref-elsewhere":
+        schema["$defs"]["plan"]["properties"]["case"]["$ref"] = "andere.json#/$defs/case"
     return schema
 
 
@@ -65,13 +69,20 @@ def _break(schema: dict, how: str) -> dict:
         ("not-a-schema", "geen geldig JSON Schema bij 'properties.type.type'"),
         ("no-required", "'required' ontbreekt"),
         ("defs-not-objects", "'$defs.status' heeft niet de vorm die de controle leest"),
+        ("ref-to-nothing", "'properties.status.$ref' wijst naar niets ('#/$defs/statsu')"),
+        (
+            "ref-elsewhere",
+            "'$defs.plan.properties.case.$ref' verwijst buiten het schema "
+            "('andere.json#/$defs/case')",
+        ),
     ],
 )
 def test_an_unusable_schema_is_explained_by_the_check_the_build_and_make_schema(
     tmp_path, capsys, how, where
 ):
-    """A pull request can change the schema too: valid JSON that is no JSON Schema, or lacks
-    what the check reads, is a Dutch message with the file, never a traceback."""
+    """A pull request can change the schema too: valid JSON that is no JSON Schema, lacks what the
+    check reads, or has a reference that leads nowhere or out of the schema (followed only while a
+    page is validated), is a Dutch message with the file, never a traceback."""
     docs = make_docs(tmp_path)
     path = docs / "schema" / "frontmatter.schema.json"
     broken = json.dumps(_break(json.loads(path.read_text(encoding="utf-8")), how), indent=2)
