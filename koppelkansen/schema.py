@@ -168,11 +168,11 @@ def _unusable(text: str) -> str | None:
         return f"geen geldig JSON Schema bij '{'.'.join(str(part) for part in exc.absolute_path)}'"
     # A reference is followed only while a page is validated: one that leads nowhere, or to
     # another document (which is never fetched), would stop the check there with a traceback.
-    for where, ref in _references(schema, []):
+    for place, ref in _references(schema, []):
         if not ref.startswith("#"):
-            return f"'{where}' verwijst buiten het schema ('{ref}'); het schema staat op zichzelf"
+            return f"'{place}' verwijst buiten het schema ('{ref}'); het schema staat op zichzelf"
         if not _resolves(schema, ref[1:]):
-            return f"'{where}' wijst naar niets ('{ref}')"
+            return f"'{place}' wijst naar niets ('{ref}')"
     return None
 
 
