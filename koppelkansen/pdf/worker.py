@@ -6,7 +6,7 @@
   the next PDF fast: the case PDFs repeat the bundle's pages, which Typst then does not lay out
   again. So the child lives on while it is small, and is replaced by a fresh one as soon as its peak
   memory has passed :data:`RESTART_AFTER_MB`: a small site typesets all its PDFs in one child
-  (about 60 % less CPU than a child per PDF), a large one gets a fresh child per PDF, and a build
+  (about 40 % less CPU than a child per PDF), a large one gets a fresh child per PDF, and a build
   holds at most one compile's memory plus that limit. A Typst error comes back as the same
   exception (pickled by the child).
 - :func:`compile_live` (``make serve-pdf``): one ``typst.Compiler`` per PDF stays alive in the
