@@ -8,10 +8,12 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
+from referencing import Registry
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
 
 from .problems import Problem
 from .vocabulary import Vocabulary
@@ -168,10 +170,18 @@ def _unusable(text: str) -> str | None:
         return f"geen geldig JSON Schema bij '{'.'.join(str(part) for part in exc.absolute_path)}'"
     # A reference is followed only while a page is validated: one that leads nowhere, or to
     # another document (which is never fetched), would stop the check there with a traceback.
+    # jsonschema's own resolver (referencing) looks each one up now, as validation would.
+    base = schema.get("$id", "") if isinstance(schema.get("$id"), str) else ""
+    resource = DRAFT202012.create_resource(schema)
+    resolver = Registry().with_resource(base, resource).resolver(base_uri=base)
     for place, ref in _references(schema, []):
-        if not ref.startswith("#"):
-            return f"'{place}' verwijst buiten het schema ('{ref}'); het schema staat op zichzelf"
-        if not _resolves(schema, ref[1:]):
+        try:
+            resolver.lookup(ref)
+        except Unresolvable:
+            if not ref.startswith("#"):
+                return (
+                    f"'{place}' verwijst buiten het schema ('{ref}'); het schema staat op zichzelf"
+                )
             return f"'{place}' wijst naar niets ('{ref}')"
     return None
 
@@ -188,24 +198,6 @@ def _references(node: object, path: list[str]) -> list[tuple[str, str]]:
         if key in ("$ref", "$dynamicRef") and isinstance(value, str)
     ]
     return found + [ref for key, value in node.items() for ref in _references(value, [*path, key])]
-
-
-def _resolves(schema: object, pointer: str) -> bool:
-    """Whether the JSON Pointer of a URI fragment (RFC 6901, percent-encoded) names a value."""
-    if pointer == "":
-        return True
-    if not pointer.startswith("/"):
-        return False  # a plain-name fragment ($anchor); the schema defines none
-    node = schema
-    for token in pointer[1:].split("/"):
-        key = unquote(token).replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
-            node = node[int(key)]
-        else:
-            return False
-    return True
 
 
 def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
