@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .problems import os_error_reason
+from koppelkansen.problems import os_error_reason
 
 #: How long a second build waits for the first one (seconds) before it gives up.
 LOCK_WAIT = 15 * 60

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby, pairwise
 
-from .changes import DiffBlock, DiffKey, PlanChange, compare
-from .versions import PlanText, Version
+from koppelkansen.changes import DiffBlock, DiffKey, PlanChange, compare
+from koppelkansen.versions import PlanText, Version
 
 FOLDER = "wijzigingen"
 WORKING = "werkversie"

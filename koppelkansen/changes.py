@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .versions import PlanText
+from koppelkansen.versions import PlanText
 
 INTRO = "Inleiding"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from .build import ENGINES, build_site
+from koppelkansen.build import ENGINES, build_site
 
 # Each command imports what it needs when it runs: `koppelkansen build` (make site) only starts
 # the engine and swaps the folders, and must not pay for the schema, jsonschema and the scaffold
@@ -32,8 +32,8 @@ def _docs_exists(docs: Path, hint: str) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .problems import summary
-    from .validate import check_docs
+    from koppelkansen.problems import summary
+    from koppelkansen.validate import check_docs
 
     docs = Path(args.docs_dir)
     if not _docs_exists(docs, "geef de map met de pagina's (meestal docs)"):
@@ -46,9 +46,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import dump_schema, load_schema
-    from .validate import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE
-    from .vocabulary import load_vocabulary
+    from koppelkansen.schema import dump_schema, load_schema
+    from koppelkansen.validate import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE
+    from koppelkansen.vocabulary import load_vocabulary
 
     schema_dir = Path(args.docs_dir) / SCHEMA_DIR
     vocabulary, problems = load_vocabulary(schema_dir / VOCABULARY_FILE)
@@ -79,7 +79,7 @@ def _list(value: str | None) -> list[str]:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import Request, ScaffoldError, new_page
+    from koppelkansen.scaffold import Request, ScaffoldError, new_page
 
     docs = Path(args.docs)
     if not _docs_exists(docs, "geef met --docs de map met de pagina's (meestal docs)"):
@@ -114,7 +114,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_version(args: argparse.Namespace) -> int:
-    from .versions import VersionError, create_version, repo_root
+    from koppelkansen.versions import VersionError, create_version, repo_root
 
     docs = Path(args.docs)
     repo = repo_root(docs) if docs.is_dir() else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .schema import date_sort_key
+from koppelkansen.schema import date_sort_key
 
 MONTHS = (
     "januari",

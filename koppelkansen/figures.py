@@ -25,9 +25,9 @@ from typing import Any
 
 from lxml import etree
 
-from .model import Corpus, Page
-from .overviews import _by_date, entry, matrix
-from .schema import date_sort_key
+from koppelkansen.model import Corpus, Page
+from koppelkansen.overviews import _by_date, entry, matrix
+from koppelkansen.schema import date_sort_key
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import yamlstrict
-from .model import Page, Source
-from .problems import Problem
+from koppelkansen import yamlstrict
+from koppelkansen.model import Page, Source
+from koppelkansen.problems import Problem
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -16,9 +16,9 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import dutch_date
-from .model import Corpus, Page
-from .vocabulary import Vocabulary
+from koppelkansen.dates import dutch_date
+from koppelkansen.model import Corpus, Page
+from koppelkansen.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from .dates import dutch_date
-from .vocabulary import Vocabulary
+from koppelkansen.dates import dutch_date
+from koppelkansen.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .model import Corpus
-from .pdf import PdfResult, PdfSpec
-from .pdf.bundles import CASE_TYPES, case_pdf_name
+from koppelkansen.model import Corpus
+from koppelkansen.pdf import PdfResult, PdfSpec
+from koppelkansen.pdf.bundles import CASE_TYPES, case_pdf_name
 
 #: `mkdocs serve` makes PDFs only when this environment variable is "1".
 SERVE_ENV = "KOPPELKANSEN_PDF"

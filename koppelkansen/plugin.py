@@ -24,22 +24,35 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
-from .changepages import views
-from .config import KoppelkansenConfig
-from .figures import alt_text, print_svg, programme_figure
-from .gitdates import GitHistory, git_history, iso_date
-from .model import Corpus
-from .overviews import generated_specs, nav_order
-from .pagecheck import check_css_file, check_image_file, check_page_html, check_svg_file
-from .pageinfo import page_info
-from .pdf import ConversionError, PageSource, PdfResult, PdfSpec, Typesetter, bundle_specs
-from .pdf.bundles import BUNDLE_NAME, partners
-from .pdfsite import PdfJob, case_downloads, download_entry, pdf_wanted, reserved_for_pdfs
-from .problems import Problem, os_error_reason, summary
-from .render import OverviewRenderer, compiled_template_cache, generated_pages
-from .validate import check_docs, defaults_filter
-from .versioncache import VersionCache
-from .versionpdf import (
+from koppelkansen.changepages import views
+from koppelkansen.config import KoppelkansenConfig
+from koppelkansen.figures import alt_text, print_svg, programme_figure
+from koppelkansen.gitdates import GitHistory, git_history, iso_date
+from koppelkansen.model import Corpus
+from koppelkansen.overviews import generated_specs, nav_order
+from koppelkansen.pagecheck import check_css_file, check_image_file, check_page_html, check_svg_file
+from koppelkansen.pageinfo import page_info
+from koppelkansen.pdf import (
+    ConversionError,
+    PageSource,
+    PdfResult,
+    PdfSpec,
+    Typesetter,
+    bundle_specs,
+)
+from koppelkansen.pdf.bundles import BUNDLE_NAME, partners
+from koppelkansen.pdfsite import (
+    PdfJob,
+    case_downloads,
+    download_entry,
+    pdf_wanted,
+    reserved_for_pdfs,
+)
+from koppelkansen.problems import Problem, os_error_reason, summary
+from koppelkansen.render import OverviewRenderer, compiled_template_cache, generated_pages
+from koppelkansen.validate import check_docs, defaults_filter
+from koppelkansen.versioncache import VersionCache
+from koppelkansen.versionpdf import (
     EDITION_ENV,
     NESTED_ENV,
     VersionBuildError,
@@ -47,7 +60,7 @@ from .versionpdf import (
     place,
     version_pdfs,
 )
-from .versions import (
+from koppelkansen.versions import (
     PlanText,
     VersionList,
     docs_prefix,
@@ -55,7 +68,7 @@ from .versions import (
     read_versions,
     repo_root,
 )
-from .versionsite import VersionSite, change_pdf_name, change_pdf_spec
+from koppelkansen.versionsite import VersionSite, change_pdf_name, change_pdf_spec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

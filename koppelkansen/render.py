@@ -19,10 +19,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .figures import FIGURES, relative_url, site_html
-from .model import Corpus
-from .overviews import compute, generated_specs, overview_for
-from .vocabulary import Vocabulary
+from koppelkansen.figures import FIGURES, relative_url, site_html
+from koppelkansen.model import Corpus
+from koppelkansen.overviews import compute, generated_specs, overview_for
+from koppelkansen.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

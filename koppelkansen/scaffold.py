@@ -18,9 +18,9 @@ from pathlib import Path
 
 import jinja2
 
-from .model import Corpus
-from .problems import Problem
-from .validate import check_docs
+from koppelkansen.model import Corpus
+from koppelkansen.problems import Problem
+from koppelkansen.validate import check_docs
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -59,7 +59,7 @@ def slugify(text: str, limit: int = MAX_SLUG) -> str:
 
 def _inline_markdown(text: str) -> str:
     """``text`` as the content of a Markdown heading: shown as written, never as markup."""
-    from .render import markdown_text
+    from koppelkansen.render import markdown_text
 
     return str(markdown_text(text))
 
@@ -103,7 +103,7 @@ def _quote(value: object) -> str:
 
 
 def _date(value: str | None, option: str = "--datum") -> str:
-    from .schema import date_is_valid
+    from koppelkansen.schema import date_is_valid
 
     if not value:
         raise ScaffoldError(

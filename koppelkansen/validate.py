@@ -8,11 +8,11 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from .loader import Applies, load_pages
-from .model import Corpus, Page
-from .problems import Problem
-from .schema import PageValidators, allowed_keys, keys_by_type, load_schema
-from .vocabulary import load_vocabulary
+from koppelkansen.loader import Applies, load_pages
+from koppelkansen.model import Corpus, Page
+from koppelkansen.problems import Problem
+from koppelkansen.schema import PageValidators, allowed_keys, keys_by_type, load_schema
+from koppelkansen.vocabulary import load_vocabulary
 
 SCHEMA_DIR = "schema"
 SCHEMA_FILE = "frontmatter.schema.json"

@@ -34,9 +34,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .changepages import build_page, views
-from .changes import DiffKey, PlanChange
-from .versions import PlanText, Version
+from koppelkansen.changepages import build_page, views
+from koppelkansen.changes import DiffKey, PlanChange
+from koppelkansen.versions import PlanText, Version
 
 #: Fields of a page that a version's entries keep: those :class:`PlanText` gives the site.
 TREE_FIELDS = ("title", "status", "type")

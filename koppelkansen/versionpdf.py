@@ -24,8 +24,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import engine_from_environment
-from .versions import Version, valid_day
+from koppelkansen.build import engine_from_environment
+from koppelkansen.versions import Version, valid_day
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .dates import dutch_date
-from .gitdates import run_git
-from .loader import DEFAULTS_FILE, Applies, load_texts
+from koppelkansen.dates import dutch_date
+from koppelkansen.gitdates import run_git
+from koppelkansen.loader import DEFAULTS_FILE, Applies, load_texts
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -10,14 +10,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .changepages import ChangeView, plan_anchor, views
-from .dates import dutch_date
-from .gitdates import iso_date
-from .pdf import PageSource, PdfSpec
-from .pdf.bundles import Chapter
-from .pdfsite import human_size
-from .versionpdf import VersionPdf
-from .versions import PlanText, Version, VersionList
+from koppelkansen.changepages import ChangeView, plan_anchor, views
+from koppelkansen.dates import dutch_date
+from koppelkansen.gitdates import iso_date
+from koppelkansen.pdf import PageSource, PdfSpec
+from koppelkansen.pdf.bundles import Chapter
+from koppelkansen.pdfsite import human_size
+from koppelkansen.versionpdf import VersionPdf
+from koppelkansen.versions import PlanText, Version, VersionList
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlstrict
-from .problems import Problem
+from koppelkansen import yamlstrict
+from koppelkansen.problems import Problem
 
 SECTIONS = ("statuses", "types", "cases", "themes", "organisations", "rounds", "session_kinds")
 

@@ -7,9 +7,9 @@ it the pages MkDocs rendered.
 
 from __future__ import annotations
 
-from .bundles import BUNDLE_NAME, PdfSpec, bundle_specs
-from .convert import ConversionError, PageSource, PdfProblem
-from .typeset import PdfResult, Typesetter
+from koppelkansen.pdf.bundles import BUNDLE_NAME, PdfSpec, bundle_specs
+from koppelkansen.pdf.convert import ConversionError, PageSource, PdfProblem
+from koppelkansen.pdf.typeset import PdfResult, Typesetter
 
 __all__ = [
     "BUNDLE_NAME",

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..dates import dutch_date, dutch_day
-from ..gitdates import last_changes
-from ..vocabulary import Vocabulary
-from .convert import PageSource
+from koppelkansen.dates import dutch_date, dutch_day
+from koppelkansen.gitdates import last_changes
+from koppelkansen.pdf.convert import PageSource
+from koppelkansen.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import htmltypst
+from koppelkansen.pdf import htmltypst
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -34,9 +34,9 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
-from ..figures import for_print
-from ..urls import resolve
-from .typstsyntax import escape, typst_str
+from koppelkansen.figures import for_print
+from koppelkansen.pdf.typstsyntax import escape, typst_str
+from koppelkansen.urls import resolve
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

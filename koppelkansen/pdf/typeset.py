@@ -16,12 +16,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import worker
-from .bundles import PdfSpec
-from .convert import ConversionError, PageSource, PdfProblem, convert_pages, converter_version
-from .htmltypst import page_media
-from .typsterrors import typst_problem
-from .typstsyntax import typst_array, typst_str
+from koppelkansen.pdf import worker
+from koppelkansen.pdf.bundles import PdfSpec
+from koppelkansen.pdf.convert import (
+    ConversionError,
+    PageSource,
+    PdfProblem,
+    convert_pages,
+    converter_version,
+)
+from koppelkansen.pdf.htmltypst import page_media
+from koppelkansen.pdf.typsterrors import typst_problem
+from koppelkansen.pdf.typstsyntax import typst_array, typst_str
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ..pagecheck import SourceFinder
-from .convert import PageSource, PdfProblem
+from koppelkansen.pagecheck import SourceFinder
+from koppelkansen.pdf.convert import PageSource, PdfProblem
 
 _SPAN = re.compile(r"┌─ (.+?):(\d+):\d+\s*$", re.M)
 _LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')

@@ -110,7 +110,7 @@ class ChildCompiler:
 
     def compile(self, main: Path, font_dir: Path, epoch: int | None) -> bytes:
         """The PDF of ``main``; raises the Typst error the child raised, or :class:`WorkerError`."""
-        from .typeset import typst_options
+        from koppelkansen.pdf.typeset import typst_options
 
         if self._folder is None:
             self._folder = tempfile.TemporaryDirectory(prefix="kk-typst-")
@@ -155,7 +155,7 @@ def compile_live(main: Path, font_dir: Path, epoch: int | None) -> bytes:
     """Compile with a compiler kept alive across calls, so unchanged pages are not laid out again."""
     import typst
 
-    from .typeset import typst_options
+    from koppelkansen.pdf.typeset import typst_options
 
     options = typst_options(font_dir, epoch)
     key = (str(main), str(font_dir))
