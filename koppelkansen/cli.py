@@ -46,9 +46,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from koppelkansen.pages.vocabulary import load_vocabulary
     from koppelkansen.schema import dump_schema, load_schema
     from koppelkansen.validate import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE
-    from koppelkansen.vocabulary import load_vocabulary
 
     schema_dir = Path(args.docs_dir) / SCHEMA_DIR
     vocabulary, problems = load_vocabulary(schema_dir / VOCABULARY_FILE)

@@ -1,7 +1,7 @@
 """Figures computed from the page model: timeline, programme and koppelkansen matrix.
 
 One source, two outputs. Each figure is first a small scene (:class:`Figure`: boxes, texts, lines
-and links to pages, in user units) computed from a checked :class:`~koppelkansen.model.Corpus`.
+and links to pages, in user units) computed from a checked :class:`~koppelkansen.pages.model.Corpus`.
 :func:`to_svg` draws a scene as SVG with lxml, so no front-matter value can become markup:
 
 * on the site the SVG is inline, sized in ``em``, coloured through CSS classes whose colours are
@@ -25,8 +25,8 @@ from typing import Any
 
 from lxml import etree
 
-from koppelkansen.model import Corpus, Page
 from koppelkansen.overviews import _by_date, entry, matrix
+from koppelkansen.pages.model import Corpus, Page
 from koppelkansen.schema import date_sort_key
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")

@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from koppelkansen.urls import resolve
+from koppelkansen.pages.urls import resolve
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -1,6 +1,6 @@
 """Overviews computed from the page model: which plans, sessions, rounds and organisations connect.
 
-Nothing here knows about MkDocs. Every function takes a checked :class:`~koppelkansen.model.Corpus`
+Nothing here knows about MkDocs. Every function takes a checked :class:`~koppelkansen.pages.model.Corpus`
 and returns plain data (dataclasses, lists, dicts) that a template renders; the same data can feed
 the PDF bundle. Orders are fixed here, so tests can assert them:
 
@@ -16,9 +16,9 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from koppelkansen.dates import dutch_date
-from koppelkansen.model import Corpus, Page
-from koppelkansen.vocabulary import Vocabulary
+from koppelkansen.pages.dates import dutch_date
+from koppelkansen.pages.model import Corpus, Page
+from koppelkansen.pages.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

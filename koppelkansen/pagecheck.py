@@ -15,8 +15,8 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
+from koppelkansen.pages.urls import resolve
 from koppelkansen.problems import Problem
-from koppelkansen.urls import resolve
 
 #: Elements that run code, embed another document or change where the page's links go.
 FORBIDDEN_ELEMENTS = frozenset(

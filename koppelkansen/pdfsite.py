@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from koppelkansen.model import Corpus
+from koppelkansen.pages.model import Corpus
 from koppelkansen.pdf import PdfResult, PdfSpec
 from koppelkansen.pdf.bundles import CASE_TYPES, case_pdf_name
 

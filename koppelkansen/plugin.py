@@ -27,11 +27,11 @@ from mkdocs.utils.templates import TemplateContext
 from koppelkansen.changepages import views
 from koppelkansen.config import KoppelkansenConfig
 from koppelkansen.figures import alt_text, print_svg, programme_figure
-from koppelkansen.gitdates import GitHistory, git_history, iso_date
-from koppelkansen.model import Corpus
 from koppelkansen.overviews import generated_specs, nav_order
 from koppelkansen.pagecheck import check_css_file, check_image_file, check_page_html, check_svg_file
-from koppelkansen.pageinfo import page_info
+from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
+from koppelkansen.pages.model import Corpus
+from koppelkansen.pages.pageinfo import page_info
 from koppelkansen.pdf import (
     ConversionError,
     PageSource,
@@ -100,7 +100,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def __init__(self) -> None:
         self.corpus: Corpus | None = None
         self.renderer: OverviewRenderer | None = None
-        #: Last commit time of each page, by src_uri (see koppelkansen.gitdates).
+        #: Last commit time of each page, by src_uri (see koppelkansen.pages.gitdates).
         self.git_times: dict[str, int] = {}
         self.command: str | None = None
         self.nav: Navigation | None = None

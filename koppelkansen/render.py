@@ -20,9 +20,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from koppelkansen.figures import FIGURES, relative_url, site_html
-from koppelkansen.model import Corpus
 from koppelkansen.overviews import compute, generated_specs, overview_for
-from koppelkansen.vocabulary import Vocabulary
+from koppelkansen.pages.model import Corpus
+from koppelkansen.pages.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from koppelkansen.model import Corpus
+from koppelkansen.pages.model import Corpus
 from koppelkansen.problems import Problem
 from koppelkansen.validate import check_docs
 

@@ -15,8 +15,8 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.problems import Problem
-from koppelkansen.vocabulary import Vocabulary
 
 DATE_FORMAT = "koppelkansen-datum"
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

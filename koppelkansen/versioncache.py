@@ -47,17 +47,17 @@ TREE_FIELDS = ("title", "status", "type")
 CODE_MODULES = (
     "changepages",
     "changes",
-    "dates",
-    "gitdates",
-    "loader",
-    "model",
+    "pages.dates",
+    "pages.gitdates",
+    "pages.loader",
+    "pages.model",
     "problems",
     "schema",
     "validate",
     "versioncache",
     "versions",
-    "vocabulary",
-    "yamlstrict",
+    "pages.vocabulary",
+    "pages.yamlstrict",
 )
 
 #: What a reader of the cache gets when an entry is missing or unusable.
@@ -67,10 +67,11 @@ _UNREADABLE = (OSError, ValueError, RecursionError)
 @cache
 def code_version() -> str:
     """Hash of :data:`CODE_MODULES`: a change to their code changes every key."""
-    here = Path(__file__).parent
+    package = Path(__file__).parent
     h = hashlib.sha256()
     for name in CODE_MODULES:
-        h.update(name.encode() + b"\0" + (here / f"{name}.py").read_bytes() + b"\0")
+        path = package.joinpath(*name.split(".")).with_suffix(".py")
+        h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from koppelkansen.dates import dutch_date
-from koppelkansen.gitdates import run_git
-from koppelkansen.loader import DEFAULTS_FILE, Applies, load_texts
+from koppelkansen.pages.dates import dutch_date
+from koppelkansen.pages.gitdates import run_git
+from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -345,7 +345,7 @@ def read_tree(
     """Every Markdown page below ``docs_rel`` at ``commit``, by path relative to docs.
 
     The pages and the folder defaults (``.meta.yml``) of that commit go through the loader
-    (:func:`koppelkansen.loader.load_texts`), so a status or type set for a folder counts in an old
+    (:func:`koppelkansen.pages.loader.load_texts`), so a status or type set for a folder counts in an old
     version exactly as in the build. ``applies``: which defaults fit which page type (the check's).
     """
     prefix = docs_rel.strip("/") + "/" if docs_rel.strip("/") else ""

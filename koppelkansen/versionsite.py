@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from koppelkansen.changepages import ChangeView, plan_anchor, views
-from koppelkansen.dates import dutch_date
-from koppelkansen.gitdates import iso_date
+from koppelkansen.pages.dates import dutch_date
+from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pdf import PageSource, PdfSpec
 from koppelkansen.pdf.bundles import Chapter
 from koppelkansen.pdfsite import human_size

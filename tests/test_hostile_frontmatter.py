@@ -9,8 +9,8 @@ from conftest import make_docs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from koppelkansen import yamlstrict
 from koppelkansen.cli import main
+from koppelkansen.pages import yamlstrict
 
 BOMB = (
     "a: &a [x, x, x, x, x, x, x, x, x]\n"

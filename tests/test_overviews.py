@@ -582,7 +582,7 @@ def test_navigation_status_labels_cover_every_status():
     """Material's navigation icon for `status:` needs a label per status, or it has no text at all."""
     import yaml
 
-    from koppelkansen.vocabulary import load_vocabulary
+    from koppelkansen.pages.vocabulary import load_vocabulary
 
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     extra = yaml.safe_load(config[config.index("extra:") : config.index("extra_css:")])["extra"]

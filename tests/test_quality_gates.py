@@ -31,8 +31,8 @@ from browser_support import (
 from conftest import run_build
 from vnu_support import check_html, missing_vnu
 
-from koppelkansen.gitdates import iso_date, last_changes
 from koppelkansen.linkcheck import run as linkcheck
+from koppelkansen.pages.gitdates import iso_date, last_changes
 
 
 def _build(config, site):
@@ -121,7 +121,7 @@ def test_link_check_passes_on_the_real_site(real_site, capsys):
 @REAL
 def test_real_pages_are_dated_by_the_projects_git(real_site):
     """The audited project is a copy of docs/; its git file keeps the dates of the project's
-    history on the pages (koppelkansen.gitdates, as `make site` dates them)."""
+    history on the pages (koppelkansen.pages.gitdates, as `make site` dates them)."""
     times = last_changes(ROOT / "docs")
     if not times:
         reason = "geen git-checkout: de pagina's hebben geen datum uit git"

@@ -13,9 +13,9 @@ import jinja2
 import pytest
 from conftest import ROOT, make_site_project, run_build
 
+from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.render import TEMPLATES
 from koppelkansen.schema import dump_schema, render_schema
-from koppelkansen.vocabulary import load_vocabulary
 
 # The two tests of the module's one build run in one worker (a module fixture is built once per
 # worker that runs its tests).

@@ -7,15 +7,14 @@ were read from git and which change views were computed; the change pages are co
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
+from importgraph import closure
 from pdfproject import git_env
 
-import koppelkansen
 from koppelkansen.changepages import build_pages
 from koppelkansen.changes import compare
 from koppelkansen.versioncache import CODE_MODULES, VersionCache, code_version
@@ -178,28 +177,9 @@ def test_an_unwritable_cache_only_costs_time(tmp_path):
     assert sorted(git.reads) == sorted(TREES)
 
 
-def _imports(module: str) -> set[str]:
-    """Modules of the package that ``module`` imports (relative imports)."""
-    package = Path(koppelkansen.__file__).parent
-    tree = ast.parse((package / f"{module}.py").read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found.update(alias.name for alias in node.names)
-    return found
-
-
 def test_the_code_hash_covers_every_module_the_cached_output_depends_on():
-    seen: set[str] = set()
-    todo = ["versioncache", "validate"]  # validate: which folder defaults apply (read_tree)
-    while todo:
-        module = todo.pop()
-        if module not in seen:
-            seen.add(module)
-            todo.extend(_imports(module))
+    # validate: which folder defaults apply (read_tree)
+    seen = closure("versioncache", "validate")
     assert set(CODE_MODULES) == seen
     assert len(code_version()) == 16
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from koppelkansen.dates import dutch_date, dutch_day
-from koppelkansen.gitdates import last_changes
+from koppelkansen.pages.dates import dutch_date, dutch_day
+from koppelkansen.pages.gitdates import last_changes
+from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.pdf.convert import PageSource
-from koppelkansen.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -209,7 +209,7 @@ def _join(items: list[str]) -> str:
 def version_epoch(sources: list[Path], docs_dir: Path, commit_times: dict[str, int]) -> int | None:
     """The version date of a PDF: SOURCE_DATE_EPOCH, else the last git commit touching its pages.
 
-    ``commit_times`` is :func:`koppelkansen.gitdates.last_changes` of ``docs_dir``. Never the clock:
+    ``commit_times`` is :func:`koppelkansen.pages.gitdates.last_changes` of ``docs_dir``. Never the clock:
     two builds of one commit give the same date, and so the same bytes.
     """
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

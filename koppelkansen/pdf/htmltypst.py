@@ -35,8 +35,8 @@ import lxml.html
 from lxml import etree
 
 from koppelkansen.figures import for_print
+from koppelkansen.pages.urls import resolve
 from koppelkansen.pdf.typstsyntax import escape, typst_str
-from koppelkansen.urls import resolve
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

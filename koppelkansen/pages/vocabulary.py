@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from koppelkansen import yamlstrict
+from koppelkansen.pages import yamlstrict
 from koppelkansen.problems import Problem
 
 SECTIONS = ("statuses", "types", "cases", "themes", "organisations", "rounds", "session_kinds")

@@ -1,6 +1,6 @@
 """What the page header shows: status badge, concept notice and the date of the last change.
 
-The date comes from git (the last commit touching the page, :mod:`koppelkansen.gitdates`) where
+The date comes from git (the last commit touching the page, :mod:`koppelkansen.pages.gitdates`) where
 the file has history, else from the ``updated`` front-matter key, else nothing: a build date would
 pretend a change that never happened.
 """
@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from koppelkansen.dates import dutch_date
-from koppelkansen.vocabulary import Vocabulary
+from koppelkansen.pages.dates import dutch_date
+from koppelkansen.pages.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

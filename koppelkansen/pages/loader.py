@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from koppelkansen import yamlstrict
-from koppelkansen.model import Page, Source
+from koppelkansen.pages import yamlstrict
+from koppelkansen.pages.model import Page, Source
 from koppelkansen.problems import Problem
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
