@@ -38,7 +38,7 @@ venv: $(STAMP) ## Create .venv and install the locked dependencies
 
 check: $(STAMP) ## Check the front matter of every page (fast), and the links of site/ if it exists
 	$(PY) scripts/check_frontmatter.py $(DOCS)
-	@if [ -d site ]; then $(PY) -m koppelkansen.linkcheck site --docs $(DOCS); else echo "Geen site/: linkcontrole overgeslagen (eerst make site)."; fi
+	@if [ -d site ]; then $(PY) -m koppelkansen.check.links site --docs $(DOCS); else echo "Geen site/: linkcontrole overgeslagen (eerst make site)."; fi
 
 # The build checks the front matter itself (the plugin, before anything is rendered), so the check
 # is not run twice here.
@@ -82,10 +82,10 @@ $(NODE_STAMP): package.json package-lock.json
 node: $(NODE_STAMP) ## Install the npm test tools (axe-core, vnu-jar) from package-lock.json
 
 linkcheck: site ## Build site/ and check every internal link, anchor and PDF link in it
-	$(PY) -m koppelkansen.linkcheck site --docs $(DOCS)
+	$(PY) -m koppelkansen.check.links site --docs $(DOCS)
 
 linkcheck-external: site ## Also fetch the external links (timeouts, retries, per-host rate limit, cache)
-	$(PY) -m koppelkansen.linkcheck site --docs $(DOCS) --external
+	$(PY) -m koppelkansen.check.links site --docs $(DOCS) --external
 
 lint: $(STAMP) ## Lint and formatting check (ruff)
 	$(VENV)/bin/ruff check koppelkansen scripts tests
@@ -124,7 +124,7 @@ site-properdocs: $(PD_STAMP) ## Build site-properdocs/ and the PDFs with ProperD
 	@if $(PD_PY) -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("mkdocs") is None)'; then \
 	  echo "$(PD_VENV) bevat mkdocs; deze build moet zonder MkDocs draaien." >&2; exit 1; fi
 	$(PD_PY) -m koppelkansen build --engine properdocs --config-file mkdocs.yml --site-dir site-properdocs
-	$(PD_PY) -m koppelkansen.linkcheck site-properdocs --docs $(DOCS)
+	$(PD_PY) -m koppelkansen.check.links site-properdocs --docs $(DOCS)
 
 lock-properdocs: ## Re-resolve requirements-properdocs.lock from requirements-properdocs.in (needs the network)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -32,8 +32,8 @@ def _docs_exists(docs: Path, hint: str) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from koppelkansen.check.frontmatter import check_docs
     from koppelkansen.problems import summary
-    from koppelkansen.validate import check_docs
 
     docs = Path(args.docs_dir)
     if not _docs_exists(docs, "geef de map met de pagina's (meestal docs)"):
@@ -46,9 +46,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from koppelkansen.check.frontmatter import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE
+    from koppelkansen.check.schema import dump_schema, load_schema
     from koppelkansen.pages.vocabulary import load_vocabulary
-    from koppelkansen.schema import dump_schema, load_schema
-    from koppelkansen.validate import SCHEMA_DIR, SCHEMA_FILE, VOCABULARY_FILE
 
     schema_dir = Path(args.docs_dir) / SCHEMA_DIR
     vocabulary, problems = load_vocabulary(schema_dir / VOCABULARY_FILE)

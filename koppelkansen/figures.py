@@ -25,9 +25,9 @@ from typing import Any
 
 from lxml import etree
 
+from koppelkansen.check.schema import date_sort_key
 from koppelkansen.overviews import _by_date, entry, matrix
 from koppelkansen.pages.model import Corpus, Page
-from koppelkansen.schema import date_sort_key
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -25,10 +25,16 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
 from koppelkansen.changepages import views
+from koppelkansen.check.content import (
+    check_css_file,
+    check_image_file,
+    check_page_html,
+    check_svg_file,
+)
+from koppelkansen.check.frontmatter import check_docs, defaults_filter
 from koppelkansen.config import KoppelkansenConfig
 from koppelkansen.figures import alt_text, print_svg, programme_figure
 from koppelkansen.overviews import generated_specs, nav_order
-from koppelkansen.pagecheck import check_css_file, check_image_file, check_page_html, check_svg_file
 from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
 from koppelkansen.pages.model import Corpus
 from koppelkansen.pages.pageinfo import page_info
@@ -50,7 +56,6 @@ from koppelkansen.pdfsite import (
 )
 from koppelkansen.problems import Problem, os_error_reason, summary
 from koppelkansen.render import OverviewRenderer, compiled_template_cache, generated_pages
-from koppelkansen.validate import check_docs, defaults_filter
 from koppelkansen.versioncache import VersionCache
 from koppelkansen.versionpdf import (
     EDITION_ENV,

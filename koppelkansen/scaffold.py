@@ -18,9 +18,9 @@ from pathlib import Path
 
 import jinja2
 
+from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.pages.model import Corpus
 from koppelkansen.problems import Problem
-from koppelkansen.validate import check_docs
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -103,7 +103,7 @@ def _quote(value: object) -> str:
 
 
 def _date(value: str | None, option: str = "--datum") -> str:
-    from koppelkansen.schema import date_is_valid
+    from koppelkansen.check.schema import date_is_valid
 
     if not value:
         raise ScaffoldError(

@@ -17,8 +17,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
+from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.cli import main
-from koppelkansen.validate import check_docs
 
 GOLDEN = sorted((Path(__file__).parent / "golden" / "check").glob("*.yml"))
 

@@ -12,9 +12,9 @@ from conftest import ROOT, make_docs, run_build
 from lxml import etree
 from pdfproject import make_pdf_project
 
+from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.figures import FIGURES, SVG_NS, for_print, relative_url, site_html, to_svg
 from koppelkansen.pdf.htmltypst import convert_page
-from koppelkansen.validate import check_docs
 
 NS = {"s": SVG_NS}
 

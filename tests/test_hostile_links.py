@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfWriter
 
-from koppelkansen.linkcheck import check_internal, scan_site
+from koppelkansen.check.links import check_internal, scan_site
 
 
 def _site(tmp_path: Path, links: list[str]) -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import make_site_project, run_build
 
-from koppelkansen.pagecheck import check_css_file, check_page_html, check_svg_file
-from koppelkansen.validate import check_docs
+from koppelkansen.check.content import check_css_file, check_page_html, check_svg_file
+from koppelkansen.check.frontmatter import check_docs
 
 FRONT = "---\ntitle: Aanval\ntype: pagina\nstatus: concept\n---\n\n"
 
@@ -264,7 +264,7 @@ def test_tag_names_the_html_parser_accepts_but_lxml_names_refuse_give_no_traceba
 
 
 def test_image_size_is_read_from_the_header_and_bounded(tmp_path):
-    from koppelkansen.pagecheck import MAX_PIXELS, check_image_file, image_size
+    from koppelkansen.check.content import MAX_PIXELS, check_image_file, image_size
 
     def png(width: int, height: int) -> bytes:
         return (

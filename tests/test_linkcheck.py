@@ -14,8 +14,14 @@ from pypdf import PdfWriter
 from pypdf.annotations import Link as PdfLink
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-import koppelkansen.linkcheck as linkcheck_module
-from koppelkansen.linkcheck import ExternalChecker, check_internal, external_links, main, scan_site
+import koppelkansen.check.links as linkcheck_module
+from koppelkansen.check.links import (
+    ExternalChecker,
+    check_internal,
+    external_links,
+    main,
+    scan_site,
+)
 
 SITE_URL = "https://example.org/plannen/"
 

@@ -17,8 +17,8 @@ import pytest
 from conftest import ROOT, make_docs, make_site_project, run_build
 
 from koppelkansen import overviews
+from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.cli import main as cli_main
-from koppelkansen.validate import check_docs
 
 #: Added to the base fixture corpus: plans, sessions, a lesson and pages that ask for overviews.
 FILES = {

@@ -352,7 +352,7 @@ def test_pdf_job_fills_only_its_own_placeholders_and_hands_over_the_error():
     [
         (
             {
-                # <iframe> and the like are refused before, by koppelkansen/pagecheck.py
+                # <iframe> and the like are refused before, by koppelkansen/check/content.py
                 "casussen/amstelstad/plan.md": "+\n<video controls></video>\n",
                 "casussen/haven-stad/plan.md": '+\n<img src="../../img/weg.png" alt="Weg">\n',
             },

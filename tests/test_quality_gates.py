@@ -31,7 +31,7 @@ from browser_support import (
 from conftest import run_build
 from vnu_support import check_html, missing_vnu
 
-from koppelkansen.linkcheck import run as linkcheck
+from koppelkansen.check.links import run as linkcheck
 from koppelkansen.pages.gitdates import iso_date, last_changes
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from conftest import make_docs
 
+from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.cli import main
-from koppelkansen.validate import check_docs
 
 
 def test_vocabulary_change_needs_make_schema(tmp_path, capsys):
@@ -105,7 +105,7 @@ def test_a_schema_that_is_not_utf8_is_explained(tmp_path):
 
 
 def test_the_schema_is_checked_against_the_meta_schema_once_per_text(tmp_path, monkeypatch):
-    from koppelkansen import schema as schema_module
+    from koppelkansen.check import schema as schema_module
 
     calls = []
     check = schema_module.Draft202012Validator.check_schema

@@ -13,9 +13,9 @@ import jinja2
 import pytest
 from conftest import ROOT, make_site_project, run_build
 
+from koppelkansen.check.schema import dump_schema, render_schema
 from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.render import TEMPLATES
-from koppelkansen.schema import dump_schema, render_schema
 
 # The two tests of the module's one build run in one worker (a module fixture is built once per
 # worker that runs its tests).
@@ -127,7 +127,7 @@ def test_editor_is_wired_to_the_schema():
 
 
 def test_project_docs_pass_the_check():
-    from koppelkansen.validate import check_docs
+    from koppelkansen.check.frontmatter import check_docs
 
     _, problems, checked = check_docs(ROOT / "docs")
     assert [p.format() for p in problems] == []

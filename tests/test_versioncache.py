@@ -179,7 +179,7 @@ def test_an_unwritable_cache_only_costs_time(tmp_path):
 
 def test_the_code_hash_covers_every_module_the_cached_output_depends_on():
     # validate: which folder defaults apply (read_tree)
-    seen = closure("versioncache", "validate")
+    seen = closure("versioncache", "check.frontmatter")
     assert set(CODE_MODULES) == seen
     assert len(code_version()) == 16
 

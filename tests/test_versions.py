@@ -483,7 +483,7 @@ def test_change_pdf_shows_the_edits(project):
 def test_links_and_anchors_of_the_versioned_site_hold(project):
     root, *_ = project
     result = subprocess.run(
-        [sys.executable, "-m", "koppelkansen.linkcheck", "site", "--docs", "docs"],
+        [sys.executable, "-m", "koppelkansen.check.links", "site", "--docs", "docs"],
         cwd=root,
         capture_output=True,
         text=True,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from koppelkansen.schema import date_sort_key
+from koppelkansen.check.schema import date_sort_key
 
 MONTHS = (
     "januari",

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from koppelkansen.check.schema import date_sort_key
 from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.pages.yamlstrict import KeyPath, Pos
-from koppelkansen.schema import date_sort_key
 
 #: Where a key's value was written: the file (page or folder defaults) and its positions.
 Source = tuple[Path, dict[KeyPath, Pos]]

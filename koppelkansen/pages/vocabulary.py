@@ -1,7 +1,7 @@
 """Controlled vocabularies (statuses, kinds, case areas, themes, organisations, rounds).
 
 They live in one data file, ``docs/schema/vocabulary.yml``; the schema's allow-lists are generated
-from it (:func:`koppelkansen.schema.render_schema`) and the overview pages take their labels here.
+from it (:func:`koppelkansen.check.schema.render_schema`) and the overview pages take their labels here.
 """
 
 from __future__ import annotations

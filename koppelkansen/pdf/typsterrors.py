@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from koppelkansen.pagecheck import SourceFinder
+from koppelkansen.check.content import SourceFinder
 from koppelkansen.pdf.convert import PageSource, PdfProblem
 
 _SPAN = re.compile(r"┌─ (.+?):(\d+):\d+\s*$", re.M)

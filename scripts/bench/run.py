@@ -131,7 +131,7 @@ def run_logged(
 
 
 def section_check(settings: Settings, result: Result) -> None:
-    from koppelkansen.validate import check_docs
+    from koppelkansen.check.frontmatter import check_docs
 
     per_thousand: dict[int, float] = {}
     for n in settings.check_pages:

@@ -8,11 +8,11 @@ from typing import Any
 
 from jsonschema import ValidationError
 
+from koppelkansen.check.schema import PageValidators, allowed_keys, keys_by_type, load_schema
 from koppelkansen.pages.loader import Applies, load_pages
 from koppelkansen.pages.model import Corpus, Page
 from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.problems import Problem
-from koppelkansen.schema import PageValidators, allowed_keys, keys_by_type, load_schema
 
 SCHEMA_DIR = "schema"
 SCHEMA_FILE = "frontmatter.schema.json"

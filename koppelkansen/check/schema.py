@@ -211,7 +211,7 @@ class PageValidators:
 
     The published schema selects a type with ``allOf``/``if``/``then`` and rejects unknown keys with
     ``unevaluatedProperties``, which editors understand but which costs most of the check's time.
-    Unknown keys get their own message with a suggestion (:mod:`koppelkansen.validate`), so here
+    Unknown keys get their own message with a suggestion (:mod:`koppelkansen.check.frontmatter`), so here
     each type gets the common properties plus its own, and its required keys.
     """
 

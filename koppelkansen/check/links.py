@@ -1,7 +1,7 @@
 """Link check over the built site: every internal link, image and anchor of every HTML page and of
 the link annotations of every PDF resolves; external links are listed, and fetched on request.
 
-Usage: ``python -m koppelkansen.linkcheck SITE_DIR [--docs DOCS] [--external]``.
+Usage: ``python -m koppelkansen.check.links SITE_DIR [--docs DOCS] [--external]``.
 
 Why our own checker (see README, "Quality gates"): LinkChecker, the maintained Python checker,
 drops its privileges to ``nobody`` when started as root (CI runs ``.ci/run`` as root, and pytest's
@@ -512,7 +512,7 @@ def run(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m koppelkansen.linkcheck",
+        prog="python -m koppelkansen.check.links",
         description="Controleer de links van de gebouwde site.",
     )
     parser.add_argument("site", type=Path, help="de gebouwde site (meestal site)")
