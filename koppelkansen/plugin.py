@@ -33,8 +33,11 @@ from koppelkansen.check.content import (
 )
 from koppelkansen.check.frontmatter import check_docs, defaults_filter
 from koppelkansen.config import KoppelkansenConfig
-from koppelkansen.figures import alt_text, print_svg, programme_figure
-from koppelkansen.overviews import generated_specs, nav_order
+from koppelkansen.figures.scenes import programme_figure
+from koppelkansen.figures.shapes import alt_text
+from koppelkansen.figures.svg import print_svg
+from koppelkansen.overviews.compute import generated_specs, nav_order
+from koppelkansen.overviews.render import OverviewRenderer, generated_pages
 from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
 from koppelkansen.pages.model import Corpus
 from koppelkansen.pages.pageinfo import page_info
@@ -55,7 +58,7 @@ from koppelkansen.pdfsite import (
     reserved_for_pdfs,
 )
 from koppelkansen.problems import Problem, os_error_reason, summary
-from koppelkansen.render import OverviewRenderer, compiled_template_cache, generated_pages
+from koppelkansen.templating import compiled_template_cache
 from koppelkansen.versioncache import VersionCache
 from koppelkansen.versionpdf import (
     EDITION_ENV,

@@ -19,8 +19,10 @@ from pathlib import Path
 import jinja2
 
 from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.pages.dates import is_date
 from koppelkansen.pages.model import Corpus
 from koppelkansen.problems import Problem
+from koppelkansen.templating import markdown_text
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -59,8 +61,6 @@ def slugify(text: str, limit: int = MAX_SLUG) -> str:
 
 def _inline_markdown(text: str) -> str:
     """``text`` as the content of a Markdown heading: shown as written, never as markup."""
-    from koppelkansen.render import markdown_text
-
     return str(markdown_text(text))
 
 
@@ -103,14 +103,12 @@ def _quote(value: object) -> str:
 
 
 def _date(value: str | None, option: str = "--datum") -> str:
-    from koppelkansen.check.schema import date_is_valid
-
     if not value:
         raise ScaffoldError(
             f"geef {option} als JJJJ-MM-DD (of JJJJ-MM, JJJJ als de dag niet bekend is), "
             "bijvoorbeeld --datum 2019-03-12"
         )
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) or not date_is_valid(value):
+    if not is_date(value):
         raise ScaffoldError(
             f"{option} '{value}' is geen bestaande datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2019-03-12"
         )

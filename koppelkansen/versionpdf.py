@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from koppelkansen.build import engine_from_environment
-from koppelkansen.versions import Version, valid_day
+from koppelkansen.pages.dates import is_day
+from koppelkansen.versions import Version
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -52,7 +53,7 @@ class VersionPdf:
 def edition_date() -> str | None:
     """The version date this build's covers show (``EDITION_DATE_ENV``), when it is a valid date."""
     value = os.environ.get(EDITION_DATE_ENV, "").strip()
-    return value if valid_day(value) else None
+    return value if is_day(value) else None
 
 
 def cache_folder(cache_root: Path, version: Version) -> Path:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from koppelkansen.pages.dates import dutch_date
+from koppelkansen.pages.dates import dutch_date, is_day
 from koppelkansen.pages.gitdates import run_git
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 
@@ -24,7 +24,6 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 TAG_PREFIX = "versie/"
 #: A version's slug (the tag name after ``versie/``): also a folder name on the site.
 _SLUG = re.compile(r"^[0-9a-z][0-9a-z-]{0,63}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: ``2018-10-31`` or ``2018-10-31-2``: the tags `create_version` makes (the second of one day).
 _SEQUENCE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-(\d{1,3}))?$")
 _FIELDS = {"naam": "name", "datum": "date", "overleg": "meeting"}
@@ -165,7 +164,7 @@ def read_versions(repo: Path) -> VersionList:
                 tag=tag,
                 slug=slug,
                 name=meta.get("name", "")[:200],
-                date=day if valid_day(day) else slug[:10] if valid_day(slug[:10]) else "",
+                date=day if is_day(day) else slug[:10] if is_day(slug[:10]) else "",
                 meeting=meta.get("meeting", "") if _meeting_ok(meta.get("meeting", "")) else "",
                 commit=commit,
                 epoch=epoch_value,
@@ -210,17 +209,6 @@ _NO_VERSIONS = (
 )
 
 
-def valid_day(value: str) -> bool:
-    """Whether ``value`` is a real date written ``JJJJ-MM-DD``."""
-    if not _DATE.match(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _meeting_ok(value: str) -> bool:
     return bool(re.fullmatch(r"[0-9a-z][0-9a-z/_-]{0,200}", value)) and ".." not in value
 
@@ -243,7 +231,7 @@ def create_version(
         )
     elif "\n" in name or len(name) > 120:
         problems.append("NAAM moet één regel van hoogstens 120 tekens zijn.")
-    if not valid_day(day):
+    if not is_day(day):
         problems.append(
             f"DATUM '{day}' is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2018-10-31."
         )

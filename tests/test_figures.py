@@ -1,4 +1,4 @@
-"""Figures from the page model (koppelkansen/figures.py): well-formed, accessible, safe, and the
+"""Figures from the page model (koppelkansen/figures/scenes.py): well-formed, accessible, safe, and the
 same on the site and in the PDF."""
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from lxml import etree
 from pdfproject import make_pdf_project
 
 from koppelkansen.check.frontmatter import check_docs
-from koppelkansen.figures import FIGURES, SVG_NS, for_print, relative_url, site_html, to_svg
+from koppelkansen.figures.scenes import FIGURES
+from koppelkansen.figures.svg import SVG_NS, for_print, site_html, to_svg
+from koppelkansen.pages.urls import relative_url
 from koppelkansen.pdf.htmltypst import convert_page
 
 NS = {"s": SVG_NS}

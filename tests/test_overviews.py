@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_docs, make_site_project, run_build
 
-from koppelkansen import overviews
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.cli import main as cli_main
+from koppelkansen.overviews import compute as overviews
 
 #: Added to the base fixture corpus: plans, sessions, a lesson and pages that ask for overviews.
 FILES = {

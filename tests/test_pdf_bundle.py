@@ -125,7 +125,7 @@ def test_cover_contents_and_every_heading_and_text(built):
         "Amstelstad, 9 Straatjes en Haven-Stad",
     ):
         assert text in cover, text
-    assert "Koppelkansen in één beeld" in _text(path, 2)  # koppelkansen/figures.py
+    assert "Koppelkansen in één beeld" in _text(path, 2)  # koppelkansen/figures/scenes.py
     contents = _text(path, 3)
     assert "Inhoud" in contents
     assert re.search(r"3 Projectplan Amstelstad[\s.\u2060]*8\n", contents)

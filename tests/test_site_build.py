@@ -14,8 +14,8 @@ import pytest
 from conftest import ROOT, make_site_project, run_build
 
 from koppelkansen.check.schema import dump_schema, render_schema
+from koppelkansen.overviews.render import TEMPLATES
 from koppelkansen.pages.vocabulary import load_vocabulary
-from koppelkansen.render import TEMPLATES
 
 # The two tests of the module's one build run in one worker (a module fixture is built once per
 # worker that runs its tests).
@@ -78,7 +78,7 @@ def test_failed_build_keeps_previous_site(built, tmp_path):
 
 
 def test_theme_templates_are_compiled_once_into_a_private_cache(tmp_path, monkeypatch):
-    """Jinja's bytecode cache (render.compiled_template_cache) for the theme's templates and the
+    """Jinja's bytecode cache (templating.compiled_template_cache) for the theme's templates and the
     overview templates: in the temporary folder, private to the user; a second build reads it
     and renders the same pages."""
     monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))

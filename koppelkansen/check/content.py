@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
-from koppelkansen.pages.urls import resolve
+from koppelkansen.pages.urls import resolve, srcset_urls
 from koppelkansen.problems import Problem
 
 #: Elements that run code, embed another document or change where the page's links go.
@@ -70,10 +70,6 @@ def _leaves_site(url: str, page_url: str) -> bool:
     if not cleaned or _is_remote(cleaned) or cleaned.startswith(("#", "/")):
         return False  # absolute paths are reported by MkDocs' own link validation
     return resolve(page_url, unquote(cleaned))[0] is None
-
-
-def _srcset_urls(value: str) -> list[str]:
-    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
 class SourceFinder:
@@ -230,7 +226,7 @@ def _element_problems(
         if local == "srcdoc":
             found.append((f"'srcdoc' op <{tag}> is niet toegestaan; haal het weg", "srcdoc"))
             continue
-        urls = _srcset_urls(value) if local in ("srcset", "imagesrcset") else [value]
+        urls = srcset_urls(value) if local in ("srcset", "imagesrcset") else [value]
         for url in urls:
             scheme = _scheme(url)
             if scheme in _BAD_SCHEMES:

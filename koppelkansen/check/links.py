@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from koppelkansen.pages.urls import resolve
+from koppelkansen.pages.urls import resolve, srcset_urls
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -117,7 +117,7 @@ class _PageParser(HTMLParser):
         for attr, tags in _LINK_ATTRS.items():
             if tag not in tags or attr not in values:
                 continue
-            urls = _srcset_urls(values[attr]) if attr == "srcset" else [values[attr].strip()]
+            urls = srcset_urls(values[attr]) if attr == "srcset" else [values[attr].strip()]
             for url in urls:
                 self.links.append(Link(self.page, url, line, attr, self._article_depth > 0))
 
@@ -129,16 +129,6 @@ class _PageParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "article" and self._article_depth:
             self._article_depth -= 1
-
-
-def _srcset_urls(srcset: str) -> list[str]:
-    """The URLs of a ``srcset`` (candidates are comma separated: URL, then an optional descriptor)."""
-    urls = []
-    for candidate in re.split(r",\s+|,(?=\S+\s)", srcset.strip()):
-        parts = candidate.strip().split()
-        if parts:
-            urls.append(parts[0].rstrip(","))
-    return urls
 
 
 def scan_site(root: Path) -> SiteIndex:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 import functools
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -15,35 +13,11 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from koppelkansen.pages.dates import date_is_valid
 from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.problems import Problem
 
 DATE_FORMAT = "koppelkansen-datum"
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def date_is_valid(value: object) -> bool:
-    """``JJJJ``, ``JJJJ-MM`` or ``JJJJ-MM-DD`` naming a day that exists."""
-    if not isinstance(value, str):
-        return True  # the type check reports this
-    match = _DATE.match(value)
-    if not match:
-        return True  # the pattern check reports this
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if month is None:
-        return True
-    if not 1 <= month <= 12:
-        return False
-    assert year is not None  # the pattern requires a year before a month
-    return day is None or 1 <= day <= calendar.monthrange(year, month)[1]
-
-
-def date_sort_key(value: str) -> tuple[int, int, int]:
-    match = _DATE.match(value)
-    if not match:
-        return (9999, 99, 99)
-    year, month, day = match.groups()
-    return (int(year), int(month or 0), int(day or 0))
 
 
 def render_schema(template: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from koppelkansen.check.schema import date_sort_key
+from koppelkansen.pages.dates import date_sort_key
 from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.pages.yamlstrict import KeyPath, Pos
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from koppelkansen.figures import svg as figure_svg
 from koppelkansen.pdf import htmltypst
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -71,7 +72,7 @@ def page_key(url: str) -> str:
 @cache
 def converter_version() -> str:
     """What a page's Typst depends on besides its HTML: the converter's source and lxml's version."""
-    figures = CONVERTER.parent.parent / "figures.py"  # for_print: the PDF's colours and font
+    figures = Path(figure_svg.__file__)  # for_print: the PDF's colours and font
     return hashlib.sha256(
         CONVERTER.read_bytes() + figures.read_bytes() + etree.__version__.encode()
     ).hexdigest()

@@ -34,7 +34,7 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
-from koppelkansen.figures import for_print
+from koppelkansen.figures.svg import for_print
 from koppelkansen.pages.urls import resolve
 from koppelkansen.pdf.typstsyntax import escape, typst_str
 
@@ -411,7 +411,7 @@ class PageConverter:
         return ""
 
     def svg_figure(self, el: etree._Element) -> str:
-        """A generated figure (koppelkansen/figures.py): its SVG with print colours, never split."""
+        """A generated figure (koppelkansen/figures/scenes.py): its SVG with print colours, never split."""
         svg = next((c for c in el.iter() if isinstance(c.tag, str) and _tag(c) == "svg"), None)
         if svg is None:
             self.unknown(el)

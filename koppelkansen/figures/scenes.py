@@ -1,65 +1,17 @@
-"""Figures computed from the page model: timeline, programme and koppelkansen matrix.
-
-One source, two outputs. Each figure is first a small scene (:class:`Figure`: boxes, texts, lines
-and links to pages, in user units) computed from a checked :class:`~koppelkansen.pages.model.Corpus`.
-:func:`to_svg` draws a scene as SVG with lxml, so no front-matter value can become markup:
-
-* on the site the SVG is inline, sized in ``em``, coloured through CSS classes whose colours are
-  Material's custom properties (``pages.css``), so it follows the light and dark palette;
-* in the PDFs the converter (``pdf/htmltypst.py``) takes that same SVG from the page and adds
-  :data:`PRINT_STYLE` (fixed colours, the Inter font) with :func:`for_print`, then Typst
-  ``image()``-s it inside an unbreakable block.
-
-Every link is an SVG ``<a>`` with an ``aria-label`` and a ``<title>`` (keyboard and screen readers
-reach it). Nothing here knows about MkDocs.
-"""
+"""The three figures as scenes, computed from a checked corpus: timeline, programme and
+koppelkansen matrix (:data:`FIGURES`, by the name a page asks for)."""
 
 from __future__ import annotations
 
 import logging
-import posixpath
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from lxml import etree
-
-from koppelkansen.check.schema import date_sort_key
-from koppelkansen.overviews import _by_date, entry, matrix
+from koppelkansen.figures.shapes import WIDTH, Box, Figure, Line, PageLink, Shape, Text
+from koppelkansen.overviews.compute import by_date, entry, matrix
+from koppelkansen.pages.dates import date_sort_key
 from koppelkansen.pages.model import Corpus, Page
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-
-SVG_NS = "http://www.w3.org/2000/svg"
-_S = f"{{{SVG_NS}}}"
-_NSMAP: Any = {None: SVG_NS}  # the default namespace (lxml's stubs only type prefixed ones)
-
-#: How wide a figure is drawn on the site, in em (its user units are scaled to this).
-SITE_WIDTH_EM = 48
-#: User units of every figure's width; texts are sized for it (14 units ≈ 0.9 em on the site).
-WIDTH = 760.0
-
-#: Colours and font for the PDF (the site takes them from pages.css instead).
-PRINT_STYLE = """
-text { font-family: Inter; fill: #1b2a4a; }
-.kk-fig-muted { fill: #5b6478; }
-.kk-fig-band { fill: #e7efff; }
-.kk-fig-band-alt { fill: #f1ebfb; }
-.kk-fig-lane { fill: #f4f6fb; }
-.kk-fig-grid { stroke: #d5d9e4; }
-.kk-fig-box { fill: #ffffff; stroke: #2f3f9e; }
-.kk-fig-box-strong { fill: #2f3f9e; stroke: #2f3f9e; }
-.kk-fig-on-strong { fill: #ffffff; }
-.kk-fig-line { stroke: #5b6478; fill: none; }
-.kk-fig-mark-directieoverleg { fill: #2f3f9e; }
-.kk-fig-mark-co-creatiesessie { fill: #1e6fd9; }
-.kk-fig-mark-ontwerpatelier { fill: #2e9d5b; }
-.kk-fig-mark-other { fill: #5b6478; }
-.kk-fig-cell { fill: #e7efff; stroke: #d5d9e4; }
-.kk-fig-cell-empty { fill: #ffffff; stroke: #d5d9e4; }
-.kk-fig-link { fill: #2f3f9e; }
-"""
 
 #: Seasons in a ``date_label`` ("zomer 2018"): the months they cover, so the mark is that range.
 SEASONS = {
@@ -72,84 +24,7 @@ SEASONS = {
 }
 
 
-# -- the scene ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Box:
-    x: float
-    y: float
-    w: float
-    h: float
-    cls: str
-    rx: float = 3.0
-
-
-@dataclass(frozen=True)
-class Text:
-    x: float
-    y: float
-    text: str
-    cls: str = ""
-    size: float = 13.0
-    weight: str = ""
-    anchor: str = "start"
-
-
-@dataclass(frozen=True)
-class Line:
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    cls: str = "kk-fig-line"
-    dashed: bool = False
-
-
-Shape = Box | Text | Line
-
-
-@dataclass(frozen=True)
-class Link:
-    """Shapes that together link to one page; ``label`` is their accessible name."""
-
-    src_uri: str
-    label: str
-    shapes: tuple[Shape, ...]
-    kind: str = ""
-
-
-@dataclass
-class Figure:
-    name: str
-    title: str
-    desc: str
-    height: float
-    items: list[Shape | Link] = field(default_factory=list)
-    width: float = WIDTH
-
-    @property
-    def links(self) -> list[Link]:
-        return [i for i in self.items if isinstance(i, Link)]
-
-
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def page_url(src_uri: str) -> str:
-    """Site URL (directory URLs, as mkdocs.yml builds) of the page with this Markdown file."""
-    stem = src_uri.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/"
-
-
-def relative_url(from_url: str, src_uri: str) -> str:
-    """Link from the built page at ``from_url`` to the page of ``src_uri``."""
-    target = page_url(src_uri)
-    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
-    rel = posixpath.relpath(target or ".", base or ".")
-    return "./" if rel == "." else rel + "/"
 
 
 def _span(page: Page) -> tuple[float, float] | None:
@@ -214,9 +89,9 @@ def timeline_figure(corpus: Corpus) -> Figure:
     for page in sessions:
         case = page.meta.get("case")
         by_lane[case if isinstance(case, str) and case in by_lane else ""].append(page)
-    ordered = {e.src_uri: i for i, e in enumerate(_by_date([entry(corpus, p) for p in sessions]))}
+    ordered = {e.src_uri: i for i, e in enumerate(by_date([entry(corpus, p) for p in sessions]))}
 
-    items: list[Shape | Link] = []
+    items: list[Shape | PageLink] = []
     rows: list[tuple[str, str, float, list[tuple[Page, int]]]] = []
     y = top
     for key, label in lanes:
@@ -245,7 +120,7 @@ def timeline_figure(corpus: Corpus) -> Figure:
         name = Text(x0 + 4, top - 10, _fit(page.title, x1 - x0 - 8, 12), "kk-fig-link", 12, "600")
         items.append(band)
         items.append(
-            Link(page.src_uri, f"{page.title} ({_when(corpus, page)})", (name,), "leerronde")
+            PageLink(page.src_uri, f"{page.title} ({_when(corpus, page)})", (name,), "leerronde")
         )
 
     # Years: a tick line and the year at the bottom.
@@ -263,7 +138,7 @@ def timeline_figure(corpus: Corpus) -> Figure:
         name = Text(10, lane_y + 21, _fit(label, left - 22, 13), "kk-fig-link", 13, "600")
         if case_page is not None:
             accessible = label if case_page.title == label else f"{label}: {case_page.title}"
-            items.append(Link(case_page.src_uri, accessible, (name,), "lane"))
+            items.append(PageLink(case_page.src_uri, accessible, (name,), "lane"))
         else:
             items.append(name)
         for page, row in placed:
@@ -278,7 +153,7 @@ def timeline_figure(corpus: Corpus) -> Figure:
             text = Text(x(start), my + 27, page.title, "kk-fig-link", 12)
             kind_label = vocab.session_kinds[kind].label if kind in vocab.session_kinds else ""
             accessible = ", ".join(v for v in (page.title, kind_label, _when(corpus, page)) if v)
-            items.append(Link(page.src_uri, accessible, (mark, text), kind or "sessie"))
+            items.append(PageLink(page.src_uri, accessible, (mark, text), kind or "sessie"))
 
     # Legend.
     lx, ly = left, bottom + 40
@@ -311,7 +186,7 @@ def _when(corpus: Corpus, page: Page) -> str:
 def programme_figure(corpus: Corpus) -> Figure:
     """Directors, the partners with their units, the core team, the plan and the case areas."""
     vocab = corpus.vocabulary
-    items: list[Shape | Link] = []
+    items: list[Shape | PageLink] = []
     by_id = corpus.by_identity()
     orgs = list(vocab.organisations.items())
     gap = 12.0
@@ -328,7 +203,7 @@ def programme_figure(corpus: Corpus) -> Figure:
     box = Box(4, 4, WIDTH - 8, 34, "kk-fig-box-strong")
     text = Text(WIDTH / 2, 26, "Directies van de partners", "kk-fig-on-strong", 14, "600", "middle")
     items.append(
-        Link(directors_uri, f"{text.text}: directieoverleg", (box, text), "directie")
+        PageLink(directors_uri, f"{text.text}: directieoverleg", (box, text), "directie")
         if directors_uri
         else box
     )
@@ -349,7 +224,7 @@ def programme_figure(corpus: Corpus) -> Figure:
         # The accessible name starts with the visible text (WCAG 2.5.3), so the units stay
         # outside the link: they are text of their own.
         items.append(
-            Link(f"overzichten/organisaties/{key}.md", org.label, tuple(shapes), "organisatie")
+            PageLink(f"overzichten/organisaties/{key}.md", org.label, tuple(shapes), "organisatie")
         )
         for j, unit in enumerate(org.units.values()):
             items.append(Text(ox + 14, y + 41 + 17 * j, _fit(unit.label, col - 28, 12), "", 12))
@@ -377,7 +252,9 @@ def programme_figure(corpus: Corpus) -> Figure:
         "middle",
     )
     if programme is not None:
-        items.append(Link(programme.src_uri, plan_text.text, (plan_box, plan_text), "programma"))
+        items.append(
+            PageLink(programme.src_uri, plan_text.text, (plan_box, plan_text), "programma")
+        )
     else:
         items.extend((plan_box, plan_text))
     y += 34
@@ -415,7 +292,7 @@ def programme_figure(corpus: Corpus) -> Figure:
             "middle",
         )
         if page is not None:
-            items.append(Link(page.src_uri, term.label, tuple(case_shapes), "casus"))
+            items.append(PageLink(page.src_uri, term.label, tuple(case_shapes), "casus"))
         else:
             items.extend(case_shapes)
         items.append(subtitle)
@@ -436,7 +313,7 @@ def programme_figure(corpus: Corpus) -> Figure:
     )
     if rounds_uri:
         items.append(
-            Link(rounds_uri, f"{label.text}: " + "; ".join(rounds), (label,), "leerrondes")
+            PageLink(rounds_uri, f"{label.text}: " + "; ".join(rounds), (label,), "leerrondes")
         )
     else:
         items.append(label)
@@ -460,7 +337,7 @@ def programme_figure(corpus: Corpus) -> Figure:
 def matrix_figure(corpus: Corpus) -> Figure:
     """Case areas (rows) against themes (columns); a cell names the plans that couple the theme."""
     data = matrix(corpus)
-    items: list[Shape | Link] = []
+    items: list[Shape | PageLink] = []
     left, top = 130.0, 34.0
     cols = max(1, len(data.themes))
     cw = (WIDTH - 4 - left) / cols
@@ -474,7 +351,7 @@ def matrix_figure(corpus: Corpus) -> Figure:
     for i, row in enumerate(data.rows):
         ry = top + i * rh
         name = Text(6, ry + rh / 2 + 5, _fit(row.label, left - 14, 13), "kk-fig-link", 13, "600")
-        items.append(Link(row.page.src_uri, row.label, (name,), "casus") if row.page else name)
+        items.append(PageLink(row.page.src_uri, row.label, (name,), "casus") if row.page else name)
         for j, cell in enumerate(row.cells):
             cx = left + j * cw
             items.append(
@@ -498,7 +375,7 @@ def matrix_figure(corpus: Corpus) -> Figure:
                     cx + 10, ry + 22 + 20 * k, _fit(plan.title, cw - 20, 12), "kk-fig-link", 12
                 )
                 items.append(
-                    Link(
+                    PageLink(
                         plan.src_uri,
                         f"{plan.title}: {row.label}, {data.themes[j]}",
                         (text,),
@@ -521,154 +398,3 @@ FIGURES: dict[str, Callable[[Corpus], Figure]] = {
     "programma": programme_figure,
     "matrix": matrix_figure,
 }
-
-
-# -- SVG --------------------------------------------------------------------------------------
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def _shape(parent: etree._Element, shape: Shape) -> None:
-    if isinstance(shape, Box):
-        etree.SubElement(
-            parent,
-            _S + "rect",
-            {
-                "x": _num(shape.x),
-                "y": _num(shape.y),
-                "width": _num(shape.w),
-                "height": _num(shape.h),
-                "rx": _num(shape.rx),
-                "class": shape.cls,
-            },
-        )
-    elif isinstance(shape, Line):
-        attrs = {
-            "x1": _num(shape.x1),
-            "y1": _num(shape.y1),
-            "x2": _num(shape.x2),
-            "y2": _num(shape.y2),
-            "class": shape.cls,
-            "stroke-width": "1.2",
-        }
-        if shape.dashed:
-            attrs["stroke-dasharray"] = "4 3"
-        etree.SubElement(parent, _S + "line", attrs)
-    else:
-        attrs = {"x": _num(shape.x), "y": _num(shape.y), "font-size": _num(shape.size)}
-        if shape.cls:
-            attrs["class"] = shape.cls
-        if shape.weight:
-            attrs["font-weight"] = shape.weight
-        if shape.anchor != "start":
-            attrs["text-anchor"] = shape.anchor
-        el = etree.SubElement(parent, _S + "text", attrs)
-        el.text = shape.text
-
-
-def to_svg(figure: Figure, href: Callable[[str], str]) -> str:
-    """The figure as one line of SVG markup; ``href`` turns a page's ``src_uri`` into a link."""
-    svg = etree.Element(
-        _S + "svg",
-        {
-            "viewBox": f"0 0 {_num(figure.width)} {_num(figure.height)}",
-            "width": f"{SITE_WIDTH_EM}em",
-            "height": f"{_num(figure.height / figure.width * SITE_WIDTH_EM)}em",
-            "class": f"kk-fig kk-fig--{figure.name}",
-            "aria-labelledby": f"kk-fig-{figure.name}-title kk-fig-{figure.name}-desc",
-        },
-        nsmap=_NSMAP,
-    )
-    etree.SubElement(svg, _S + "title", id=f"kk-fig-{figure.name}-title").text = figure.title
-    etree.SubElement(svg, _S + "desc", id=f"kk-fig-{figure.name}-desc").text = figure.desc
-    for item in figure.items:
-        if isinstance(item, Link):
-            a = etree.SubElement(
-                svg,
-                _S + "a",
-                {
-                    "href": href(item.src_uri),
-                    "aria-label": item.label,
-                    "class": f"kk-fig-a kk-fig-a--{item.kind}",
-                },
-            )
-            etree.SubElement(a, _S + "title").text = item.label
-            for shape in item.shapes:
-                _shape(a, shape)
-        else:
-            _shape(svg, item)
-    return etree.tostring(svg, encoding="unicode")
-
-
-def site_html(figure: Figure, href: Callable[[str], str]) -> str:
-    """The figure for a page: the SVG in a container that scrolls sideways on a narrow screen."""
-    return (
-        f'<figure class="kk-figure kk-figure--{figure.name}"><div class="kk-figure__scroll" '
-        f'tabindex="0" role="group" aria-label="{_attr(figure.title)}">{to_svg(figure, href)}</div></figure>'
-    )
-
-
-def _attr(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-
-
-_CAMEL = {"viewbox": "viewBox"}
-
-
-def for_print(svg: etree._Element | str) -> str:
-    """A figure's SVG (as the page has it) ready for Typst: fixed colours, Inter, no links.
-
-    ``svg`` may come from an HTML parser, which lower-cases attribute names and drops the
-    namespace; both are restored.
-    """
-    if isinstance(svg, str):
-        svg = etree.fromstring(svg)
-    out = etree.Element(_S + "svg", nsmap=_NSMAP)
-    for name, value in svg.attrib.items():
-        out.set(_CAMEL.get(str(name), str(name)), value)
-    style = etree.SubElement(out, _S + "style")
-    style.text = PRINT_STYLE
-
-    def copy(src: etree._Element, dst: etree._Element) -> None:
-        for child in src:
-            if not isinstance(child.tag, str):
-                continue
-            tag = etree.QName(child).localname
-            if tag in ("title", "desc") and src is not svg:
-                continue  # link tooltips: nothing to hover in a PDF
-            if tag == "a":
-                copy(child, dst)
-                continue
-            el = etree.SubElement(dst, _S + tag, {str(k): str(v) for k, v in child.attrib.items()})
-            el.text = child.text
-            copy(child, el)
-
-    copy(svg, out)
-    width = re.sub(r"[^0-9.]", "", out.get("viewBox", "0 0 760 1").split()[2])
-    out.set("width", width)
-    out.set("height", out.get("viewBox", "0 0 760 1").split()[3])
-    return etree.tostring(out, encoding="unicode")
-
-
-def print_svg(figure: Figure) -> str:
-    """A figure straight from the model for the PDF (the bundle's page 2)."""
-    return for_print(to_svg(figure, lambda uri: page_url(uri) or "./"))
-
-
-def alt_text(figure: Figure) -> str:
-    return f"{figure.title}. {figure.desc}"
-
-
-__all__ = [
-    "FIGURES",
-    "Figure",
-    "for_print",
-    "matrix_figure",
-    "print_svg",
-    "programme_figure",
-    "site_html",
-    "timeline_figure",
-    "to_svg",
-]

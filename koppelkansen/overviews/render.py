@@ -1,4 +1,4 @@
-"""Rendering overviews as Markdown with the Jinja2 templates in ``templates/overviews/*.md.j2``.
+"""Rendering overviews as Markdown with the Jinja2 templates in ``overviews/templates/*.md.j2``.
 
 The templates write Markdown (with a little HTML), so MkDocs resolves and validates every link,
 the headings join the table of contents and the search index, and ``--strict`` fails on a link to
@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import json
 import logging
-import posixpath
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from koppelkansen.figures import FIGURES, relative_url, site_html
-from koppelkansen.overviews import compute, generated_specs, overview_for
+from koppelkansen.figures.scenes import FIGURES
+from koppelkansen.figures.svg import site_html
+from koppelkansen.overviews.compute import compute, generated_specs, overview_for
 from koppelkansen.pages.model import Corpus
+from koppelkansen.pages.urls import markdown_link, relative_file, relative_url
 from koppelkansen.pages.vocabulary import Vocabulary
+from koppelkansen.templating import compiled_template_cache, markdown_text
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -30,19 +32,6 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 MARKER = "<!-- koppelkansen:overzicht -->"
 #: Where an author wants a figure (``tijdlijn``, ``programma``, ``matrix``; see figures.py).
 FIGURE_MARKER = re.compile(r"<!-- koppelkansen:figuur ([a-z-]+) -->")
-#: Every character Python-Markdown (with tables and attr_list) lets a backslash escape.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-#: Line breaks of every kind, and other control characters: a value is one line of text.
-_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
-
-
-def markdown_text(value: object) -> Markup:
-    """``value`` as inline Markdown text: HTML-escaped, on one line, unable to start any markup.
-
-    The one place where a front-matter value or vocabulary label is put into Markdown.
-    """
-    text = _MD_SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", str(value)))
-    return escape(text)  # after the backslashes, so an entity such as &#34; stays whole
 
 
 def _finalize(value: Any) -> Any:
@@ -54,27 +43,8 @@ def _finalize(value: Any) -> Any:
     return markdown_text(value)
 
 
-def relative_link(from_uri: str, to_uri: str) -> Markup:
-    """Path from one page's Markdown file to another's, as a Markdown link target."""
-    start = posixpath.dirname(from_uri) or "."
-    return Markup(posixpath.relpath(to_uri, start))
-
-
 #: The Markdown-writing templates, one per overview (``<name>.md.j2``).
-TEMPLATES = Path(__file__).parent / "templates" / "overviews"
-
-
-def compiled_template_cache() -> jinja2.BytecodeCache | None:
-    """Jinja's own bytecode cache, so that templates are compiled once per machine instead of in
-    every build: in Jinja's private folder (``<temp>/_jinja2-cache-<uid>``, mode 0700; Jinja
-    refuses it when another user owns it or may write to it), not in the repository's ``.cache/``,
-    where a pull request could put files (an entry is a code object that Python loads). An entry
-    holds its template's checksum, so an edited template is compiled again. None where there is
-    no private temporary folder: then templates are compiled as before."""
-    try:
-        return jinja2.FileSystemBytecodeCache()
-    except (OSError, RuntimeError):
-        return None
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 class OverviewRenderer:
@@ -105,15 +75,11 @@ class OverviewRenderer:
 
         def pdf(case: str) -> Markup | None:
             target = self.downloads.get(case)
-            return (
-                Markup(posixpath.relpath(target, posixpath.dirname(page_url) or "."))
-                if target
-                else None
-            )
+            return Markup(relative_file(page_url, target)) if target else None
 
         return template.render(
             data=data,
-            link=lambda target: relative_link(page_uri, target),
+            link=lambda target: Markup(markdown_link(page_uri, target)),
             pdf=pdf,
             figure=lambda figure_name: self.figure(corpus, figure_name, page_url),
             vocabulary=corpus.vocabulary,

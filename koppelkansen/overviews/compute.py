@@ -117,7 +117,7 @@ def _by_order(entries: list[Entry]) -> list[Entry]:
     )
 
 
-def _by_date(entries: list[Entry]) -> list[Entry]:
+def by_date(entries: list[Entry]) -> list[Entry]:
     return sorted(
         entries,
         key=lambda e: (
@@ -202,8 +202,8 @@ def case_overview(corpus: Corpus, case: str) -> CaseOverview:
     rounds = [corpus.round_page(key) for key in corpus.vocabulary.rounds if key in round_keys]
     return CaseOverview(
         plans=_by_order([entry(corpus, p) for p in plans]),
-        sessions=_by_date([entry(corpus, p) for p in sessions]),
-        rounds=_by_date([entry(corpus, p) for p in rounds if p is not None]),
+        sessions=by_date([entry(corpus, p) for p in sessions]),
+        rounds=by_date([entry(corpus, p) for p in rounds if p is not None]),
         lessons=_by_order([entry(corpus, p) for p in lessons]),
     )
 
@@ -248,7 +248,7 @@ def round_overview(corpus: Corpus, round_key: str) -> RoundOverview:
             case_page = corpus.case_page(key)
             cases.append(CaseRef(key, term.label, entry(corpus, case_page) if case_page else None))
     return RoundOverview(
-        sessions=_by_date([entry(corpus, p) for p in sessions]),
+        sessions=by_date([entry(corpus, p) for p in sessions]),
         plans=sorted(
             (entry(corpus, p) for p in plans), key=lambda e: (e.case_rank, e.title.casefold())
         ),
@@ -272,7 +272,7 @@ def folder_overview(corpus: Corpus, src_uri: str) -> list[Entry]:
             name == "index.md" and posixpath.dirname(parent) == folder and parent
         ):
             found.append(entry(corpus, page))
-    return _by_date(found)
+    return by_date(found)
 
 
 # -- timeline ---------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ class TimelineYear:
 
 def timeline(corpus: Corpus) -> list[TimelineYear]:
     """Every dated page (sessions, rounds, dated plans and lessons) in date order, by year."""
-    dated = _by_date(
+    dated = by_date(
         [
             entry(corpus, p)
             for p in corpus.pages.values()
@@ -504,13 +504,13 @@ def generated_specs(vocabulary: Vocabulary) -> dict[str, dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class Link:
+class GeneratedChild:
     src_uri: str
     title: str
     description: str
 
 
-def generated_children(vocabulary: Vocabulary) -> list[Link]:
+def generated_children(vocabulary: Vocabulary) -> list[GeneratedChild]:
     """The generated pages one level below the overview folder (what its index page lists)."""
     out = []
     for src_uri, meta in generated_specs(vocabulary).items():
@@ -521,7 +521,7 @@ def generated_children(vocabulary: Vocabulary) -> list[Link]:
             or ("/" in rest and not rest.endswith("/index.md"))
         ):
             continue
-        out.append((meta["order"], Link(src_uri, meta["title"], meta["description"])))
+        out.append((meta["order"], GeneratedChild(src_uri, meta["title"], meta["description"])))
     return [link for _, link in sorted(out, key=lambda pair: pair[0])]
 
 
