@@ -114,7 +114,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_version(args: argparse.Namespace) -> int:
-    from koppelkansen.versions import VersionError, create_version, repo_root
+    from koppelkansen.versions.tags import VersionError, create_version, repo_root
 
     docs = Path(args.docs)
     repo = repo_root(docs) if docs.is_dir() else None

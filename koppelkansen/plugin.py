@@ -24,7 +24,6 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
-from koppelkansen.changepages import views
 from koppelkansen.check.content import (
     check_css_file,
     check_image_file,
@@ -50,7 +49,7 @@ from koppelkansen.pdf import (
     bundle_specs,
 )
 from koppelkansen.pdf.bundles import BUNDLE_NAME, partners
-from koppelkansen.pdfsite import (
+from koppelkansen.pdf.downloads import (
     PdfJob,
     case_downloads,
     download_entry,
@@ -59,8 +58,9 @@ from koppelkansen.pdfsite import (
 )
 from koppelkansen.problems import Problem, os_error_reason, summary
 from koppelkansen.templating import compiled_template_cache
-from koppelkansen.versioncache import VersionCache
-from koppelkansen.versionpdf import (
+from koppelkansen.versions.cache import VersionCache
+from koppelkansen.versions.changepages import views
+from koppelkansen.versions.pdfs import (
     EDITION_ENV,
     NESTED_ENV,
     VersionBuildError,
@@ -68,7 +68,8 @@ from koppelkansen.versionpdf import (
     place,
     version_pdfs,
 )
-from koppelkansen.versions import (
+from koppelkansen.versions.site import VersionSite, change_pdf_name, change_pdf_spec
+from koppelkansen.versions.tags import (
     PlanText,
     VersionList,
     docs_prefix,
@@ -76,7 +77,6 @@ from koppelkansen.versions import (
     read_versions,
     repo_root,
 )
-from koppelkansen.versionsite import VersionSite, change_pdf_name, change_pdf_spec
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -113,7 +113,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.command: str | None = None
         self.nav: Navigation | None = None
         self.pdfs: list[PdfResult] = []
-        #: PDFs being typeset while the templates render (koppelkansen.pdfsite.PdfJob).
+        #: PDFs being typeset while the templates render (koppelkansen.pdf.downloads.PdfJob).
         self.pdf_job: PdfJob | None = None
         #: Written pages that show a placeholder of pdf_job, to fill in after the build.
         self.pdf_placeholders: list[Path] = []
@@ -121,7 +121,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.content_problems: list[Problem] = []
         self.history = GitHistory()
         self.versions: VersionSite | None = None
-        #: Markdown of the generated change pages (koppelkansen.changepages), by src_uri.
+        #: Markdown of the generated change pages (koppelkansen.versions.changepages), by src_uri.
         self.change_pages: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -174,7 +174,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         )
         if listing.notice:
             log.info(listing.notice)
-        # Read from git only what the cache does not have (koppelkansen.versioncache).
+        # Read from git only what the cache does not have (koppelkansen.versions.cache).
         prefix = docs_prefix(repo, docs_dir) if repo else ""
         applies = defaults_filter(corpus.schema)
         cache = VersionCache(
@@ -243,7 +243,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 self._report(check_css_file(Path(file.abs_src_path), file.url))
             elif file.src_uri.lower().endswith(RASTER_IMAGES):
                 self._report(check_image_file(Path(file.abs_src_path)))
-        # Change pages between versions (koppelkansen.changepages).
+        # Change pages between versions (koppelkansen.versions.changepages).
         for src_uri, content in self.change_pages.items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content=content))
@@ -451,7 +451,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
             with _pdf_errors(PDFS_FAILED):
                 results = typesetter.finish(sources, downloads)
             if os.environ.get(NESTED_ENV) == "1":
-                # A version's build (koppelkansen.versionpdf): say which PDFs it made, in order.
+                # A version's build (koppelkansen.versions.pdfs): say which PDFs it made, in order.
                 listing = [{"filename": r.spec.filename, "title": r.spec.title} for r in results]
                 (downloads / "pdfs.json").write_text(
                     json.dumps(listing, ensure_ascii=False), encoding="utf-8"

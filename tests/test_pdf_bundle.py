@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from koppelkansen.build import build_site
 from koppelkansen.pdf import PdfResult, PdfSpec
-from koppelkansen.pdfsite import PdfJob, human_size, pdf_wanted
+from koppelkansen.pdf.downloads import PdfJob, human_size, pdf_wanted
 
 BUNDLE = "koppelkansen-projectplannen.pdf"
 CASES = ("amstelstad", "9-straatjes", "haven-stad")
@@ -307,7 +307,7 @@ def test_plan_pages_link_their_pdf_and_downloads_lists_every_pdf(built):
 @BUILT
 @pytest.mark.parametrize("build", ["site-cold", "site"])
 def test_pages_show_the_page_count_and_size_of_the_pdfs_they_offer(built, build):
-    """The cold build typesets the PDFs while the templates render (koppelkansen.pdfsite.PdfJob)
+    """The cold build typesets the PDFs while the templates render (koppelkansen.pdf.downloads.PdfJob)
     and fills their figures in afterwards; the second build takes them from the cache at once.
     Either way every page shows the figures of the PDF it offers, and no placeholder is left."""
     root, _ = built

@@ -1,8 +1,8 @@
-"""koppelkansen.versioncache without MkDocs: which entries a build reads, computes and keeps.
+"""koppelkansen.versions.cache without MkDocs: which entries a build reads, computes and keeps.
 
 A fake ``read`` stands in for git (it counts its calls), so each test says exactly which versions
 were read from git and which change views were computed; the change pages are compared with those
-:func:`koppelkansen.changepages.build_pages` computes from scratch.
+:func:`koppelkansen.versions.changepages.build_pages` computes from scratch.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pytest
 from importgraph import closure
 from pdfproject import git_env
 
-from koppelkansen.changepages import build_pages
-from koppelkansen.changes import compare
-from koppelkansen.versioncache import CODE_MODULES, VersionCache, code_version
-from koppelkansen.versions import PlanText, Version, _commits_present
+from koppelkansen.versions.cache import CODE_MODULES, VersionCache, code_version
+from koppelkansen.versions.changepages import build_pages
+from koppelkansen.versions.diff import compare
+from koppelkansen.versions.tags import PlanText, Version, _commits_present
 
 TYPES = ["plan"]
 STATUSES = {"concept": "Concept", "vastgesteld": "Vastgesteld"}
@@ -179,13 +179,13 @@ def test_an_unwritable_cache_only_costs_time(tmp_path):
 
 def test_the_code_hash_covers_every_module_the_cached_output_depends_on():
     # validate: which folder defaults apply (read_tree)
-    seen = closure("versioncache", "check.frontmatter")
+    seen = closure("versions.cache", "check.frontmatter")
     assert set(CODE_MODULES) == seen
     assert len(code_version()) == 16
 
 
 def test_a_page_unchanged_between_versions_is_compared_once(monkeypatch):
-    import koppelkansen.changes as changes
+    import koppelkansen.versions.diff as changes
 
     calls: list[str] = []
     original = changes.plan_diff

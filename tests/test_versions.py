@@ -22,10 +22,10 @@ from conftest import run_build
 from pdfproject import COMMIT_EPOCH, SHORT_PROGRAMME, git_env, make_pdf_project
 from pypdf import PdfReader
 
-from koppelkansen.changes import plan_diff, sections
 from koppelkansen.cli import main as cli_main
-from koppelkansen.versionpdf import build_version, cache_folder, place
-from koppelkansen.versions import (
+from koppelkansen.versions.diff import plan_diff, sections
+from koppelkansen.versions.pdfs import build_version, cache_folder, place
+from koppelkansen.versions.tags import (
     MISSING_HISTORY,
     PlanText,
     VersionError,
@@ -320,7 +320,7 @@ def test_second_build_does_not_typeset_versions_again(rebuilt):
 
 @PROJECT
 def test_change_views_come_from_the_cache_until_their_input_changes(project, rebuilt, tmp_path):
-    """koppelkansen.versioncache: 2 versions give 2 trees and 3 change views (5 entries)."""
+    """koppelkansen.versions.cache: 2 versions give 2 trees and 3 change views (5 entries)."""
     root, *_ = project
     log, first = rebuilt
     # Nothing changed: all from the cache, and the pages are those computed from git.

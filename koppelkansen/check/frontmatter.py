@@ -259,7 +259,7 @@ def _cross_references(corpus: Corpus) -> list[Problem]:
 
 def defaults_filter(schema: dict[str, Any]) -> Applies:
     """Which folder defaults apply to which page type: the check's rule, for other readers of pages
-    (the pages of an old version, :func:`koppelkansen.versions.read_tree`)."""
+    (the pages of an old version, :func:`koppelkansen.versions.tags.read_tree`)."""
     return _Messages(schema).default_applies
 
 

@@ -158,9 +158,9 @@ def views_command(root: Path) -> list[str]:
 
 def compute_views(root: Path) -> dict[str, float]:
     """Read the versions and their pages and compute every change view; seconds of that alone."""
-    from koppelkansen.changepages import build_pages
     from koppelkansen.check.frontmatter import check_docs, defaults_filter
-    from koppelkansen.versions import PlanText, docs_prefix, read_tree, read_versions
+    from koppelkansen.versions.changepages import build_pages
+    from koppelkansen.versions.tags import PlanText, docs_prefix, read_tree, read_versions
 
     corpus, _, _ = check_docs(root / "docs")
     assert corpus is not None

@@ -10,14 +10,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from koppelkansen.changepages import ChangeView, plan_anchor, views
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pdf import PageSource, PdfSpec
 from koppelkansen.pdf.bundles import Chapter
-from koppelkansen.pdfsite import human_size
-from koppelkansen.versionpdf import VersionPdf
-from koppelkansen.versions import PlanText, Version, VersionList
+from koppelkansen.pdf.downloads import human_size
+from koppelkansen.versions.changepages import ChangeView, plan_anchor, views
+from koppelkansen.versions.pdfs import VersionPdf
+from koppelkansen.versions.tags import PlanText, Version, VersionList
 
 
 @dataclass

@@ -34,9 +34,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from koppelkansen.changepages import build_page, views
-from koppelkansen.changes import DiffKey, PlanChange
-from koppelkansen.versions import PlanText, Version
+from koppelkansen.versions.changepages import build_page, views
+from koppelkansen.versions.diff import DiffKey, PlanChange
+from koppelkansen.versions.tags import PlanText, Version
 
 #: Fields of a page that a version's entries keep: those :class:`PlanText` gives the site.
 TREE_FIELDS = ("title", "status", "type")
@@ -45,8 +45,8 @@ TREE_FIELDS = ("title", "status", "type")
 #: it imports (directly or not), and ``validate`` (which folder defaults apply to which page type).
 #: tests/test_versioncache.py checks this list against the imports.
 CODE_MODULES = (
-    "changepages",
-    "changes",
+    "versions.changepages",
+    "versions.diff",
     "pages.dates",
     "pages.gitdates",
     "pages.loader",
@@ -54,8 +54,8 @@ CODE_MODULES = (
     "problems",
     "check.schema",
     "check.frontmatter",
-    "versioncache",
-    "versions",
+    "versions.cache",
+    "versions.tags",
     "pages.vocabulary",
     "pages.yamlstrict",
 )
@@ -67,7 +67,7 @@ _UNREADABLE = (OSError, ValueError, RecursionError)
 @cache
 def code_version() -> str:
     """Hash of :data:`CODE_MODULES`: a change to their code changes every key."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # koppelkansen/
     h = hashlib.sha256()
     for name in CODE_MODULES:
         path = package.joinpath(*name.split(".")).with_suffix(".py")
@@ -114,7 +114,7 @@ def _version(version: Version | None) -> list[Any] | None:
 class VersionCache:
     """The entries above, in ``folder`` (``<pdf cache>/versions``).
 
-    ``read(commit)`` reads a version's pages from git (:func:`koppelkansen.versions.read_tree`);
+    ``read(commit)`` reads a version's pages from git (:func:`koppelkansen.versions.tags.read_tree`);
     ``setting``: what else decides them (the docs folder, the schema).
     """
 
@@ -211,7 +211,7 @@ class VersionCache:
         statuses: dict[str, str],
         pdf_name: Callable[[str], str] | None = None,
     ) -> tuple[dict[str, str], dict[str, set[str]]]:
-        """:func:`koppelkansen.changepages.build_pages`, from the cache where it can; a view that
+        """:func:`koppelkansen.versions.changepages.build_pages`, from the cache where it can; a view that
         must be computed reads its versions' pages with :meth:`full_tree`."""
         current = set(working)
         setting = [self.key, sorted(current), types, statuses]

@@ -1,6 +1,6 @@
 """The change pages: each version against the working version and against the version before it.
 
-Builds the Markdown of generated pages below ``wijzigingen/`` from :mod:`koppelkansen.changes`.
+Builds the Markdown of generated pages below ``wijzigingen/`` from :mod:`koppelkansen.versions.diff`.
 Titles and text from old commits are untrusted: everything is HTML-escaped, and Markdown
 punctuation in titles is backslash-escaped, so a title cannot become a link or markup.
 """
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby, pairwise
 
-from koppelkansen.changes import DiffBlock, DiffKey, PlanChange, compare
-from koppelkansen.versions import PlanText, Version
+from koppelkansen.versions.diff import DiffBlock, DiffKey, PlanChange, compare
+from koppelkansen.versions.tags import PlanText, Version
 
 FOLDER = "wijzigingen"
 WORKING = "werkversie"
@@ -192,7 +192,7 @@ def build_pages(
 
     ``pdf_name``: file name (without .pdf) of a page's PDF in ``downloads/wijzigingen/``, when
     PDFs are made. Also returns, per change page, the paths of the pages that changed on it.
-    (The build goes through :class:`koppelkansen.versioncache.VersionCache`, which calls
+    (The build goes through :class:`koppelkansen.versions.cache.VersionCache`, which calls
     :func:`build_page` only for the views it does not have.)
     """
     pages: dict[str, str] = {}
@@ -219,7 +219,7 @@ def build_page(
     memo: dict[DiffKey, PlanChange | None] | None = None,
 ) -> tuple[str, set[str]]:
     """The Markdown of one change page, and the paths of the pages that changed on it
-    (``memo``: see :func:`koppelkansen.changes.compare`)."""
+    (``memo``: see :func:`koppelkansen.versions.diff.compare`)."""
     pdf = f"../../downloads/{FOLDER}/{pdf_name(view.src_uri)}.pdf" if pdf_name else ""
     changes = compare(old, new, types, memo)
     return render(view, changes, current, statuses, pdf), {change.path for change in changes}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from koppelkansen.build import engine_from_environment
 from koppelkansen.pages.dates import is_day
-from koppelkansen.versions import Version
+from koppelkansen.versions.tags import Version
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -1,6 +1,6 @@
 """What changed between two versions of the plans: per plan, per section, word by word.
 
-Works on :class:`~koppelkansen.versions.PlanText` (front matter + Markdown body), so it needs neither
+Works on :class:`~koppelkansen.versions.tags.PlanText` (front matter + Markdown body), so it needs neither
 MkDocs nor git. The word diff is :mod:`difflib` (standard library; see docs-dev/versions.md for
 why, against diff-match-patch and redlines). Output is HTML with ``<ins>``/``<del>`` and a
 visually hidden text cue in each, so the changes read without colour and in a screen reader.
@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from koppelkansen.versions import PlanText
+from koppelkansen.versions.tags import PlanText
 
 INTRO = "Inleiding"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
