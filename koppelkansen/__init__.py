@@ -1,7 +1,7 @@
 """Koppelkansen: Markdown plans with validated front matter, rendered as a Dutch site and PDF bundle.
 
 The package is usable without MkDocs: :mod:`koppelkansen.pages.loader`, :mod:`koppelkansen.check.frontmatter`
-and :mod:`koppelkansen.pages.model` only need the docs folder. :mod:`koppelkansen.plugin` is the thin
+and :mod:`koppelkansen.pages.model` only need the docs folder. :mod:`koppelkansen.adapter.plugin` is the thin
 MkDocs adapter.
 """
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
+import koppelkansen.adapter.plugin  # imported here, so that every fork has it
 import koppelkansen.build
 import koppelkansen.cli
-import koppelkansen.plugin  # imported here, so that every fork has it
 
 ROOT = Path(__file__).resolve().parent.parent
 

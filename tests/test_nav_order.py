@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from koppelkansen.plugin import KoppelkansenPlugin
+from koppelkansen.adapter.plugin import KoppelkansenPlugin
 
 
 def _page(src_uri: str, config: MkDocsConfig) -> Page:

@@ -96,7 +96,7 @@ def log(message: str) -> None:
 
 def our_pdf_options_exist() -> bool:
     """Whether this branch's plugin has the PDF bundle options (issue 4)."""
-    from koppelkansen.config import KoppelkansenConfig
+    from koppelkansen.adapter.config import KoppelkansenConfig
 
     names = {name for name, _ in KoppelkansenConfig._schema}
     return {"pdf", "pdf_bundle_types", "pdf_cache_dir"} <= names

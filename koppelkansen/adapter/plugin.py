@@ -24,6 +24,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.utils.templates import TemplateContext
 
+from koppelkansen.adapter.config import KoppelkansenConfig
 from koppelkansen.check.content import (
     check_css_file,
     check_image_file,
@@ -31,7 +32,6 @@ from koppelkansen.check.content import (
     check_svg_file,
 )
 from koppelkansen.check.frontmatter import check_docs, defaults_filter
-from koppelkansen.config import KoppelkansenConfig
 from koppelkansen.figures.scenes import programme_figure
 from koppelkansen.figures.shapes import alt_text
 from koppelkansen.figures.svg import print_svg
