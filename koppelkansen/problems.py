@@ -66,3 +66,31 @@ _OS_REASONS = {
 def os_error_reason(exc: OSError) -> str:
     """What a failed file operation means, in Dutch (the system's text for rare cases)."""
     return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+class BuildStopped(Exception):
+    """The build stops with this Dutch message; the problems behind it are already reported.
+
+    Raised by the stages for a problem an author or the machine can fix, never for a bug; the
+    generator's adapter turns it into the generator's own way of stopping."""
+
+
+class SourceFinder:
+    """Finds the line of an offending snippet in a Markdown source (1 when it cannot), so that a
+    message points at the line an author wrote: the page check's, and the PDF's for a Typst
+    error."""
+
+    def __init__(self, source_text: str) -> None:
+        self.lower = source_text.lower()
+
+    def find(self, *needles: str) -> int | None:
+        """The line of the first needle found (case-insensitive), or None."""
+        for needle in needles:
+            if needle:
+                index = self.lower.find(needle.lower())
+                if index >= 0:
+                    return self.lower.count("\n", 0, index) + 1
+        return None
+
+    def line(self, *needles: str) -> int:
+        return self.find(*needles) or 1

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from koppelkansen.pages.urls import resolve, srcset_urls
-from koppelkansen.problems import Problem
+from koppelkansen.problems import Problem, SourceFinder
 
 #: Elements that run code, embed another document or change where the page's links go.
 FORBIDDEN_ELEMENTS = frozenset(
@@ -70,26 +70,6 @@ def _leaves_site(url: str, page_url: str) -> bool:
     if not cleaned or _is_remote(cleaned) or cleaned.startswith(("#", "/")):
         return False  # absolute paths are reported by MkDocs' own link validation
     return resolve(page_url, unquote(cleaned))[0] is None
-
-
-class SourceFinder:
-    """Finds the line of an offending snippet in a Markdown source (1 when it cannot); the PDF
-    stage uses it too, for a Typst error."""
-
-    def __init__(self, source_text: str) -> None:
-        self.lower = source_text.lower()
-
-    def find(self, *needles: str) -> int | None:
-        """The line of the first needle found (case-insensitive), or None."""
-        for needle in needles:
-            if needle:
-                index = self.lower.find(needle.lower())
-                if index >= 0:
-                    return self.lower.count("\n", 0, index) + 1
-        return None
-
-    def line(self, *needles: str) -> int:
-        return self.find(*needles) or 1
 
 
 def _signature(element: etree._Element) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from koppelkansen.pdf import worker
 from koppelkansen.pdf.bundles import PdfSpec
@@ -28,6 +27,7 @@ from koppelkansen.pdf.convert import (
 from koppelkansen.pdf.htmltypst import page_media
 from koppelkansen.pdf.typsterrors import typst_problem
 from koppelkansen.pdf.typstsyntax import typst_array, typst_str
+from koppelkansen.pdf.worker import typst_options
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -305,17 +305,6 @@ class Typesetter:
                     rf"{re.escape(name)}-[0-9a-f]{{32}}", old.stem
                 ):
                     old.unlink(missing_ok=True)
-
-
-def typst_options(font_dir: Path, epoch: int | None) -> dict[str, Any]:
-    """How every PDF is compiled: our fonts only, PDF/UA-1, the version date as timestamp."""
-    return {
-        "root": "/",
-        "font_paths": [str(font_dir)],
-        "ignore_system_fonts": True,
-        "pdf_standards": ["ua-1"],
-        "timestamp": epoch if epoch is not None else 0,
-    }
 
 
 def compile_pdf(main: Path, font_dir: Path, epoch: int | None) -> bytes:

@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from koppelkansen.check.content import SourceFinder
 from koppelkansen.pdf.convert import PageSource, PdfProblem
+from koppelkansen.problems import SourceFinder
 
 _SPAN = re.compile(r"┌─ (.+?):(\d+):\d+\s*$", re.M)
 _LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')

@@ -12,7 +12,8 @@
 - :func:`compile_live` (``make serve-pdf``): one ``typst.Compiler`` per PDF stays alive in the
   ``mkdocs serve`` process between rebuilds, so a small edit re-typesets only what changed.
 
-The Typst options themselves are :func:`koppelkansen.pdf.typeset.typst_options`, in one place.
+The Typst options themselves are :func:`typst_options`, in one place, here where Typst runs: this
+module imports nothing of the package (its child runs it as a script).
 """
 
 from __future__ import annotations
@@ -110,8 +111,6 @@ class ChildCompiler:
 
     def compile(self, main: Path, font_dir: Path, epoch: int | None) -> bytes:
         """The PDF of ``main``; raises the Typst error the child raised, or :class:`WorkerError`."""
-        from koppelkansen.pdf.typeset import typst_options
-
         if self._folder is None:
             self._folder = tempfile.TemporaryDirectory(prefix="kk-typst-")
         child = self._child or self._start(self._folder.name)
@@ -147,6 +146,17 @@ class ChildCompiler:
                 self._stop()
 
 
+def typst_options(font_dir: Path, epoch: int | None) -> dict[str, Any]:
+    """How every PDF is compiled: our fonts only, PDF/UA-1, the version date as timestamp."""
+    return {
+        "root": "/",
+        "font_paths": [str(font_dir)],
+        "ignore_system_fonts": True,
+        "pdf_standards": ["ua-1"],
+        "timestamp": epoch if epoch is not None else 0,
+    }
+
+
 #: The live preview's compilers, by main file and font folder; they live as long as the process.
 _LIVE: dict[tuple[str, str], Any] = {}
 
@@ -154,8 +164,6 @@ _LIVE: dict[tuple[str, str], Any] = {}
 def compile_live(main: Path, font_dir: Path, epoch: int | None) -> bytes:
     """Compile with a compiler kept alive across calls, so unchanged pages are not laid out again."""
     import typst
-
-    from koppelkansen.pdf.typeset import typst_options
 
     options = typst_options(font_dir, epoch)
     key = (str(main), str(font_dir))
