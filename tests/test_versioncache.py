@@ -15,17 +15,18 @@ import pytest
 from importgraph import closure
 from pdfproject import git_env
 
+from koppelkansen.pages.model import Page
 from koppelkansen.versions.cache import CODE_MODULES, VersionCache, code_version
 from koppelkansen.versions.changepages import build_pages
 from koppelkansen.versions.diff import compare
-from koppelkansen.versions.tags import PlanText, Version, _commits_present
+from koppelkansen.versions.tags import Version, _commits_present
 
 TYPES = ["plan"]
 STATUSES = {"concept": "Concept", "vastgesteld": "Vastgesteld"}
 
 
-def _page(path: str, body: str, status: str = "concept", type_: str = "plan") -> PlanText:
-    return PlanText(path, {"title": f"Plan {path}", "status": status, "type": type_}, body)
+def _page(path: str, body: str, status: str = "concept", type_: str = "plan") -> Page:
+    return Page.of_version(path, {"title": f"Plan {path}", "status": status, "type": type_}, body)
 
 
 def _body(*paragraphs: str) -> str:
@@ -65,7 +66,7 @@ class Git:
     def __init__(self) -> None:
         self.reads: list[str] = []
 
-    def __call__(self, commit: str) -> dict[str, PlanText]:
+    def __call__(self, commit: str) -> dict[str, Page]:
         self.reads.append(commit)
         return TREES[commit]
 
@@ -191,7 +192,7 @@ def test_a_page_unchanged_between_versions_is_compared_once(monkeypatch):
     original = changes.plan_diff
 
     def counting(old, new):
-        calls.append((old or new).path)
+        calls.append((old or new).src_uri)
         return original(old, new)
 
     monkeypatch.setattr(changes, "plan_diff", counting)

@@ -23,11 +23,11 @@ from pdfproject import COMMIT_EPOCH, SHORT_PROGRAMME, git_env, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.cli import main as cli_main
+from koppelkansen.pages.model import Page
 from koppelkansen.versions.diff import plan_diff, sections
 from koppelkansen.versions.pdfs import build_version, cache_folder, place
 from koppelkansen.versions.tags import (
     MISSING_HISTORY,
-    PlanText,
     VersionError,
     create_version,
     read_versions,
@@ -452,7 +452,7 @@ def test_plan_diff_finds_moved_sections_and_removed_pages():
     assert [(s.title, s.moved, s.blocks) for s in change.sections] == [("B", True, [])]
     assert plan_diff(old, old) is None
     assert MISSING_HISTORY.startswith("De versiegeschiedenis ontbreekt")
-    evil = PlanText("x.md", {"title": "<script>x</script>", "type": "plan"}, "Tekst <b>")
+    evil = Page.of_version("x.md", {"title": "<script>x</script>", "type": "plan"}, "Tekst <b>")
     gone = plan_diff(evil, None)
     assert gone is not None and gone.kind == "verwijderd"
 

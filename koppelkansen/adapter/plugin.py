@@ -70,7 +70,6 @@ from koppelkansen.versions.pdfs import (
 )
 from koppelkansen.versions.site import VersionSite, change_pdf_name, change_pdf_spec
 from koppelkansen.versions.tags import (
-    PlanText,
     VersionList,
     docs_prefix,
     read_tree,
@@ -185,10 +184,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         for version in listing.versions:
             if version.commit not in site.trees:  # two versions of one commit: read once
                 site.trees[version.commit] = cache.tree(version.commit)
-        working = {
-            uri: PlanText(path=uri, meta=page.meta, body=page.body)
-            for uri, page in corpus.pages.items()
-        }
+        working = dict(corpus.pages)
         site.titles = {uri: page.title for uri, page in corpus.pages.items()}
         self.versions = site
         self.change_pages, site.changed = cache.pages(

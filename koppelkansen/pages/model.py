@@ -16,7 +16,13 @@ Source = tuple[Path, dict[KeyPath, Pos]]
 
 @dataclass
 class Page:
-    """One Markdown page with its merged front matter (folder defaults first, page last)."""
+    """One Markdown page with its merged front matter (folder defaults first, page last).
+
+    The one model of a page: the loader makes it, for the working copy and for every old version
+    (:meth:`of_version`), and the check, the overviews, the figures, the versions and the PDFs take
+    it. The views that need resolved labels or rendered output derive from it
+    (:class:`~koppelkansen.overviews.compute.Entry`, :class:`~koppelkansen.pages.pageinfo.PageInfo`,
+    :class:`~koppelkansen.pdf.convert.PageSource`)."""
 
     path: Path
     #: Path below the docs folder, with forward slashes, as MkDocs names it (``src_uri``).
@@ -38,17 +44,27 @@ class Page:
                 return path, line, col
         return path, 1, 1
 
+    @classmethod
+    def of_version(cls, src_uri: str, meta: dict[str, Any], body: str) -> Page:
+        """A page of an old version, read from git or the version cache (no file of its own)."""
+        return cls(path=Path(src_uri), src_uri=src_uri, meta=meta, body=body)
+
     @property
     def title(self) -> str:
-        return str(self.meta.get("title", ""))
+        return str(self.meta.get("title") or "")
+
+    @property
+    def label(self) -> str:
+        """What a list of changes shows for the page: its title, else its file."""
+        return self.title or self.src_uri
 
     @property
     def type(self) -> str:
-        return str(self.meta.get("type", ""))
+        return str(self.meta.get("type") or "")
 
     @property
     def status(self) -> str:
-        return str(self.meta.get("status", ""))
+        return str(self.meta.get("status") or "")
 
     @property
     def identity(self) -> tuple[str, ...] | None:

@@ -26,9 +26,20 @@ def pdf_wanted(enabled: bool, command: str | None) -> bool:
     return True
 
 
+#: The list of PDFs a version's own build leaves in downloads/ (koppelkansen.versions.pdfs reads it).
+LISTING = "pdfs.json"
+
 #: Where the build writes PDFs in the site: no author file may land there and be replaced by, or
 #: replace, a PDF the build made (its bundle, case PDFs, versions, change PDFs).
 _RESERVED = re.compile(r"downloads/(koppelkansen-[^/]*\.pdf|pdfs\.json|versies/.*|wijzigingen/.*)")
+
+
+#: What an author hears about a file at such a place.
+RESERVED_PLACE = (
+    "dit bestand komt in de site op {dest_uri}, waar de build zijn eigen PDF's schrijft; het zou "
+    "een PDF van de site vervangen (of erdoor vervangen worden). Geef het een andere naam of zet "
+    "het in een andere map, bijvoorbeeld docs/bijlagen/."
+)
 
 
 def reserved_for_pdfs(dest_uri: str) -> bool:

@@ -34,11 +34,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from koppelkansen.pages.model import Page
 from koppelkansen.versions.changepages import build_page, views
 from koppelkansen.versions.diff import DiffKey, PlanChange
-from koppelkansen.versions.tags import PlanText, Version
+from koppelkansen.versions.tags import Version
 
-#: Fields of a page that a version's entries keep: those :class:`PlanText` gives the site.
+#: Fields of a page that a version's entries keep: those :class:`~koppelkansen.pages.model.Page` gives the site.
 TREE_FIELDS = ("title", "status", "type")
 
 #: The modules whose code decides what is cached: ``versioncache`` and every module of the package
@@ -80,18 +81,18 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
-def _fields(page: PlanText) -> dict[str, str]:
-    return {"title": page.title, "status": page.status, "type": page.type}
+def _fields(page: Page) -> dict[str, str]:
+    return {"title": page.label, "status": page.status, "type": page.type}
 
 
-def working_digest(working: dict[str, PlanText], types: list[str]) -> str:
+def working_digest(working: dict[str, Page], types: list[str]) -> str:
     """Hash of what a view against the working version reads of it: the plan pages' fields and
     texts. An edit to a page of another type changes no view (the current page set, which the
     pages' links depend on, is a key of its own)."""
     h = hashlib.sha256()
     for uri, page in sorted(working.items()):
         if page.type in types:
-            for part in (uri, page.title, page.status, page.type, page.body):
+            for part in (uri, page.label, page.status, page.type, page.body):
                 data = part.encode("utf-8", "surrogatepass")
                 h.update(len(data).to_bytes(8, "big") + data)  # length first: no ambiguity
     return h.hexdigest()[:32]
@@ -118,15 +119,13 @@ class VersionCache:
     ``setting``: what else decides them (the docs folder, the schema).
     """
 
-    def __init__(
-        self, folder: Path, setting: Any, read: Callable[[str], dict[str, PlanText]]
-    ) -> None:
+    def __init__(self, folder: Path, setting: Any, read: Callable[[str], dict[str, Page]]) -> None:
         self.folder = folder
         self.read = read
         self.key = _digest([code_version(), setting])
         self.used: set[Path] = set()
         #: A version's full pages, read once per build (from ``texts/`` or git).
-        self.full: dict[str, dict[str, PlanText]] = {}
+        self.full: dict[str, dict[str, Page]] = {}
         #: Trees and views read from the cache and computed, in this build (log and tests).
         self.hits = 0
         self.misses = 0
@@ -166,20 +165,20 @@ class VersionCache:
         return self.folder / kind / f"{commit}-{self.key}.json"
 
     # -- a version's pages -------------------------------------------------------------------
-    def tree(self, commit: str) -> dict[str, PlanText]:
+    def tree(self, commit: str) -> dict[str, Page]:
         """Title, status and type of every page at ``commit`` (no text)."""
         self.used.add(self._path("texts", commit))  # kept for when a view needs it
         found = self._read(self._path("trees", commit))
         if _is_pages(found, with_body=False):
             self.hits += 1
-            return {uri: PlanText(uri, meta, "") for uri, meta in found.items()}
+            return {uri: Page.of_version(uri, meta, "") for uri, meta in found.items()}
         self.misses += 1
         pages = self.full_tree(commit)
         fields = {uri: _fields(page) for uri, page in pages.items()}
         self._write(self._path("trees", commit), fields)
-        return {uri: PlanText(uri, meta, "") for uri, meta in fields.items()}
+        return {uri: Page.of_version(uri, meta, "") for uri, meta in fields.items()}
 
-    def full_tree(self, commit: str) -> dict[str, PlanText]:
+    def full_tree(self, commit: str) -> dict[str, Page]:
         """Every page at ``commit`` with its text: from ``texts/``, else from git (then kept)."""
         if commit in self.full:
             return self.full[commit]
@@ -187,7 +186,7 @@ class VersionCache:
         found = self._read(path)
         if _is_pages(found, with_body=True):
             pages = {
-                uri: PlanText(uri, {k: entry[k] for k in TREE_FIELDS}, entry["body"])
+                uri: Page.of_version(uri, {k: entry[k] for k in TREE_FIELDS}, entry["body"])
                 for uri, entry in found.items()
             }
         else:
@@ -195,7 +194,9 @@ class VersionCache:
             read = self.read(commit)
             # Kept as the fields the comparison reads, so a page from the cache and one from git
             # compare the same.
-            pages = {uri: PlanText(uri, _fields(page), page.body) for uri, page in read.items()}
+            pages = {
+                uri: Page.of_version(uri, _fields(page), page.body) for uri, page in read.items()
+            }
             self._write(
                 path, {uri: {**page.meta, "body": page.body} for uri, page in pages.items()}
             )
@@ -206,7 +207,7 @@ class VersionCache:
     def pages(
         self,
         versions: list[Version],
-        working: dict[str, PlanText],
+        working: dict[str, Page],
         types: list[str],
         statuses: dict[str, str],
         pdf_name: Callable[[str], str] | None = None,

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby, pairwise
 
+from koppelkansen.pages.model import Page
 from koppelkansen.versions.diff import DiffBlock, DiffKey, PlanChange, compare
-from koppelkansen.versions.tags import PlanText, Version
+from koppelkansen.versions.tags import Version
 
 FOLDER = "wijzigingen"
 WORKING = "werkversie"
@@ -182,8 +183,8 @@ def render_blocks(blocks: list[DiffBlock]) -> list[str]:
 
 def build_pages(
     versions: list[Version],
-    trees: dict[str, dict[str, PlanText]],
-    working: dict[str, PlanText],
+    trees: dict[str, dict[str, Page]],
+    working: dict[str, Page],
     types: list[str],
     statuses: dict[str, str],
     pdf_name: Callable[[str], str] | None = None,
@@ -210,8 +211,8 @@ def build_pages(
 
 def build_page(
     view: ChangeView,
-    old: dict[str, PlanText],
-    new: dict[str, PlanText],
+    old: dict[str, Page],
+    new: dict[str, Page],
     current: set[str],
     types: list[str],
     statuses: dict[str, str],

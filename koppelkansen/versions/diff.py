@@ -1,6 +1,6 @@
 """What changed between two versions of the plans: per plan, per section, word by word.
 
-Works on :class:`~koppelkansen.versions.tags.PlanText` (front matter + Markdown body), so it needs neither
+Works on :class:`~koppelkansen.pages.model.Page` (front matter + Markdown body), so it needs neither
 MkDocs nor git. The word diff is :mod:`difflib` (standard library; see docs-dev/versions.md for
 why, against diff-match-patch and redlines). Output is HTML with ``<ins>``/``<del>`` and a
 visually hidden text cue in each, so the changes read without colour and in a screen reader.
@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from koppelkansen.versions.tags import PlanText
+from koppelkansen.pages.model import Page
 
 INTRO = "Inleiding"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -255,18 +255,18 @@ def section_diff(old: Section, new: Section) -> SectionChange | None:
     return change if change.blocks else None
 
 
-def plan_diff(old: PlanText | None, new: PlanText | None) -> PlanChange | None:
+def plan_diff(old: Page | None, new: Page | None) -> PlanChange | None:
     """What changed in one page; None when nothing a reader sees changed."""
     if old is None and new is None:
         return None
     if old is None:
         assert new is not None
-        return PlanChange(new.path, new.title, "toegevoegd", new_status=new.status)
+        return PlanChange(new.src_uri, new.label, "toegevoegd", new_status=new.status)
     if new is None:
-        return PlanChange(old.path, old.title, "verwijderd", old_status=old.status)
+        return PlanChange(old.src_uri, old.label, "verwijderd", old_status=old.status)
     if old.body == new.body and old.status == new.status:
         return None  # the common case: most pages do not change between two versions
-    change = PlanChange(new.path, new.title, "gewijzigd", old.status, new.status)
+    change = PlanChange(new.src_uri, new.label, "gewijzigd", old.status, new.status)
     before = {s.title: s for s in sections(old.body)}
     after = {s.title: s for s in sections(new.body)}
     common_old = [t for t in before if t in after]
@@ -298,8 +298,8 @@ DiffKey = tuple[str, str, str, str, str, str]
 
 
 def compare(
-    old: dict[str, PlanText],
-    new: dict[str, PlanText],
+    old: dict[str, Page],
+    new: dict[str, Page],
     types: tuple[str, ...] | list[str],
     memo: dict[DiffKey, PlanChange | None] | None = None,
 ) -> list[PlanChange]:
@@ -310,7 +310,7 @@ def compare(
     version compare it once. (The result depends only on the key; nothing changes a PlanChange.)
     """
 
-    def wanted(pages: dict[str, PlanText]) -> dict[str, PlanText]:
+    def wanted(pages: dict[str, Page]) -> dict[str, Page]:
         return {p: t for p, t in pages.items() if t.type in types}
 
     old, new = wanted(old), wanted(new)
@@ -318,7 +318,7 @@ def compare(
     for path in [*sorted(new), *sorted(p for p in old if p not in new)]:
         before, after = old.get(path), new.get(path)
         if memo is not None and before is not None and after is not None:
-            key = (path, after.title, before.status, after.status, before.body, after.body)
+            key = (path, after.label, before.status, after.status, before.body, after.body)
             if key not in memo:
                 memo[key] = plan_diff(before, after)
             change = memo[key]

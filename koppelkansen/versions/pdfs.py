@@ -26,6 +26,7 @@ from pathlib import Path
 
 from koppelkansen.build import engine_from_environment
 from koppelkansen.pages.dates import is_day
+from koppelkansen.pdf.downloads import LISTING
 from koppelkansen.versions.tags import Version
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -66,9 +67,9 @@ def version_pdfs(
 ) -> list[VersionPdf]:
     """The PDFs of ``version``, from the cache or built now from its tag (then cached)."""
     folder = cache_folder(cache_root, version)
-    if not (folder / "pdfs.json").is_file():
+    if not (folder / LISTING).is_file():
         build_version(version, repo, config_rel, folder)
-    listing = json.loads((folder / "pdfs.json").read_text(encoding="utf-8"))
+    listing = json.loads((folder / LISTING).read_text(encoding="utf-8"))
     return [
         VersionPdf(
             filename=item["filename"],
@@ -139,12 +140,12 @@ def build_version(version: Version, repo: Path, config_rel: str, folder: Path) -
         pdfs = sorted((site / "downloads").glob("*.pdf"))
         if not pdfs:
             raise VersionBuildError("de build van de versie maakte geen PDF's")
-        listing = json.loads((site / "downloads" / "pdfs.json").read_text(encoding="utf-8"))
+        listing = json.loads((site / "downloads" / LISTING).read_text(encoding="utf-8"))
         ready = scratch / "klaar"
         ready.mkdir()
         for pdf in pdfs:
             shutil.copy2(pdf, ready / pdf.name)
-        (ready / "pdfs.json").write_text(
+        (ready / LISTING).write_text(
             json.dumps(listing, ensure_ascii=False, indent=1), encoding="utf-8"
         )
         folder.parent.mkdir(parents=True, exist_ok=True)

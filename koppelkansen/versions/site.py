@@ -6,18 +6,32 @@ plain text that Jinja escapes.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from koppelkansen.check.frontmatter import defaults_filter
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date
+from koppelkansen.pages.model import Corpus, Page
 from koppelkansen.pdf import PageSource, PdfSpec
 from koppelkansen.pdf.bundles import Chapter
 from koppelkansen.pdf.downloads import human_size
+from koppelkansen.versions.cache import VersionCache
 from koppelkansen.versions.changepages import ChangeView, plan_anchor, views
-from koppelkansen.versions.pdfs import VersionPdf
-from koppelkansen.versions.tags import PlanText, Version, VersionList
+from koppelkansen.versions.pdfs import VersionBuildError, VersionPdf, place, version_pdfs
+from koppelkansen.versions.tags import (
+    Version,
+    VersionList,
+    docs_prefix,
+    read_tree,
+    read_versions,
+    repo_root,
+)
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
 @dataclass
@@ -26,7 +40,7 @@ class VersionSite:
 
     listing: VersionList
     #: The pages of each version, by commit.
-    trees: dict[str, dict[str, PlanText]] = field(default_factory=dict)
+    trees: dict[str, dict[str, Page]] = field(default_factory=dict)
     #: Plan types (those of the bundle).
     types: list[str] = field(default_factory=list)
     #: Status key to Dutch label.
@@ -53,7 +67,7 @@ class VersionSite:
         tree = self.trees.get(version.commit, {})
         return [
             {
-                "title": page.title,
+                "title": page.label,
                 "status": page.status,
                 "status_label": self.statuses.get(page.status, page.status),
                 "url": self.urls.get(path, ""),
@@ -185,3 +199,91 @@ def change_pdf_spec(
         epoch=epoch,
         version_label=page.title,
     )
+
+
+def read_version_site(
+    corpus: Corpus, docs_dir: Path, cache_root: Path, types: list[str], with_pdfs: bool
+) -> tuple[VersionSite, dict[str, str]]:
+    """Versions from the tags, each version's pages, and the change pages between them (their
+    Markdown by src_uri). Only what the cache (:mod:`koppelkansen.versions.cache`) lacks is read
+    from git."""
+    repo = repo_root(docs_dir)
+    listing = read_versions(repo) if repo else VersionList()
+    site = VersionSite(
+        listing=listing,
+        types=types,
+        statuses={k: t.label for k, t in corpus.vocabulary.statuses.items()},
+        history_complete=repo is not None and not listing.is_shallow(repo),
+    )
+    if listing.notice:
+        log.info(listing.notice)
+    prefix = docs_prefix(repo, docs_dir) if repo else ""
+    applies = defaults_filter(corpus.schema)
+    cache = VersionCache(
+        cache_root / "versions",
+        [prefix, corpus.schema],
+        lambda commit: read_tree(repo, commit, prefix, applies) if repo else {},
+    )
+    for version in listing.versions:
+        if version.commit not in site.trees:  # two versions of one commit: read once
+            site.trees[version.commit] = cache.tree(version.commit)
+    working = {uri: page for uri, page in corpus.pages.items()}
+    site.titles = {uri: page.title for uri, page in corpus.pages.items()}
+    change_pages, site.changed = cache.pages(
+        listing.versions,
+        working,
+        site.types,
+        site.statuses,
+        change_pdf_name if with_pdfs else None,
+    )
+    cache.prune()
+    if listing.versions:
+        log.info(
+            "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken "
+            "(de pagina's van %d uit git)",
+            cache.hits,
+            cache.misses,
+            cache.git_reads,
+        )
+    return site, change_pages
+
+
+def change_pdf_specs(
+    site: VersionSite, rendered: dict[str, PageSource], partners: list[str], latest: int | None
+) -> list[PdfSpec]:
+    """The PDF of each change page (``rendered``: the change pages as the generator rendered
+    them, by src_uri), typeset like the bundle. ``latest``: the newest commit time of the working
+    pages, the date of a change page whose newer side is the working version."""
+    by_uri = {view.src_uri: view for view in views(site.versions)}
+    specs = []
+    for src_uri, source in rendered.items():
+        # The date of the newer side: the newer version's commit, or the working version's.
+        newer = by_uri[src_uri].new if src_uri in by_uri else None
+        epoch = newer.epoch if newer else latest
+        specs.append(change_pdf_spec(source, src_uri, partners, epoch))
+    return specs
+
+
+def place_version_pdfs(site: VersionSite, config_file: Path, cache: Path, downloads: Path) -> None:
+    """Each version's PDFs, from the cache or built once from its tag, put into the site
+    (``downloads/versies/<slug>/``); a version whose build fails is a warning, not a failed build."""
+    repo = repo_root(config_file.parent)
+    if repo is None:
+        return
+    config_rel = config_file.relative_to(repo).as_posix()
+    for version in site.versions:
+        try:
+            pdfs = version_pdfs(version, repo, config_rel, cache)
+        except VersionBuildError as exc:
+            log.warning(
+                "De PDF's van versie %s (tag %s) konden niet gemaakt worden:\n%s",
+                version.date_label,
+                version.tag,
+                exc,
+            )
+            continue
+        target = downloads / "versies" / version.slug
+        target.mkdir(parents=True, exist_ok=True)
+        for pdf in pdfs:
+            place(pdf.path, target / pdf.filename)
+        site.pdfs[version.slug] = pdfs

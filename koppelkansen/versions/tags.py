@@ -18,6 +18,7 @@ from pathlib import Path
 from koppelkansen.pages.dates import dutch_date, is_day
 from koppelkansen.pages.gitdates import run_git
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
+from koppelkansen.pages.model import Page
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -300,36 +301,15 @@ def free_tag(repo: Path, day: str) -> str:
 # -- the plans of a version ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlanText:
-    """One Markdown page of a version: its path below docs, front matter and body."""
-
-    path: str
-    meta: dict
-    body: str
-
-    @property
-    def title(self) -> str:
-        return str(self.meta.get("title") or self.path)
-
-    @property
-    def status(self) -> str:
-        return str(self.meta.get("status") or "")
-
-    @property
-    def type(self) -> str:
-        return str(self.meta.get("type") or "")
-
-
-def split_page(path: str, text: str) -> PlanText:
+def split_page(path: str, text: str) -> Page:
     """One page from its text alone (no folder defaults), read as the build reads pages."""
     page = load_texts({path: text}).get(path)
-    return PlanText(path, page.meta, page.body) if page else PlanText(path, {}, text)
+    return Page.of_version(path, page.meta, page.body) if page else Page.of_version(path, {}, text)
 
 
 def read_tree(
     repo: Path, commit: str, docs_rel: str, applies: Applies | None = None
-) -> dict[str, PlanText]:
+) -> dict[str, Page]:
     """Every Markdown page below ``docs_rel`` at ``commit``, by path relative to docs.
 
     The pages and the folder defaults (``.meta.yml``) of that commit go through the loader
@@ -367,7 +347,7 @@ def read_tree(
         texts[name[len(prefix) :]] = data[pos : pos + size].decode("utf-8", errors="replace")
         pos += size + 1
     pages = load_texts(texts, applies) if applies else load_texts(texts)
-    return {uri: PlanText(path=uri, meta=page.meta, body=page.body) for uri, page in pages.items()}
+    return {uri: Page.of_version(uri, page.meta, page.body) for uri, page in pages.items()}
 
 
 def docs_prefix(repo: Path, docs_dir: Path) -> str:

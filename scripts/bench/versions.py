@@ -160,11 +160,11 @@ def compute_views(root: Path) -> dict[str, float]:
     """Read the versions and their pages and compute every change view; seconds of that alone."""
     from koppelkansen.check.frontmatter import check_docs, defaults_filter
     from koppelkansen.versions.changepages import build_pages
-    from koppelkansen.versions.tags import PlanText, docs_prefix, read_tree, read_versions
+    from koppelkansen.versions.tags import docs_prefix, read_tree, read_versions
 
     corpus, _, _ = check_docs(root / "docs")
     assert corpus is not None
-    working = {u: PlanText(u, p.meta, p.body) for u, p in corpus.pages.items()}
+    working = corpus.pages
     statuses = {k: t.label for k, t in corpus.vocabulary.statuses.items()}
     wall, cpu = time.perf_counter(), time.process_time()
     listing = read_versions(root)
