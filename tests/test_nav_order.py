@@ -1,16 +1,14 @@
-"""The plugin's on_nav: index pages first, then siblings by `order:`, then as MkDocs found them;
+"""The adapter's navigation (koppelkansen.adapter.nav): index pages first, then siblings by `order:`, then as MkDocs found them;
 section titles from the folder's index page; previous/next links follow the new order."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from koppelkansen.adapter.plugin import KoppelkansenPlugin
+from koppelkansen.adapter import nav as adapter_nav
 
 
 def _page(src_uri: str, config: MkDocsConfig) -> Page:
@@ -36,12 +34,7 @@ def test_on_nav_orders_index_first_then_by_order_and_titles_sections_from_their_
     )
     items = [pages["z.md"], pages["b.md"], section, pages["index.md"], pages["a.md"]]
     nav = Navigation(items, list(pages.values()))
-    plugin = KoppelkansenPlugin()
-    plugin.corpus = SimpleNamespace(  # type: ignore[assignment]
-        pages={uri: SimpleNamespace(meta=m) for uri, m in meta.items()}
-    )
-
-    result = plugin.on_nav(nav, config=config, files=Files([]))
+    result = adapter_nav.arrange(nav, lambda uri: meta.get(uri, {}), lambda uri: False)
 
     def shape(items):
         return [

@@ -531,3 +531,10 @@ def generated_children(vocabulary: Vocabulary) -> list[GeneratedChild]:
 def nav_order(meta: dict[str, Any] | None) -> int:
     """Where a page (or the section of its index page) goes among its siblings; lower comes first."""
     return _order(meta or {})
+
+
+def nav_key(meta: dict[str, Any] | None, position: int, *, first: bool) -> tuple[int, int, int]:
+    """The sort key of an item of the navigation among its siblings: a folder's index page
+    (``first``) before the rest, then by ``order:`` (a section by its index page's), then in the
+    order found (``position``)."""
+    return (0 if first else 1, nav_order(meta), position)

@@ -16,7 +16,11 @@ from pathlib import Path
 from lxml import etree
 
 from koppelkansen.figures import svg as figure_svg
+from koppelkansen.pages.model import Page
 from koppelkansen.pdf import htmltypst
+
+#: The front-matter fields a chapter shows (cover lines, running header, status notice).
+PDF_FIELDS = ("type", "status", "case", "date")
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -25,7 +29,10 @@ CONVERTER = Path(htmltypst.__file__)
 
 @dataclass(frozen=True)
 class PageSource:
-    """One site page as the PDF sees it."""
+    """One site page as the PDF sees it: derived from the page model (:meth:`of`) with what only
+    the rendered site knows (its URL and HTML). A record of its own because it is frozen and
+    hashable (the PDF cache keys on it) and because the change pages, which have no page model,
+    are PDF chapters too."""
 
     #: URL below the site root as MkDocs gives it (``casussen/amstelstad/plan/``; ``""`` for home).
     url: str
@@ -37,6 +44,23 @@ class PageSource:
     meta: tuple[tuple[str, str], ...] = ()
     #: Absolute path of the Markdown file (for the version date from git).
     path: str = ""
+
+    @classmethod
+    def of(
+        cls, page: Page, *, url: str, html: str, path: str, root: Path, title: str
+    ) -> PageSource:
+        """The PDF's view of a checked page, as the generator rendered it: its URL and HTML, its
+        file (``path``, absolute; named relative to ``root`` in messages) and the generator's
+        ``title`` where the page has none."""
+        file = Path(path)
+        return cls(
+            url=url,
+            source=file.relative_to(root).as_posix() if file.is_relative_to(root) else page.src_uri,
+            title=str(page.meta.get("title") or title),
+            html=html,
+            meta=tuple((k, str(page.meta[k])) for k in PDF_FIELDS if k in page.meta),
+            path=path,
+        )
 
     @property
     def key(self) -> str:

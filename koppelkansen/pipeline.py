@@ -1,0 +1,371 @@
+"""One build of the site, stage by stage, without MkDocs.
+
+The generator's adapter (:mod:`koppelkansen.adapter.plugin`) makes one :class:`SiteBuild` per
+build and calls it once per event, in the order the data goes:
+
+1. :meth:`~SiteBuild.start`: the docs folder is read and checked (:mod:`koppelkansen.check`), the
+   page dates come from git, the versions and their change pages are read (:mod:`koppelkansen.versions`);
+2. :meth:`~SiteBuild.overview_pages`, :meth:`~SiteBuild.check_file` and
+   :attr:`~SiteBuild.change_pages`: the pages the build adds, and the author's files, checked;
+3. :meth:`~SiteBuild.page_markdown` and :meth:`~SiteBuild.page_html`: each page gets its checked
+   front matter and its overviews and figures (:mod:`koppelkansen.overviews`), then its rendered
+   HTML is checked;
+4. :meth:`~SiteBuild.start_pdfs`: every page is rendered, so the PDFs start (:mod:`koppelkansen.pdf`);
+5. :meth:`~SiteBuild.page_context`: what the theme's templates show beside a page;
+6. :meth:`~SiteBuild.page_written` and :meth:`~SiteBuild.finish`: the PDFs' figures go into the
+   pages that showed them.
+
+A problem an author can fix stops the build with :class:`~koppelkansen.problems.BuildStopped`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from koppelkansen.check.content import (
+    check_css_file,
+    check_image_file,
+    check_page_html,
+    check_svg_file,
+)
+from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.figures.scenes import programme_figure
+from koppelkansen.figures.shapes import alt_text
+from koppelkansen.figures.svg import print_svg
+from koppelkansen.overviews.compute import generated_specs
+from koppelkansen.overviews.render import OverviewRenderer, generated_pages
+from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
+from koppelkansen.pages.model import Corpus
+from koppelkansen.pages.pageinfo import page_info
+from koppelkansen.pdf import site as site_pdfs
+from koppelkansen.pdf.bundles import BUNDLE_NAME, bundle_specs, partners
+from koppelkansen.pdf.convert import PageSource
+from koppelkansen.pdf.downloads import (
+    RESERVED_PLACE,
+    PdfJob,
+    case_downloads,
+    download_entry,
+    reserved_for_pdfs,
+)
+from koppelkansen.pdf.typeset import PdfResult
+from koppelkansen.problems import BuildStopped, Problem, os_error_reason, summary
+from koppelkansen.versions.pdfs import EDITION_ENV, NESTED_ENV, edition_date
+from koppelkansen.versions.site import (
+    VersionSite,
+    change_pdf_specs,
+    place_version_pdfs,
+    read_version_site,
+)
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+#: Raster images a page may show (and the PDF then decodes).
+RASTER_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+CONTENT_FAILED = (
+    "De site is niet gebouwd: {count} {problems} in pagina's of bestanden hierboven (script, "
+    "ingesloten inhoud, bestanden van een andere site of van buiten docs/, een bestand op de "
+    "plaats van een PDF)."
+)
+INTERNAL_ERROR = (
+    "Interne fout in de bouwsoftware (niet in de pagina's). Meld dit aan de beheerders, met de "
+    "tekst hieronder."
+)
+STOPPED = "De build is gestopt."
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the adapter tells the build about its configuration."""
+
+    docs_dir: Path
+    #: The configuration file (``mkdocs.yml``); the repository and the caches are found from it.
+    config_file: Path
+    site_dir: Path
+    site_url: str
+    #: Check every page before the build (the plugin's ``check`` option).
+    check: bool
+    #: Make the PDFs in this build (the ``pdf`` option, and ``KOPPELKANSEN_PDF`` for serve).
+    pdf: bool
+    #: Page types of the bundle (the ``pdf_bundle_types`` option).
+    bundle_types: tuple[str, ...]
+    #: The PDF cache, relative to the folder of the configuration file.
+    cache_dir: str
+    #: The live preview (``mkdocs serve``): compilers stay alive between rebuilds.
+    live: bool
+
+    @property
+    def root(self) -> Path:
+        return self.config_file.resolve().parent
+
+    @property
+    def cache_root(self) -> Path:
+        return self.root / self.cache_dir
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page as the generator rendered it: what the PDFs take beside the page model."""
+
+    src_uri: str
+    url: str
+    #: The page's content (the article, without the theme).
+    html: str
+    #: The Markdown file ("" for a page the build generated).
+    abs_src_path: str
+    #: The title the generator gives the page (used where no checked page has one).
+    title: str
+
+
+class SiteBuild:
+    """The state of one build, from the checked pages to the written PDFs."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.corpus: Corpus | None = None
+        self.renderer = OverviewRenderer()
+        self.history = GitHistory()
+        self.versions: VersionSite | None = None
+        #: Markdown of the generated change pages (koppelkansen.versions.changepages), by src_uri.
+        self.change_pages: dict[str, str] = {}
+        #: Active content or outside paths found in pages, SVG figures and style sheets.
+        self.content_problems: list[Problem] = []
+        self.pdfs: list[PdfResult] = []
+        #: PDFs being typeset while the templates render.
+        self.pdf_job: PdfJob | None = None
+        #: Written pages that show a placeholder of pdf_job, to fill in after the build.
+        self.pdf_placeholders: list[Path] = []
+
+    # -- 1. read and check ------------------------------------------------------------------
+    def start(self) -> None:
+        corpus, problems, checked = check_docs(self.options.docs_dir)
+        if problems and self.options.check:
+            self._report(problems, keep=False)
+            raise BuildStopped(summary(problems, checked))
+        self.corpus = corpus
+        self.history = git_history(self.options.docs_dir)
+        if corpus is not None and os.environ.get(NESTED_ENV) != "1":
+            self.versions, self.change_pages = read_version_site(
+                corpus,
+                self.options.docs_dir,
+                self.options.cache_root,
+                list(self.options.bundle_types),
+                self.options.pdf,
+            )
+        if corpus is not None and self.options.pdf:
+            self.renderer.downloads = case_downloads(corpus)
+
+    # -- 2. the files ----------------------------------------------------------------------
+    def overview_pages(self) -> dict[str, str]:
+        """Markdown of the overview pages without a source (timeline, matrix, one per
+        organisation), by src_uri. The change pages are :attr:`change_pages`."""
+        return generated_pages(self.corpus.vocabulary) if self.corpus is not None else {}
+
+    def check_file(self, path: Path, src_uri: str, dest_uri: str, url: str, is_page: bool) -> None:
+        """An author's file in the docs folder (the theme's own files are code, not input)."""
+        if not self.options.check:
+            return
+        lower = src_uri.lower()
+        if not is_page and reserved_for_pdfs(dest_uri):
+            self._report([Problem(path, 1, 1, RESERVED_PLACE.format(dest_uri=dest_uri))])
+        elif lower.endswith(".svg"):
+            self._report(check_svg_file(path))
+        elif lower.endswith(".css"):
+            self._report(check_css_file(path, url))
+        elif lower.endswith(RASTER_IMAGES):
+            self._report(check_image_file(path))
+
+    def page_urls(self, urls: dict[str, str]) -> None:
+        """The site URL of every page, by src_uri (the version views link to them)."""
+        if self.versions is not None:
+            self.versions.urls = urls
+
+    def is_change_page(self, src_uri: str) -> bool:
+        return src_uri in self.change_pages
+
+    def meta(self, src_uri: str) -> dict[str, Any]:
+        """The checked front matter of a page, or the specification of a generated overview."""
+        if self.corpus is None:
+            return {}
+        if src_uri in self.corpus.pages:
+            return self.corpus.pages[src_uri].meta
+        return generated_specs(self.corpus.vocabulary).get(src_uri, {})
+
+    # -- 3. each page ----------------------------------------------------------------------
+    def page_markdown(
+        self, src_uri: str, meta: Mapping[str, Any], markdown: str, url: str
+    ) -> tuple[dict[str, Any], str]:
+        """The page's front matter (the checked, merged values instead of the generator's own
+        YAML 1.1 reading) and its Markdown with the overviews and figures it asks for."""
+        if self.corpus is None:
+            return dict(meta), markdown
+        if src_uri in self.corpus.pages:
+            meta = self.corpus.pages[src_uri].meta
+        return dict(meta), self.renderer.apply(self.corpus, src_uri, dict(meta), markdown, url)
+
+    def page_html(self, html: str, url: str, source: Path, markdown: str) -> None:
+        """Script, embedded documents, remote resources and paths out of docs/ are refused here,
+        after Markdown and the overviews are rendered, so raw HTML and generated HTML both count.
+        ``markdown``: the page's text when its file cannot be read (a generated page)."""
+        if not self.options.check:
+            return
+        try:
+            text = source.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = markdown
+        self._report(check_page_html(html, url, source, text))
+
+    # -- 4. the PDFs -----------------------------------------------------------------------
+    def start_pdfs(
+        self, pages: list[RenderedPage] | None, generated: list[RenderedPage], media: dict[str, str]
+    ) -> None:
+        """Every page's content is rendered by now and no template is: the PDFs start here, from
+        the cache at once, or typeset in a thread while the templates render. ``pages``: in the
+        navigation's order (None without a navigation); ``generated``: the change pages;
+        ``media``: site URL to file."""
+        self.pdfs = []
+        if self.content_problems:
+            count = len(self.content_problems)
+            problems = "probleem" if count == 1 else "problemen"
+            raise BuildStopped(CONTENT_FAILED.format(count=count, problems=problems))
+        corpus = self.corpus
+        if corpus is None or pages is None or not self.options.pdf:
+            return
+        options = self.options
+        sources = [
+            PageSource.of(
+                corpus.pages[page.src_uri],
+                url=page.url,
+                html=page.html,
+                path=page.abs_src_path,
+                root=options.root,
+                title=page.title,
+            )
+            for page in pages
+            if page.src_uri in corpus.pages
+        ]
+        specs = bundle_specs(
+            sources,
+            corpus.vocabulary,
+            list(options.bundle_types),
+            options.docs_dir.resolve(),
+            self.history.times,
+            version_label=os.environ.get(EDITION_ENV) or None,
+            version_date=edition_date(),
+        )
+        for spec in specs:
+            if spec.name == BUNDLE_NAME:  # page 2: the programme at a glance
+                figure = programme_figure(corpus)
+                spec.overview_svg, spec.overview_alt = print_svg(figure), alt_text(figure)
+        bundle, changes = site_pdfs.typesetters(
+            options.cache_root,
+            options.docs_dir.resolve() / "assets" / "fonts",
+            options.site_url,
+            options.live,
+        )
+        downloads = options.site_dir / "downloads"
+        change_specs = []
+        if self.versions is not None:  # the Downloads page lists them: made before the templates
+            place_version_pdfs(
+                self.versions, options.config_file.resolve(), options.cache_root, downloads
+            )
+            rendered = {
+                page.src_uri: PageSource(
+                    url=page.url, source=page.src_uri, title=page.title, html=page.html
+                )
+                for page in generated
+                if page.src_uri in self.change_pages
+            }
+            latest = max(self.history.times.values(), default=None)
+            change_specs = change_pdf_specs(
+                self.versions, rendered, partners(corpus.vocabulary), latest
+            )
+        self.pdfs, self.pdf_job = site_pdfs.start(
+            specs,
+            change_specs,
+            media,
+            downloads,
+            bundle,
+            changes,
+            write_listing=os.environ.get(NESTED_ENV) == "1",
+        )
+
+    # -- 5. what the templates show --------------------------------------------------------
+    def page_context(self, src_uri: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+        """The keys the theme's templates read beside MkDocs' own: the page header (status badge,
+        concept notice, last change), the PDF downloads, a plan's history and the versions."""
+        changed = self.history.times.get(src_uri)
+        context: dict[str, Any] = {
+            "kk_page": page_info(
+                dict(meta),
+                self.corpus.vocabulary if self.corpus else None,
+                iso_date(changed) if changed else None,
+            )
+        }
+        # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.
+        if self.pdf_job is not None:
+            entries = self.pdf_job.entries()
+        else:
+            entries = [download_entry(result) for result in self.pdfs]
+        context["koppelkansen_pdfs"] = entries
+        case = meta.get("case")
+        context["koppelkansen_case_pdf"] = next(
+            (e for e in entries if case and e["case"] == case), None
+        )
+        site = self.versions
+        if site is not None:
+            if meta.get("template") == "downloads.html":
+                context["kk_versions"] = site.entries()
+                context["kk_versions_notice"] = site.listing.notice
+            if meta.get("type") in site.types and self.corpus and src_uri in self.corpus.pages:
+                context["kk_history"] = site.history(
+                    src_uri, self.history.statuses.get(src_uri, [])
+                )
+            context["kk_meeting_versions"] = site.for_meeting(src_uri)
+        return context
+
+    # -- 6. after the pages are written ----------------------------------------------------
+    def page_written(self, output: str, dest: Path | None) -> None:
+        if self.pdf_job is not None and dest is not None and self.pdf_job.token in output:
+            self.pdf_placeholders.append(dest)
+
+    def finish(self) -> None:
+        """Wait for the PDFs typeset beside the templates, then put their page counts and sizes
+        into the pages that showed them."""
+        job, self.pdf_job = self.pdf_job, None
+        if job is None:
+            return
+        self.pdfs = job.results()
+        for path in self.pdf_placeholders:
+            path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
+        self.pdf_placeholders = []
+
+    def abandon(self) -> None:
+        """The build failed: wait for the PDF thread, so that it writes nothing into it."""
+        if self.pdf_job is not None:
+            self.pdf_job.wait()
+            self.pdf_job = None
+
+    def _report(self, problems: list[Problem], keep: bool = True) -> None:
+        for problem in problems:
+            log.error(problem.format())
+        if keep:
+            self.content_problems.extend(problems)
+
+
+def failure_message(error: Exception, *, reported: bool) -> str | None:
+    """What a failed build says. A full disk or a read-only folder is not a bug: its Dutch reason
+    and the message to stop with (returned). Anything else that the generator did not report
+    itself (``reported``) is ours: the internal-error line, above the generator's traceback."""
+    if isinstance(error, OSError):
+        where = error.filename2 or error.filename or "de site"
+        log.error("%s: fout: %s", where, os_error_reason(error))
+        return STOPPED
+    if not reported and not isinstance(error, BuildStopped):
+        log.error(INTERNAL_ERROR)
+    return None
