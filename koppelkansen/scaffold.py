@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.check.frontmatter import check_added_page, check_docs
 from koppelkansen.pages.dates import is_date
 from koppelkansen.pages.model import Corpus
 from koppelkansen.problems import Problem
@@ -303,6 +303,4 @@ def new_page(docs_dir: Path, request: Request) -> tuple[Path, list[Problem]]:
                 )
         except FileExistsError:
             pass
-    _, after, _ = check_docs(docs_dir)
-    mine = [p for p in after if p.path.resolve() == target.resolve()]
-    return target, mine
+    return target, check_added_page(corpus, target)

@@ -106,3 +106,41 @@ def test_heading_shows_markdown_syntax_as_text(tmp_path):
     html = markdown.markdown(body, extensions=["attr_list"]).split("</h1>")[0]
     assert "<a " not in html and "<em>" not in html and "<h1>" in html
     assert "Water &amp; &lt;energie&gt; [klik](javascript:x) {: onclick=x} *nadruk*" in html
+
+
+def test_new_page_reads_the_docs_folder_once(tmp_path, monkeypatch):
+    import koppelkansen.scaffold as scaffold
+
+    docs = make_docs(tmp_path)
+    calls = []
+    real = scaffold.check_docs
+
+    def counting(folder):
+        calls.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(scaffold, "check_docs", counting)
+    target, problems = scaffold.new_page(docs, scaffold.Request(type="pagina", title="Iets"))
+    assert target.is_file() and problems == []
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "title: Nieuw\ntype: pagina\nstatus: klaar\n",  # a value the vocabulary does not know
+        "title: Nieuw\ntype: pagina\nstatus: concept\nkleur: rood\n",  # an unknown key
+        "title: [Nieuw\n",  # broken YAML
+    ],
+)
+def test_a_page_checked_alone_gets_the_messages_of_the_whole_check(tmp_path, front):
+    from koppelkansen.check.frontmatter import check_added_page, check_docs
+
+    docs = make_docs(tmp_path)
+    corpus, before, _ = check_docs(docs)
+    assert corpus is not None and before == []
+    page = docs / "nieuw.md"
+    page.write_text(f"---\n{front}---\n\n# Nieuw\n", encoding="utf-8")
+    alone = check_added_page(corpus, page)
+    _, whole, _ = check_docs(docs)
+    assert alone and alone == [p for p in whole if p.path.resolve() == page.resolve()]

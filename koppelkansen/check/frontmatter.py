@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import ValidationError
 
 from koppelkansen.check.schema import PageValidators, allowed_keys, keys_by_type, load_schema
-from koppelkansen.pages.loader import Applies, load_pages
+from koppelkansen.pages.loader import Applies, DefaultsCache, load_page, load_pages
 from koppelkansen.pages.model import Corpus, Page
 from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.problems import Problem
@@ -284,12 +284,34 @@ def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:
     corpus = Corpus(docs_dir=docs_dir, vocabulary=vocabulary, schema=schema, pages=pages)
     validators = PageValidators(schema)
     for page in pages.values():
-        if not page.parsed:
-            continue
-        problems.extend(messages.find_unknown_keys(page))
-        for error in validators.for_type(page.meta.get("type")).iter_errors(page.meta):
-            problem = messages.for_error(page, error)
-            if problem is not None:
-                problems.append(problem)
+        problems.extend(_page_problems(page, messages, validators))
     problems.extend(_cross_references(corpus))
     return corpus, sorted(set(problems)), len(pages)
+
+
+def _page_problems(page: Page, messages: _Messages, validators: PageValidators) -> list[Problem]:
+    """One page against the schema: unknown keys and every value (not when its YAML failed)."""
+    if not page.parsed:
+        return []
+    found = messages.find_unknown_keys(page)
+    for error in validators.for_type(page.meta.get("type")).iter_errors(page.meta):
+        problem = messages.for_error(page, error)
+        if problem is not None:
+            found.append(problem)
+    return found
+
+
+def check_added_page(corpus: Corpus, path: Path) -> list[Problem]:
+    """The problems of one page just written into ``corpus``'s docs folder (the scaffold's new
+    page, with its folder's defaults), checked as :func:`check_docs` checks it, against the pages
+    already read instead of reading them all again. The page joins ``corpus``."""
+    path = path.resolve()
+    messages = _Messages(corpus.schema)
+    defaults = DefaultsCache(corpus.docs_dir)
+    page, problems = load_page(path, corpus.docs_dir, defaults, messages.default_applies)
+    problems.extend(defaults.problems())
+    if page is not None:
+        corpus.pages[page.src_uri] = page
+        problems.extend(_page_problems(page, messages, PageValidators(corpus.schema)))
+        problems.extend(_cross_references(corpus))
+    return sorted({p for p in problems if p.path.resolve() == path})
