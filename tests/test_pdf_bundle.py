@@ -16,8 +16,9 @@ from pdfproject import PDF_DOCS, SHORT_PROGRAMME, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.build import build_site
-from koppelkansen.pdf import PdfResult, PdfSpec
+from koppelkansen.pdf.bundles import PdfSpec
 from koppelkansen.pdf.downloads import PdfJob, human_size, pdf_wanted
+from koppelkansen.pdf.typeset import PdfResult
 
 BUNDLE = "koppelkansen-projectplannen.pdf"
 CASES = ("amstelstad", "9-straatjes", "haven-stad")

@@ -1,23 +1,8 @@
-"""The PDF plan bundle: rendered page HTML → Typst markup (htmltypst.py, lxml) → Typst → PDF.
+"""The PDF plan bundle: rendered page HTML → Typst markup → Typst → PDF, without MkDocs.
 
-MkDocs-independent: :mod:`.bundles` chooses the PDFs and their pages, :mod:`.convert` turns page HTML
-into Typst markup, :mod:`.typeset` typesets, caches and writes the PDFs. ``plugin.py`` only feeds
-it the pages MkDocs rendered.
+:mod:`.bundles` chooses the PDFs and their chapters, :mod:`.convert` (with :mod:`.htmltypst` and
+:mod:`.typstsyntax`) turns a page's HTML into Typst markup, :mod:`.typeset` caches, typesets and
+writes the PDFs, :mod:`.worker` is where Typst runs and :mod:`.typsterrors` turns its errors into
+Dutch messages at the author's line; :mod:`.site` starts the PDFs of one build and
+:mod:`.downloads` is what the site shows of them.
 """
-
-from __future__ import annotations
-
-from koppelkansen.pdf.bundles import BUNDLE_NAME, PdfSpec, bundle_specs
-from koppelkansen.pdf.convert import ConversionError, PageSource, PdfProblem
-from koppelkansen.pdf.typeset import PdfResult, Typesetter
-
-__all__ = [
-    "BUNDLE_NAME",
-    "ConversionError",
-    "PageSource",
-    "PdfProblem",
-    "PdfResult",
-    "PdfSpec",
-    "Typesetter",
-    "bundle_specs",
-]

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from koppelkansen.pages.model import Corpus
-from koppelkansen.pdf import PdfResult, PdfSpec
-from koppelkansen.pdf.bundles import CASE_TYPES, case_pdf_name
+from koppelkansen.pdf.bundles import CASE_TYPES, PdfSpec, case_pdf_name
+from koppelkansen.pdf.typeset import PdfResult
 
 #: `mkdocs serve` makes PDFs only when this environment variable is "1".
 SERVE_ENV = "KOPPELKANSEN_PDF"

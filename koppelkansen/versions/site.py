@@ -16,8 +16,8 @@ from koppelkansen.check.frontmatter import defaults_filter
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pages.model import Corpus, Page
-from koppelkansen.pdf import PageSource, PdfSpec
-from koppelkansen.pdf.bundles import Chapter
+from koppelkansen.pdf.bundles import Chapter, PdfSpec
+from koppelkansen.pdf.convert import PageSource
 from koppelkansen.pdf.downloads import human_size
 from koppelkansen.versions.cache import VersionCache
 from koppelkansen.versions.changepages import ChangeView, plan_anchor, views
