@@ -45,7 +45,9 @@ _NO_ORDER = 10_000
 
 @dataclass(frozen=True)
 class Entry:
-    """One page as an overview shows it."""
+    """One page as an overview shows it: derived from the page model (:func:`entry`) with every
+    label resolved from the vocabulary and the date written in Dutch. A record of its own because
+    the templates print it as is and the overviews sort it (it is frozen and hashable)."""
 
     src_uri: str
     title: str

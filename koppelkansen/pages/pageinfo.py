@@ -19,6 +19,11 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 @dataclass(frozen=True)
 class PageInfo:
+    """The page header's view of a page, derived from its front matter (the page model's, or a
+    generated overview's specification) and its git date: what the theme's partial prints, with
+    the labels resolved. A record of its own because generated pages, which have no page model,
+    get a header too."""
+
     status: str
     status_label: str
     status_description: str
