@@ -261,3 +261,35 @@ def test_unreachable_host_is_reported(tmp_path):
     checker = ExternalChecker(timeout=2, retries=0, min_interval=0)
     [result] = checker.check(["http://127.0.0.1:9/"])
     assert not result.ok and result.detail.startswith("niet bereikbaar")
+
+
+@pytest.mark.parametrize(
+    ("srcset", "urls"),
+    [
+        ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
+        ("a.png 1x,https://elders.example/b.png", ["a.png", "https://elders.example/b.png"]),
+        ("a,b.png 1x", ["a,b.png"]),  # a comma inside a URL is part of it
+        ("a.png,, b.png", ["a.png", "b.png"]),  # trailing commas end a candidate
+        (" a.png (x, y) 1x , c.png", ["a.png", "c.png"]),  # no split inside parentheses
+        ("data:image/png;base64,AAA 1x", ["data:image/png;base64,AAA"]),
+        ("", []),
+    ],
+)
+def test_srcset_is_split_as_the_html_standard_splits_it(srcset, urls):
+    # One parser for the page check, the link check and the converter (pages/urls.py): every URL
+    # a browser would load is seen, also one after a descriptor and a comma without a space.
+    from koppelkansen.pages.urls import srcset_urls
+
+    assert srcset_urls(srcset) == urls
+
+
+def test_the_page_check_sees_a_remote_image_after_a_srcset_descriptor(tmp_path):
+    from koppelkansen.check.content import check_page_html
+
+    source = tmp_path / "pagina.md"
+    text = '# Pagina\n\n<img alt="x" src="a.png" srcset="a.png 1x,https://elders.example/b.png">\n'
+    source.write_text(text, encoding="utf-8")
+    html = '<h1>Pagina</h1><img alt="x" src="a.png" srcset="a.png 1x,https://elders.example/b.png">'
+    problems = check_page_html(html, "pagina/", source, text)
+    assert [p.line for p in problems] == [3]
+    assert "elders.example" in problems[0].message
