@@ -1,4 +1,4 @@
-"""Hostile input to ``make versie`` / ``koppelkansen versie``: values stay text."""
+"""Hostile input to ``make versie`` / ``koppelkansen versie``: values stay text, OVERLEG is a meeting."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_docs
 from pdfproject import COMMIT_EPOCH, git_env
+
+from koppelkansen.cli import main
 
 MEETING = """\
 ---
@@ -124,3 +126,85 @@ def test_make_versie_refuses_hostile_values_as_text(tmp_path, markers, datum, ov
     assert not marker1.exists() and not marker2.exists()
     assert _tags(docs) == {}
     assert "Traceback" not in result.stderr
+
+
+def _versie(docs: Path, overleg: str) -> int:
+    env = git_env(COMMIT_EPOCH)
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return main(
+            [
+                *("versie", "--naam", "x", "--datum", "2019-07-01"),
+                *("--overleg", overleg, "--docs", str(docs)),
+            ]
+        )
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+RULE = (
+    "een versie noemt de pagina van een directieoverleg "
+    "(front matter 'type: sessie' en 'kind: directieoverleg')."
+)
+
+
+@pytest.mark.parametrize(
+    ("overleg", "why", "hint", "order"),
+    [
+        (
+            "directieoverleg/2019-06-02",
+            "er is geen pagina docs/directieoverleg/2019-06-02.md",
+            " Bedoel je 'directieoverleg/2019-06-01'?",
+            "directieoverleg/2019-06-01, directieoverleg/2018-10-31",
+        ),
+        (
+            "ateliers/2018-09-01",
+            "docs/ateliers/2018-09-01.md is een sessie van soort 'ontwerpatelier', "
+            "geen directieoverleg",
+            "",
+            "directieoverleg/2019-06-01, directieoverleg/2018-10-31",
+        ),
+        (
+            "programma",
+            "docs/programma.md is een pagina van type 'programma', geen overleg",
+            "",
+            "directieoverleg/2019-06-01, directieoverleg/2018-10-31",
+        ),
+        (
+            "Directieoverleg/2018-10-31.md",
+            "er is geen pagina docs/Directieoverleg/2018-10-31.md",
+            " Bedoel je 'directieoverleg/2018-10-31'?",
+            "directieoverleg/2018-10-31, directieoverleg/2019-06-01",
+        ),
+    ],
+)
+def test_overleg_must_name_a_directors_meeting(tmp_path, capsys, overleg, why, hint, order):
+    docs = _repo(tmp_path)
+    assert _versie(docs, overleg) == 1
+    err = capsys.readouterr().err
+    shown = overleg.removesuffix(".md")
+    assert f"  - OVERLEG '{shown}': {why}; {RULE}{hint} Bekende overleggen: {order}.\n" in err
+    assert _tags(docs) == {}
+
+
+def test_overleg_without_any_meeting_says_how_to_make_one(tmp_path, capsys):
+    docs = _repo(tmp_path)
+    for name in ("2018-10-31.md", "2019-06-01.md"):
+        (docs / "directieoverleg" / name).unlink()
+    subprocess.run(["git", "commit", "-qam", "weg"], cwd=tmp_path, env=git_env(COMMIT_EPOCH))
+    assert _versie(docs, "ateliers/2018-09-01") == 1
+    err = capsys.readouterr().err
+    assert "en die zijn er nog niet. Maak er een met 'make new TYPE=sessie" in err
+    assert _tags(docs) == {}
+
+
+def test_overleg_naming_a_meeting_makes_the_version(tmp_path, capsys):
+    docs = _repo(tmp_path)
+    assert _versie(docs, "directieoverleg/2019-06-01.md") == 0
+    message = _tags(docs)["versie/2019-07-01"]
+    assert message.rstrip("\n").endswith("overleg: directieoverleg/2019-06-01")

@@ -53,11 +53,18 @@ def _key_name(path: tuple[Any, ...]) -> str:
     return name or "front matter"
 
 
-def _suggest(found: str, allowed: list[str]) -> str:
+def nearest(found: str, allowed: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The ``n`` values of ``allowed`` nearest to ``found``, nearest first: one that differs only in
+    case first, then the closest by :func:`difflib.get_close_matches` (``cutoff`` 0: all of them)."""
     lowered = {a.lower(): a for a in allowed}
-    if found.lower() in lowered:
-        return f"; bedoel je '{lowered[found.lower()]}'?"
-    close = difflib.get_close_matches(found, allowed, n=1, cutoff=0.6)
+    same = [lowered[found.lower()]] if found.lower() in lowered else []
+    close = difflib.get_close_matches(found, allowed, n=len(allowed), cutoff=cutoff)
+    return (same + [a for a in close if a not in same])[:n]
+
+
+def suggest(found: str, allowed: list[str]) -> str:
+    """``; bedoel je '...'?`` with the nearest allowed value, or "" when none is near."""
+    close = nearest(found, allowed)
     return f"; bedoel je '{close[0]}'?" if close else ""
 
 
@@ -109,7 +116,7 @@ class _Messages:
             if (
                 path != page.path
             ):  # a default no page type knows (known ones are filtered in loader)
-                text = f"onbekende sleutel '{key}' in de standaardwaarden van deze map{_suggest(key, self.all_keys)}"
+                text = f"onbekende sleutel '{key}' in de standaardwaarden van deze map{suggest(key, self.all_keys)}"
             elif key in self.by_type and isinstance(page_type, str):
                 types = ", ".join(sorted(self.by_type[key]))
                 text = (
@@ -117,7 +124,7 @@ class _Messages:
                     f"{types}); haal hem weg of kies een ander type"
                 )
             else:
-                text = f"onbekende sleutel '{key}'{_suggest(key, sorted(allowed))}"
+                text = f"onbekende sleutel '{key}'{suggest(key, sorted(allowed))}"
                 if not text.endswith("?"):
                     text += f"; toegestaan zijn: {', '.join(sorted(allowed))}"
             problems.append(Problem(path, line, col, text))
@@ -146,7 +153,7 @@ class _Messages:
                 )
         elif kind == "enum":
             allowed = [str(a) for a in error.validator_value]
-            suggestion = _suggest(str(value), allowed)
+            suggestion = suggest(str(value), allowed)
             text = (
                 f"'{key}' heeft {_found_type(value)}, maar die waarde is niet toegestaan"
                 f"{suggestion}{' ' if suggestion else '. '}Toegestaan: {', '.join(allowed)}"
@@ -171,7 +178,7 @@ class _Messages:
         elif kind == "additionalProperties":
             extra = sorted(set(value) - set(error.schema.get("properties", {})))
             options = sorted(error.schema.get("properties", {}))
-            suggestion = _suggest(extra[0], options)
+            suggestion = suggest(extra[0], options)
             text = (
                 f"onbekende sleutel '{extra[0]}' in '{key}'{suggestion}"
                 f"{' ' if suggestion else '. '}Toegestaan in '{key}': {', '.join(options)}"
