@@ -262,6 +262,13 @@ class DefaultsCache:
     def problems(self) -> list[Problem]:
         return [p for _, _, problems in self._cache.values() for p in problems]
 
+    def files(self) -> list[tuple[dict[str, Any], Source]]:
+        """Every defaults file read so far that could be parsed: its values and where they are."""
+        return sorted(
+            ((data, source) for data, source, _ in self._cache.values() if source is not None),
+            key=lambda found: found[1][0],
+        )
+
 
 #: Whether a folder default ``key`` applies to a page of type ``page_type`` (None: unknown type).
 Applies = Callable[[str | None, str], bool]
@@ -304,10 +311,14 @@ def load_page(
     return page, problems
 
 
-def load_pages(docs_dir: Path, applies: Applies = _always) -> tuple[dict[str, Page], list[Problem]]:
-    """Every page below ``docs_dir``, and every problem found while reading them."""
+def load_pages(
+    docs_dir: Path, applies: Applies = _always, defaults: DefaultsCache | None = None
+) -> tuple[dict[str, Page], list[Problem]]:
+    """Every page below ``docs_dir``, and every problem found while reading them.
+
+    ``defaults``: the cache the folder defaults are read into (the check validates its files)."""
     docs_dir = docs_dir.resolve()
-    defaults = DefaultsCache(docs_dir)
+    defaults = defaults if defaults is not None else DefaultsCache(docs_dir)
     pages: dict[str, Page] = {}
     paths, problems = scan(docs_dir)
     for path in paths:
