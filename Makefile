@@ -56,8 +56,11 @@ schema: $(STAMP) ## Update the editor schema from docs/schema/vocabulary.yml
 
 # The values reach the program through the environment, never through the shell line: a title with
 # backticks, quotes or $(...) is kept as text. $(value ...) stops make from expanding them too.
+# Make exports command-line variables to every recipe, expanding them first (a $(shell ...) in a
+# value would run): `unexport` keeps the raw names out, only the KK_... copies reach the program.
 NEW_VARS := TYPE TITEL CASUS RONDE DATUM SOORT THEMAS ORGANISATIES MAP
 $(foreach var,$(NEW_VARS),$(eval new: export KK_NEW_$(var) := $$(value $(var))))
+unexport $(NEW_VARS)
 
 new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SOORT= RONDE= DATUM= MAP=]
 	$(PY) -m koppelkansen nieuw "$$KK_NEW_TYPE" --titel "$$KK_NEW_TITEL" \
@@ -67,10 +70,15 @@ new: $(STAMP) ## New page: make new TYPE=sessie CASUS=haven-stad TITEL="..." [SO
 	  $${KK_NEW_ORGANISATIES:+--organisaties "$$KK_NEW_ORGANISATIES"} \
 	  $${KK_NEW_MAP:+--map "$$KK_NEW_MAP"} --docs $(DOCS)
 
-# Values given as `make versie NAAM=...` are in the recipe's environment (make exports command-line
-# variables); the shell reads them ("$${NAAM-}"), so they are never pasted into the shell line.
+# As for `make new`: the values reach the program unexpanded through KK_VERSIE_... in the
+# environment, never through the shell line; the raw names are not exported.
+VERSIE_VARS := NAAM DATUM OVERLEG
+$(foreach var,$(VERSIE_VARS),$(eval versie: export KK_VERSIE_$(var) := $$(value $(var))))
+unexport $(VERSIE_VARS)
+
 versie: $(STAMP) ## Make a version (git tag): make versie NAAM="..." DATUM=2018-10-31 [OVERLEG=directieoverleg/2018-10-31]
-	$(PY) -m koppelkansen versie --naam "$${NAAM-}" --datum "$${DATUM-}" --overleg "$${OVERLEG-}" --docs $(DOCS)
+	$(PY) -m koppelkansen versie --naam "$$KK_VERSIE_NAAM" --datum "$$KK_VERSIE_DATUM" \
+	  --overleg "$$KK_VERSIE_OVERLEG" --docs $(DOCS)
 
 NODE_STAMP := node_modules/.installed
 

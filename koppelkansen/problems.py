@@ -23,9 +23,11 @@ class Problem:
         # The folder resolved, the name kept: a symlink is named as itself, not as its target.
         path = self.path.absolute().parent.resolve() / self.path.name
         try:
-            return path.relative_to(base).as_posix()
+            shown = path.relative_to(base).as_posix()
         except ValueError:
-            return os.path.relpath(path, base)
+            shown = os.path.relpath(path, base)
+        # A name with a newline or tab stays on one line: ``map/plan\\n.md``.
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
 
     def format(self, base: Path | None = None) -> str:
         return f"{self.display_path(base)}:{self.line}:{self.col}: fout: {self.message}"

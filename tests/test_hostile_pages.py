@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import make_site_project, run_build
+from conftest import make_docs, make_site_project, run_build
 
 from koppelkansen.check.content import check_css_file, check_page_html, check_svg_file
 from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.cli import main
+from koppelkansen.pages.loader import discover
 
 FRONT = "---\ntitle: Aanval\ntype: pagina\nstatus: concept\n---\n\n"
 
@@ -289,3 +291,91 @@ def test_image_size_is_read_from_the_header_and_bounded(tmp_path):
     huge.write_bytes(png(MAX_PIXELS // 1000 + 1, 1000))
     assert check_image_file(small) == []
     assert "te groot om in een PDF te zetten" in check_image_file(huge)[0].message
+
+
+PORTABLE = [
+    ("con.md", "'con' is op Windows een gereserveerde naam (een apparaat)", "con-1.md"),
+    ("Aux.tar.gz", "'Aux' is op Windows een gereserveerde naam (een apparaat)", "Aux-1.tar.gz"),
+    ("lpt9.md", "'lpt9' is op Windows een gereserveerde naam (een apparaat)", "lpt9-1.md"),
+    ("COM1", "'COM1' is op Windows een gereserveerde naam (een apparaat)", "COM1-1"),
+    ("water:energie.md", "bevat ':', dat kan niet op Windows", "water-energie.md"),
+    ('kaart*"oost"?.png', "bevat '\"', '*', '?', dat kan niet op Windows", "kaart--oost--.png"),
+    ("a<b>|c\\d.svg", "bevat '<', '>', '\\', '|', dat kan niet op Windows", "a-b--c-d.svg"),
+    ("plan.md.", "eindigt op een punt of spatie, dat kan niet op Windows", "plan.md"),
+    ("verslag ", "eindigt op een punt of spatie, dat kan niet op Windows", "verslag"),
+]
+
+
+@pytest.mark.parametrize(("name", "why", "better"), PORTABLE)
+def test_names_other_systems_cannot_check_out_are_refused(
+    tmp_path, monkeypatch, capsys, name, why, better
+):
+    docs = make_docs(tmp_path, {name: FRONT})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "docs"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"docs/{name}:1:1: fout: de naam van dit bestand, '{name}', {why}: op Windows of macOS is "
+        f"de repository dan niet op te halen. Noem het bijvoorbeeld '{better}'\n"
+    ) in out
+    assert (docs / name).exists()
+    assert name not in {p.name for p in discover(docs)}
+
+
+@pytest.mark.parametrize(
+    ("name", "shown", "better"),
+    [
+        ("plan\n.md", "plan\\n.md", "plan-.md"),
+        ("kaart\tnoord.png", "kaart\\tnoord.png", "kaart-noord.png"),
+    ],
+)
+def test_names_with_invisible_characters_are_refused_on_one_line(
+    tmp_path, monkeypatch, capsys, name, shown, better
+):
+    make_docs(tmp_path, {name: FRONT})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "docs"]) == 1
+    [line] = [line for line in capsys.readouterr().out.splitlines() if shown in line]
+    assert line == (
+        f"docs/{shown}:1:1: fout: de naam van dit bestand, '{shown}', bevat een onzichtbaar teken "
+        "(zoals een nieuwe regel of tab): op Windows of macOS is de repository dan niet op te "
+        f"halen. Noem het bijvoorbeeld '{better}'"
+    )
+
+
+def test_folder_with_a_reserved_name_is_refused_and_not_walked(tmp_path, monkeypatch, capsys):
+    docs = make_docs(tmp_path, {"casussen/nul/binnen.md": FRONT, "prn/plaatje.png": "x"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "docs"]) == 1
+    out = capsys.readouterr().out
+    for folder, better in (("casussen/nul", "nul-1"), ("prn", "prn-1")):
+        stem = folder.rsplit("/", 1)[-1]
+        assert (
+            f"docs/{folder}:1:1: fout: de naam van deze map, '{stem}', '{stem}' is op Windows een "
+            "gereserveerde naam (een apparaat): op Windows of macOS is de repository dan niet op "
+            f"te halen. Noem het bijvoorbeeld '{better}'\n"
+        ) in out
+    assert "binnen.md" not in {p.name for p in discover(docs)}
+
+
+@pytest.mark.parametrize(
+    ("files", "refused", "other", "better"),
+    [
+        (["Plan.md", "plan.md"], "plan.md", "Plan.md", "plan-2.md"),
+        (["kaart.PNG", "kaart.png"], "kaart.png", "kaart.PNG", "kaart-2.png"),
+        (["Wijk/a.md", "wijk/b.md"], "wijk", "Wijk", "wijk-2"),
+    ],
+)
+def test_names_differing_only_in_case_are_refused(
+    tmp_path, monkeypatch, capsys, files, refused, other, better
+):
+    docs = make_docs(tmp_path, dict.fromkeys(files, FRONT))
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "docs"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"docs/{refused}:1:1: fout: '{refused}' en '{other}' in deze map verschillen alleen in "
+        "hoofdletters; op Windows en macOS zijn dat hetzelfde bestand. Voeg ze samen of geef er "
+        f"een een andere naam, bijvoorbeeld '{better}'\n"
+    ) in out
+    assert refused not in {p.name for p in discover(docs)}

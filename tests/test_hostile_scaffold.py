@@ -35,6 +35,24 @@ def test_make_new_runs_nothing_and_keeps_the_title_literally(tmp_path):
 
 
 @pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs make venv")
+@pytest.mark.parametrize("key", ["TITEL", "SOORT"])
+def test_make_new_runs_no_make_function_in_any_value(tmp_path, key):
+    """Make exports command-line variables expanded: a $(shell ...) would run without `unexport`."""
+    docs = make_docs(tmp_path)
+    marker = tmp_path / "gemaakt"
+    value = f"Water $(shell touch {marker}) $(info gelekt)"
+    values = {"TYPE": "pagina", "TITEL": "Water"} | {key: value}
+    result = _make_new(docs, **values)
+    assert not marker.exists()
+    assert "gelekt\n" not in result.stdout
+    assert result.returncode == 0, result.stderr  # a pagina ignores SOORT
+    [page] = docs.glob("water*.md")
+    title = value if key == "TITEL" else "Water"
+    assert "title: " + __import__("json").dumps(title) in page.read_text(encoding="utf-8")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs make venv")
 def test_make_new_map_cannot_leave_docs(tmp_path):
     docs = make_docs(tmp_path)
     marker = tmp_path / "gemaakt"

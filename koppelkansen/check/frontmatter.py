@@ -6,11 +6,17 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from jsonschema import ValidationError
+from jsonschema import Draft202012Validator, ValidationError
 
-from koppelkansen.check.schema import PageValidators, allowed_keys, keys_by_type, load_schema
+from koppelkansen.check.schema import (
+    PageValidators,
+    allowed_keys,
+    keys_by_type,
+    load_schema,
+    validator_for,
+)
 from koppelkansen.pages.loader import Applies, DefaultsCache, load_page, load_pages
-from koppelkansen.pages.model import Corpus, Page
+from koppelkansen.pages.model import Corpus, Page, Source
 from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.problems import Problem
 
@@ -53,11 +59,18 @@ def _key_name(path: tuple[Any, ...]) -> str:
     return name or "front matter"
 
 
-def _suggest(found: str, allowed: list[str]) -> str:
+def nearest(found: str, allowed: list[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The ``n`` values of ``allowed`` nearest to ``found``, nearest first: one that differs only in
+    case first, then the closest by :func:`difflib.get_close_matches` (``cutoff`` 0: all of them)."""
     lowered = {a.lower(): a for a in allowed}
-    if found.lower() in lowered:
-        return f"; bedoel je '{lowered[found.lower()]}'?"
-    close = difflib.get_close_matches(found, allowed, n=1, cutoff=0.6)
+    same = [lowered[found.lower()]] if found.lower() in lowered else []
+    close = difflib.get_close_matches(found, allowed, n=len(allowed), cutoff=cutoff)
+    return (same + [a for a in close if a not in same])[:n]
+
+
+def suggest(found: str, allowed: list[str]) -> str:
+    """``; bedoel je '...'?`` with the nearest allowed value, or "" when none is near."""
+    close = nearest(found, allowed)
     return f"; bedoel je '{close[0]}'?" if close else ""
 
 
@@ -90,6 +103,7 @@ class _Messages:
         self.by_type = keys_by_type(schema)
         self.all_keys = sorted(set(schema["properties"]) | set(self.by_type))
         self._allowed: dict[str | None, set[str]] = {}
+        self._single: dict[tuple[str | None, str], Draft202012Validator] = {}
 
     def default_applies(self, page_type: str | None, key: str) -> bool:
         """A folder default applies to a page when its type allows the key; a default that no
@@ -97,6 +111,22 @@ class _Messages:
         if page_type not in self._allowed:
             self._allowed[page_type] = allowed_keys(self.schema, page_type)
         return key in self._allowed[page_type] or key not in self.all_keys
+
+    def value_errors(self, page_type: str | None, key: str, value: Any) -> list[ValidationError]:
+        """What the schema says of one value of ``key`` on a page of ``page_type`` (None: a key
+        every type has)."""
+        if (page_type, key) not in self._single:
+            own = self.schema["$defs"].get(page_type, {}) if page_type else {}
+            definition = {**self.schema["properties"], **own.get("properties", {})}[key]
+            self._single[page_type, key] = validator_for(
+                {
+                    "$schema": self.schema["$schema"],
+                    "type": "object",
+                    "properties": {key: definition},
+                    "$defs": self.schema["$defs"],
+                }
+            )
+        return list(self._single[page_type, key].iter_errors({key: value}))
 
     def find_unknown_keys(self, page: Page) -> list[Problem]:
         page_type = page.meta.get("type")
@@ -109,7 +139,7 @@ class _Messages:
             if (
                 path != page.path
             ):  # a default no page type knows (known ones are filtered in loader)
-                text = f"onbekende sleutel '{key}' in de standaardwaarden van deze map{_suggest(key, self.all_keys)}"
+                text = f"onbekende sleutel '{key}' in de standaardwaarden van deze map{suggest(key, self.all_keys)}"
             elif key in self.by_type and isinstance(page_type, str):
                 types = ", ".join(sorted(self.by_type[key]))
                 text = (
@@ -117,7 +147,7 @@ class _Messages:
                     f"{types}); haal hem weg of kies een ander type"
                 )
             else:
-                text = f"onbekende sleutel '{key}'{_suggest(key, sorted(allowed))}"
+                text = f"onbekende sleutel '{key}'{suggest(key, sorted(allowed))}"
                 if not text.endswith("?"):
                     text += f"; toegestaan zijn: {', '.join(sorted(allowed))}"
             problems.append(Problem(path, line, col, text))
@@ -146,7 +176,7 @@ class _Messages:
                 )
         elif kind == "enum":
             allowed = [str(a) for a in error.validator_value]
-            suggestion = _suggest(str(value), allowed)
+            suggestion = suggest(str(value), allowed)
             text = (
                 f"'{key}' heeft {_found_type(value)}, maar die waarde is niet toegestaan"
                 f"{suggestion}{' ' if suggestion else '. '}Toegestaan: {', '.join(allowed)}"
@@ -171,7 +201,7 @@ class _Messages:
         elif kind == "additionalProperties":
             extra = sorted(set(value) - set(error.schema.get("properties", {})))
             options = sorted(error.schema.get("properties", {}))
-            suggestion = _suggest(extra[0], options)
+            suggestion = suggest(extra[0], options)
             text = (
                 f"onbekende sleutel '{extra[0]}' in '{key}'{suggestion}"
                 f"{' ' if suggestion else '. '}Toegestaan in '{key}': {', '.join(options)}"
@@ -279,14 +309,56 @@ def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:
     if schema is None:
         return None, sorted(problems), 0
     messages = _Messages(schema)
-    pages, read_problems = load_pages(docs_dir, messages.default_applies)
+    defaults = DefaultsCache(docs_dir)
+    pages, read_problems = load_pages(docs_dir, messages.default_applies, defaults)
     problems.extend(read_problems)
+    for data, source in defaults.files():
+        problems.extend(_defaults_problems(data, source, messages))
     corpus = Corpus(docs_dir=docs_dir, vocabulary=vocabulary, schema=schema, pages=pages)
     validators = PageValidators(schema)
     for page in pages.values():
         problems.extend(_page_problems(page, messages, validators))
     problems.extend(_cross_references(corpus))
     return corpus, sorted(set(problems)), len(pages)
+
+
+def _defaults_problems(data: dict[str, Any], source: Source, messages: _Messages) -> list[Problem]:
+    """Every value of one folder defaults file (``.meta.yml``) against the schema, as the page front
+    matter is checked, reported at its own line: also where every page sets the key itself.
+
+    A key of one page type is checked as that type's (the file's own ``type`` when it sets one);
+    a key several types know passes when it fits one of them.
+    """
+    path = source[0]
+    own_type = data.get("type")
+    problems: list[Problem] = []
+    for key, value in data.items():
+        if key not in messages.all_keys:
+            line, col = source[1].get((key,), (1, 1))
+            text = f"onbekende sleutel '{key}' in de standaardwaarden van deze map"
+            problems.append(Problem(path, line, col, text + suggest(key, messages.all_keys)))
+            continue
+        types: list[str | None] = [None]
+        if key in messages.by_type:
+            known = sorted(messages.by_type[key])
+            types = [own_type] if isinstance(own_type, str) and own_type in known else [*known]
+        found: list[Problem] = []
+        for page_type in types:
+            page = Page(
+                path=path,
+                src_uri=path.name,
+                meta={key: value} if page_type is None else {key: value, "type": page_type},
+                body="",
+                sources={key: source},
+            )
+            errors = messages.value_errors(page_type, key, value)
+            reported = [p for e in errors if (p := messages.for_error(page, e)) is not None]
+            if not reported:
+                found = []
+                break
+            found = found or reported
+        problems.extend(found)
+    return problems
 
 
 def _page_problems(page: Page, messages: _Messages, validators: PageValidators) -> list[Problem]:

@@ -101,12 +101,59 @@ def split_front_matter(path: Path, text: str) -> tuple[str | None, str, int, lis
     )
 
 
+#: Names Windows reserves for devices, also with an extension (``con.md``) and in any case.
+_RESERVED = frozenset(
+    [
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{i}" for i in range(1, 10)),
+        *(f"lpt{i}" for i in range(1, 10)),
+    ]
+)
+#: Characters Windows does not allow in a file name (``/`` cannot occur in one at all).
+_FORBIDDEN = ':*?"<>|\\'
+
+
+def _shown(name: str) -> str:
+    """A name as a message shows it: control characters as ``\\n``, ``\\t``, ``\\x01``."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
+def _unportable(name: str) -> str | None:
+    """Why ``name`` cannot be checked out on Windows or macOS, in Dutch; None when it can."""
+    if any(not c.isprintable() for c in name):
+        return "bevat een onzichtbaar teken (zoals een nieuwe regel of tab)"
+    bad = sorted({c for c in name if c in _FORBIDDEN})
+    if bad:
+        return "bevat " + ", ".join(f"'{c}'" for c in bad) + ", dat kan niet op Windows"
+    if name.endswith((".", " ")):
+        return "eindigt op een punt of spatie, dat kan niet op Windows"
+    if name.split(".", 1)[0].rstrip(" ").lower() in _RESERVED:
+        return f"'{name.split('.', 1)[0]}' is op Windows een gereserveerde naam (een apparaat)"
+    return None
+
+
+def portable_name(name: str) -> str:
+    """A name like ``name`` that every system can check out (the suggestion of :func:`scan`)."""
+    cleaned = "".join("-" if not c.isprintable() or c in _FORBIDDEN else c for c in name)
+    cleaned = cleaned.rstrip(". ") or "bestand"
+    stem, dot, rest = cleaned.partition(".")
+    if stem.rstrip(" ").lower() in _RESERVED:
+        stem = f"{stem.rstrip(' ')}-1"
+    return stem + dot + rest
+
+
 def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
     """Every Markdown page MkDocs would build (no dot-files or dot-folders), and what is wrong.
 
     The one place that decides which files of ``docs/`` may be published: a symlink that leads
     outside ``docs/`` (or nowhere), a folder named like a page and a page whose extension is not
     lower-case ``.md`` are problems, so nothing from outside the repository reaches ``site/``.
+    So is a name that cannot be checked out on Windows or macOS (a reserved name, a forbidden or
+    invisible character, a trailing dot or space, two names in one folder that differ only in case):
+    that file or folder is left out, with a suggested name.
     """
     docs_dir = docs_dir.resolve()
     pages: list[Path] = []
@@ -115,9 +162,34 @@ def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
     def refuse(path: Path, message: str) -> None:
         problems.append(Problem(path, 1, 1, message))
 
+    def unportable(base: Path, name: str, seen: dict[str, str]) -> bool:
+        """Refuse ``name`` in ``base`` when another system cannot check it out."""
+        what = "deze map" if (base / name).is_dir() else "dit bestand"
+        why = _unportable(name)
+        if why:
+            refuse(
+                base / name,
+                f"de naam van {what}, '{_shown(name)}', {why}: op Windows of macOS is de "
+                f"repository dan niet op te halen. Noem het bijvoorbeeld '{portable_name(name)}'",
+            )
+            return True
+        other = seen.setdefault(name.casefold(), name)
+        if other != name:
+            stem, dot, rest = name.partition(".")
+            refuse(
+                base / name,
+                f"'{_shown(name)}' en '{_shown(other)}' in deze map verschillen alleen in "
+                "hoofdletters; op Windows en macOS zijn dat hetzelfde bestand. Voeg ze samen of "
+                f"geef er een een andere naam, bijvoorbeeld '{stem}-2{dot}{rest}'",
+            )
+            return True
+        return False
+
     for folder, dirnames, filenames in os.walk(docs_dir, followlinks=False):
         base = Path(folder)
+        seen: dict[str, str] = {}
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = [d for d in dirnames if not unportable(base, d, seen)]
         for name in list(dirnames):
             path = base / name
             if path.is_symlink():
@@ -134,7 +206,7 @@ def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
                     "'.md', of maak er een bestand van",
                 )
         for name in sorted(filenames):
-            if name.startswith("."):
+            if name.startswith(".") or unportable(base, name, seen):
                 continue
             path = base / name
             if path.is_symlink():
@@ -262,6 +334,13 @@ class DefaultsCache:
     def problems(self) -> list[Problem]:
         return [p for _, _, problems in self._cache.values() for p in problems]
 
+    def files(self) -> list[tuple[dict[str, Any], Source]]:
+        """Every defaults file read so far that could be parsed: its values and where they are."""
+        return sorted(
+            ((data, source) for data, source, _ in self._cache.values() if source is not None),
+            key=lambda found: found[1][0],
+        )
+
 
 #: Whether a folder default ``key`` applies to a page of type ``page_type`` (None: unknown type).
 Applies = Callable[[str | None, str], bool]
@@ -304,10 +383,14 @@ def load_page(
     return page, problems
 
 
-def load_pages(docs_dir: Path, applies: Applies = _always) -> tuple[dict[str, Page], list[Problem]]:
-    """Every page below ``docs_dir``, and every problem found while reading them."""
+def load_pages(
+    docs_dir: Path, applies: Applies = _always, defaults: DefaultsCache | None = None
+) -> tuple[dict[str, Page], list[Problem]]:
+    """Every page below ``docs_dir``, and every problem found while reading them.
+
+    ``defaults``: the cache the folder defaults are read into (the check validates its files)."""
     docs_dir = docs_dir.resolve()
-    defaults = DefaultsCache(docs_dir)
+    defaults = defaults if defaults is not None else DefaultsCache(docs_dir)
     pages: dict[str, Page] = {}
     paths, problems = scan(docs_dir)
     for path in paths:

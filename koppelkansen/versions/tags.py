@@ -7,7 +7,6 @@ Tag messages and the files of old commits are untrusted text: they are parsed, n
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 import subprocess
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from koppelkansen.check.frontmatter import check_docs, nearest
 from koppelkansen.pages.dates import dutch_date, is_day
 from koppelkansen.pages.gitdates import run_git
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
@@ -242,19 +242,9 @@ def create_version(
             "een versie legt vast wat er nu is."
         )
     if meeting:
-        target = docs_dir / f"{meeting}.md"
-        if not _meeting_ok(meeting) or not target.is_file():
-            known = sorted(
-                p.relative_to(docs_dir).with_suffix("").as_posix()
-                for p in docs_dir.glob("directieoverleg/*.md")
-                if p.name != "index.md"
-            )
-            close = difflib.get_close_matches(meeting, known, n=1)
-            hint = f" Bedoel je '{close[0]}'?" if close else ""
-            problems.append(
-                f"OVERLEG '{meeting}': er is geen pagina docs/{meeting}.md.{hint} "
-                f"Bekende overleggen: {', '.join(known) or 'geen'}."
-            )
+        problem = meeting_problem(docs_dir, meeting)
+        if problem:
+            problems.append(problem)
     status = run_git(repo, "status", "--porcelain")
     if status.returncode != 0:
         raise VersionError("Dit is geen git-repository: een versie is een git-tag.")
@@ -284,6 +274,59 @@ def create_version(
     if not made:
         raise VersionError(f"De tag {tag} is gemaakt maar niet als versie te lezen.")
     return made[0]
+
+
+#: What OVERLEG must name: the page of a meeting of the directors.
+MEETING_TYPE = "sessie"
+MEETING_KIND = "directieoverleg"
+
+
+def meeting_problem(docs_dir: Path, meeting: str) -> str:
+    """Why ``meeting`` (a page below docs without ``.md``) is no meeting a version can name, in
+    Dutch, with the meeting pages that exist, nearest first; "" when it is one.
+
+    The pages are read and checked as the build reads them (:func:`check_docs`), folder defaults
+    included, so a page counts as a meeting exactly when the site shows it as one.
+    """
+    corpus, _, _ = check_docs(docs_dir)
+    if corpus is None:
+        return (
+            f"OVERLEG '{meeting}' is niet te controleren: de woordenlijst of het schema in "
+            "docs/schema/ is niet te gebruiken. Draai 'make check' en los de meldingen op."
+        )
+    pages = {page.src_uri.removesuffix(".md"): page for page in corpus.pages.values()}
+    meetings = sorted(
+        uri
+        for uri, page in pages.items()
+        if page.type == MEETING_TYPE and page.meta.get("kind") == MEETING_KIND
+    )
+    if meeting in meetings and _meeting_ok(meeting):
+        return ""
+    page = pages.get(meeting)
+    if page is None:
+        why = f"er is geen pagina docs/{meeting}.md"
+    elif page.type != MEETING_TYPE:
+        why = f"docs/{meeting}.md is een pagina van type '{page.type}', geen overleg"
+    else:
+        kind = page.meta.get("kind")
+        why = (
+            f"docs/{meeting}.md is een sessie van soort '{kind}', geen {MEETING_KIND}"
+            if isinstance(kind, str)
+            else f"docs/{meeting}.md is een sessie zonder soort (kind), geen {MEETING_KIND}"
+        )
+    rule = (
+        f"een versie noemt de pagina van een {MEETING_KIND} "
+        f"(front matter 'type: {MEETING_TYPE}' en 'kind: {MEETING_KIND}')"
+    )
+    if not meetings:
+        return (
+            f"OVERLEG '{meeting}': {why}; {rule}, en die zijn er nog niet. Maak er een met "
+            f"'make new TYPE=sessie SOORT={MEETING_KIND} ...' of laat OVERLEG weg."
+        )
+    order = nearest(meeting, meetings, n=len(meetings), cutoff=0)
+    close = nearest(meeting, meetings)
+    hint = f" Bedoel je '{close[0]}'?" if close else ""
+    return f"OVERLEG '{meeting}': {why}; {rule}.{hint} Bekende overleggen: {', '.join(order)}."
 
 
 def free_tag(repo: Path, day: str) -> str:
