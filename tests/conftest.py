@@ -130,6 +130,17 @@ def system_temp_in_the_test_folder(tmp_path_factory):
 
 
 @pytest.fixture
+def made_venv() -> None:
+    """For tests that run the project's own `make` targets: they need the .venv that `make test`
+    creates. Without it they skip; under CI=true, where nothing may be skipped, they fail."""
+    if not (ROOT / ".venv" / ".installed").exists():
+        reason = "deze test draait 'make' en heeft .venv nodig (eerst make venv)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture
 def project_root() -> Path:
     return ROOT
 

@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -39,6 +41,23 @@ def git_env(epoch: int) -> dict[str, str]:
     )
     env.pop("SOURCE_DATE_EPOCH", None)
     return env
+
+
+@contextmanager
+def committing_at(epoch: int) -> Iterator[None]:
+    """This process's environment for an in-process command that commits or tags (``koppelkansen
+    versie``) at ``epoch``, as :func:`git_env`; the old values come back afterwards."""
+    env = git_env(epoch)
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def make_pdf_project(

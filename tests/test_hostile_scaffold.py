@@ -20,7 +20,7 @@ def _make_new(docs: Path, **values: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, capture_output=True, text=True, env=env, check=False)
 
 
-@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs make venv")
+@pytest.mark.usefixtures("made_venv")
 def test_make_new_runs_nothing_and_keeps_the_title_literally(tmp_path):
     docs = make_docs(tmp_path)
     marker1, marker2 = tmp_path / "gemaakt-1", tmp_path / "gemaakt-2"
@@ -34,7 +34,7 @@ def test_make_new_runs_nothing_and_keeps_the_title_literally(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs make venv")
+@pytest.mark.usefixtures("made_venv")
 @pytest.mark.parametrize("key", ["TITEL", "SOORT"])
 def test_make_new_runs_no_make_function_in_any_value(tmp_path, key):
     """Make exports command-line variables expanded: a $(shell ...) would run without `unexport`."""
@@ -52,7 +52,7 @@ def test_make_new_runs_no_make_function_in_any_value(tmp_path, key):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs make venv")
+@pytest.mark.usefixtures("made_venv")
 def test_make_new_map_cannot_leave_docs(tmp_path):
     docs = make_docs(tmp_path)
     marker = tmp_path / "gemaakt"

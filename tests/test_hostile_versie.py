@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, make_docs
-from pdfproject import COMMIT_EPOCH, git_env
+from pdfproject import COMMIT_EPOCH, committing_at, git_env
 
 from koppelkansen.cli import main
 
@@ -28,9 +28,6 @@ organisations: [waternet, alliander, gemeente-amsterdam]
 
 # {title}
 """
-NEEDS_VENV = pytest.mark.skipif(
-    not (ROOT / ".venv" / ".installed").exists(), reason="needs make venv"
-)
 
 
 def _meeting(title: str, day: str, kind: str = "directieoverleg") -> str:
@@ -81,7 +78,7 @@ def _tags(docs: Path) -> dict[str, str]:
     return dict((tag, message) for tag, message in records)
 
 
-@NEEDS_VENV
+@pytest.mark.usefixtures("made_venv")
 @pytest.mark.parametrize(
     "name",
     [
@@ -105,7 +102,7 @@ def test_make_versie_runs_nothing_and_tags_the_name_literally(tmp_path, markers,
     assert message.rstrip("\n").endswith("overleg: directieoverleg/2018-10-31")
 
 
-@NEEDS_VENV
+@pytest.mark.usefixtures("made_venv")
 @pytest.mark.parametrize(
     ("datum", "overleg", "expected"),
     [
@@ -129,22 +126,13 @@ def test_make_versie_refuses_hostile_values_as_text(tmp_path, markers, datum, ov
 
 
 def _versie(docs: Path, overleg: str) -> int:
-    env = git_env(COMMIT_EPOCH)
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with committing_at(COMMIT_EPOCH):
         return main(
             [
                 *("versie", "--naam", "x", "--datum", "2019-07-01"),
                 *("--overleg", overleg, "--docs", str(docs)),
             ]
         )
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 RULE = (

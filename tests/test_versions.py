@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import run_build
-from pdfproject import COMMIT_EPOCH, SHORT_PROGRAMME, git_env, make_pdf_project
+from pdfproject import COMMIT_EPOCH, SHORT_PROGRAMME, committing_at, git_env, make_pdf_project
 from pypdf import PdfReader
 
 from koppelkansen.cli import main as cli_main
@@ -70,17 +70,8 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _version(root: Path, name: str, day: str, meeting: str, epoch: int):
-    env = git_env(epoch)
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)  # the tagger date, for a repeatable repository
-    try:
+    with committing_at(epoch):  # the tagger date, for a repeatable repository
         return create_version(root, root / "docs", name, day, meeting, today=TODAY)
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 _build = run_build
