@@ -80,6 +80,14 @@ versie: $(STAMP) ## Make a version (git tag): make versie NAAM="..." DATUM=2018-
 	$(PY) -m koppelkansen versie --naam "$$KK_VERSIE_NAAM" --datum "$$KK_VERSIE_DATUM" \
 	  --overleg "$$KK_VERSIE_OVERLEG" --docs $(DOCS)
 
+# As for `make new`: SINDS reaches the program unexpanded as KK_SINDS; the raw name is not exported.
+$(eval wijzigingen: export KK_SINDS := $$(value SINDS))
+unexport SINDS
+
+.PHONY: wijzigingen
+wijzigingen: $(STAMP) ## Change page and PDF of the working tree against a ref: make wijzigingen SINDS=main
+	$(PY) -m koppelkansen wijzigingen --sinds "$$KK_SINDS" --docs $(DOCS) --site-dir site-wijzigingen
+
 NODE_STAMP := node_modules/.installed
 
 # axe-core and vnu-jar for the quality gates, exactly as package-lock.json pins them.

@@ -186,7 +186,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     statuses = {k: t.label for k, t in corpus.vocabulary.statuses.items()}
     if args.samenvatting:
         with open(args.samenvatting, "a", encoding="utf-8") as out:
-            out.write(summary(proposal, statuses, prefix, args.artefact or ""))
+            out.write(summary(proposal, statuses, prefix, args.artefact))
     if args.alleen_samenvatting:
         return 0
     if not proposal.changes and not args.altijd:

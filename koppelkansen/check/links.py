@@ -516,7 +516,9 @@ def annotation(problem: Broken, site_label: str) -> str:
             text = Path(problem.source).read_text(encoding="utf-8", errors="replace")
         except OSError:
             text = ""
-        line = SourceFinder(text).line(problem.link.url)
+        url = problem.link.url.split("#")[0].rstrip("/")
+        # As written in Markdown: the URL, the page's file (``x/`` from ``x.md``), its name.
+        line = SourceFinder(text).line(problem.link.url, url + ".md", posixpath.basename(url))
         path = os.path.relpath(problem.source)
         return github_annotation(path, line, 1, "Linkcontrole", message)
     page = f"{site_label}/{problem.link.page}"

@@ -255,9 +255,12 @@ def _cell(text: str) -> str:
 
 
 def summary(
-    proposal: Proposal, statuses: dict[str, str], docs_rel: str, artifact_url: str = ""
+    proposal: Proposal, statuses: dict[str, str], docs_rel: str, artifact_url: str | None = None
 ) -> str:
-    """A short Dutch summary for the job summary of a pull request (GitHub Markdown)."""
+    """A short Dutch summary for the job summary of a pull request (GitHub Markdown).
+
+    ``artifact_url``: the artifact holding the built site; "" when there is none (the build
+    failed), None outside CI."""
     lines = [
         "## Wijzigingen in de plannen",
         "",
@@ -305,13 +308,24 @@ def summary(
     where = (
         f"`{FOLDER}/voorstel/index.html` en `downloads/{FOLDER}/koppelkansen-{FOLDER}-voorstel.pdf`"
     )
-    if artifact_url.startswith("https://") and not re.search(r"[\s<>()\[\]]", artifact_url):
+    if artifact_url == "":
+        lines.append(
+            "Er is geen artefact met de site: de build is mislukt of overgeslagen. De meldingen "
+            "staan bij de regels in het voorstel en in het log."
+        )
+    elif (
+        artifact_url
+        and artifact_url.startswith("https://")
+        and not re.search(r"[\s<>()\[\]]", artifact_url)
+    ):
         lines.append(
             f"De wijzigingspagina en haar PDF staan in het [artefact met de site]({artifact_url}): "
             f"{where}."
         )
-    else:
+    elif artifact_url:
         lines.append(f"De wijzigingspagina en haar PDF staan in het artefact met de site: {where}.")
+    else:
+        lines.append(f"De wijzigingspagina en haar PDF staan in de gebouwde site: {where}.")
     return "\n".join(lines) + "\n"
 
 
