@@ -379,3 +379,12 @@ def test_unchanged_pages_are_not_read_from_git(tmp_path):
     pages = base_pages(tmp_path, base, "docs", docs, working, lambda t, k: True)
     assert pages["a.md"] is working["a.md"]  # same blob: not read, not compared
     assert pages["b.md"] is not working["b.md"] and "Tekst." in pages["b.md"].body
+
+
+def test_proposal_benchmark_edits_one_page(tmp_path):
+    """`make bench`'s proposal section on a tiny corpus: the edited page is the one change."""
+    from scripts.bench import proposal as bench
+
+    root = bench.make_repository(tmp_path, 3)
+    figures = bench.compute_view(root)
+    assert figures["changed"] == 1 and figures["wall"] > 0
