@@ -154,7 +154,7 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 --quiet -o requirements.lock
 
 clean: ## Remove build output and the virtual environment
-	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV)
+	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV) site-wijzigingen
 
 .PHONY: bench bench-all bench-quick serve-pdf
 bench: $(STAMP) ## The issue-11 figures against Chromium + print-site (~15 min); writes bench/results.md
