@@ -194,6 +194,9 @@ def test_hostile_refs_are_refused_as_text(proposal, capsys):
         err = capsys.readouterr().err
         assert "is geen naam van een branch, tag of commit" in err
         assert "\n::" not in err  # a newline in the value is shown escaped
+    for name in ("main\n# Kop <b>x</b>", "a\x1b[31m\tb"):
+        label = resolve(root, "main", name).name
+        assert "\n" not in label and "\x1b" not in label and "\t" not in label
     with pytest.raises(ProposalError, match="SINDS ontbreekt"):
         resolve(root, "  ")
 

@@ -115,7 +115,8 @@ def resolve(repo: Path, ref: str, name: str = "") -> Base:
     commit = found.stdout.strip()
     when = run_git(repo, "show", "-s", "--format=%ct", commit)
     epoch = int(when.stdout.strip()) if when.stdout.strip().isdigit() else 0
-    return Base(ref, commit, epoch, (name or ref).strip()[:_MAX_REF])
+    # What the page calls it: one line (a heading, a title), control characters escaped.
+    return Base(ref, commit, epoch, shown(" ".join((name or ref).split())))
 
 
 def _missing(repo: Path, ref: str) -> str:
