@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from koppelkansen.check.links import Broken, Link, annotation
 from koppelkansen.cli import main as cli_main
 from koppelkansen.pages.model import Page
-from koppelkansen.problems import Problem, github_annotation
+from koppelkansen.problems import ANNOTATIONS_ENV, Problem, github_annotation
 from koppelkansen.versions.diff import PlanChange, SectionChange
 from koppelkansen.versions.proposal import (
     Base,
@@ -393,3 +393,35 @@ def test_proposal_benchmark_edits_one_page(tmp_path):
     root = bench.make_repository(tmp_path, 3)
     figures = bench.compute_view(root)
     assert figures["changed"] == 1 and figures["wall"] > 0
+
+
+def test_build_prints_page_check_problems_as_annotations(tmp_path, monkeypatch, capsys):
+    """`koppelkansen build --annotations github`: a page-check problem is also an annotation on
+    the author's line (file relative to the working folder, as GitHub wants it)."""
+    from koppelkansen.pipeline import Options, SiteBuild
+
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "docs" / "plan.md"
+    source.parent.mkdir()
+    source.write_text("# Plan\n\nTekst.\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    options = Options(
+        docs_dir=source.parent,
+        config_file=tmp_path / "mkdocs.yml",
+        site_dir=tmp_path / "site",
+        site_url="",
+        check=True,
+        pdf=False,
+        bundle_types=("plan",),
+        cache_dir=".cache",
+        live=False,
+    )
+    html = "<h1>Plan</h1><p>Tekst.</p><script>alert(1)</script>"
+    SiteBuild(options).page_html(html, "plan/", source, "")
+    assert capsys.readouterr().out == ""  # without the option: the log only
+    monkeypatch.setenv(ANNOTATIONS_ENV, "github")
+    build = SiteBuild(options)
+    build.page_html(html, "plan/", source, "")
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("::error file=docs/plan.md,line=5,col=")
+    assert ",title=Paginacontrole::" in line and "script" in line
+    assert build.content_problems  # and the build still stops on it
