@@ -148,8 +148,6 @@ class Proposal:
     #: Pages of any type (paths below docs) added and removed by the proposal.
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    #: Titles of the working tree's pages.
-    titles: dict[str, str] = field(default_factory=dict)
 
 
 def _blob_id(data: bytes, length: int) -> str:
@@ -227,7 +225,6 @@ def compute(
         changes=compare(old, working, types),
         added=sorted(set(working) - set(old)),
         removed=sorted(set(old) - set(working)),
-        titles={uri: page.label for uri, page in working.items()},
     )
 
 
