@@ -34,6 +34,7 @@ from koppelkansen.versions.proposal import (
     resolve,
     summary,
 )
+from koppelkansen.versions.tags import format_message
 
 PROPOSAL = pytest.mark.xdist_group("proposal-changes")
 #: Not on main: the proposal adds it.
@@ -380,6 +381,10 @@ def test_unchanged_pages_are_not_read_from_git(tmp_path):
         name: Page.of_version(name, {"title": name, "type": "plan"}, "x")
         for name in ("a.md", "b.md")
     }
+    message = format_message("gepresenteerd aan de directies", "2018-10-31", "")
+    _git(tmp_path, "tag", "-a", "versie/2018-10-31", "-m", message)
+    version = resolve(tmp_path, "versie/2018-10-31")  # a version is named as the site names it
+    assert version.label == f"versie 31 oktober 2018 (commit {version.commit[:12]})"
     base = resolve(tmp_path, "HEAD")
     pages = base_pages(tmp_path, base, "docs", docs, working, lambda t, k: True)
     assert pages["a.md"] is working["a.md"]  # same blob: not read, not compared

@@ -24,7 +24,14 @@ from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 from koppelkansen.pages.model import Page
 from koppelkansen.versions.changepages import FOLDER, ChangeView, md_text, render
 from koppelkansen.versions.diff import PlanChange, compare
-from koppelkansen.versions.tags import Version, is_shallow, read_blobs, read_tree
+from koppelkansen.versions.tags import (
+    TAG_PREFIX,
+    Version,
+    is_shallow,
+    read_blobs,
+    read_tree,
+    read_versions,
+)
 
 #: The ref a build compares its working tree with (set by ``koppelkansen wijzigingen``).
 SINCE_ENV = "KOPPELKANSEN_SINDS"
@@ -56,7 +63,7 @@ class Base:
 
     @property
     def label(self) -> str:
-        if self.name == self.commit or self.commit.startswith(self.name):
+        if len(self.name) >= 4 and self.commit.startswith(self.name.lower()):  # a commit id
             return f"commit {self.commit[:12]}"
         return f"{self.name} (commit {self.commit[:12]})"
 
@@ -113,6 +120,8 @@ def resolve(repo: Path, ref: str, name: str = "") -> Base:
     if found.returncode != 0:
         raise ProposalError(_missing(repo, ref))
     commit = found.stdout.strip()
+    if not name and ref.startswith(TAG_PREFIX):  # a version: called as the site calls it
+        name = next((f"versie {v.label}" for v in read_versions(repo).versions if v.tag == ref), "")
     when = run_git(repo, "show", "-s", "--format=%ct", commit)
     epoch = int(when.stdout.strip()) if when.stdout.strip().isdigit() else 0
     # What the page calls it: one line (a heading, a title), control characters escaped.
