@@ -53,7 +53,13 @@ from koppelkansen.pdf.downloads import (
     reserved_for_pdfs,
 )
 from koppelkansen.pdf.typeset import PdfResult
-from koppelkansen.problems import BuildStopped, Problem, os_error_reason, summary
+from koppelkansen.problems import (
+    ANNOTATIONS_ENV,
+    BuildStopped,
+    Problem,
+    os_error_reason,
+    summary,
+)
 from koppelkansen.versions.pdfs import EDITION_ENV, NESTED_ENV, edition_date
 from koppelkansen.versions.site import (
     VersionSite,
@@ -352,8 +358,13 @@ class SiteBuild:
             self.pdf_job = None
 
     def _report(self, problems: list[Problem], keep: bool = True) -> None:
+        annotate = os.environ.get(ANNOTATIONS_ENV) == "github"
         for problem in problems:
             log.error(problem.format())
+            if (
+                annotate
+            ):  # for a pull request: on the author's line (koppelkansen build --annotations)
+                print(problem.format_github(title="Paginacontrole"), flush=True)
         if keep:
             self.content_problems.extend(problems)
 

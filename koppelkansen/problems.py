@@ -32,16 +32,30 @@ class Problem:
     def format(self, base: Path | None = None) -> str:
         return f"{self.display_path(base)}:{self.line}:{self.col}: fout: {self.message}"
 
-    def format_github(self, base: Path | None = None) -> str:
-        # GitHub workflow commands need %, CR and LF escaped in the message and properties.
-        def esc(text: str) -> str:
-            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    def format_github(self, base: Path | None = None, title: str = "Front matter") -> str:
+        """The problem as a GitHub Actions annotation: one line, every value escaped as data."""
+        return github_annotation(self.display_path(base), self.line, self.col, title, self.message)
 
-        path = esc(self.display_path(base)).replace(",", "%2C").replace(":", "%3A")
-        return (
-            f"::error file={path},line={self.line},col={self.col},"
-            f"title=Front matter::{esc(self.message)}"
-        )
+
+#: Which annotations a build prints beside its log (``koppelkansen build --annotations github``).
+ANNOTATIONS_ENV = "KOPPELKANSEN_ANNOTATIONS"
+
+
+def github_annotation(path: str, line: int, col: int, title: str, message: str) -> str:
+    """``::error file=...,line=...,col=...,title=...::message``. GitHub's workflow commands need
+    %, CR and LF escaped in the message, and also : and , in the properties; the message is then
+    one line of data that GitHub shows and never reads as a command."""
+
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return esc(text).replace(",", "%2C").replace(":", "%3A")
+
+    return (
+        f"::error file={prop(path)},line={max(line, 1)},col={max(col, 1)},"
+        f"title={prop(title)}::{esc(message)}"
+    )
 
 
 def summary(problems: list[Problem], checked: int | None) -> str:

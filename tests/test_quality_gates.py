@@ -33,6 +33,7 @@ from vnu_support import check_html, missing_vnu
 
 from koppelkansen.check.links import run as linkcheck
 from koppelkansen.pages.gitdates import iso_date, last_changes
+from koppelkansen.versions.proposal import SINCE_ENV
 
 
 def _build(config, site):
@@ -48,7 +49,17 @@ def real_site(tmp_path_factory):
     the markup the real pages may not use yet (content tabs, details, footnotes, code, ...), so
     content added later is covered by the same CSS."""
     target = tmp_path_factory.mktemp("echt")
-    return _build(make_real_project(target), target / "site")
+    config = make_real_project(target)
+    # A proposal's change page (issue 21) goes through every gate too: one plan of the copy gets
+    # a paragraph, compared with HEAD (koppelkansen wijzigingen sets the same variable).
+    plan = target / "docs" / "casussen" / "amstelstad" / "projectplan.md"
+    with plan.open("a", encoding="utf-8") as out:
+        out.write("\nDit voorstel voegt een alinea toe aan het plan.\n")
+    os.environ[SINCE_ENV] = "HEAD"
+    try:
+        return _build(config, target / "site")
+    finally:
+        del os.environ[SINCE_ENV]
 
 
 @pytest.fixture(scope="session")
@@ -207,6 +218,7 @@ def test_every_page_passes_axe_in_both_palettes(audit, real_site):
     visits = audit
     urls = page_urls(real_site)
     assert len(visits) == 2 * len(urls) > 0 and "voorbeeld/" in urls
+    assert "wijzigingen/voorstel/" in urls  # the proposal's change page, with <ins> and <del>
     # The palette really switched: Material's scheme on <body> follows the colour scheme.
     assert {(v.scheme, v.color_scheme) for v in visits} == {
         ("licht", "default"),

@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from koppelkansen.check.frontmatter import defaults_filter
 from koppelkansen.pages.dates import dutch_date
@@ -19,9 +19,19 @@ from koppelkansen.pages.model import Corpus, Page
 from koppelkansen.pdf.bundles import Chapter, PdfSpec
 from koppelkansen.pdf.convert import PageSource
 from koppelkansen.pdf.downloads import human_size
+from koppelkansen.problems import BuildStopped
 from koppelkansen.versions.cache import VersionCache
 from koppelkansen.versions.changepages import ChangeView, plan_anchor, views
 from koppelkansen.versions.pdfs import VersionBuildError, VersionPdf, place, version_pdfs
+from koppelkansen.versions.proposal import (
+    SRC_URI,
+    ProposalError,
+    compute,
+    page_markdown,
+    resolve,
+    shown,
+    since_from_environment,
+)
 from koppelkansen.versions.tags import (
     Version,
     VersionList,
@@ -237,6 +247,24 @@ def read_version_site(
         change_pdf_name if with_pdfs else None,
     )
     cache.prune()
+    ref, name = since_from_environment()
+    if ref:  # `make wijzigingen`, a pull request: the proposal's change page beside the others
+        if repo is None:
+            raise_stopped("SINDS is gegeven, maar de docs-map ligt niet in een git-repository.")
+        try:
+            base = resolve(repo, ref, name)
+        except ProposalError as exc:
+            raise_stopped(str(exc))
+        proposal = compute(repo, base, prefix, docs_dir, working, site.types, applies)
+        change_pages[SRC_URI] = page_markdown(
+            proposal, set(working), site.statuses, change_pdf_name if with_pdfs else None
+        )
+        log.info(
+            "Voorstel: %d %s veranderd ten opzichte van %s",
+            len(proposal.changes),
+            "plan" if len(proposal.changes) == 1 else "plannen",
+            shown(base.label),
+        )
     if listing.versions:
         log.info(
             "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken "
@@ -246,6 +274,12 @@ def read_version_site(
             cache.git_reads,
         )
     return site, change_pages
+
+
+def raise_stopped(message: str) -> NoReturn:
+    """Stop the build with a Dutch message (logged, as the build's other problems are)."""
+    log.error("fout: %s", message)
+    raise BuildStopped(message)
 
 
 def change_pdf_specs(

@@ -11,6 +11,8 @@ build        cold ``make site`` of 200 pages (site and PDF bundle) against mkdoc
 incremental  ``make site`` again with nothing changed, and with one page edited
 serve        ``make serve-pdf``: from saving a one-word edit until the bundle is typeset again
 memory       cold ``make site`` of 200 pages in three case areas: the bundle and three case PDFs
+versions     warm builds with 10 versions, all change views (scripts/bench/versions.py)
+proposal     the change view of a proposal touching one page of 200 (scripts/bench/proposal.py)
 
 and with ``--all`` (``make bench-all``, about an hour) also:
 
@@ -51,7 +53,7 @@ from scripts.bench.corpus import ROOT, Corpus, make_corpus
 from scripts.bench.report import MB, Row, Series, by_how_much, table, verdict
 
 #: ``make bench``: the issue-11 figures. ``--all`` adds the slow WeasyPrint peers and the scaling.
-SECTIONS = ["build", "incremental", "serve", "memory", "versions"]
+SECTIONS = ["build", "incremental", "serve", "memory", "versions", "proposal"]
 ALL_SECTIONS = [*SECTIONS, "check", "site", "pdf"]
 #: The pdf section (--all); Chromium + print-site runs in the build section, in the same rounds as ours.
 PDF_TOOLS = ["ours", "ours-nopdf", "pdf-export", "to-pdf"]
@@ -900,6 +902,11 @@ def main(argv: list[str] | None = None) -> int:
 
         work, count = settings.work / "versions", 3 if args.quick else 10
         result.rows += versions.measure(work, settings.pdf_pages, count, settings.runs, log).rows
+    if "proposal" in sections:  # issue 21: scripts/bench/proposal.py
+        from scripts.bench import proposal
+
+        work = settings.work / "proposal"
+        result.rows += proposal.measure(work, settings.pdf_pages, settings.runs, log)
     result.notes.insert(0, noise_note(result.rows, busy_before))
     the_table = write_results(args.output, result, settings, argv, started, pdf_options)
     print()
