@@ -22,7 +22,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from koppelkansen.adapter import nav, theme
+from koppelkansen.adapter import livepreview, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
 from koppelkansen.pdf.downloads import pdf_wanted
 from koppelkansen.pipeline import Options, RenderedPage, SiteBuild, failure_message
@@ -64,6 +64,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        return livepreview.keep_answering(server)  # a failed rebuild leaves the preview answering
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:
