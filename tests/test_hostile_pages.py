@@ -205,6 +205,28 @@ def test_symlink_out_of_the_repository_is_refused(tmp_path):
         secret.unlink()
 
 
+def test_symlink_to_a_repository_file_outside_docs_is_refused(tmp_path):
+    """Not only the world outside the repository: the repository's own files outside docs/ (its
+    configuration, its scripts, a maintainer's notes) are not published either."""
+    config = make_site_project(tmp_path)
+    docs = config.parent / "docs"
+    (tmp_path / "notities.md").write_text(FRONT + "intern\n", encoding="utf-8")
+    (docs / "instellingen.md").symlink_to(config)  # ../mkdocs.yml
+    (docs / "casussen" / "notities.md").symlink_to(Path("..") / ".." / "notities.md")
+    (docs / "assets" / "logo.png").symlink_to(tmp_path / "mkdocs.yml")
+    messages = _messages(docs)
+    for name in ("docs/instellingen.md", "docs/casussen/notities.md", "docs/assets/logo.png"):
+        assert any(
+            m.startswith(
+                f"{name}:1:1: fout: deze snelkoppeling (symlink) wijst naar een bestand "
+                "buiten docs/"
+            )
+            for m in messages
+        ), messages
+    assert run_build(config, tmp_path / "site").returncode != 0
+    assert not (tmp_path / "site").exists()
+
+
 def test_dangling_symlink_folder_named_like_a_page_and_upper_case_extension(tmp_path):
     config = make_site_project(tmp_path)
     docs = config.parent / "docs"
