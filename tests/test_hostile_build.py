@@ -79,6 +79,9 @@ def test_failed_build_after_a_crash_still_keeps_the_old_site(tmp_path):
     assert built.returncode != 0
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "oude site"
     assert "ongewijzigd" in built.stderr
+    assert "kapot.md:" in built.stderr and ": fout: de sleutel 'type' ontbreekt" in built.stderr, (
+        built.stderr
+    )
 
 
 def test_the_lock_works_from_a_thread_that_is_not_the_main_thread(tmp_path):

@@ -199,7 +199,15 @@ def test_symlink_out_of_the_repository_is_refused(tmp_path):
         assert any(m.startswith("docs/lek.md:1:1: fout:") and "buiten docs/" in m for m in messages)
         assert any(m.startswith("docs/map:1:1: fout:") and "snelkoppeling" in m for m in messages)
         assert any(m.startswith("docs/plaatje.png:1:1: fout:") for m in messages)
-        assert run_build(config, tmp_path / "site").returncode != 0
+        built = run_build(config, tmp_path / "site")
+        assert built.returncode != 0
+        # The build refuses with the same Dutch messages, not only an exit code.
+        assert (
+            "lek.md:1:1: fout: deze snelkoppeling (symlink) wijst naar een bestand buiten docs/"
+            in (built.stderr)
+        ), built.stderr
+        assert "map:1:1: fout: deze map is een snelkoppeling" in built.stderr
+        assert "Traceback" not in built.stderr
         assert not (tmp_path / "site").exists()
     finally:
         secret.unlink()
@@ -223,7 +231,11 @@ def test_symlink_to_a_repository_file_outside_docs_is_refused(tmp_path):
             )
             for m in messages
         ), messages
-    assert run_build(config, tmp_path / "site").returncode != 0
+    built = run_build(config, tmp_path / "site")
+    assert built.returncode != 0
+    assert "instellingen.md:1:1: fout: deze snelkoppeling (symlink) wijst naar een bestand" in (
+        built.stderr
+    ), built.stderr
     assert not (tmp_path / "site").exists()
 
 
