@@ -15,7 +15,6 @@ import buildserver
 import pytest
 from conftest import ROOT, make_site_project, run_build
 
-from koppelkansen import build
 from koppelkansen.build import build_lock, build_site, recover
 
 
