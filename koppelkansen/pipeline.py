@@ -29,6 +29,7 @@ from typing import Any
 
 from koppelkansen.check.content import (
     check_css_file,
+    check_file_references,
     check_image_file,
     check_page_html,
     check_svg_file,
@@ -180,9 +181,9 @@ class SiteBuild:
         if not is_page and reserved_for_pdfs(dest_uri):
             self._report([Problem(path, 1, 1, RESERVED_PLACE.format(dest_uri=dest_uri))])
         elif lower.endswith(".svg"):
-            self._report(check_svg_file(path))
+            self._report(check_svg_file(path) + check_file_references(path, url))
         elif lower.endswith(".css"):
-            self._report(check_css_file(path, url))
+            self._report(check_css_file(path, url) + check_file_references(path, url))
         elif lower.endswith(RASTER_IMAGES):
             self._report(check_image_file(path))
 

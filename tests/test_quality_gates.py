@@ -28,7 +28,7 @@ from browser_support import (
     serve,
     switch_palette,
 )
-from conftest import run_build
+from conftest import in_ci, run_build
 from vnu_support import check_html, missing_vnu
 
 from koppelkansen.check.links import run as linkcheck
@@ -81,8 +81,8 @@ def broken_site(tmp_path_factory):
 def browser(tmp_path_factory):
     reason = missing_tools()
     if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true en de browsertests kunnen niet draaien: {reason}")
+        if in_ci():
+            pytest.fail(f"CI en de browsertests kunnen niet draaien: {reason}")
         pytest.skip(f"BROWSERTESTS OVERGESLAGEN (in CI een fout): {reason}")
     from playwright.sync_api import sync_playwright
 
@@ -136,8 +136,8 @@ def test_real_pages_are_dated_by_the_projects_git(real_site):
     times = last_changes(ROOT / "docs")
     if not times:
         reason = "geen git-checkout: de pagina's hebben geen datum uit git"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true en de datumcontrole kan niet draaien: {reason}")
+        if in_ci():
+            pytest.fail(f"CI en de datumcontrole kan niet draaien: {reason}")
         pytest.skip(f"DATUMCONTROLE OVERGESLAGEN (in CI een fout): {reason}")
     pages = {name: stamp for name, stamp in times.items() if name.endswith(".md")}
     assert pages
@@ -177,8 +177,8 @@ def test_link_check_fails_on_broken_link_and_missing_anchor(broken_site, capsys)
 def _html_errors(paths):
     reason = missing_vnu()
     if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true en de HTML-controle kan niet draaien: {reason}")
+        if in_ci():
+            pytest.fail(f"CI en de HTML-controle kan niet draaien: {reason}")
         pytest.skip(f"HTML-CONTROLE OVERGESLAGEN (in CI een fout): {reason}")
     return check_html(paths)
 

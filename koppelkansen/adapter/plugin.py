@@ -22,7 +22,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from koppelkansen.adapter import nav, theme
+from koppelkansen.adapter import livepreview, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
 from koppelkansen.pdf.downloads import pdf_wanted
 from koppelkansen.pipeline import Options, RenderedPage, SiteBuild, failure_message
@@ -64,6 +64,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        return livepreview.keep_answering(server)  # a failed rebuild leaves the preview answering
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:
@@ -128,8 +131,15 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         pages = [_rendered(page) for page in self.nav.pages] if self.nav else None
         changes = [files.get_file_from_path(uri) for uri in self.build.change_pages]
         generated = [_rendered(f.page) for f in changes if f is not None and f.page is not None]
+        # Typst is handed only the author's files inside docs/ (issue 24, item 6): a file of the
+        # theme or one reached through a link out of docs/ never goes into a PDF.
+        docs_dir = Path(config.docs_dir).resolve()
         media = {
-            f.url: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path
+            f.url: f.abs_src_path
+            for f in files
+            if not f.is_documentation_page()
+            and f.abs_src_path
+            and Path(f.abs_src_path).resolve().is_relative_to(docs_dir)
         }
         with _stops():
             self.build.start_pdfs(pages, generated, media)

@@ -410,3 +410,100 @@ def check_image_file(path: Path) -> list[Problem]:
             "bijvoorbeeld tot 3000 pixels breed",
         )
     ]
+
+
+# -- Files that point at files (issue 24, item 6) ----------------------------------------------
+# An SVG or a style sheet in docs/ is a document of its own: the browser loads what its <image>,
+# <use>, xlink:href, <style> and url() name, and Typst follows an SVG's <image> for the PDF,
+# relative to the SVG's own file. So each such reference is checked like a page's links: another
+# host is refused by check_svg_file/check_css_file (nothing is loaded from elsewhere), and here a
+# path that is absolute or climbs out of docs/ is refused with its line and column. A data: URI
+# holds its bytes itself and points at no file: refused in an SVG attribute (check_svg_file, as
+# in a page: it can hold a document with script), allowed in a style sheet's url() (an image).
+
+
+def _outside_reference(url: str, site_path: str, climbing: bool = True) -> str | None:
+    """Why ``url``, written in the file at ``site_path`` of the site, points outside docs/."""
+    cleaned = _INVISIBLE.sub("", url).replace("\\", "/")
+    if not cleaned or _scheme(cleaned) or cleaned.startswith(("#", "//")):
+        return None  # in the file itself, or another host (refused by the file's own check)
+    shown = url.strip()[:80]
+    if cleaned.startswith("/"):
+        return (
+            f"'{shown}' is een absoluut pad; in de site wijst het naar de hoofdmap van de server "
+            "en in de PDF naar een bestand buiten docs/. Zet het bestand in docs/ en verwijs er "
+            "met een pad vanaf dit bestand naar (bijvoorbeeld 'figuur.png' ernaast)"
+        )
+    if climbing and resolve(site_path, unquote(cleaned))[0] is None:
+        return (
+            f"'{shown}' wijst naar een bestand buiten docs/; dat komt niet in de site of de PDF. "
+            "Zet een kopie van het bestand in docs/ en verwijs er met een pad binnen docs/ naar"
+        )
+    return None
+
+
+def _column(lines: list[str], line: int, needle: str) -> tuple[int, int]:
+    """Line and column (1-based) of ``needle`` at or after ``line``; the line itself and column 1
+    when it is not written there as it is (an entity or escape)."""
+    for number in range(max(line, 1), len(lines) + 1):
+        at = lines[number - 1].find(needle)
+        if at >= 0:
+            return number, at + 1
+    return line, 1
+
+
+def _css_references(css: str) -> list[str]:
+    """The files a piece of CSS names: every url() and @import (with or without url())."""
+    css = _css_unescape(css)
+    found = [match.group(2) for match in _CSS_URL.finditer(css)]
+    found += [string.group(2) for string in _CSS_IMPORT.finditer(css)]
+    for image_set in _CSS_IMAGE_SET.finditer(css):
+        found += [string.group(2) for string in _CSS_STRING.finditer(image_set.group(1))]
+    return found
+
+
+_CSS_IMPORT = re.compile(r"""@import\s+(['"])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+
+
+def check_file_references(path: Path, site_path: str) -> list[Problem]:
+    """Each reference in an SVG or a style sheet from docs/ (at ``site_path`` in the site) that is
+    an absolute path or (in an SVG) leaves docs/, at its line and column. A style sheet's path
+    out of docs/ is check_css_file's."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []  # the file's own check says so
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    found: list[tuple[int, str]] = []  # (line to search from, reference)
+    if path.suffix.lower() == ".svg":
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+        try:
+            root = etree.fromstring(data, parser)
+        except etree.XMLSyntaxError:
+            return []  # check_svg_file reports it
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            line = element.sourceline if isinstance(element.sourceline, int) else 1
+            if element.tag.rsplit("}", 1)[-1].lower() == "style":
+                found += [(line, url) for url in _css_references(element.text or "")]
+            for name, value in element.attrib.items():
+                local = str(name).rsplit("}", 1)[-1].lower()
+                if local == "style":
+                    found += [(line, url) for url in _css_references(str(value))]
+                elif local in URL_ATTRIBUTES or local == "href":
+                    urls = srcset_urls(str(value)) if local == "srcset" else [str(value)]
+                    found += [(line, url) for url in urls]
+    else:
+        found = [(1, url) for url in _css_references(text)]
+    problems = []
+    svg = path.suffix.lower() == ".svg"
+    for line, url in found:
+        why = _outside_reference(url, site_path, climbing=svg)
+        if why is not None:
+            at, column = _column(lines, line, url.strip()) if url.strip() else (line, 1)
+            problems.append(Problem(path, at, column, why))
+    return sorted(set(problems))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import json
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from koppelkansen.check.schema import (
+    DATE_FORMAT,
     PageValidators,
     allowed_keys,
     keys_by_type,
@@ -190,8 +192,13 @@ class _Messages:
                 text += f"; zet de waarde tussen aanhalingstekens ('{key}: \"{value}\"')"
         elif kind == "format":
             text = f"'{key}: {value}' is geen bestaande datum; schrijf JJJJ-MM-DD met een echte maand en dag, bijvoorbeeld 2018-10-31"
-        elif kind == "pattern":
+        elif kind == "pattern" and error.schema.get("format") == DATE_FORMAT:
             text = f"'{key}: {value}' is geen datum in de vorm JJJJ-MM-DD (of JJJJ-MM, JJJJ); bijvoorbeeld 2018-10-31"
+        elif kind == "pattern":
+            text = (
+                f"'{key}' heeft niet de vorm die het schema vraagt (het patroon "
+                f"{json.dumps(error.validator_value, ensure_ascii=False)}); pas de waarde aan"
+            )
         elif kind == "minItems":
             text = f"'{key}' is een lege lijst; noem er minstens één"
         elif kind == "minLength":
