@@ -160,6 +160,12 @@ def _nearest(target: str, page: str, site: LinkSite, link: str) -> str:
     moved = sorted(f for f in site.files if f == name or f.endswith("/" + name))
     if not moved and not posixpath.splitext(target)[1]:
         moved = sorted(f for f in site.pages if posixpath.splitext(f)[0].endswith("/" + name))
+    if moved and target.startswith("../"):  # above docs/: the same name inside it
+        return (
+            "; bedoel je "
+            + " of ".join(f"'{markdown_link(page, m)}{fragment}'" for m in moved[:3])
+            + "?"
+        )
     if moved:
         where = " of ".join(f"'{markdown_link(page, m)}{fragment}'" for m in moved[:3])
         return (
