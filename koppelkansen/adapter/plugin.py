@@ -16,7 +16,7 @@ from typing import Any, cast
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -186,6 +186,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.build.page_written(output, Path(dest) if dest else None)
         return output
 
+    @event_priority(-100)  # last: other plugins' warnings of this event are caught too
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.build is not None
         with _stops():
