@@ -308,6 +308,17 @@ def test_the_same_broken_link_twice_is_reported_at_both_places(site):
     assert places == [(12, 14), (15, 15)]
 
 
+def test_a_missing_image_is_called_an_image(site):
+    page = site.docs_dir / "beeld.md"
+    page.write_text("# Beeld\n\nKaart: ![de kaart](img/kaart.png) en [kaart](img/kaart.png)\n")
+    warning = EngineWarning(MISSING, "beeld.md", "img/kaart.png")
+    problems = explain([warning, warning], site)
+    assert [(p.line, p.col, p.message.split(" wijst")[0]) for p in problems] == [
+        (3, 20, "de afbeelding 'img/kaart.png'"),
+        (3, 46, "de link 'img/kaart.png'"),
+    ]
+
+
 def test_unrecognised_and_absolute_links_name_the_markdown_file(site):
     unrecognised = EngineWarning(UNRECOGNIZED, "programma.md", "casussen/haven-stad")
     absolute = EngineWarning(ABSOLUTE, "programma.md", "/leerrondes/2018-plannen.md#x")

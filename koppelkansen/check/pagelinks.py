@@ -92,6 +92,8 @@ def explain(warnings: list[EngineWarning], site: LinkSite) -> list[Problem]:
             continue
         line, col = finder.link(page, warning.link)
         text = _message(warning, page, site)
+        if finder.is_image(page, line, col) and text.startswith("de link "):
+            text = "de afbeelding " + text[len("de link ") :]
         if not finder.has_source(page):
             text += " (in een pagina die de build zelf maakt: meld dit aan de beheerders)"
         problems.append(Problem(path, line, col, text))
@@ -297,6 +299,18 @@ class _Finder:
         seen = self.used.get((page, link), 0)
         self.used[(page, link)] = seen + 1
         return _position(text, places[min(seen, len(places) - 1)])
+
+    def is_image(self, page: str, line: int, col: int) -> bool:
+        """Whether the link at ``line``, ``col`` is an image's (``![tekst](...)``)."""
+        text = self.text(page)
+        if not text:
+            return False
+        lines = text.split("\n")
+        before = lines[line - 1][: col - 1] if line <= len(lines) else ""
+        if not before.endswith("]("):
+            return False
+        opening = before.rfind("[", 0, len(before) - 2)
+        return opening > 0 and before[opening - 1] == "!"
 
     def quoted(self, page: str, message: str) -> tuple[int, int]:
         """The place of the first quoted part of ``message`` (not the page's name) in the page."""
