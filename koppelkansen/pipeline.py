@@ -362,11 +362,13 @@ class SiteBuild:
         warnings: list[EngineWarning],
         files: set[str],
         anchors: dict[str, set[str]],
+        headings: dict[str, list[str]],
         slugify: Any = None,
     ) -> str | None:
         """The generator's warnings about pages (links, anchors, files) as Dutch messages at their
         lines (:mod:`koppelkansen.check.pagelinks`); returns the message to stop the build with.
-        ``files``: every src_uri of the site; ``anchors``: each rendered page's ids."""
+        ``files``: every src_uri of the site; ``anchors``: each rendered page's ids;
+        ``headings``: its headings' ids in order."""
         if not warnings:
             return None
         versions: dict[str, tuple[str, list[str]]] = {}
@@ -378,6 +380,7 @@ class SiteBuild:
             docs_dir=self.options.docs_dir,
             files=files,
             anchors=anchors,
+            headings=headings,
             versions=versions,
             config_file=self.options.config_file,
         )

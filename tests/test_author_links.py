@@ -308,6 +308,16 @@ def test_the_same_broken_link_twice_is_reported_at_both_places(site):
     assert places == [(12, 14), (15, 15)]
 
 
+def test_an_anchor_with_nothing_near_lists_the_headings(site):
+    site.headings = {"programma.md": ["overkoepelend-plan", "een-stap-verder"]}
+    warning = EngineWarning(ANCHOR, "programma.md", "#xyz")
+    assert _one(site, warning)[3] == (
+        "de link '#xyz' wijst naar het anker '#xyz', maar deze pagina heeft geen kop of anker "
+        "met die naam. Koppen van deze pagina: #overkoepelend-plan, #een-stap-verder"
+    )
+    site.headings = {}
+
+
 def test_a_missing_image_is_called_an_image(site):
     page = site.docs_dir / "beeld.md"
     page.write_text("# Beeld\n\nKaart: ![de kaart](img/kaart.png) en [kaart](img/kaart.png)\n")

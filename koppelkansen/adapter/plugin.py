@@ -51,6 +51,16 @@ def _rendered(page: Page) -> RenderedPage:
     )
 
 
+def _heading_ids(items: Any) -> list[str]:
+    """The anchors of a page's headings, in order (MkDocs' table of contents)."""
+    found: list[str] = []
+    for item in items or []:
+        if getattr(item, "id", None):
+            found.append(str(item.id))
+        found.extend(_heading_ids(getattr(item, "children", [])))
+    return found
+
+
 def _add(files: Files, config: MkDocsConfig, pages: dict[str, str]) -> None:
     for src_uri, content in pages.items():
         if files.get_file_from_path(src_uri) is None:
@@ -84,12 +94,14 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         if not warnings:
             return None
         anchors: dict[str, set[str]] = {}
+        headings: dict[str, list[str]] = {}
         for file in files or []:
             page = file.page if file.is_documentation_page() else None
             if page is not None and page.present_anchor_ids is not None:
                 anchors[file.src_uri] = set(page.present_anchor_ids)
+                headings[file.src_uri] = _heading_ids(page.toc)
         slugify = (self.mdx_configs.get("toc") or {}).get("slugify")
-        return self.build.engine_warnings(warnings, uris, anchors, slugify)
+        return self.build.engine_warnings(warnings, uris, anchors, headings, slugify)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command

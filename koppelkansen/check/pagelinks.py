@@ -63,6 +63,9 @@ class LinkSite:
     files: set[str]
     #: The anchors (element ids) of each rendered page, by src_uri.
     anchors: dict[str, set[str]] = field(default_factory=dict)
+    #: The headings' anchors of each rendered page, in page order, by src_uri (what a list of
+    #: anchors shows; ``anchors`` also holds the ids of figures and footnotes).
+    headings: dict[str, list[str]] = field(default_factory=dict)
     #: The versions, by slug: their label and the file names of their PDFs.
     versions: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     #: Where a warning that names no page is reported (the configuration file).
@@ -200,8 +203,10 @@ def _anchor(warning: EngineWarning, page: str, site: LinkSite) -> str:
     close = difflib.get_close_matches(slug or anchor, anchors, n=1, cutoff=0.5)
     if close:
         return text + f"; bedoel je '{base}#{close[0]}'?"
-    if anchors:
-        return text + f". Ankers van {where}: " + ", ".join(f"#{a}" for a in anchors[:8])
+    listed = site.headings.get(target) or anchors
+    if listed:
+        more = f" (en nog {len(listed) - 8})" if len(listed) > 8 else ""
+        return text + f". Koppen van {where}: " + ", ".join(f"#{a}" for a in listed[:8]) + more
     return text + f". {where[0].upper()}{where[1:]} heeft geen koppen; link naar de pagina zelf"
 
 
