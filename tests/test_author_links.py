@@ -20,6 +20,7 @@ from koppelkansen.check.frontmatter import check_docs, page_templates
 from koppelkansen.check.pagelinks import (
     ABSOLUTE,
     ANCHOR,
+    CONFLICT,
     MISSING,
     OTHER,
     UNRECOGNIZED,
@@ -150,6 +151,10 @@ def _one(site: LinkSite, warning: EngineWarning) -> tuple[str, int, int, str]:
         (
             "Excluding 'leerrondes/README.md' from the site because it conflicts with "
             "'leerrondes/index.md'.",
+            EngineWarning(CONFLICT, "leerrondes/README.md", target="leerrondes/index.md"),
+        ),
+        (
+            "Something about 'leerrondes/index.md' that is new.",
             EngineWarning(OTHER, "leerrondes/index.md"),
         ),
         ("Something new happened.", EngineWarning(OTHER, None)),
@@ -254,6 +259,29 @@ def test_the_generators_warnings_are_read_as_data(text, expected):
                 "'leerrondes/2018-plannen.md'?",
             ),
         ),
+        (  # backslashes from the top: the path from this page
+            EngineWarning(
+                ABSOLUTE, "casussen/amstelstad/index.md", "\\programma.md#een-stap-verder"
+            ),
+            (
+                "docs/casussen/amstelstad/index.md",
+                1,
+                1,
+                "de link '\\programma.md#een-stap-verder' gebruikt \\ tussen de mappen; gebruik / "
+                "in plaats van \\: '../../programma.md#een-stap-verder'",
+            ),
+        ),
+        (  # two pages with one address
+            EngineWarning(CONFLICT, "leerrondes/README.md", target="leerrondes/index.md"),
+            (
+                "docs/leerrondes/README.md",
+                1,
+                1,
+                "deze pagina krijgt hetzelfde adres als 'leerrondes/index.md', en de build laat haar "
+                "daarom weg; voeg de twee samen, of hernoem of verwijder er een (README.md en "
+                "index.md in één map zijn allebei de pagina van die map)",
+            ),
+        ),
         (  # a version that does not exist: the versions that do
             EngineWarning(MISSING, "programma.md", "downloads/versies/2019-01-01/x.pdf"),
             (
@@ -335,6 +363,11 @@ def test_unrecognised_and_absolute_links_name_the_markdown_file(site):
     assert _one(site, unrecognised)[3] == (
         "de link 'casussen/haven-stad' wijst niet naar een bestand; link naar het "
         "Markdown-bestand van de pagina: bedoel je 'casussen/haven-stad/index.md'?"
+    )
+    mail = EngineWarning(UNRECOGNIZED, "programma.md", "info@example.org")
+    assert _one(site, mail)[3] == (
+        "de link 'info@example.org' wijst niet naar een bestand; een e-mailadres schrijf je met "
+        "mailto: ervoor: bedoel je 'mailto:info@example.org'?"
     )
     assert _one(site, absolute)[3] == (
         "de link '/leerrondes/2018-plannen.md#x' begint met '/': dat is de hoofdmap van de "
@@ -442,7 +475,7 @@ def test_a_build_with_broken_links_says_each_in_dutch_and_nothing_else(tmp_path)
     assert [line.split(": fout: ")[0].split()[-1] for line in errors] == [
         "docs/casussen/amstelstad/index.md:14:11",
         "docs/casussen/amstelstad/index.md:14:58",
-        "docs/leerrondes/index.md:1:1",
+        "docs/leerrondes/README.md:1:1",
         "docs/programma.md:12:14",
         "docs/programma.md:12:45",
         "docs/programma.md:13:24",

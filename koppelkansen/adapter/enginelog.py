@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 from koppelkansen.check.pagelinks import (
     ABSOLUTE,
     ANCHOR,
+    CONFLICT,
     MISSING,
     OTHER,
     UNRECOGNIZED,
@@ -62,6 +63,9 @@ _PATTERNS = (
         ),
     ),
 )
+_CONFLICT = re.compile(
+    r"Excluding '(?P<page>.+)' from the site because it conflicts with '(?P<target>.+)'\."
+)
 _QUOTED = re.compile(r"'([^']+)'")
 
 
@@ -79,6 +83,9 @@ def read_warning(text: str, pages: set[str]) -> EngineWarning:
                 anchor=found.get("anchor") or "",
                 text=text,
             )
+    conflict = _CONFLICT.fullmatch(text)
+    if conflict:
+        return EngineWarning(CONFLICT, conflict["page"], target=conflict["target"], text=text)
     named = next((q for q in _QUOTED.findall(text) if q in pages), None)
     return EngineWarning(kind=OTHER, page=named, text=text)
 

@@ -30,6 +30,7 @@ MISSING = "missing"  # a link to a file that is not in docs/
 UNRECOGNIZED = "unrecognized"  # a relative link that names no file (no extension)
 ABSOLUTE = "absolute"  # a link that starts with / or \
 ANCHOR = "anchor"  # a link to an anchor that the page does not have
+CONFLICT = "conflict"  # two files that would get one address (README.md beside index.md)
 OTHER = "other"  # any other warning of the generator
 
 #: Where a version's PDFs are put in the site (koppelkansen.versions.site.place_version_pdfs).
@@ -89,6 +90,18 @@ def explain(warnings: list[EngineWarning], site: LinkSite) -> list[Problem]:
             problems.append(Problem(where, 1, 1, _other(warning)))
             continue
         path = site.docs_dir / page
+        if warning.kind == CONFLICT:
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    1,
+                    f"deze pagina krijgt hetzelfde adres als '{_shown(warning.target)}', en de "
+                    "build laat haar daarom weg; voeg de twee samen, of hernoem of verwijder er "
+                    "een (README.md en index.md in één map zijn allebei de pagina van die map)",
+                )
+            )
+            continue
         if warning.kind == OTHER:
             line, col = finder.quoted(page, warning.text)
             problems.append(Problem(path, line, col, _other(warning)))
@@ -110,6 +123,9 @@ def _message(warning: EngineWarning, page: str, site: LinkSite) -> str:
         return _anchor(warning, page, site)
     if "\\" in link:
         fixed = link.replace("\\", "/")
+        if fixed.startswith("/"):  # \map\x.md: also absolute; the path from this page
+            path = unquote(fixed.lstrip("/").partition("#")[0].partition("?")[0])
+            fixed = markdown_link(page, path) + _fragment(fixed)
         return (
             f"de link '{shown}' gebruikt \\ tussen de mappen; gebruik / in plaats van \\: "
             f"'{_shown(fixed)}'" + _target_hint(fixed, page, site, fixed)
@@ -136,6 +152,11 @@ def _message(warning: EngineWarning, page: str, site: LinkSite) -> str:
                     f"Markdown-bestand van de pagina: bedoel je "
                     f"'{markdown_link(page, candidate)}{fragment}'?"
                 )
+        if "@" in link and "/" not in link:
+            return (
+                f"de link '{shown}' wijst niet naar een bestand; een e-mailadres schrijf je "
+                f"met mailto: ervoor: bedoel je 'mailto:{shown}'?"
+            )
         return (
             f"de link '{shown}' wijst niet naar een bestand in docs/; link naar het "
             "Markdown-bestand van de pagina ('map/pagina.md')" + _nearest(target, page, site, link)
