@@ -416,6 +416,14 @@ def test_a_template_that_is_no_page_template_is_refused_at_its_line(tmp_path, va
     ]
 
 
+def test_without_the_themes_folder_template_is_not_judged(tmp_path):
+    docs = make_docs(tmp_path, {"t.md": TEMPLATE_PAGE.format(value="downloads.html")})
+    assert check_docs(docs)[1] == []  # no overrides/ beside this docs folder
+    assert len(check_docs(docs, ROOT / "overrides")[1]) == 0
+    (tmp_path / "overrides").mkdir()
+    assert [p.line for p in check_docs(docs)[1]] == [5]  # its own overrides/: main.html only
+
+
 @pytest.mark.parametrize("value", ["downloads.html", "main.html"])
 def test_a_page_template_passes(tmp_path, value):
     docs = make_docs(tmp_path, {"t.md": TEMPLATE_PAGE.format(value=value)})

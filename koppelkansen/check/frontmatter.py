@@ -341,13 +341,16 @@ def check_docs(
     """Load and check every page below ``docs_dir``.
 
     ``overrides``: the theme's folder of templates (``theme.custom_dir``; by default ``overrides/``
-    beside ``docs_dir``), whose page templates ``template:`` may name.
+    beside ``docs_dir``), whose page templates ``template:`` may name; when there is no such
+    folder, ``template:`` is not checked.
 
     Returns the corpus (``None`` when the vocabulary or schema cannot be used), every problem found,
     sorted, and the number of pages checked.
     """
     docs_dir = docs_dir.resolve()
-    templates = page_templates(overrides or docs_dir.parent / "overrides")
+    overrides = overrides or docs_dir.parent / "overrides"
+    # Without the theme's folder (a docs folder checked on its own) its templates are unknown.
+    templates = page_templates(overrides) if overrides.is_dir() else None
     schema_dir = docs_dir / SCHEMA_DIR
     vocabulary, problems = load_vocabulary(schema_dir / VOCABULARY_FILE)
     if vocabulary is None:
@@ -366,7 +369,8 @@ def check_docs(
     validators = PageValidators(schema)
     for page in pages.values():
         problems.extend(_page_problems(page, messages, validators))
-        problems.extend(_template_problems(page, templates))
+        if templates is not None:
+            problems.extend(_template_problems(page, templates))
     problems.extend(_cross_references(corpus))
     return corpus, sorted(set(problems)), len(pages)
 
