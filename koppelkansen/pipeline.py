@@ -35,6 +35,7 @@ from koppelkansen.check.content import (
     check_svg_file,
 )
 from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
 from koppelkansen.figures.scenes import programme_figure
 from koppelkansen.figures.shapes import alt_text
 from koppelkansen.figures.svg import print_svg
@@ -84,6 +85,9 @@ INTERNAL_ERROR = (
     "tekst hieronder."
 )
 STOPPED = "De build is gestopt."
+LINKS_FAILED = (
+    "De site is niet gebouwd: {count} {problems} met links of bestanden in pagina's hierboven."
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ class Options:
     cache_dir: str
     #: The live preview (``mkdocs serve``): compilers stay alive between rebuilds.
     live: bool
+    #: The theme's templates (``theme.custom_dir``): the page templates ``template:`` may name.
+    overrides: Path | None = None
 
     @property
     def root(self) -> Path:
@@ -150,7 +156,7 @@ class SiteBuild:
 
     # -- 1. read and check ------------------------------------------------------------------
     def start(self) -> None:
-        corpus, problems, checked = check_docs(self.options.docs_dir)
+        corpus, problems, checked = check_docs(self.options.docs_dir, self.options.overrides)
         if problems and self.options.check:
             self._report(problems, keep=False)
             raise BuildStopped(summary(problems, checked))
@@ -352,6 +358,40 @@ class SiteBuild:
             path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
         self.pdf_placeholders = []
 
+    def engine_warnings(
+        self,
+        warnings: list[EngineWarning],
+        files: set[str],
+        anchors: dict[str, set[str]],
+        headings: dict[str, list[str]],
+        slugify: Any = None,
+    ) -> str | None:
+        """The generator's warnings about pages (links, anchors, files) as Dutch messages at their
+        lines (:mod:`koppelkansen.check.pagelinks`); returns the message to stop the build with.
+        ``files``: every src_uri of the site; ``anchors``: each rendered page's ids;
+        ``headings``: its headings' ids in order."""
+        if not warnings:
+            return None
+        versions: dict[str, tuple[str, list[str]]] = {}
+        if self.versions is not None:
+            for version in self.versions.versions:
+                pdfs = self.versions.pdfs.get(version.slug, [])
+                versions[version.slug] = (version.label, [pdf.filename for pdf in pdfs])
+        site = LinkSite(
+            docs_dir=self.options.docs_dir,
+            files=files,
+            anchors=anchors,
+            headings=headings,
+            versions=versions,
+            config_file=self.options.config_file,
+        )
+        if callable(slugify):
+            site.slugify = slugify
+        problems = explain(warnings, site)
+        self._report(problems, keep=False)
+        count = len(problems)
+        return LINKS_FAILED.format(count=count, problems="probleem" if count == 1 else "problemen")
+
     def abandon(self) -> None:
         """The build failed: wait for the PDF thread, so that it writes nothing into it."""
         if self.pdf_job is not None:
@@ -380,4 +420,5 @@ def failure_message(error: Exception, *, reported: bool) -> str | None:
         return STOPPED
     if not reported and not isinstance(error, BuildStopped):
         log.error(INTERNAL_ERROR)
+        log.error("  %s: %s", type(error).__name__, str(error) or "(zonder tekst)")
     return None
