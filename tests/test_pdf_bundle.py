@@ -13,6 +13,7 @@ import pytest
 from conftest import run_build
 from mkdocs.exceptions import PluginError
 from pdfproject import PDF_DOCS, SHORT_PROGRAMME, make_pdf_project
+from pdfvalidation import assert_archival
 from pypdf import PdfReader
 
 from koppelkansen.build import build_site
@@ -242,12 +243,20 @@ def test_pdfs_are_tagged_pdf_ua_with_language_and_metadata(built):
         assert meta["/Subject"] and meta["/Title"]
         xmp = catalog["/Metadata"].get_object().get_data().decode()
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>A<" in xmp
         assert "2018-10-31T12:00:00Z" in xmp  # the commit date, not the clock
     assert (
         _reader(root, "koppelkansen-amstelstad.pdf").metadata["/Title"] == "Casusgebied Amstelstad"
     )
     fonts = _text_fonts(root / "site" / "downloads" / BUNDLE)
     assert any("Inter" in f for f in fonts)
+
+
+@BUILT
+def test_every_pdf_passes_pdf_a_2a_and_pdf_ua_1(built):
+    """The outside validator's verdict on the bundle and every case PDF (tests/pdfvalidation.py)."""
+    root, _ = built
+    assert_archival(list((root / "site" / "downloads").glob("*.pdf")))
 
 
 def _text_fonts(path: Path) -> list[str]:
