@@ -110,3 +110,20 @@ class SourceFinder:
 
     def line(self, *needles: str) -> int:
         return self.find(*needles) or 1
+
+    def nth_line(self, nth: int, *needles: str) -> int:
+        """The line of the ``nth`` (0-based) occurrence of the first needle found, so that the
+        same snippet twice on a page points at two lines; the last occurrence when there are
+        fewer, 1 when none is found."""
+        for needle in needles:
+            if not needle:
+                continue
+            lower, index, lines = needle.lower(), -1, []
+            while len(lines) <= nth:
+                index = self.lower.find(lower, index + 1)
+                if index < 0:
+                    break
+                lines.append(self.lower.count("\n", 0, index) + 1)
+            if lines:
+                return lines[min(nth, len(lines) - 1)]
+        return 1
