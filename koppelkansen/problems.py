@@ -118,7 +118,8 @@ class SourceFinder:
         for needle in needles:
             if not needle:
                 continue
-            lower, index, lines = needle.lower(), -1, []
+            lower, index = needle.lower(), -1
+            lines: list[int] = []
             while len(lines) <= nth:
                 index = self.lower.find(lower, index + 1)
                 if index < 0:

@@ -878,7 +878,7 @@ def _needles(el: etree._Element) -> tuple[str, ...]:
     """Snippets of the Markdown an element came from, most telling first: its start tag with its
     first attribute (``<svg width``), then the bare start tag."""
     tag = _tag(el)
-    first = next(iter(el.attrib), None) if tag else None
+    first = next((str(name) for name in el.attrib), None) if tag else None
     return tuple(n for n in (f"<{tag} {first}" if first else "", f"<{tag}" if tag else "") if n)
 
 
