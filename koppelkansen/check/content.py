@@ -8,6 +8,7 @@ page (see docs-dev/threat-model.md for why we refuse instead of sanitising).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -358,8 +359,8 @@ def check_page_images(
         path, _ = resolve(page_url, src)
         if path is None:
             continue
-        target = docs / unquote(path)
-        if not target.is_file():
+        target = Path(os.path.normpath(docs / unquote(path)))  # %2e%2e is .. to a browser
+        if not target.is_relative_to(docs) or not target.is_file():
             page_dir = page_url if page_url.endswith("/") or not page_url else page_url + "/"
             problems.append(
                 Problem(
