@@ -306,3 +306,22 @@ def test_features_that_are_not_enabled_keep_their_text_and_raise_nothing():
         "mc",
     ):
         assert sample in text.replace("\\", ""), sample
+
+
+@pytest.mark.parametrize(
+    ("written", "rewritten"),
+    [("../../img/kaart.png", "../../../img/kaart.png"), ("kaart.png", "../kaart.png")],
+)
+def test_an_image_path_mkdocs_rewrote_is_found_at_the_line_the_author_wrote(
+    tmp_path, written, rewritten
+):
+    page = tmp_path / "plan.md"
+    page.write_text(f"# Plan\n\nTekst.\n\n![]({written})\n", encoding="utf-8")
+    media = {"casussen/amstelstad/kaart.png": str(page), "img/kaart.png": str(page)}
+    html = f'<p><img alt="" src="{rewritten}"></p>'
+    source = PageSource(url=URL, source="docs/plan.md", title="Plan", html=html, path=str(page))
+    with pytest.raises(ConversionError) as error:
+        convert_pages([source], media, SITE)
+    [problem] = error.value.problems
+    assert problem.format().startswith("docs/plan.md:5:1: fout: de afbeelding")
+    assert "heeft geen alt-tekst" in problem.message

@@ -772,6 +772,7 @@ class PageConverter:
                 "verwijs er relatief naar",
                 src,
                 src.replace("&", "&amp;"),
+                *_path_tails(src),
                 *_needles(el),
             )
             return None
@@ -781,6 +782,7 @@ class PageConverter:
                 f"de afbeelding '{_shown(src)}' bestaat niet; controleer de bestandsnaam en de map",
                 src,
                 src.replace("&", "&amp;"),
+                *_path_tails(src),
                 *_needles(el),
             )
             return None
@@ -791,6 +793,7 @@ class PageConverter:
                 f"![korte beschrijving]({_shown(src)})",
                 src,
                 src.replace("&", "&amp;"),
+                *_path_tails(src),
                 *_needles(el),
             )
             return None
@@ -874,6 +877,16 @@ def _shown(value: str) -> str:
     return value if len(value) <= SHOWN else value[:SHOWN] + "…"
 
 
+def _path_tails(src: str) -> tuple[str, ...]:
+    """``src`` as the author may have written it: MkDocs rewrites a Markdown image's path from the
+    built page (``../../../img/kaart.png`` for ``../../img/kaart.png``), so its end is searched:
+    without the leading ``../``, then the file name alone (in parentheses, as Markdown has it)."""
+    path = src.split("#", 1)[0].split("?", 1)[0]
+    bare = re.sub(r"^(?:\.\.?/)+", "", path)
+    name = bare.rsplit("/", 1)[-1]
+    return tuple(dict.fromkeys(t for t in (bare + ")", bare, name + ")", name) if t != ")"))
+
+
 def _needles(el: etree._Element) -> tuple[str, ...]:
     """Snippets of the Markdown an element came from, most telling first: its start tag with its
     first attribute (``<svg width``), then the bare start tag."""
@@ -901,10 +914,7 @@ _UNSETTABLE = {
     "button": "de knop <button> doet niets in de PDF; haal hem weg of schrijf een gewone link",
     "select": "het keuzeveld <select> kan niet in de PDF; schrijf de keuzes als lijst",
     "textarea": "het tekstveld <textarea> kan niet in de PDF; schrijf de tekst gewoon op",
-    "video": (
-        "een <video> kan niet in de PDF (en niet op de site: zie de pagina-controle); zet een "
-        "link naar de video"
-    ),
+    "video": "een <video> kan niet in de PDF; zet een link naar de video",
     "audio": "een <audio> kan niet in de PDF; zet een link naar het geluidsbestand",
     "canvas": "een <canvas> tekent met script en kan niet in de PDF; gebruik een afbeelding",
     "picture": (
