@@ -8,6 +8,7 @@ check on the rendered HTML, and one small PDF is typeset by real Typst with the 
 from __future__ import annotations
 
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import markdown
@@ -27,6 +28,7 @@ URL = "casussen/amstelstad/plan/"
 FONTS = ROOT / "docs" / "assets" / "fonts"
 
 
+@cache
 def _extensions() -> tuple[list[str], dict[str, dict[str, object]]]:
     """The Markdown extensions mkdocs.yml enables, with their settings."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
