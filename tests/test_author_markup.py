@@ -327,3 +327,14 @@ def test_an_image_path_mkdocs_rewrote_is_found_at_the_line_the_author_wrote(
     [problem] = error.value.problems
     assert problem.format().startswith("docs/plan.md:5:1: fout: de afbeelding")
     assert "heeft geen alt-tekst" in problem.message
+
+
+@pytest.mark.parametrize("count", [2, 500])
+def test_the_same_element_many_times_is_refused_at_each_of_its_lines(tmp_path, count):
+    """The n-th problem with the same snippet is at the n-th place it is written (one pass over
+    the page for all of them: SourceFinder.nth_line)."""
+    text = "# Plan\n\n" + "".join(
+        f"Tekst {i} <svg width='1'><rect/></svg>\n\n" for i in range(count)
+    )
+    found = _problems_at(tmp_path, text)
+    assert [int(line.split(":")[1]) for line in found] == [3 + 2 * i for i in range(count)]
