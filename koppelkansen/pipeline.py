@@ -32,6 +32,7 @@ from koppelkansen.check.content import (
     check_file_references,
     check_image_file,
     check_page_html,
+    check_page_images,
     check_svg_file,
 )
 from koppelkansen.check.frontmatter import check_docs
@@ -232,6 +233,7 @@ class SiteBuild:
         except OSError:
             text = markdown
         self._report(check_page_html(html, url, source, text))
+        self._report(check_page_images(html, url, source, text, self.options.docs_dir))
 
     # -- 4. the PDFs -----------------------------------------------------------------------
     def start_pdfs(

@@ -6,6 +6,7 @@ import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -98,6 +99,8 @@ class SourceFinder:
 
     def __init__(self, source_text: str) -> None:
         self.lower = source_text.lower()
+        #: Per needle: its lines found so far, where to search on, the line and offset reached.
+        self._scans: dict[str, list[Any]] = {}
 
     def find(self, *needles: str) -> int | None:
         """The line of the first needle found (case-insensitive), or None."""
@@ -110,3 +113,29 @@ class SourceFinder:
 
     def line(self, *needles: str) -> int:
         return self.find(*needles) or 1
+
+    def nth_line(self, nth: int, *needles: str) -> int:
+        """The line of the ``nth`` (0-based) occurrence of the first needle found, so that the
+        same snippet twice on a page points at two lines; the last occurrence when there are
+        fewer, 1 when none is found. The text is searched once per needle and only as far as
+        asked, so a page with thousands of one element costs no more than one pass."""
+        for needle in needles:
+            if not needle:
+                continue
+            lower = needle.lower()
+            scan = self._scans.get(lower)
+            if scan is None:
+                scan = self._scans[lower] = [[], 0, 1, 0]  # lines, next start, line, counted
+            lines, start, line, counted = scan
+            while len(lines) <= nth and start >= 0:
+                index = self.lower.find(lower, start)
+                if index < 0:
+                    start = -1
+                    break
+                line += self.lower.count("\n", counted, index)
+                lines.append(line)
+                start, counted = index + len(lower), index
+            scan[1:] = [start, line, counted]
+            if lines:
+                return lines[min(nth, len(lines) - 1)]
+        return 1

@@ -19,6 +19,7 @@ import yaml
 from buildserver import run_cli
 from conftest import ROOT
 from pdfproject import COMMIT_EPOCH, PDF_DOCS, SHORT_PROGRAMME, git_env, make_pdf_project
+from pdfvalidation import assert_archival
 from pypdf import PdfReader
 
 from koppelkansen.check.links import Broken, Link, annotation
@@ -173,6 +174,7 @@ def test_change_pdf_shows_each_edit_exactly_once(proposal):
     catalog = PdfReader(pdf).trailer["/Root"]  # PDF/UA-1, tagged, Dutch: like the other PDFs
     assert "/StructTreeRoot" in catalog and str(catalog["/Lang"]).startswith("nl")
     assert "<pdfuaid:part>1</pdfuaid:part>" in catalog["/Metadata"].get_object().get_data().decode()
+    assert_archival(list((site / "downloads").rglob("*.pdf")))  # PDF/A-2a and PDF/UA-1
 
 
 @PROPOSAL

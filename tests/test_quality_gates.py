@@ -29,6 +29,7 @@ from browser_support import (
     switch_palette,
 )
 from conftest import in_ci, run_build
+from pdfvalidation import assert_archival
 from vnu_support import check_html, missing_vnu
 
 from koppelkansen.check.links import run as linkcheck
@@ -151,6 +152,11 @@ def test_real_pages_are_dated_by_the_projects_git(real_site):
         if f'<time datetime="{iso_date(stamp)}">' not in html.read_text(encoding="utf-8"):
             undated.append((name, iso_date(stamp)))
     assert checked and undated == []
+
+
+@REAL
+def test_the_real_sites_pdfs_pass_pdf_a_2a_and_pdf_ua_1(real_site):
+    assert_archival(list((real_site / "downloads").rglob("*.pdf")))
 
 
 @BROKEN

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from conftest import run_build
 from pdfproject import COMMIT_EPOCH, SHORT_PROGRAMME, committing_at, git_env, make_pdf_project
+from pdfvalidation import assert_archival
 from pypdf import PdfReader
 
 from koppelkansen.cli import main as cli_main
@@ -468,6 +469,18 @@ def test_change_pdf_shows_the_edits(project):
         'href="../../downloads/wijzigingen/koppelkansen-wijzigingen-2018-10-31-2019-03-01.pdf"'
         in page
     )
+
+
+@PROJECT
+def test_version_and_change_pdfs_pass_pdf_a_2a_and_pdf_ua_1(project):
+    """The working PDFs, every version's and every change PDF: the outside validator's verdict."""
+    root = project[0]
+    downloads = root / "site" / "downloads"
+    pdfs = list(downloads.rglob("*.pdf"))
+    assert list((downloads / "versies").rglob("*.pdf")) and list(
+        (downloads / "wijzigingen").glob("*.pdf")
+    )
+    assert_archival(pdfs)
 
 
 @PROJECT

@@ -8,6 +8,7 @@ page (see docs-dev/threat-model.md for why we refuse instead of sanitising).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -226,9 +227,10 @@ def _element_problems(
             if loads and _is_remote(url):
                 found.append(
                     (
-                        f'<{tag} {local}="{url[:80]}"> laadt iets van een andere site; zet het '
-                        "bestand in docs/ en verwijs er met een relatief pad naar",
-                        url[:60],
+                        f'<{tag} {local}="{shown_url(url)}"> laadt iets van een andere site; '
+                        "download het bestand, zet het in docs/ en verwijs er met een relatief "
+                        "pad naar",
+                        url,
                     )
                 )
             elif scheme and scheme not in SAFE_SCHEMES:
@@ -274,7 +276,7 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
                 "lijsten weg",
             )
         ]
-    finder = SourceFinder(source_text)
+    occurrences = _Occurrences(source_text)
     source_elements: _SourceElements | None = None
     problems = []
     for element in root.iter():
@@ -295,8 +297,83 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
                     source_elements.line(earlier)
         at = source_elements.line(element) if source_elements is not None else None
         for message, snippet in found:
-            line = at or finder.line(snippet, f"<{tag}")
+            line = at or occurrences.line(snippet, f"<{tag}")
             problems.append(Problem(source, line, 1, message))
+    return sorted(set(problems))
+
+
+#: Longest URL shown whole in a message (a longer one ends in "…").
+SHOWN_URL = 300
+
+
+def shown_url(url: str) -> str:
+    """A URL for a message: whole, up to SHOWN_URL characters."""
+    url = _CONTROL.sub("", url)
+    return url if len(url) <= SHOWN_URL else url[:SHOWN_URL] + "…"
+
+
+class _Occurrences:
+    """Lines of snippets in a Markdown source, for elements Markdown made (``![x](url)``): the
+    n-th time a snippet is asked for, its n-th place, so that the same URL on two lines is found
+    on both; ``&`` also as the ``&amp;`` an author may have written."""
+
+    def __init__(self, source_text: str) -> None:
+        self.finder = SourceFinder(source_text)
+        self.asked: dict[tuple[str, ...], int] = {}
+
+    def line(self, snippet: str, fallback: str) -> int:
+        needles = (snippet, snippet.replace("&", "&amp;"), snippet[:60], fallback)
+        nth = self.asked.get(needles, 0)
+        self.asked[needles] = nth + 1
+        return self.finder.nth_line(nth, *needles)
+
+
+def check_page_images(
+    html: str, page_url: str, source: Path, source_text: str, docs_dir: Path
+) -> list[Problem]:
+    """Every ``<img>`` written as HTML in the page whose file is not in ``docs_dir``, at its line.
+    MkDocs checks the images written in Markdown (``![x](file)``) and rewrites their paths; an
+    HTML image's ``src`` reaches the site as written, so it is looked up from the built page's
+    URL, as the browser and the PDF do."""
+    if "<img" not in source_text.lower() or not html.strip():
+        return []
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml.html.fragment_fromstring(
+            _CONTROL.sub(" ", html), create_parent="div", parser=parser
+        )
+    except (etree.ParserError, ValueError):
+        return []  # check_page_html reports an unreadable page
+    raw = _SourceElements(source_text, parser)
+    docs = docs_dir.resolve()
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        line = raw.line(element)  # counted for every element, in document order
+        src = (element.get("src") or "").strip()
+        if element.tag.lower() != "img" or line is None or not src:
+            continue
+        if _is_remote(src) or src.startswith(("#", "/")) or _leaves_site(src, page_url):
+            continue  # check_page_html reports these
+        path, _ = resolve(page_url, src)
+        if path is None:
+            continue
+        target = Path(os.path.normpath(docs / unquote(path)))  # %2e%2e is .. to a browser
+        if not target.is_relative_to(docs) or not target.is_file():
+            page_dir = page_url if page_url.endswith("/") or not page_url else page_url + "/"
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    1,
+                    f"de afbeelding '{shown_url(src)}' bestaat niet: vanaf deze pagina "
+                    f"(/{page_dir}) wijst dat naar docs/{shown_url(unquote(path))}. In HTML "
+                    "telt een pad vanaf de map van de pagina op de site, niet vanaf het "
+                    ".md-bestand; controleer naam en map, of schrijf ![korte beschrijving](pad) "
+                    "in Markdown",
+                )
+            )
     return sorted(set(problems))
 
 
