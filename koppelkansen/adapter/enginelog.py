@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
+from mkdocs.exceptions import Abort
 from mkdocs.structure.pages import Page
 
 from koppelkansen.check.pagelinks import (
@@ -154,3 +156,24 @@ class WarningCatcher(logging.Handler):
         """The warnings caught so far, in order, read; none are kept afterwards."""
         records, self.records = list(self.records.values()), {}
         return [read_warning(record.getMessage(), pages) for record in records]
+
+
+#: What the generator's command line prints when a build fails, in English, after our Dutch
+#: messages have said what failed and why (``mkdocs/commands/build.py``). Those lines add nothing
+#: an author can use; every other ``Abort`` (ours carry Dutch text) is shown as it is.
+ENGINE_ABORTS = re.compile(r"Aborted with (?:a BuildError!|\d+ warnings? in strict mode!)")
+
+
+def quiet_engine_aborts() -> None:
+    """The generator's closing English line after a failed build is left out (once per process)."""
+    show = Abort.show
+    if getattr(show, "koppelkansen_quiet", False):
+        return
+
+    def quiet_show(self: Abort, file: Any = None) -> None:
+        if ENGINE_ABORTS.fullmatch(str(self.message).strip()):
+            return
+        show(self, file)
+
+    quiet_show.koppelkansen_quiet = True  # type: ignore[attr-defined]
+    Abort.show = quiet_show  # type: ignore[method-assign]

@@ -24,7 +24,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from koppelkansen.adapter import livepreview, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
-from koppelkansen.adapter.enginelog import WarningCatcher
+from koppelkansen.adapter.enginelog import WarningCatcher, quiet_engine_aborts
 from koppelkansen.pdf.downloads import pdf_wanted
 from koppelkansen.pipeline import Options, RenderedPage, SiteBuild, failure_message
 from koppelkansen.problems import BuildStopped
@@ -105,6 +105,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        quiet_engine_aborts()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         return livepreview.keep_answering(server)  # a failed rebuild leaves the preview answering
@@ -113,7 +114,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         reported = isinstance(error, BuildError)
         if self.build is not None:
             self.build.abandon()  # no PDF thread may go on writing into a failed build
-            self._report_warnings()
+            links_failed = self._report_warnings()
+            if links_failed is not None and isinstance(error, PluginError):
+                log.error(links_failed)  # beside the stage's own count, which follows
         self.catcher.uninstall()
         message = failure_message(error, reported=reported)
         if message is not None:
