@@ -22,7 +22,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from koppelkansen.adapter import nav, theme
+from koppelkansen.adapter import incremental, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
 from koppelkansen.pdf.downloads import pdf_wanted
 from koppelkansen.pipeline import Options, RenderedPage, SiteBuild, failure_message
@@ -61,6 +61,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.command: str | None = None
         self.build: SiteBuild | None = None
         self.nav: Navigation | None = None
+        #: What every page's rendering depends on in this build (adapter/incremental.py).
+        self.render_key = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -106,6 +108,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def on_nav(self, nav_: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.build is not None
         self.nav = nav.arrange(nav_, self.build.meta, self.build.is_change_page)
+        self.render_key = incremental.build_key(config, files)
         return self.nav  # the PDF bundle follows the nav order
 
     def on_page_markdown(
@@ -114,6 +117,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         assert self.build is not None
         meta, markdown = self.build.page_markdown(page.file.src_uri, page.meta, markdown, page.url)
         page.meta = theme.escaped(meta)
+        incremental.cache_render(page, self.render_key)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -151,5 +155,6 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.build is not None
+        incremental.report()
         with _stops():
             self.build.finish()
