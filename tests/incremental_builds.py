@@ -55,7 +55,8 @@ def main(plan_file: str) -> int:
         for edit in state["edits"]:
             _apply(edit)
         _build(plan["config"], incremental_site)
-        hits, misses = incremental.stats.hits, incremental.stats.misses
+        stats = incremental.stats
+        hits, misses, pages_hit = stats.hits, stats.misses, stats.pages_hit
         incremental.forget()
         shutil.rmtree(cold_site, ignore_errors=True)
         _build(plan["config"], cold_site)
@@ -63,7 +64,14 @@ def main(plan_file: str) -> int:
         differ = sorted(
             name for name in warm.keys() | cold.keys() if warm.get(name) != cold.get(name)
         )
-        result = {"name": state["name"], "differ": differ, "hits": hits, "misses": misses}
+        result = {
+            "name": state["name"],
+            "differ": differ,
+            "hits": hits,
+            "misses": misses,
+            "pages_hit": pages_hit,
+            "pages": sum(name.endswith(".html") for name in warm),
+        }
         print(json.dumps(result), flush=True)
         # The next state starts from the cache of this state (as a session's would).
     return 0

@@ -44,6 +44,7 @@ def test_incremental_builds_equal_cold_builds_after_each_kind_of_edit(tmp_path):
     config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     docs = tmp_path / "docs"
     plan_page = str(docs / "casussen" / "amstelstad" / "plan.md")
+    round_page = str(docs / "leerrondes" / "2018-plannen.md")
     # Three states, one cold build each (a build is most of this test's time): each edit's effect
     # is in its state, so a stale page of any one of them shows as a difference.
     states = [
@@ -55,18 +56,20 @@ def test_incremental_builds_equal_cold_builds_after_each_kind_of_edit(tmp_path):
                 [str(docs / "schema" / "vocabulary.yml"), "label: 9 Straatjes", "label: Negen"],
             ],
         ),
+        # A page in no PDF: the PDFs come from their cache, so the other pages' templates see
+        # the same download entries as in the previous build.
+        ("paragraph", [[round_page, "# Leerronde 2018", "# Leerronde 2018\n\nEen nieuwe alinea."]]),
         (
-            "paragraph and template",
+            "template and deleted page",
             [
-                [plan_page, "beschrijft de activiteiten", "noemt de activiteiten"],
                 [
                     str(tmp_path / "overrides" / "main.html"),
                     "{% block content %}",
                     "{% block content %}<p>Sjabloonregel</p>",
                 ],
+                [str(docs / "leerrondes" / "2019-ontwerpateliers.md"), None],
             ],
         ),
-        ("deleted page", [[str(docs / "leerrondes" / "2019-ontwerpateliers.md"), None]]),
     ]
     plan = tmp_path / "plan.json"
     plan.write_text(
@@ -93,15 +96,21 @@ def test_incremental_builds_equal_cold_builds_after_each_kind_of_edit(tmp_path):
     for result in results:
         assert result["differ"] == [], result
     metadata, paragraph, deleted = results
-    # Metadata reaches the pages that show it (overviews, the case page), not every page.
+    # Metadata reaches the pages that show it (overviews, the case page), not every page's
+    # Markdown; a title and a status are in the navigation, so every page's template renders.
     assert metadata["misses"] > 0 and metadata["hits"] > 0, metadata
-    # A paragraph: only its page is rendered again; a template reaches no page's Markdown.
+    assert metadata["pages_hit"] == 0, metadata
+    # A paragraph: only its page is rendered again, Markdown and template.
     assert paragraph["misses"] == 1 and paragraph["hits"] > 0, paragraph
-    # A deleted page changes every page's link targets: all rendered again.
-    assert deleted["hits"] == 0 and deleted["misses"] > 0, deleted
+    assert 0 < paragraph["pages_hit"] < paragraph["pages"], paragraph
+    # A template and a deleted page (every page's link targets) reach every page.
+    assert deleted["hits"] == 0 and deleted["misses"] > 0 and deleted["pages_hit"] == 0, deleted
     # The site and the PDFs were compared.
     site = tmp_path / "site-koud"
     assert (site / "downloads" / "koppelkansen-projectplannen.pdf").is_file()
+    assert "Een nieuwe alinea." in (site / "leerrondes" / "2018-plannen" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "Sjabloonregel" in (site / "index.html").read_text(encoding="utf-8")
     assert "Plan voor Amstelstad" in (
         site / "casussen" / "amstelstad" / "plan" / "index.html"

@@ -129,6 +129,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         assert self.build is not None
         theme.compile_once(env)
+        incremental.cache_search_index(config)
+        incremental.cache_page_templates(env, config, self.nav, files, self._pdf_token)
         pages = [_rendered(page) for page in self.nav.pages] if self.nav else None
         changes = [files.get_file_from_path(uri) for uri in self.build.change_pages]
         generated = [_rendered(f.page) for f in changes if f is not None and f.page is not None]
@@ -138,6 +140,10 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         with _stops():
             self.build.start_pdfs(pages, generated, media)
         return env
+
+    def _pdf_token(self) -> str | None:
+        job = self.build.pdf_job if self.build is not None else None
+        return job.token if job is not None else None
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
