@@ -3,14 +3,18 @@
     python -m scripts.bench.run [--quick] [--all] [--sections build,incremental,serve,memory]
                                 [--runs N] [--tools ours,pdf-export,to-pdf,print-site] [--timeout S]
 
-Prints one table and writes it to ``bench/results.md`` with the machine, the tool versions and the
-date. Sections of ``make bench`` (about 15 minutes on a quiet 2-core machine):
+Prints one table and issue 22's (the author's loop, each figure with its target) and writes them
+to ``bench/results.md`` with the machine, the tool versions and the date. ``--only SECTION`` runs
+one section alone. Sections of ``make bench`` (about 25 minutes on a quiet 2-core machine):
 
 build        cold ``make site`` of 200 pages (site and PDF bundle) against mkdocs-print-site-plugin +
              Chromium, alternating within each round; ratios from the same rounds
 incremental  ``make site`` again with nothing changed, and with one page edited
-serve        ``make serve-pdf``: from saving a one-word edit until the bundle is typeset again
+serve        ``make serve``: from saving a one-word edit until the page is served with it, and
+             ``make serve-pdf``: until the bundle is typeset again
 memory       cold ``make site`` of 200 pages in three case areas: the bundle and three case PDFs
+versions     a warm build with 10 versions against one without, and all change views
+scale        the 1,000-page corpus: cold (against 200 pages), nothing changed, one page edited
 
 and with ``--all`` (``make bench-all``, about an hour) also:
 
@@ -37,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -669,10 +674,18 @@ def section_serve(settings: Settings, result: Result, pdf_options: bool) -> None
     )
 
 
-def _served_path(corpus: Corpus, page: Path) -> str:
-    """The URL path MkDocs serves a page at (directory URLs)."""
+def served_path(corpus: Corpus, page: Path) -> str:
+    """The URL path ``mkdocs serve`` serves a page at: below the path of ``site_url`` (its mount
+    point), with directory URLs."""
+    import yaml
+
+    config = yaml.safe_load(corpus.config_file.read_text(encoding="utf-8")) or {}
+    mount = urllib.parse.urlsplit(str(config.get("site_url") or "")).path.strip("/")
     relative = page.relative_to(corpus.root / "docs").with_suffix("")
-    parts = relative.parts[:-1] if relative.name == "index" else relative.parts
+    parts = [
+        *([mount] if mount else []),
+        *(relative.parts[:-1] if relative.name == "index" else relative.parts),
+    ]
     return "".join(f"{part}/" for part in parts)
 
 
@@ -689,9 +702,11 @@ def serve_page_row(settings: Settings, result: Result, corpus: Corpus) -> None:
             return
         for r in range(settings.rounds):
             page = corpus.pages[(r * 41 + 7) % len(corpus.pages)]
-            m = server.edit_and_wait_page(
-                page, _served_path(corpus, page), f"gewijzigd{r + 1}", settings.timeout
-            )
+            path = served_path(corpus, page)
+            if not server.fetch(path):  # a wrong address would wait for the timeout
+                result.notes.append(f"serve: {path} is not served; see {logfile.name}.")
+                return
+            m = server.edit_and_wait_page(page, path, f"gewijzigd{r + 1}", settings.timeout)
             log_measurement(m, f"serve page refresh (round {r + 1})", logfile)
             series.runs.append(m)
     median = series.median()
