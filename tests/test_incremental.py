@@ -118,3 +118,19 @@ def test_incremental_builds_equal_cold_builds_after_each_kind_of_edit(tmp_path):
     matrix = site / "overzichten" / "koppelkansen-matrix" / "index.html"
     assert "Negen" in matrix.read_text(encoding="utf-8")  # the label reached an overview
     assert not (site / "leerrondes" / "2019-ontwerpateliers").exists()
+
+
+def test_each_cache_is_bounded_in_entries_and_in_text(monkeypatch):
+    """A long session (or a hostile page that changes on every save) cannot grow the process."""
+    cache = incremental._Bounded(10, len)
+    for key in "abc":
+        cache.put(key, "xxxx")
+    assert len(cache) == 2 and cache.get("a") is None and cache.chars == 8
+    cache.get("b")  # used: "c" is now the oldest
+    cache.put("d", "xxxx")
+    assert cache.get("c") is None and cache.get("b") == "xxxx"
+    cache.put("e", "x" * 11)  # larger than the whole bound: not kept at all
+    assert cache.get("e") is None and cache.chars <= 10
+    monkeypatch.setattr(incremental, "MAX_ENTRIES", 1)
+    cache.put("f", "x")
+    assert len(cache) == 1

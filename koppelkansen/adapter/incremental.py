@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
@@ -39,9 +39,45 @@ from mkdocs.structure.toc import TableOfContents
 RENDERED_ATTRIBUTES = frozenset(
     {"content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}
 )
-#: At most this many rendered pages are kept (about 5 times the 1,000-page corpus' pages of one
-#: build would be generous: a page is kept under each of its versions of one session).
+V = TypeVar("V")
+#: At most this many entries per cache (a page is kept under each version of one session) ...
 MAX_ENTRIES = 4000
+#: ... and at most this much text (characters) per cache, oldest out first: the 1,000-page corpus'
+#: pages fit in each with room for their edits, and a session's memory stays bounded.
+MAX_CHARS = {"render": 100_000_000, "search": 50_000_000, "pages": 150_000_000}
+
+
+class _Bounded(Generic[V]):
+    """A least-recently-used map bounded in entries and in the text it holds."""
+
+    def __init__(self, max_chars: int, size: Callable[[V], int]) -> None:
+        self.items: OrderedDict[str, tuple[V, int]] = OrderedDict()
+        self.max_chars = max_chars
+        self.size = size
+        self.chars = 0
+
+    def get(self, key: str) -> V | None:
+        found = self.items.get(key)
+        if found is None:
+            return None
+        self.items.move_to_end(key)
+        return found[0]
+
+    def put(self, key: str, value: V) -> None:
+        if key in self.items:
+            self.chars -= self.items.pop(key)[1]
+        size = self.size(value)
+        self.items[key] = (value, size)
+        self.chars += size
+        while self.items and (len(self.items) > MAX_ENTRIES or self.chars > self.max_chars):
+            self.chars -= self.items.popitem(last=False)[1][1]
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.chars = 0
+
+    def __len__(self) -> int:
+        return len(self.items)
 
 
 @dataclass
@@ -65,7 +101,7 @@ class Stats:
 
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-_cache: OrderedDict[str, Rendered] = OrderedDict()
+_cache: _Bounded[Rendered] = _Bounded(MAX_CHARS["render"], lambda r: len(r.content))
 stats = Stats()
 
 
@@ -181,16 +217,13 @@ def cache_render(page: Page, base: str) -> None:
         key = _page_key(page, base)
         entry = _cache.get(key)
         if entry is not None:
-            _cache.move_to_end(key)
             stats.hits += 1
             _restore(page, entry, files)
             return
         stats.misses += 1
         with _recording() as recorder:
             original(config, files)
-        _cache[key] = _remember(page, recorder.records)
-        while len(_cache) > MAX_ENTRIES:
-            _cache.popitem(last=False)
+        _cache.put(key, _remember(page, recorder.records))
 
     page.render = render  # type: ignore[method-assign]
 
@@ -217,7 +250,9 @@ def report() -> None:
 
 #: Material's search plugin under its two names.
 SEARCH_PLUGINS = ("material/search", "search")
-_entries: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+_entries: _Bounded[list[dict[str, Any]]] = _Bounded(
+    MAX_CHARS["search"], lambda found: sum(len(str(e.get("text", ""))) for e in found)
+)
 
 
 def _search_key(page: Page, index_config: Any) -> str:
@@ -258,21 +293,18 @@ def cache_search_index(config: MkDocsConfig) -> None:
         key = _search_key(page, index_config)
         known = _entries.get(key)
         if known is not None:
-            _entries.move_to_end(key)
             index.entries.extend(copy.deepcopy(known))
             return
         start = len(index.entries)
         original(page)
-        _entries[key] = copy.deepcopy(index.entries[start:])
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+        _entries.put(key, copy.deepcopy(index.entries[start:]))
 
     index.add_entry_from_context = add_entry_from_context
 
 
 # -- the theme's page templates -----------------------------------------------------------------
 
-_pages: OrderedDict[str, str] = OrderedDict()
+_pages: _Bounded[str] = _Bounded(MAX_CHARS["pages"], len)
 #: Context keys of a page's template that are read into the key by their own rule, or not at all:
 #: ``build_date_utc`` changes every build and no template of the theme prints it.
 _OWN_RULE = frozenset({"nav", "page", "pages", "config", "build_date_utc"})
@@ -407,15 +439,12 @@ def _cache_render_of(template: Any, name: str, build: str, token: Callable[[], s
         ).hexdigest()
         known = _pages.get(key)
         if known is not None:
-            _pages.move_to_end(key)
             stats.pages_hit += 1
             return known.replace(_PLACEHOLDER, placeholder) if placeholder else known
         output = str(render(context))
         if " at 0x" in rest:  # a value without a stable form (an address): never kept
             return output
-        _pages[key] = output.replace(placeholder, _PLACEHOLDER) if placeholder else output
-        while len(_pages) > MAX_ENTRIES:
-            _pages.popitem(last=False)
+        _pages.put(key, output.replace(placeholder, _PLACEHOLDER) if placeholder else output)
         return output
 
     template.render = cached
