@@ -42,6 +42,7 @@ LONGEST_FIRST = (
     "site-broken",
     "pdf-bundle-built",
     "pdf-bundle-edited",
+    "incremental-vs-cold",
 )
 
 
