@@ -50,7 +50,7 @@ def state_file(site_dir: Path) -> Path:
 
 def _file_digest(path: Path, info: os.stat_result) -> str:
     if stat.S_ISLNK(info.st_mode):
-        return "link:" + os.readlink(path)
+        return "link:" + os.readlink(path).encode("utf-8", "surrogateescape").hex()
     if not stat.S_ISREG(info.st_mode):
         return f"type:{stat.S_IFMT(info.st_mode):o}"
     digest = hashlib.blake2b(digest_size=16)
@@ -65,22 +65,28 @@ def _file_digest(path: Path, info: os.stat_result) -> str:
 
 
 def _walk(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
-    """Every entry below ``folder`` (not following links), sorted, skipping ``__pycache__``."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
-        path = Path(entry.path)
+    """Every entry below ``folder`` (not following links), sorted, skipping ``__pycache__``;
+    without recursion, so that no depth of folders stops it."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
         try:
-            info = entry.stat(follow_symlinks=False)
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
         except OSError:
             continue
-        if stat.S_ISDIR(info.st_mode):
-            if entry.name not in _SKIPPED_DIRS:
-                yield from _walk(path)
-        else:
-            yield path, info
+        folders = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if entry.name not in _SKIPPED_DIRS:
+                    folders.append(path)
+            else:
+                yield path, info
+        stack.extend(reversed(folders))
 
 
 def _folder(prefix: str, folder: Path, into: dict[str, str]) -> None:
@@ -220,7 +226,8 @@ def site_state(site_dir: Path) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for path, info in _walk(site_dir):
         name = path.relative_to(site_dir).as_posix()
-        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_mode}\n".encode())
+        line = f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_mode}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

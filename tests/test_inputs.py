@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,25 @@ def test_a_fifo_or_a_link_to_a_device_in_docs_is_never_opened(project, kind):
         target.symlink_to("/dev/zero")
     # Opening either would hang the build (a pipe without a writer) or never end (/dev/zero).
     assert "valstrik.md in de docs-map is nieuw" in (reason() or "")
+
+
+def test_deep_folders_and_undecodable_names_are_read(project):
+    """Hostile input: folders deeper than Python's recursion limit, a name that is no UTF-8."""
+    root, reason, env = project
+    deep = root / "docs"
+    for _ in range(300):
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "diep.md").write_text("diep", encoding="utf-8")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(250)  # deeper than the stack may go, as 1,001 folders would be
+    try:
+        found = reason()
+    finally:
+        sys.setrecursionlimit(limit)
+    assert "diep.md in de docs-map is nieuw" in (found or "")
+    odd = os.fsdecode(b"docs/naam-\xff.md")
+    (root / odd).write_text("x", encoding="utf-8")
+    (root / "site" / os.fsdecode(b"kapot-\xfe.html")).write_text("x", encoding="utf-8")
+    inputs.write_state(root / "site", _current(root, env))
+    assert reason() is None
