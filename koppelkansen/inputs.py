@@ -149,6 +149,15 @@ def _config_inputs(config_file: Path, into: dict[str, str]) -> list[tuple[str, P
     return folders
 
 
+def config_digest(config_file: Path) -> str:
+    r"""The configuration file and what it ``INHERIT``\s and hooks, as one digest ("" when it
+    cannot be read)."""
+    into: dict[str, str] = {}
+    if _config_inputs(config_file.resolve(), into) is None:
+        return ""
+    return hashlib.blake2b(json.dumps(into, sort_keys=True).encode(), digest_size=16).hexdigest()
+
+
 def _installed(search_path: list[str]) -> str:
     """The installed distributions (their ``*.dist-info`` names carry the versions), ``.pth``
     files (editable installs) with their content, and the Python that runs them."""

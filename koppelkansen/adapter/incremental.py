@@ -35,6 +35,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from koppelkansen import inputs
+
 #: What :meth:`Page.render` assigns, by the installed MkDocs' source (tests check it).
 RENDERED_ATTRIBUTES = frozenset(
     {"content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}
@@ -385,7 +387,7 @@ def cache_page_templates(
         mkdocs.__version__,
         _theme_version(),
         _folder_digest(Path(custom)) if custom else "-",
-        config_path.read_bytes().hex() if config_path.is_file() else "-",
+        inputs.config_digest(config_path) or "-",  # mkdocs.yml, what it inherits, its hooks
         _stable(config["site_url"]),
         _nav_signature(nav.items) if nav is not None else "-",
         _stable([(f.src_uri, f.url) for f in files.documentation_pages()]),
