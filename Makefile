@@ -80,6 +80,14 @@ versie: $(STAMP) ## Make a version (git tag): make versie NAAM="..." DATUM=2018-
 	$(PY) -m koppelkansen versie --naam "$$KK_VERSIE_NAAM" --datum "$$KK_VERSIE_DATUM" \
 	  --overleg "$$KK_VERSIE_OVERLEG" --docs $(DOCS)
 
+# As for `make new`: SINDS reaches the program unexpanded as KK_SINDS; the raw name is not exported.
+$(eval wijzigingen: export KK_SINDS := $$(value SINDS))
+unexport SINDS
+
+.PHONY: wijzigingen
+wijzigingen: $(STAMP) ## Change page and PDF of the working tree against a ref: make wijzigingen SINDS=main
+	$(PY) -m koppelkansen wijzigingen --sinds "$$KK_SINDS" --docs $(DOCS) --site-dir site-wijzigingen
+
 NODE_STAMP := node_modules/.installed
 
 # axe-core and vnu-jar for the quality gates, exactly as package-lock.json pins them.
@@ -146,7 +154,7 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
 	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 --quiet -o requirements.lock
 
 clean: ## Remove build output and the virtual environment
-	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV)
+	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV) site-wijzigingen
 
 .PHONY: bench bench-all bench-quick serve-pdf
 bench: $(STAMP) ## The issue-11 and issue-22 figures (~25 min; one section: BENCH_ARGS="--only scale"); writes bench/results.md

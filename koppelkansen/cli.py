@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from koppelkansen.problems import ANNOTATIONS_ENV
+
+    if args.annotations:
+        os.environ[ANNOTATIONS_ENV] = args.annotations
     # This process exists for this one build: the engine runs in it (no second interpreter).
     return build_site(
         Path(args.config_file),
@@ -144,6 +149,100 @@ def cmd_version(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_changes(args: argparse.Namespace) -> int:
+    """``make wijzigingen SINDS=<ref>``: the change page and PDF of the working tree against a ref."""
+    from koppelkansen.check.frontmatter import check_docs, defaults_filter
+    from koppelkansen.problems import ANNOTATIONS_ENV
+    from koppelkansen.versions.proposal import (
+        SINCE_ENV,
+        SINCE_NAME_ENV,
+        SRC_URI,
+        ProposalError,
+        compute,
+        resolve,
+        summary,
+    )
+    from koppelkansen.versions.site import change_pdf_name
+    from koppelkansen.versions.tags import docs_prefix, repo_root
+
+    me = "koppelkansen wijzigingen"
+    docs = Path(args.docs)
+    repo = repo_root(docs) if docs.is_dir() else None
+    if repo is None:
+        print(f"{me}: fout: {docs} is geen map in een git-repository.", file=sys.stderr)
+        return 2
+    try:
+        base = resolve(repo, args.sinds or "", args.naam or "")
+    except ProposalError as exc:
+        print(f"{me}: fout: {exc}", file=sys.stderr)
+        return 2
+    corpus, problems, _ = check_docs(docs)
+    if corpus is None or (problems and not args.alleen_samenvatting):
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"{me}: los eerst de fouten hierboven op ('make check').", file=sys.stderr)
+        return 1
+    prefix = docs_prefix(repo, docs)
+    types = _bundle_types(Path(args.config_file))
+    proposal = compute(
+        repo, base, prefix, docs, corpus.pages, types, defaults_filter(corpus.schema)
+    )
+    statuses = {k: t.label for k, t in corpus.vocabulary.statuses.items()}
+    if args.samenvatting:
+        with open(args.samenvatting, "a", encoding="utf-8") as out:
+            out.write(summary(proposal, statuses, prefix, args.artefact))
+    if args.alleen_samenvatting:
+        return 0
+    if not proposal.changes and not args.altijd:
+        pages = len(proposal.added) + len(proposal.removed)
+        noun = "pagina" if pages == 1 else "pagina's"
+        other = f" ({pages} andere {noun} toegevoegd of verwijderd)" if pages else ""
+        print(
+            f"Geen wijzigingen: in de plannen is niets veranderd ten opzichte van "
+            f"{base.label}{other}. Er is geen wijzigingspagina gemaakt."
+        )
+        return 0
+    os.environ[SINCE_ENV] = base.commit
+    os.environ[SINCE_NAME_ENV] = base.name
+    if args.annotations:
+        os.environ[ANNOTATIONS_ENV] = args.annotations
+    site = Path(args.site_dir)
+    code = build_site(Path(args.config_file), site, in_process=True)
+    if code != 0:
+        return code
+    page = site / SRC_URI.removesuffix(".md") / "index.html"
+    pdf = site / "downloads" / "wijzigingen" / f"{change_pdf_name(SRC_URI)}.pdf"
+    count = len(proposal.changes)
+    print(
+        f"{count} {'plan' if count == 1 else 'plannen'} veranderd ten opzichte van {base.label}.\n"
+        f"Wijzigingspagina: {page}\n"
+        + (f"PDF: {pdf}\n" if pdf.is_file() else "")
+        + "Open de pagina in je browser (of bekijk de hele site met 'make serve')."
+    )
+    return 0
+
+
+def _bundle_types(config_file: Path) -> list[str]:
+    """The plan types: the plugin's ``pdf_bundle_types`` in mkdocs.yml, else its default."""
+    import yaml
+
+    class IgnoreTags(yaml.SafeLoader):
+        """mkdocs.yml's ``!!python/name:`` and ``!ENV`` values are read as nothing."""
+
+    IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
+    default = ["programma", "plan"]  # the plugin's default (adapter/config.py)
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=IgnoreTags)
+    except (OSError, yaml.YAMLError):
+        return default
+    for plugin in (config or {}).get("plugins", []) if isinstance(config, dict) else []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("koppelkansen"), dict):
+            types = plugin["koppelkansen"].get("pdf_bundle_types")
+            if isinstance(types, list) and all(isinstance(t, str) for t in types):
+                return types
+    return default
+
+
 def parser() -> argparse.ArgumentParser:
     top = _DutchParser(prog="koppelkansen", description="Gereedschap voor de Koppelkansen-site.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_DutchParser)
@@ -217,6 +316,42 @@ def parser() -> argparse.ArgumentParser:
     )
     version.add_argument("--docs", default="docs", help="map met de pagina's (standaard: docs)")
     version.set_defaults(func=cmd_version)
+    changes = sub.add_parser(
+        "wijzigingen",
+        help="bouw de wijzigingspagina en haar PDF: de werkmap vergeleken met een branch, tag of commit",
+        description="Vergelijk de plannen in de werkmap (gecommit of niet) met SINDS en bouw de "
+        "site met de wijzigingspagina wijzigingen/voorstel en haar PDF. Opent niets.",
+    )
+    changes.add_argument("--sinds", help="branch, versie-tag of commit, bijvoorbeeld main")
+    changes.add_argument("--naam", help="hoe de pagina SINDS noemt (standaard SINDS zelf)")
+    changes.add_argument("--docs", default="docs", help="map met de pagina's (standaard: docs)")
+    changes.add_argument("--config-file", default="mkdocs.yml")
+    changes.add_argument("--site-dir", default="site-wijzigingen")
+    changes.add_argument(
+        "--altijd", action="store_true", help="bouw ook als er in de plannen niets veranderd is"
+    )
+    changes.add_argument(
+        "--samenvatting", help="voeg een korte samenvatting (Markdown) toe aan dit bestand"
+    )
+    changes.add_argument(
+        "--artefact", help="adres van het artefact met de site, voor de samenvatting"
+    )
+    changes.add_argument(
+        "--alleen-samenvatting", action="store_true", help="alleen de samenvatting, geen site"
+    )
+    changes.add_argument(
+        "--annotations",
+        choices=["github"],
+        default="",
+        help="'github': meldingen ook als annotaties voor GitHub Actions (op stdout)",
+    )
+    changes.set_defaults(func=cmd_changes)
+    build.add_argument(
+        "--annotations",
+        choices=["github"],
+        default="",
+        help="'github': meldingen ook als annotaties voor GitHub Actions (op stdout)",
+    )
     return top
 
 

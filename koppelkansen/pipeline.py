@@ -30,11 +30,14 @@ from typing import Any
 
 from koppelkansen.check.content import (
     check_css_file,
+    check_file_references,
     check_image_file,
     check_page_html,
+    check_page_images,
     check_svg_file,
 )
 from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
 from koppelkansen.figures.scenes import programme_figure
 from koppelkansen.figures.shapes import alt_text
 from koppelkansen.figures.svg import print_svg
@@ -54,7 +57,13 @@ from koppelkansen.pdf.downloads import (
     reserved_for_pdfs,
 )
 from koppelkansen.pdf.typeset import PdfResult
-from koppelkansen.problems import BuildStopped, Problem, os_error_reason, summary
+from koppelkansen.problems import (
+    ANNOTATIONS_ENV,
+    BuildStopped,
+    Problem,
+    os_error_reason,
+    summary,
+)
 from koppelkansen.versions.pdfs import EDITION_ENV, NESTED_ENV, edition_date
 from koppelkansen.versions.site import (
     VersionSite,
@@ -78,6 +87,9 @@ INTERNAL_ERROR = (
     "tekst hieronder."
 )
 STOPPED = "De build is gestopt."
+LINKS_FAILED = (
+    "De site is niet gebouwd: {count} {problems} met links of bestanden in pagina's hierboven."
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,8 @@ class Options:
     cache_dir: str
     #: The live preview (``mkdocs serve``): compilers stay alive between rebuilds.
     live: bool
+    #: The theme's templates (``theme.custom_dir``): the page templates ``template:`` may name.
+    overrides: Path | None = None
 
     @property
     def root(self) -> Path:
@@ -144,7 +158,7 @@ class SiteBuild:
 
     # -- 1. read and check ------------------------------------------------------------------
     def start(self) -> None:
-        corpus, problems, checked = check_docs(self.options.docs_dir)
+        corpus, problems, checked = check_docs(self.options.docs_dir, self.options.overrides)
         if problems and self.options.check:
             self._report(problems, keep=False)
             raise BuildStopped(summary(problems, checked))
@@ -175,9 +189,9 @@ class SiteBuild:
         if not is_page and reserved_for_pdfs(dest_uri):
             self._report([Problem(path, 1, 1, RESERVED_PLACE.format(dest_uri=dest_uri))])
         elif lower.endswith(".svg"):
-            self._report(check_svg_file(path))
+            self._report(check_svg_file(path) + check_file_references(path, url))
         elif lower.endswith(".css"):
-            self._report(check_css_file(path, url))
+            self._report(check_css_file(path, url) + check_file_references(path, url))
         elif lower.endswith(RASTER_IMAGES):
             self._report(check_image_file(path))
 
@@ -220,6 +234,7 @@ class SiteBuild:
         except OSError:
             text = markdown
         self._report(list(checked_page_html(html, url, source, text)))
+        self._report(check_page_images(html, url, source, text, self.options.docs_dir))
 
     # -- 4. the PDFs -----------------------------------------------------------------------
     def start_pdfs(
@@ -346,6 +361,40 @@ class SiteBuild:
             path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
         self.pdf_placeholders = []
 
+    def engine_warnings(
+        self,
+        warnings: list[EngineWarning],
+        files: set[str],
+        anchors: dict[str, set[str]],
+        headings: dict[str, list[str]],
+        slugify: Any = None,
+    ) -> str | None:
+        """The generator's warnings about pages (links, anchors, files) as Dutch messages at their
+        lines (:mod:`koppelkansen.check.pagelinks`); returns the message to stop the build with.
+        ``files``: every src_uri of the site; ``anchors``: each rendered page's ids;
+        ``headings``: its headings' ids in order."""
+        if not warnings:
+            return None
+        versions: dict[str, tuple[str, list[str]]] = {}
+        if self.versions is not None:
+            for version in self.versions.versions:
+                pdfs = self.versions.pdfs.get(version.slug, [])
+                versions[version.slug] = (version.label, [pdf.filename for pdf in pdfs])
+        site = LinkSite(
+            docs_dir=self.options.docs_dir,
+            files=files,
+            anchors=anchors,
+            headings=headings,
+            versions=versions,
+            config_file=self.options.config_file,
+        )
+        if callable(slugify):
+            site.slugify = slugify
+        problems = explain(warnings, site)
+        self._report(problems, keep=False)
+        count = len(problems)
+        return LINKS_FAILED.format(count=count, problems="probleem" if count == 1 else "problemen")
+
     def abandon(self) -> None:
         """The build failed: wait for the PDF thread, so that it writes nothing into it."""
         if self.pdf_job is not None:
@@ -353,8 +402,13 @@ class SiteBuild:
             self.pdf_job = None
 
     def _report(self, problems: list[Problem], keep: bool = True) -> None:
+        annotate = os.environ.get(ANNOTATIONS_ENV) == "github"
         for problem in problems:
             log.error(problem.format())
+            if (
+                annotate
+            ):  # for a pull request: on the author's line (koppelkansen build --annotations)
+                print(problem.format_github(title="Paginacontrole"), flush=True)
         if keep:
             self.content_problems.extend(problems)
 
@@ -377,4 +431,5 @@ def failure_message(error: Exception, *, reported: bool) -> str | None:
         return STOPPED
     if not reported and not isinstance(error, BuildStopped):
         log.error(INTERNAL_ERROR)
+        log.error("  %s: %s", type(error).__name__, str(error) or "(zonder tekst)")
     return None

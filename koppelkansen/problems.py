@@ -6,6 +6,7 @@ import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -32,16 +33,30 @@ class Problem:
     def format(self, base: Path | None = None) -> str:
         return f"{self.display_path(base)}:{self.line}:{self.col}: fout: {self.message}"
 
-    def format_github(self, base: Path | None = None) -> str:
-        # GitHub workflow commands need %, CR and LF escaped in the message and properties.
-        def esc(text: str) -> str:
-            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    def format_github(self, base: Path | None = None, title: str = "Front matter") -> str:
+        """The problem as a GitHub Actions annotation: one line, every value escaped as data."""
+        return github_annotation(self.display_path(base), self.line, self.col, title, self.message)
 
-        path = esc(self.display_path(base)).replace(",", "%2C").replace(":", "%3A")
-        return (
-            f"::error file={path},line={self.line},col={self.col},"
-            f"title=Front matter::{esc(self.message)}"
-        )
+
+#: Which annotations a build prints beside its log (``koppelkansen build --annotations github``).
+ANNOTATIONS_ENV = "KOPPELKANSEN_ANNOTATIONS"
+
+
+def github_annotation(path: str, line: int, col: int, title: str, message: str) -> str:
+    """``::error file=...,line=...,col=...,title=...::message``. GitHub's workflow commands need
+    %, CR and LF escaped in the message, and also : and , in the properties; the message is then
+    one line of data that GitHub shows and never reads as a command."""
+
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return esc(text).replace(",", "%2C").replace(":", "%3A")
+
+    return (
+        f"::error file={prop(path)},line={max(line, 1)},col={max(col, 1)},"
+        f"title={prop(title)}::{esc(message)}"
+    )
 
 
 def summary(problems: list[Problem], checked: int | None) -> str:
@@ -84,6 +99,8 @@ class SourceFinder:
 
     def __init__(self, source_text: str) -> None:
         self.lower = source_text.lower()
+        #: Per needle: its lines found so far, where to search on, the line and offset reached.
+        self._scans: dict[str, list[Any]] = {}
 
     def find(self, *needles: str) -> int | None:
         """The line of the first needle found (case-insensitive), or None."""
@@ -96,3 +113,29 @@ class SourceFinder:
 
     def line(self, *needles: str) -> int:
         return self.find(*needles) or 1
+
+    def nth_line(self, nth: int, *needles: str) -> int:
+        """The line of the ``nth`` (0-based) occurrence of the first needle found, so that the
+        same snippet twice on a page points at two lines; the last occurrence when there are
+        fewer, 1 when none is found. The text is searched once per needle and only as far as
+        asked, so a page with thousands of one element costs no more than one pass."""
+        for needle in needles:
+            if not needle:
+                continue
+            lower = needle.lower()
+            scan = self._scans.get(lower)
+            if scan is None:
+                scan = self._scans[lower] = [[], 0, 1, 0]  # lines, next start, line, counted
+            lines, start, line, counted = scan
+            while len(lines) <= nth and start >= 0:
+                index = self.lower.find(lower, start)
+                if index < 0:
+                    start = -1
+                    break
+                line += self.lower.count("\n", counted, index)
+                lines.append(line)
+                start, counted = index + len(lower), index
+            scan[1:] = [start, line, counted]
+            if lines:
+                return lines[min(nth, len(lines) - 1)]
+        return 1

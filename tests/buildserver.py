@@ -33,6 +33,8 @@ _started = False
 _scratch: Path | None = None
 #: A Unix socket's path has at most 107 bytes; multiprocessing adds about 35 to the folder.
 _LONGEST_FOLDER = 70
+#: An environment variable naming a Python file that the forked child runs before the command.
+CHILD_SETUP = "KOPPELKANSEN_TEST_CHILD_SETUP"
 
 
 def configure(scratch: Path) -> None:
@@ -73,6 +75,10 @@ def _child(arguments: list[str], cwd: str, env: dict[str, str], out: str, err: s
     os.environ.clear()
     os.environ.update(env)
     tempfile.tempdir = None  # TMPDIR as this command's environment says
+    # A test's own change to this command's process (a fixture that cannot change the machine
+    # itself): patching the test process would never reach this fork of the server.
+    if env.get(CHILD_SETUP):
+        runpy.run_path(env[CHILD_SETUP])
     sys.argv = ["koppelkansen", *arguments]
     try:
         runpy.run_module("koppelkansen", run_name="__main__", alter_sys=True)

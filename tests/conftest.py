@@ -19,6 +19,39 @@ settings.load_profile("koppelkansen")
 _HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="koppelkansen-hypothesis-")
 
 
+def in_ci() -> bool:
+    """Whether this run is CI, where no test may be skipped: ``CI`` set to anything but empty,
+    ``false`` or ``0`` (GitHub sets ``CI=true``; other systems ``1`` or ``yes``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "false", "0")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI every skip is a failure, whatever skipped it (``pytest.skip``, ``skipif``,
+    ``importorskip``, a fixture): a missing tool or a mark someone forgot must not pass quietly."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (
+            f"CI={os.environ.get('CI')}: overgeslagen, en in CI is dat een fout: {reason}"
+        )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for a whole module skipped while it is collected (``importorskip`` at the top)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (
+            f"CI={os.environ.get('CI')}: overgeslagen, en in CI is dat een fout: {reason}"
+        )
+
+
 def pytest_configure(config):
     # Before collection: Hypothesis reads the constants of the tested modules into its cache then.
     from hypothesis.configuration import set_hypothesis_home_dir
@@ -133,11 +166,11 @@ def system_temp_in_the_test_folder(tmp_path_factory):
 @pytest.fixture
 def made_venv() -> None:
     """For tests that run the project's own `make` targets: they need the .venv that `make test`
-    creates. Without it they skip; under CI=true, where nothing may be skipped, they fail."""
+    creates. Without it they skip; in CI (:func:`in_ci`), where nothing may be skipped, they fail."""
     if not (ROOT / ".venv" / ".installed").exists():
         reason = "deze test draait 'make' en heeft .venv nodig (eerst make venv)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: {reason}")
+        if in_ci():
+            pytest.fail(f"CI: {reason}")
         pytest.skip(reason)
 
 

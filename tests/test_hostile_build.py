@@ -11,10 +11,10 @@ import threading
 import time
 from pathlib import Path
 
+import buildserver
 import pytest
 from conftest import ROOT, make_site_project, run_build
 
-from koppelkansen import build
 from koppelkansen.build import build_lock, build_site, recover
 
 
@@ -79,6 +79,9 @@ def test_failed_build_after_a_crash_still_keeps_the_old_site(tmp_path):
     assert built.returncode != 0
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "oude site"
     assert "ongewijzigd" in built.stderr
+    assert "kapot.md:" in built.stderr and ": fout: de sleutel 'type' ontbreekt" in built.stderr, (
+        built.stderr
+    )
 
 
 def test_the_lock_works_from_a_thread_that_is_not_the_main_thread(tmp_path):
@@ -120,15 +123,18 @@ def _old_site(root: Path) -> Path:
 
 
 @pytest.fixture
-def pin(monkeypatch):
+def pin(monkeypatch, tmp_path):
     """Make a file or folder undeletable for real where the test can, else as the kernel would.
 
     Root: ``chattr +i`` (chmod does not stop root). Others: a folder without write permission.
     Where neither works (root without chattr, or a file as non-root), the check's own probe
-    (``os.access`` for folders, the immutable flag for files) is told what the kernel would say.
+    (``os.access`` for folders, the immutable flag for files) is told what the kernel would say,
+    in the build's process: run_build forks it from the build server, so the change is a setup
+    file that the forked child runs (tests/buildserver.py), not a patch of this process.
     """
     undo: list[list[str] | Path] = []
     is_root = os.geteuid() == 0
+    told: list[str] = []
 
     def pin_path(path: Path) -> None:
         if is_root and shutil.which("chattr"):
@@ -140,18 +146,10 @@ def pin(monkeypatch):
             path.chmod(0o555)
             undo.append(path)
             return
-        if path.is_dir():
-            real_access = os.access
-            monkeypatch.setattr(
-                build.os,
-                "access",
-                lambda p, mode, **kw: Path(p) != path and real_access(p, mode, **kw),
-            )
-        else:
-            real_pinned = build._pinned
-            monkeypatch.setattr(
-                build, "_pinned", lambda p, info: Path(p) == path or real_pinned(p, info)
-            )
+        told.append(str(path))
+        setup = tmp_path / "pin_setup.py"
+        setup.write_text(_PINNED.format(paths=told), encoding="utf-8")
+        monkeypatch.setenv(buildserver.CHILD_SETUP, str(setup))
 
     yield pin_path
     for item in undo:
@@ -198,6 +196,30 @@ def _can_mount_tmpfs() -> bool:
         return False
     probe = ["unshare", "-Urm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"]
     return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+
+# Run in the build's forked child by the pin fixture: these paths cannot be deleted.
+_PINNED = """\
+import os
+from pathlib import Path
+from koppelkansen import build
+PINNED = {{Path(p) for p in {paths!r}}}
+_access, _pinned, _rmtree = os.access, build._pinned, build.shutil.rmtree
+build.os.access = lambda p, mode, **kw: Path(p) not in PINNED and _access(p, mode, **kw)
+build._pinned = lambda p, info: Path(p) in PINNED or _pinned(p, info)
+
+
+def rmtree(path, *args, **kwargs):
+    # The kernel would refuse to delete a pinned path: the tree stays where it holds one.
+    if any(q == Path(path) or q.is_relative_to(Path(path)) for q in PINNED):
+        if kwargs.get("ignore_errors") or (args and args[0]):
+            return
+        raise PermissionError(1, "Operation not permitted", str(path))
+    return _rmtree(path, *args, **kwargs)
+
+
+build.shutil.rmtree = rmtree
+"""
 
 
 # Injected into the build's child process (PYTHONPATH): the disk is full for the new site.

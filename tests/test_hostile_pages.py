@@ -199,10 +199,44 @@ def test_symlink_out_of_the_repository_is_refused(tmp_path):
         assert any(m.startswith("docs/lek.md:1:1: fout:") and "buiten docs/" in m for m in messages)
         assert any(m.startswith("docs/map:1:1: fout:") and "snelkoppeling" in m for m in messages)
         assert any(m.startswith("docs/plaatje.png:1:1: fout:") for m in messages)
-        assert run_build(config, tmp_path / "site").returncode != 0
+        built = run_build(config, tmp_path / "site")
+        assert built.returncode != 0
+        # The build refuses with the same Dutch messages, not only an exit code.
+        assert (
+            "lek.md:1:1: fout: deze snelkoppeling (symlink) wijst naar een bestand buiten docs/"
+            in (built.stderr)
+        ), built.stderr
+        assert "map:1:1: fout: deze map is een snelkoppeling" in built.stderr
+        assert "Traceback" not in built.stderr
         assert not (tmp_path / "site").exists()
     finally:
         secret.unlink()
+
+
+def test_symlink_to_a_repository_file_outside_docs_is_refused(tmp_path):
+    """Not only the world outside the repository: the repository's own files outside docs/ (its
+    configuration, its scripts, a maintainer's notes) are not published either."""
+    config = make_site_project(tmp_path)
+    docs = config.parent / "docs"
+    (tmp_path / "notities.md").write_text(FRONT + "intern\n", encoding="utf-8")
+    (docs / "instellingen.md").symlink_to(config)  # ../mkdocs.yml
+    (docs / "casussen" / "notities.md").symlink_to(Path("..") / ".." / "notities.md")
+    (docs / "assets" / "logo.png").symlink_to(tmp_path / "mkdocs.yml")
+    messages = _messages(docs)
+    for name in ("docs/instellingen.md", "docs/casussen/notities.md", "docs/assets/logo.png"):
+        assert any(
+            m.startswith(
+                f"{name}:1:1: fout: deze snelkoppeling (symlink) wijst naar een bestand "
+                "buiten docs/"
+            )
+            for m in messages
+        ), messages
+    built = run_build(config, tmp_path / "site")
+    assert built.returncode != 0
+    assert "instellingen.md:1:1: fout: deze snelkoppeling (symlink) wijst naar een bestand" in (
+        built.stderr
+    ), built.stderr
+    assert not (tmp_path / "site").exists()
 
 
 def test_dangling_symlink_folder_named_like_a_page_and_upper_case_extension(tmp_path):

@@ -147,11 +147,14 @@ def test_images_come_from_the_media_map_and_need_alt_text():
     ]
 
 
-@pytest.mark.parametrize("element", ["iframe", "video", "script"])
+@pytest.mark.parametrize("element", ["iframe", "marquee", "script"])
 def test_unknown_elements_are_problems_naming_the_element(element):
     html = f'<p>Voor.</p>\n<{element} src="https://example.org/x"></{element}>\n<p>Na <{element}></{element}>.</p>'
     text, problems = convert_page(html, "", {}, SITE)
-    message = f"het HTML-element <{element}> kan niet in de PDF worden gezet; laat het weg of vervang het door tekst met een link"
+    message = (
+        f"het HTML-element <{element}> kan niet in de PDF worden gezet; haal het weg, of schrijf "
+        "de inhoud als Markdown (tekst, lijst, tabel of ![afbeelding](bestand))"
+    )
     assert problems == [message, message]
     assert "Voor." in text
 
@@ -173,7 +176,7 @@ def test_every_other_construct_compiles_and_keeps_its_text(tmp_path):
         "x = `a`",
         "y_1",
         "H2O",
-        "weg WN.",
+        "weg WN (Waternet).",  # an abbreviation with its expansion
         "Een citaat.",
         'print("```")',
         "// geen commentaar",

@@ -13,6 +13,7 @@ import pytest
 from conftest import run_build
 from mkdocs.exceptions import PluginError
 from pdfproject import PDF_DOCS, SHORT_PROGRAMME, make_pdf_project
+from pdfvalidation import assert_archival
 from pypdf import PdfReader
 
 from koppelkansen.build import build_site
@@ -243,12 +244,20 @@ def test_pdfs_are_tagged_pdf_ua_with_language_and_metadata(built):
         assert meta["/Subject"] and meta["/Title"]
         xmp = catalog["/Metadata"].get_object().get_data().decode()
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>A<" in xmp
         assert "2018-10-31T12:00:00Z" in xmp  # the commit date, not the clock
     assert (
         _reader(root, "koppelkansen-amstelstad.pdf").metadata["/Title"] == "Casusgebied Amstelstad"
     )
     fonts = _text_fonts(root / "site" / "downloads" / BUNDLE)
     assert any("Inter" in f for f in fonts)
+
+
+@BUILT
+def test_every_pdf_passes_pdf_a_2a_and_pdf_ua_1(built):
+    """The outside validator's verdict on the bundle and every case PDF (tests/pdfvalidation.py)."""
+    root, _ = built
+    assert_archival(list((root / "site" / "downloads").glob("*.pdf")))
 
 
 def _text_fonts(path: Path) -> list[str]:
@@ -355,14 +364,15 @@ def test_pdf_job_fills_only_its_own_placeholders_and_hands_over_the_error():
         (
             {
                 # <iframe> and the like are refused before, by koppelkansen/check/content.py
+                # (a missing image in raw HTML too: tests/test_author_markup.py)
                 "casussen/amstelstad/plan.md": "+\n<video controls></video>\n",
-                "casussen/haven-stad/plan.md": '+\n<img src="../../img/weg.png" alt="Weg">\n',
+                "casussen/haven-stad/plan.md": "+\n![](../../img/kaart.png)\n",
             },
             [
-                "docs/casussen/amstelstad/plan.md: fout: het HTML-element <video> kan niet in de "
-                "PDF worden gezet",
-                "docs/casussen/haven-stad/plan.md: fout: de afbeelding '../../img/weg.png' bestaat "
-                "niet",
+                "docs/casussen/amstelstad/plan.md:29:1: fout: een <video> kan niet in de PDF",
+                # the path as MkDocs rewrote it, found at the line the author wrote it on
+                "docs/casussen/haven-stad/plan.md:29:1: fout: de afbeelding '../../../img/kaart.png' "
+                "heeft geen alt-tekst",
             ],
         ),
         (
@@ -421,9 +431,21 @@ def test_every_file_where_the_build_writes_its_pdfs_is_refused_in_one_run(tmp_pa
         target = tmp_path / "docs" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(b"%PDF-1.4 nagemaakt")
+    # In the same run, by the page check: an image in raw HTML whose file is missing (the path as
+    # seen from the .md file, one folder short on the site).
+    plan = tmp_path / "docs" / "casussen" / "haven-stad" / "plan.md"
+    plan.write_text(
+        plan.read_text(encoding="utf-8") + '\n<img src="../../img/kaart.png" alt="Kaart">\n',
+        encoding="utf-8",
+    )
     result = run_build(config, tmp_path / "site")
     assert result.returncode == 1
     err = result.stderr
+    assert (
+        "docs/casussen/haven-stad/plan.md:29:1: fout: de afbeelding '../../img/kaart.png' bestaat "
+        "niet: vanaf deze pagina (/casussen/haven-stad/plan/) wijst dat naar docs/casussen/img/"
+        "kaart.png"
+    ) in err, err
     for name in REFUSED:
         assert f"docs/{name}:1:1: fout: dit bestand komt in de site op {name}," in err, name
     assert err.count("Geef het een andere naam of zet het in een andere map") == len(REFUSED)

@@ -28,11 +28,13 @@ from browser_support import (
     serve,
     switch_palette,
 )
-from conftest import run_build
+from conftest import in_ci, run_build
+from pdfvalidation import assert_archival
 from vnu_support import check_html, missing_vnu
 
 from koppelkansen.check.links import run as linkcheck
 from koppelkansen.pages.gitdates import iso_date, last_changes
+from koppelkansen.versions.proposal import SINCE_ENV
 
 
 def _build(config, site):
@@ -48,7 +50,17 @@ def real_site(tmp_path_factory):
     the markup the real pages may not use yet (content tabs, details, footnotes, code, ...), so
     content added later is covered by the same CSS."""
     target = tmp_path_factory.mktemp("echt")
-    return _build(make_real_project(target), target / "site")
+    config = make_real_project(target)
+    # A proposal's change page (issue 21) goes through every gate too: one plan of the copy gets
+    # a paragraph, compared with HEAD (koppelkansen wijzigingen sets the same variable).
+    plan = target / "docs" / "casussen" / "amstelstad" / "projectplan.md"
+    with plan.open("a", encoding="utf-8") as out:
+        out.write("\nDit voorstel voegt een alinea toe aan het plan.\n")
+    os.environ[SINCE_ENV] = "HEAD"
+    try:
+        return _build(config, target / "site")
+    finally:
+        del os.environ[SINCE_ENV]
 
 
 @pytest.fixture(scope="session")
@@ -70,8 +82,8 @@ def broken_site(tmp_path_factory):
 def browser(tmp_path_factory):
     reason = missing_tools()
     if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true en de browsertests kunnen niet draaien: {reason}")
+        if in_ci():
+            pytest.fail(f"CI en de browsertests kunnen niet draaien: {reason}")
         pytest.skip(f"BROWSERTESTS OVERGESLAGEN (in CI een fout): {reason}")
     from playwright.sync_api import sync_playwright
 
@@ -125,8 +137,8 @@ def test_real_pages_are_dated_by_the_projects_git(real_site):
     times = last_changes(ROOT / "docs")
     if not times:
         reason = "geen git-checkout: de pagina's hebben geen datum uit git"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true en de datumcontrole kan niet draaien: {reason}")
+        if in_ci():
+            pytest.fail(f"CI en de datumcontrole kan niet draaien: {reason}")
         pytest.skip(f"DATUMCONTROLE OVERGESLAGEN (in CI een fout): {reason}")
     pages = {name: stamp for name, stamp in times.items() if name.endswith(".md")}
     assert pages
@@ -140,6 +152,11 @@ def test_real_pages_are_dated_by_the_projects_git(real_site):
         if f'<time datetime="{iso_date(stamp)}">' not in html.read_text(encoding="utf-8"):
             undated.append((name, iso_date(stamp)))
     assert checked and undated == []
+
+
+@REAL
+def test_the_real_sites_pdfs_pass_pdf_a_2a_and_pdf_ua_1(real_site):
+    assert_archival(list((real_site / "downloads").rglob("*.pdf")))
 
 
 @BROKEN
@@ -166,8 +183,8 @@ def test_link_check_fails_on_broken_link_and_missing_anchor(broken_site, capsys)
 def _html_errors(paths):
     reason = missing_vnu()
     if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true en de HTML-controle kan niet draaien: {reason}")
+        if in_ci():
+            pytest.fail(f"CI en de HTML-controle kan niet draaien: {reason}")
         pytest.skip(f"HTML-CONTROLE OVERGESLAGEN (in CI een fout): {reason}")
     return check_html(paths)
 
@@ -207,6 +224,7 @@ def test_every_page_passes_axe_in_both_palettes(audit, real_site):
     visits = audit
     urls = page_urls(real_site)
     assert len(visits) == 2 * len(urls) > 0 and "voorbeeld/" in urls
+    assert "wijzigingen/voorstel/" in urls  # the proposal's change page, with <ins> and <del>
     # The palette really switched: Material's scheme on <body> follows the colour scheme.
     assert {(v.scheme, v.color_scheme) for v in visits} == {
         ("licht", "default"),

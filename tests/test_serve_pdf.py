@@ -1,4 +1,6 @@
-"""`make serve-pdf`: the live preview re-typesets the bundle after a page is saved (real Typst)."""
+"""`make serve-pdf`: the live preview re-typesets the bundle after a page is saved (real Typst),
+and a save with broken YAML leaves it answering, with the last good site and the Dutch error on
+top of every page (issue 24, item 5; one serve process for both, to keep the suite fast)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from scripts.bench.corpus import make_corpus
 from scripts.bench.serve import Server
 
 BUNDLE = "downloads/koppelkansen-projectplannen.pdf"
+BANNER = 'id="koppelkansen-bouwfout"'
 
 
 def _pdf_text(port: int, prefix: str, tmp_path: Path) -> str:
@@ -30,6 +33,47 @@ def _pdf_text(port: int, prefix: str, tmp_path: Path) -> str:
     pdf.write_bytes(data)
     done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
     return done.stdout
+
+
+def _get(url: str) -> str:
+    # A short limit: the preview must answer at once, not only after the error is fixed.
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def _wait_for(server: Server, text: str, after: int, timeout: float = 120) -> bool:
+    """Whether a log line holding ``text`` comes after the first ``after`` lines."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(text in line for _, line in server.lines[after:]):
+            return True
+        if server.proc is not None and server.proc.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def _broken_save_keeps_answering(server: Server, page: Path, url: str) -> None:
+    good = page.read_text(encoding="utf-8")
+    assert BANNER not in _get(url)
+    seen = len(server.lines)
+    page.write_text(good.replace("type: pagina", "type: [pagina", 1), encoding="utf-8")
+    assert _wait_for(server, f"{page.name}:", seen), server.lines[seen:]  # the Dutch error
+    deadline = time.monotonic() + 60
+    shown = _get(url)  # held only while the build runs, never until the error is fixed
+    while BANNER not in shown and time.monotonic() < deadline:
+        time.sleep(0.1)
+        shown = _get(url)
+    # The Dutch error with the page and its line, as text; below it the last good page.
+    assert BANNER in shown
+    assert f"{page.parent.name}/{page.name}:" in shown and "fout:" in shown, shown[:3000]
+    assert "De laatste wijziging is niet gebouwd" in shown
+    assert "<h1" in shown.split(BANNER, 1)[1]
+    seen = len(server.lines)
+    page.write_text(good.replace("\n\n# ", "\n\nKwallenwoord.\n\n# ", 1), encoding="utf-8")
+    assert _wait_for(server, "Reloading browsers", seen), server.lines[seen:]
+    again = _get(url)
+    assert BANNER not in again and "Kwallenwoord" in again
 
 
 def test_an_edit_reaches_the_pdf_and_the_server_stops_cleanly(tmp_path: Path) -> None:
@@ -50,6 +94,9 @@ def test_an_edit_reaches_the_pdf_and_the_server_stops_cleanly(tmp_path: Path) ->
             text = _pdf_text(server.port, prefix, tmp_path)
         assert "Zeeslangenwoord" in text
         assert len(server.bundle_lines()) == 2  # typeset twice, by the live compiler
+        page = corpus.pages[0]
+        url = f"http://127.0.0.1:{server.port}{prefix}{page.parent.name}/{page.stem}/"
+        _broken_save_keeps_answering(server, page, url)
         proc = server.proc
     assert proc is not None and proc.returncode is not None  # stopped
     log = (tmp_path / "serve.log").read_text()

@@ -131,7 +131,11 @@ def test_broken_link_fails_strict_build(tmp_path):
             "over.md": "---\ntitle: Over\ntype: pagina\nstatus: concept\n---\n\n[weg](bestaat-niet.md)\n"
         },
     )
-    assert run_build(config, tmp_path / "site").returncode != 0
+    built = run_build(config, tmp_path / "site")
+    assert built.returncode != 0
+    # Which page and which link (the wording is the link check's own).
+    assert "over.md" in built.stderr and "bestaat-niet.md" in built.stderr, built.stderr
+    assert "Traceback" not in built.stderr
     assert not (tmp_path / "site").exists()
 
 

@@ -16,14 +16,15 @@ from typing import Any, cast
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from koppelkansen.adapter import incremental, nav, theme
+from koppelkansen.adapter import incremental, livepreview, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
+from koppelkansen.adapter.enginelog import WarningCatcher
 from koppelkansen.pdf.downloads import pdf_wanted
 from koppelkansen.pipeline import Options, RenderedPage, SiteBuild, failure_message
 from koppelkansen.problems import BuildStopped
@@ -50,6 +51,16 @@ def _rendered(page: Page) -> RenderedPage:
     )
 
 
+def _heading_ids(items: Any) -> list[str]:
+    """The anchors of a page's headings, in order (MkDocs' table of contents)."""
+    found: list[str] = []
+    for item in items or []:
+        if getattr(item, "id", None):
+            found.append(str(item.id))
+        found.extend(_heading_ids(getattr(item, "children", [])))
+    return found
+
+
 def _add(files: Files, config: MkDocsConfig, pages: dict[str, str]) -> None:
     for src_uri, content in pages.items():
         if files.get_file_from_path(src_uri) is None:
@@ -63,18 +74,57 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.nav: Navigation | None = None
         #: What every page's rendering depends on in this build (adapter/incremental.py).
         self.render_key = ""
+        #: The generator's warnings of this build, reported in Dutch (adapter/enginelog.py).
+        self.catcher = WarningCatcher()
+        self.files: Files | None = None
+        self.mdx_configs: dict[str, Any] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Every link problem is a warning, which the build then reports as an error at its line.
+        links = config.validation.links
+        for key in ("not_found", "anchors", "absolute_links", "unrecognized_links"):
+            if getattr(links, key) >= 0:  # relative_to_docs (-1) is a choice, not a level
+                setattr(links, key, logging.WARNING)
+        return config
+
+    def _report_warnings(self) -> str | None:
+        """The generator's warnings so far, in Dutch; the message to stop with, if any."""
+        assert self.build is not None
+        files = self.files
+        uris = {f.src_uri for f in files} if files is not None else set()
+        warnings = self.catcher.take(uris)
+        if not warnings:
+            return None
+        anchors: dict[str, set[str]] = {}
+        headings: dict[str, list[str]] = {}
+        for file in files or []:
+            page = file.page if file.is_documentation_page() else None
+            if page is not None and page.present_anchor_ids is not None:
+                anchors[file.src_uri] = set(page.present_anchor_ids)
+                headings[file.src_uri] = _heading_ids(page.toc)
+        slugify = (self.mdx_configs.get("toc") or {}).get("slugify")
+        return self.build.engine_warnings(warnings, uris, anchors, headings, slugify)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        return livepreview.keep_answering(server)  # a failed rebuild leaves the preview answering
+
     def on_build_error(self, *, error: Exception) -> None:
+        reported = isinstance(error, BuildError)
         if self.build is not None:
             self.build.abandon()  # no PDF thread may go on writing into a failed build
-        message = failure_message(error, reported=isinstance(error, BuildError))
+            self._report_warnings()
+        self.catcher.uninstall()
+        message = failure_message(error, reported=reported)
         if message is not None:
             raise Abort(message) from None
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.catcher.install()
+        self.files = None
+        self.mdx_configs = config.mdx_configs
         self.build = SiteBuild(
             Options(
                 docs_dir=Path(config.docs_dir),
@@ -86,6 +136,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 bundle_types=tuple(self.config.pdf_bundle_types),
                 cache_dir=self.config.pdf_cache_dir,
                 live=self.command == "serve",
+                overrides=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
             )
         )
         self.nav = None
@@ -94,6 +145,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.build is not None
+        self.files = files
         _add(files, config, self.build.overview_pages())
         docs_dir = Path(config.docs_dir).resolve()
         for file in files:
@@ -134,8 +186,15 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         pages = [_rendered(page) for page in self.nav.pages] if self.nav else None
         changes = [files.get_file_from_path(uri) for uri in self.build.change_pages]
         generated = [_rendered(f.page) for f in changes if f is not None and f.page is not None]
+        # Typst is handed only the author's files inside docs/ (issue 24, item 6): a file of the
+        # theme or one reached through a link out of docs/ never goes into a PDF.
+        docs_dir = Path(config.docs_dir).resolve()
         media = {
-            f.url: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path
+            f.url: f.abs_src_path
+            for f in files
+            if not f.is_documentation_page()
+            and f.abs_src_path
+            and Path(f.abs_src_path).resolve().is_relative_to(docs_dir)
         }
         with _stops():
             self.build.start_pdfs(pages, generated, media)
@@ -159,8 +218,13 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.build.page_written(output, Path(dest) if dest else None)
         return output
 
+    @event_priority(-100)  # last: other plugins' warnings of this event are caught too
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.build is not None
         incremental.report()
         with _stops():
             self.build.finish()
+        stop = self._report_warnings()  # every page is rendered and its anchors checked by now
+        self.catcher.uninstall()
+        if stop is not None:
+            raise PluginError(stop)

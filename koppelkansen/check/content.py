@@ -8,6 +8,7 @@ page (see docs-dev/threat-model.md for why we refuse instead of sanitising).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -226,9 +227,10 @@ def _element_problems(
             if loads and _is_remote(url):
                 found.append(
                     (
-                        f'<{tag} {local}="{url[:80]}"> laadt iets van een andere site; zet het '
-                        "bestand in docs/ en verwijs er met een relatief pad naar",
-                        url[:60],
+                        f'<{tag} {local}="{shown_url(url)}"> laadt iets van een andere site; '
+                        "download het bestand, zet het in docs/ en verwijs er met een relatief "
+                        "pad naar",
+                        url,
                     )
                 )
             elif scheme and scheme not in SAFE_SCHEMES:
@@ -274,7 +276,7 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
                 "lijsten weg",
             )
         ]
-    finder = SourceFinder(source_text)
+    occurrences = _Occurrences(source_text)
     source_elements: _SourceElements | None = None
     problems = []
     for element in root.iter():
@@ -295,8 +297,83 @@ def check_page_html(html: str, page_url: str, source: Path, source_text: str) ->
                     source_elements.line(earlier)
         at = source_elements.line(element) if source_elements is not None else None
         for message, snippet in found:
-            line = at or finder.line(snippet, f"<{tag}")
+            line = at or occurrences.line(snippet, f"<{tag}")
             problems.append(Problem(source, line, 1, message))
+    return sorted(set(problems))
+
+
+#: Longest URL shown whole in a message (a longer one ends in "…").
+SHOWN_URL = 300
+
+
+def shown_url(url: str) -> str:
+    """A URL for a message: whole, up to SHOWN_URL characters."""
+    url = _CONTROL.sub("", url)
+    return url if len(url) <= SHOWN_URL else url[:SHOWN_URL] + "…"
+
+
+class _Occurrences:
+    """Lines of snippets in a Markdown source, for elements Markdown made (``![x](url)``): the
+    n-th time a snippet is asked for, its n-th place, so that the same URL on two lines is found
+    on both; ``&`` also as the ``&amp;`` an author may have written."""
+
+    def __init__(self, source_text: str) -> None:
+        self.finder = SourceFinder(source_text)
+        self.asked: dict[tuple[str, ...], int] = {}
+
+    def line(self, snippet: str, fallback: str) -> int:
+        needles = (snippet, snippet.replace("&", "&amp;"), snippet[:60], fallback)
+        nth = self.asked.get(needles, 0)
+        self.asked[needles] = nth + 1
+        return self.finder.nth_line(nth, *needles)
+
+
+def check_page_images(
+    html: str, page_url: str, source: Path, source_text: str, docs_dir: Path
+) -> list[Problem]:
+    """Every ``<img>`` written as HTML in the page whose file is not in ``docs_dir``, at its line.
+    MkDocs checks the images written in Markdown (``![x](file)``) and rewrites their paths; an
+    HTML image's ``src`` reaches the site as written, so it is looked up from the built page's
+    URL, as the browser and the PDF do."""
+    if "<img" not in source_text.lower() or not html.strip():
+        return []
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml.html.fragment_fromstring(
+            _CONTROL.sub(" ", html), create_parent="div", parser=parser
+        )
+    except (etree.ParserError, ValueError):
+        return []  # check_page_html reports an unreadable page
+    raw = _SourceElements(source_text, parser)
+    docs = docs_dir.resolve()
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        line = raw.line(element)  # counted for every element, in document order
+        src = (element.get("src") or "").strip()
+        if element.tag.lower() != "img" or line is None or not src:
+            continue
+        if _is_remote(src) or src.startswith(("#", "/")) or _leaves_site(src, page_url):
+            continue  # check_page_html reports these
+        path, _ = resolve(page_url, src)
+        if path is None:
+            continue
+        target = Path(os.path.normpath(docs / unquote(path)))  # %2e%2e is .. to a browser
+        if not target.is_relative_to(docs) or not target.is_file():
+            page_dir = page_url if page_url.endswith("/") or not page_url else page_url + "/"
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    1,
+                    f"de afbeelding '{shown_url(src)}' bestaat niet: vanaf deze pagina "
+                    f"(/{page_dir}) wijst dat naar docs/{shown_url(unquote(path))}. In HTML "
+                    "telt een pad vanaf de map van de pagina op de site, niet vanaf het "
+                    ".md-bestand; controleer naam en map, of schrijf ![korte beschrijving](pad) "
+                    "in Markdown",
+                )
+            )
     return sorted(set(problems))
 
 
@@ -410,3 +487,100 @@ def check_image_file(path: Path) -> list[Problem]:
             "bijvoorbeeld tot 3000 pixels breed",
         )
     ]
+
+
+# -- Files that point at files (issue 24, item 6) ----------------------------------------------
+# An SVG or a style sheet in docs/ is a document of its own: the browser loads what its <image>,
+# <use>, xlink:href, <style> and url() name, and Typst follows an SVG's <image> for the PDF,
+# relative to the SVG's own file. So each such reference is checked like a page's links: another
+# host is refused by check_svg_file/check_css_file (nothing is loaded from elsewhere), and here a
+# path that is absolute or climbs out of docs/ is refused with its line and column. A data: URI
+# holds its bytes itself and points at no file: refused in an SVG attribute (check_svg_file, as
+# in a page: it can hold a document with script), allowed in a style sheet's url() (an image).
+
+
+def _outside_reference(url: str, site_path: str, climbing: bool = True) -> str | None:
+    """Why ``url``, written in the file at ``site_path`` of the site, points outside docs/."""
+    cleaned = _INVISIBLE.sub("", url).replace("\\", "/")
+    if not cleaned or _scheme(cleaned) or cleaned.startswith(("#", "//")):
+        return None  # in the file itself, or another host (refused by the file's own check)
+    shown = url.strip()[:80]
+    if cleaned.startswith("/"):
+        return (
+            f"'{shown}' is een absoluut pad; in de site wijst het naar de hoofdmap van de server "
+            "en in de PDF naar een bestand buiten docs/. Zet het bestand in docs/ en verwijs er "
+            "met een pad vanaf dit bestand naar (bijvoorbeeld 'figuur.png' ernaast)"
+        )
+    if climbing and resolve(site_path, unquote(cleaned))[0] is None:
+        return (
+            f"'{shown}' wijst naar een bestand buiten docs/; dat komt niet in de site of de PDF. "
+            "Zet een kopie van het bestand in docs/ en verwijs er met een pad binnen docs/ naar"
+        )
+    return None
+
+
+def _column(lines: list[str], line: int, needle: str) -> tuple[int, int]:
+    """Line and column (1-based) of ``needle`` at or after ``line``; the line itself and column 1
+    when it is not written there as it is (an entity or escape)."""
+    for number in range(max(line, 1), len(lines) + 1):
+        at = lines[number - 1].find(needle)
+        if at >= 0:
+            return number, at + 1
+    return line, 1
+
+
+def _css_references(css: str) -> list[str]:
+    """The files a piece of CSS names: every url() and @import (with or without url())."""
+    css = _css_unescape(css)
+    found = [match.group(2) for match in _CSS_URL.finditer(css)]
+    found += [string.group(2) for string in _CSS_IMPORT.finditer(css)]
+    for image_set in _CSS_IMAGE_SET.finditer(css):
+        found += [string.group(2) for string in _CSS_STRING.finditer(image_set.group(1))]
+    return found
+
+
+_CSS_IMPORT = re.compile(r"""@import\s+(['"])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+
+
+def check_file_references(path: Path, site_path: str) -> list[Problem]:
+    """Each reference in an SVG or a style sheet from docs/ (at ``site_path`` in the site) that is
+    an absolute path or (in an SVG) leaves docs/, at its line and column. A style sheet's path
+    out of docs/ is check_css_file's."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []  # the file's own check says so
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    found: list[tuple[int, str]] = []  # (line to search from, reference)
+    if path.suffix.lower() == ".svg":
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+        try:
+            root = etree.fromstring(data, parser)
+        except etree.XMLSyntaxError:
+            return []  # check_svg_file reports it
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            line = element.sourceline if isinstance(element.sourceline, int) else 1
+            if element.tag.rsplit("}", 1)[-1].lower() == "style":
+                found += [(line, url) for url in _css_references(element.text or "")]
+            for name, value in element.attrib.items():
+                local = str(name).rsplit("}", 1)[-1].lower()
+                if local == "style":
+                    found += [(line, url) for url in _css_references(str(value))]
+                elif local in URL_ATTRIBUTES or local == "href":
+                    urls = srcset_urls(str(value)) if local == "srcset" else [str(value)]
+                    found += [(line, url) for url in urls]
+    else:
+        found = [(1, url) for url in _css_references(text)]
+    problems = []
+    svg = path.suffix.lower() == ".svg"
+    for line, url in found:
+        why = _outside_reference(url, site_path, climbing=svg)
+        if why is not None:
+            at, column = _column(lines, line, url.strip()) if url.strip() else (line, 1)
+            problems.append(Problem(path, at, column, why))
+    return sorted(set(problems))

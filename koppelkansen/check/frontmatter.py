@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from koppelkansen.check.schema import (
+    DATE_FORMAT,
     PageValidators,
     allowed_keys,
     keys_by_type,
@@ -190,8 +193,13 @@ class _Messages:
                 text += f"; zet de waarde tussen aanhalingstekens ('{key}: \"{value}\"')"
         elif kind == "format":
             text = f"'{key}: {value}' is geen bestaande datum; schrijf JJJJ-MM-DD met een echte maand en dag, bijvoorbeeld 2018-10-31"
-        elif kind == "pattern":
+        elif kind == "pattern" and error.schema.get("format") == DATE_FORMAT:
             text = f"'{key}: {value}' is geen datum in de vorm JJJJ-MM-DD (of JJJJ-MM, JJJJ); bijvoorbeeld 2018-10-31"
+        elif kind == "pattern":
+            text = (
+                f"'{key}' heeft niet de vorm die het schema vraagt (het patroon "
+                f"{json.dumps(error.validator_value, ensure_ascii=False)}); pas de waarde aan"
+            )
         elif kind == "minItems":
             text = f"'{key}' is een lege lijst; noem er minstens één"
         elif kind == "minLength":
@@ -293,13 +301,63 @@ def defaults_filter(schema: dict[str, Any]) -> Applies:
     return _Messages(schema).default_applies
 
 
-def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:
+#: A page template extends the site's page template (``{% extends "main.html" %}``).
+_EXTENDS_MAIN = re.compile(r"""\{%-?\s*extends\s+["']main\.html["']""")
+
+
+def page_templates(overrides: Path) -> list[str]:
+    """The values ``template:`` may take: ``main.html`` (the page template every page gets) and
+    every other ``.html`` file directly in ``overrides`` that extends it (``downloads.html``).
+    Partials, ``base.html`` and the theme's own templates are not pages (docs-dev/frontmatter.md)."""
+    found = {"main.html"}
+    try:
+        files = sorted(overrides.glob("*.html"))
+    except OSError:
+        files = []
+    for path in files:
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+        except OSError:
+            continue
+        if _EXTENDS_MAIN.search(head):
+            found.add(path.name)
+    return sorted(found)
+
+
+def _template_problems(page: Page, allowed: list[str]) -> list[Problem]:
+    value = page.meta.get("template")
+    if not page.parsed or not isinstance(value, str) or value in allowed:
+        return []
+    path, line, col = page.where(("template",))
+    shown = value if value.isprintable() and len(value) <= 80 else repr(value[:80])
+    return [
+        Problem(
+            path,
+            line,
+            col,
+            f"'template' heeft de tekst '{shown}', maar dat is geen paginasjabloon van deze site. "
+            f"Toegestaan: {', '.join(allowed)}{suggest(value, allowed)} "
+            "(of laat 'template' weg voor een gewone pagina)",
+        )
+    ]
+
+
+def check_docs(
+    docs_dir: Path, overrides: Path | None = None
+) -> tuple[Corpus | None, list[Problem], int]:
     """Load and check every page below ``docs_dir``.
+
+    ``overrides``: the theme's folder of templates (``theme.custom_dir``; by default ``overrides/``
+    beside ``docs_dir``), whose page templates ``template:`` may name; when there is no such
+    folder, ``template:`` is not checked.
 
     Returns the corpus (``None`` when the vocabulary or schema cannot be used), every problem found,
     sorted, and the number of pages checked.
     """
     docs_dir = docs_dir.resolve()
+    overrides = overrides or docs_dir.parent / "overrides"
+    # Without the theme's folder (a docs folder checked on its own) its templates are unknown.
+    templates = page_templates(overrides) if overrides.is_dir() else None
     schema_dir = docs_dir / SCHEMA_DIR
     vocabulary, problems = load_vocabulary(schema_dir / VOCABULARY_FILE)
     if vocabulary is None:
@@ -318,6 +376,8 @@ def check_docs(docs_dir: Path) -> tuple[Corpus | None, list[Problem], int]:
     validators = PageValidators(schema)
     for page in pages.values():
         problems.extend(_page_problems(page, messages, validators))
+        if templates is not None:
+            problems.extend(_template_problems(page, templates))
     problems.extend(_cross_references(corpus))
     return corpus, sorted(set(problems)), len(pages)
 

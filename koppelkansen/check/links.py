@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import posixpath
 import re
 import sys
@@ -30,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from koppelkansen.pages.urls import resolve, srcset_urls
+from koppelkansen.problems import SourceFinder, github_annotation
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -456,7 +458,10 @@ def run(
     cache_file: Path | None = None,
     out=None,
     err=None,
+    annotations: str = "",
 ) -> int:
+    """The link check of ``site``; ``annotations="github"`` also prints each broken link as a
+    GitHub annotation on stdout (on the Markdown file's line when the link comes from one)."""
     out = out or sys.stdout
     err = err or sys.stderr
     if not (site / "index.html").is_file():
@@ -470,6 +475,8 @@ def run(
     label = site.as_posix().rstrip("/")
     for problem in broken:
         print(problem.format(label), file=err)
+        if annotations == "github":
+            print(annotation(problem, label), file=out)
     externals = external_links(index)
     failed_external = 0
     if external:
@@ -488,7 +495,7 @@ def run(
             print(
                 f"extern (niet opgehaald): {url}  ← {places[0].page}"
                 + (f" en {len(places) - 1} meer" if len(places) > 1 else ""),
-                file=out,
+                file=err if annotations else out,  # stdout holds only the annotations
             )
     summary = (
         f"Links gecontroleerd: {index.pages} HTML-pagina's, {index.pdfs} PDF's, "
@@ -496,8 +503,26 @@ def run(
         + (" (opgehaald)" if external else " (niet opgehaald; make linkcheck-external haalt ze op)")
         + f"; {len(broken) + failed_external} kapot."
     )
-    print(summary, file=err if broken or failed_external else out)
+    print(summary, file=err if broken or failed_external or annotations else out)
     return 1 if broken or failed_external else 0
+
+
+def annotation(problem: Broken, site_label: str) -> str:
+    """A broken link as a GitHub annotation: at its line in the Markdown file it came from, else
+    at the built page; the text is the local message."""
+    message = problem.format(site_label)
+    if problem.source:
+        try:
+            text = Path(problem.source).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        url = problem.link.url.split("#")[0].rstrip("/")
+        # As written in Markdown: the URL, the page's file (``x/`` from ``x.md``), its name.
+        line = SourceFinder(text).line(problem.link.url, url + ".md", posixpath.basename(url))
+        path = os.path.relpath(problem.source)
+        return github_annotation(path, line, 1, "Linkcontrole", message)
+    page = f"{site_label}/{problem.link.page}"
+    return github_annotation(page, problem.link.where, 1, "Linkcontrole", message)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -519,8 +544,14 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(".cache/linkcheck-external.json"),
         help="cache voor externe links (standaard .cache/linkcheck-external.json)",
     )
+    parser.add_argument(
+        "--annotations",
+        choices=["github"],
+        default="",
+        help="'github': elke kapotte link ook als annotatie voor GitHub Actions (op stdout)",
+    )
     args = parser.parse_args(argv)
-    return run(args.site, args.docs, args.external, args.cache)
+    return run(args.site, args.docs, args.external, args.cache, annotations=args.annotations)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError
+import re2
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
@@ -76,6 +77,9 @@ def load_schema(path: Path, vocabulary: Vocabulary) -> tuple[dict[str, Any] | No
                 "(git checkout) en draai 'make schema'",
             )
         ]
+    unsafe = _unsafe_patterns(path, text, schema)
+    if unsafe:
+        return None, unsafe
     expected = render_schema(schema, vocabulary)
     if expected != schema:
         return expected, [
@@ -174,10 +178,94 @@ def _references(node: object, path: list[str]) -> list[tuple[str, str]]:
     return found + [ref for key, value in node.items() for ref in _references(value, [*path, key])]
 
 
-def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+# -- Patterns: matched by RE2, in time linear in the value ------------------------------------
+# jsonschema matches ``pattern`` and ``patternProperties`` with Python's backtracking ``re``, where
+# a pattern such as ``^(a+)+$`` takes exponential time on a value that almost matches. The schema
+# file comes in by pull request like every other file, so its patterns are matched by RE2 instead
+# (no backtracking: linear in the value's length, with a memory bound), and a pattern RE2 cannot
+# take (a back-reference, a look-around, a pattern too large) is refused when the schema is read.
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # the refusal below is the message; RE2 would also log to stderr
+_RE2_OPTIONS.max_mem = 8 << 20  # bytes for one compiled pattern; a larger one is refused
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> Any:
+    return re2.compile(pattern, options=_RE2_OPTIONS)
+
+
+def _schema_patterns(node: object) -> list[str]:
+    """Every regular expression in the schema: ``pattern`` values and ``patternProperties`` keys."""
+    if isinstance(node, list):
+        return [found for item in node for found in _schema_patterns(item)]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    if isinstance(node.get("pattern"), str):
+        found.append(node["pattern"])
+    if isinstance(node.get("patternProperties"), dict):
+        found += [str(key) for key in node["patternProperties"]]
+    return found + [found for value in node.values() for found in _schema_patterns(value)]
+
+
+def _unsafe_patterns(path: Path, text: str, schema: object) -> list[Problem]:
+    """A problem, at its line in the schema file, for each pattern RE2 cannot match."""
+    problems = []
+    for pattern in dict.fromkeys(_schema_patterns(schema)):
+        try:
+            _compiled(pattern)
+        except re2.error as exc:
+            reason = exc.args[0].decode("utf-8", "replace") if exc.args else ""
+            if isinstance(reason, bytes | bytearray):
+                reason = reason.decode("utf-8", "replace")
+            written = json.dumps(pattern, ensure_ascii=False)
+            index = text.find(written)
+            if index < 0:
+                index = text.find(json.dumps(pattern))
+            line = text.count("\n", 0, index) + 1 if index >= 0 else 1
+            col = index - text.rfind("\n", 0, index) if index >= 0 else 1
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"het patroon {written} is niet te gebruiken ({reason}); de controle kent "
+                    "alleen patronen zonder terugverwijzing (\\1) en zonder vooruit- of "
+                    "terugkijken ((?=, (?!, (?<=). Herschrijf het patroon, of zet "
+                    "frontmatter.schema.json terug (git checkout)",
+                )
+            )
+    return problems
+
+
+def _pattern(validator: Any, pattern: str, instance: object, schema: dict[str, Any]) -> Any:
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(
+    validator: Any, patterns: dict[str, Any], instance: object, schema: dict[str, Any]
+) -> Any:
+    if not validator.is_type(instance, "object"):
+        return
+    assert isinstance(instance, dict)
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if _compiled(pattern).search(key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+#: Draft 2020-12 with RE2 for the two keywords that match a regular expression.
+BoundedValidator = validators.extend(
+    Draft202012Validator, {"pattern": _pattern, "patternProperties": _pattern_properties}
+)
+
+
+def validator_for(schema: dict[str, Any]) -> Any:
     checker = FormatChecker(formats=())
     checker.checks(DATE_FORMAT)(date_is_valid)
-    return Draft202012Validator(schema, format_checker=checker)
+    return BoundedValidator(schema, format_checker=checker)
 
 
 class PageValidators:

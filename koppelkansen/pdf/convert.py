@@ -18,6 +18,7 @@ from lxml import etree
 from koppelkansen.figures import svg as figure_svg
 from koppelkansen.pages.model import Page
 from koppelkansen.pdf import htmltypst
+from koppelkansen.problems import SourceFinder
 
 #: The front-matter fields a chapter shows (cover lines, running header, status notice).
 PDF_FIELDS = ("type", "status", "case", "date")
@@ -108,6 +109,25 @@ def _page_digest(page: PageSource, context: str) -> str:
     ]
 
 
+def _located(page: PageSource, found: list[tuple[str, tuple[str, ...]]]) -> list[PdfProblem]:
+    """The converter's problems of one page at their lines in its Markdown file: the n-th problem
+    with the same snippets at the n-th place they occur (1 when the file cannot be read)."""
+    if not found:
+        return []
+    try:
+        text = Path(page.path).read_text(encoding="utf-8", errors="replace") if page.path else ""
+    except OSError:
+        text = ""
+    finder = SourceFinder(text)
+    used: dict[tuple[str, ...], int] = {}
+    out = []
+    for message, needles in found:
+        nth = used.get(needles, 0)
+        used[needles] = nth + 1
+        out.append(PdfProblem(page.source, message, finder.nth_line(nth, *needles)))
+    return out
+
+
 def convert_pages(
     pages: list[PageSource],
     media: dict[str, str],
@@ -145,9 +165,9 @@ def convert_pages(
     typst: dict[str, str] = {}
     problems: list[PdfProblem] = []
     for page in pages:
-        text, found = htmltypst.convert_page(page.html, page.url, media, site_url)
+        text, found = htmltypst.convert_page_found(page.html, page.url, media, site_url)
         typst[page.key] = text
-        problems.extend(PdfProblem(page.source, message) for message in found)
+        problems.extend(_located(page, found))
     if problems:
         raise ConversionError(problems)
     if cache_dir is not None:

@@ -270,6 +270,10 @@ class PageConverter:
         self.media = media
         self.site_url = site_url
         self.problems: list[str] = []
+        #: Per problem, the snippets that find its line in the Markdown (:func:`convert_page_found`).
+        self.needles: list[tuple[str, ...]] = []
+        #: Abbreviations already written out on this page (the first one gets its expansion).
+        self._expanded: set[str] = set()
         self.notes: dict[str, etree._Element] = {}
         self._in_term = False
         self.table_cells = 0
@@ -318,13 +322,14 @@ class PageConverter:
                 parent.text = (parent.text or "") + tail
         parent.remove(el)
 
-    def problem(self, message: str) -> None:
+    def problem(self, message: str, *needles: str) -> None:
         self.problems.append(re.sub(r"[\t\n]", " ", message))
+        self.needles.append(tuple(n for n in needles if n))
 
     def unknown(self, el: etree._Element) -> None:
-        self.problem(
-            f"het HTML-element <{_tag(el)}> kan niet in de PDF worden gezet; laat het weg of vervang het door tekst met een link"
-        )
+        tag = _tag(el)
+        advice = _UNSETTABLE.get(tag, _UNSETTABLE[""])
+        self.problem(advice.format(tag=tag), *_needles(el))
 
     # -- blocks ------------------------------------------------------------------------------
     def blocks(
@@ -687,6 +692,13 @@ class PageConverter:
             self._footnote(el[0], out)
         elif tag in _WRAPPERS:
             out.code(f"#{_WRAPPERS[tag]}[{self._content(el)}]")
+        elif tag == "abbr":
+            self._abbreviation(el, out)
+        elif tag == "input" and (el.get("type") or "").strip().lower() == "checkbox":
+            # A task list's box (pymdownx.tasklist, or written as HTML): as the site shows it.
+            box = "\u2611" if el.get("checked") is not None else "\u2610"
+            tail = el.tail or ""
+            out.text(box + (" " if tail and not tail[0].isspace() else ""))
         elif tag in _TRANSPARENT:
             self._walk(self._children(el), out)
         elif tag == "code":
@@ -709,6 +721,16 @@ class PageConverter:
             out.code(f"#block[\n{self.block(el)}\n]")
         else:
             self.unknown(el)
+
+    def _abbreviation(self, el: etree._Element, out: _Inline) -> None:
+        """An abbreviation (the ``abbr`` extension, or ``<abbr title>``): the site shows its
+        expansion on hover, the PDF once a page, after its first use: "WKO (warmte-koudeopslag)"."""
+        self._walk(self._children(el), out)
+        title = _SPACE.sub(" ", el.get("title") or "").strip()
+        short = _SPACE.sub(" ", _text_of(el)).strip()
+        if title and short and title != short and short not in self._expanded:
+            self._expanded.add(short)
+            out.text(f" ({title})")
 
     # -- links, images, footnotes --------------------------------------------------------------
     def _link(self, el: etree._Element, out: _Inline) -> None:
@@ -746,19 +768,33 @@ class PageConverter:
         src = el.get("src") or ""
         if _SCHEME.match(src):
             self.problem(
-                f"de afbeelding '{src}' staat niet in de site; zet het bestand in docs/ en verwijs er relatief naar"
+                f"de afbeelding '{_shown(src)}' staat niet in de site; zet het bestand in docs/ en "
+                "verwijs er relatief naar",
+                src,
+                src.replace("&", "&amp;"),
+                *_path_tails(src),
+                *_needles(el),
             )
             return None
         file = media_file(self.url, src, self.media)
         if file is None:
             self.problem(
-                f"de afbeelding '{src}' bestaat niet; controleer de bestandsnaam en de map"
+                f"de afbeelding '{_shown(src)}' bestaat niet; controleer de bestandsnaam en de map",
+                src,
+                src.replace("&", "&amp;"),
+                *_path_tails(src),
+                *_needles(el),
             )
             return None
         alt = _SPACE.sub(" ", el.get("alt") or "").strip()
         if not alt:
             self.problem(
-                f"de afbeelding '{src}' heeft geen alt-tekst; schrijf ![korte beschrijving]({src})"
+                f"de afbeelding '{_shown(src)}' heeft geen alt-tekst; schrijf "
+                f"![korte beschrijving]({_shown(src)})",
+                src,
+                src.replace("&", "&amp;"),
+                *_path_tails(src),
+                *_needles(el),
             )
             return None
         # image() is written here, not inside a template helper, so that a Typst error about the
@@ -819,5 +855,73 @@ def convert_page(
     html: str, url: str, media: dict[str, str], site_url: str
 ) -> tuple[str, list[str]]:
     """Typst markup for one page and the problems found (Dutch, for its author)."""
+    text, found = convert_page_found(html, url, media, site_url)
+    return text, [message for message, _ in found]
+
+
+def convert_page_found(
+    html: str, url: str, media: dict[str, str], site_url: str
+) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
+    """As :func:`convert_page`, each problem with the snippets that find its line in the page's
+    Markdown (``SourceFinder``): the element's start as an author writes it, its ``src``."""
     converter = PageConverter(url, media, site_url)
-    return converter.convert(html), converter.problems
+    text = converter.convert(html)
+    return text, list(zip(converter.problems, converter.needles, strict=True))
+
+
+#: Longest URL or path shown whole in a message (a longer one ends in "…").
+SHOWN = 300
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= SHOWN else value[:SHOWN] + "…"
+
+
+def _path_tails(src: str) -> tuple[str, ...]:
+    """``src`` as the author may have written it: MkDocs rewrites a Markdown image's path from the
+    built page (``../../../img/kaart.png`` for ``../../img/kaart.png``), so its end is searched:
+    without the leading ``../``, then the file name alone (in parentheses, as Markdown has it)."""
+    path = src.split("#", 1)[0].split("?", 1)[0]
+    bare = re.sub(r"^(?:\.\.?/)+", "", path)
+    name = bare.rsplit("/", 1)[-1]
+    return tuple(dict.fromkeys(t for t in (bare + ")", bare, name + ")", name) if t != ")"))
+
+
+def _needles(el: etree._Element) -> tuple[str, ...]:
+    """Snippets of the Markdown an element came from, most telling first: its start tag with its
+    first attribute (``<svg width``), then the bare start tag."""
+    tag = _tag(el)
+    first = next((str(name) for name in el.attrib), None) if tag else None
+    return tuple(n for n in (f"<{tag} {first}" if first else "", f"<{tag}" if tag else "") if n)
+
+
+#: What to do about an element the PDF cannot set, per element ("": any other).
+_UNSETTABLE = {
+    "style": (
+        "een <style>-blok maakt alleen de site op en kan niet in de PDF, zodat site en PDF "
+        "verschillen; haal het weg. Opmaak voor de hele site hoort in "
+        "docs/assets/stylesheets/pages.css (vraag de beheerders)"
+    ),
+    "svg": (
+        "een SVG-tekening midden in de pagina kan niet in de PDF; sla haar op als bestand in "
+        "docs/ (bijvoorbeeld tekening.svg) en neem haar op met ![korte beschrijving](tekening.svg)"
+    ),
+    "input": (
+        "het formulierveld <input> kan niet in de PDF en doet op de site niets; haal het weg. "
+        "Voor een afvinklijst: schrijf - [x] (gedaan) of - [ ] (open) aan het begin van een "
+        "lijstregel"
+    ),
+    "button": "de knop <button> doet niets in de PDF; haal hem weg of schrijf een gewone link",
+    "select": "het keuzeveld <select> kan niet in de PDF; schrijf de keuzes als lijst",
+    "textarea": "het tekstveld <textarea> kan niet in de PDF; schrijf de tekst gewoon op",
+    "video": "een <video> kan niet in de PDF; zet een link naar de video",
+    "audio": "een <audio> kan niet in de PDF; zet een link naar het geluidsbestand",
+    "canvas": "een <canvas> tekent met script en kan niet in de PDF; gebruik een afbeelding",
+    "picture": (
+        "<picture> kan niet in de PDF; neem één afbeelding op met ![korte beschrijving](bestand)"
+    ),
+    "": (
+        "het HTML-element <{tag}> kan niet in de PDF worden gezet; haal het weg, of schrijf de "
+        "inhoud als Markdown (tekst, lijst, tabel of ![afbeelding](bestand))"
+    ),
+}

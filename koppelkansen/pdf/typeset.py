@@ -90,6 +90,7 @@ class Typesetter:
             "template": _digest_file(TEMPLATE),
             "convert": _digest_file(Path(__file__).with_name("convert.py")),
             "typeset": _digest_file(Path(__file__)),
+            "worker": _digest_file(Path(__file__).with_name("worker.py")),  # typst_options
             "fonts": json.dumps(fonts),
         }
 
@@ -108,7 +109,9 @@ class Typesetter:
 
     # -- Typst sources ---------------------------------------------------------------------
     def _main_typ(self, spec: PdfSpec, page_files: dict[str, Path]) -> str:
-        date = "none"
+        # PDF/A wants a document date: without a version date, `auto` takes Typst's timestamp
+        # (typst_options: 0, the same every build).
+        date = "auto"
         if spec.epoch is not None:
             import datetime as dt
 

@@ -152,7 +152,7 @@ def typst_options(font_dir: Path, epoch: int | None) -> dict[str, Any]:
         "root": "/",
         "font_paths": [str(font_dir)],
         "ignore_system_fonts": True,
-        "pdf_standards": ["ua-1"],
+        "pdf_standards": ["a-2a", "ua-1"],
         "timestamp": epoch if epoch is not None else 0,
     }
 

@@ -46,6 +46,24 @@ class ChangeView:
             return f"Wijzigingen sinds versie {self.old.label}"
         return f"Wijzigingen van versie {self.old.label} naar versie {self.new.label}"
 
+    @property
+    def intro(self) -> str:
+        """The page's first paragraph (Markdown, values escaped)."""
+        new_label = (
+            f"versie {self.new.label}"
+            if self.new
+            else "de werkversie (de huidige stand van de site)"
+        )
+        return (
+            f"Wat er in de plannen is veranderd van versie {md_text(self.old.label)}"
+            f" ({md_text(self.old.name)}) naar {md_text(new_label)}"
+            + (f" ({md_text(self.new.name)})" if self.new else "")
+            + ". Per plan staan de hoofdstukken waarin iets is veranderd."
+        )
+
+    #: The text of a plan's link to its page on the site.
+    page_link = "Naar de huidige pagina"
+
 
 def views(versions: list[Version]) -> list[ChangeView]:
     """Every version against the working version, and against the version before it."""
@@ -84,9 +102,6 @@ def render(
     def label(status: str) -> str:
         return md_text(statuses.get(status, status) or "geen status")
 
-    new_label = (
-        f"versie {view.new.label}" if view.new else "de werkversie (de huidige stand van de site)"
-    )
     lines = [
         "---",
         f"title: {json.dumps(view.title, ensure_ascii=False)}",
@@ -96,10 +111,7 @@ def render(
         "",
         f"# {md_text(view.title)}",
         "",
-        f"Wat er in de plannen is veranderd van versie {md_text(view.old.label)}"
-        f" ({md_text(view.old.name)}) naar {md_text(new_label)}"
-        + (f" ({md_text(view.new.name)})" if view.new else "")
-        + ". Per plan staan de hoofdstukken waarin iets is veranderd.",
+        view.intro,
         "",
         '<div class="kk-diff-legend" markdown>',
         "",
@@ -134,7 +146,7 @@ def render(
                 f"**Status gewijzigd:** van {label(change.old_status)} naar {label(change.new_status)}."
             )
         if change.path in current:
-            facts.append(f"[Naar de huidige pagina]({link(change.path)})")
+            facts.append(f"[{view.page_link}]({link(change.path)})")
         lines += [" ".join(facts), ""]
         for section in change.sections:
             what = {

@@ -11,11 +11,13 @@ never typeset again, even after the generator changed. See docs-dev/versions.md.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,8 +41,48 @@ EDITION_DATE_ENV = "KOPPELKANSEN_EDITION_DATE"
 NESTED_ENV = "KOPPELKANSEN_VERSION_BUILD"
 
 
+#: Beside a version's cache folder: today's rules refused its tag (``{"code", "reason"}``).
+REFUSED_SUFFIX = ".geweigerd.json"
+
+
 class VersionBuildError(Exception):
     pass
+
+
+def refusals(output: str) -> list[str]:
+    """The Dutch ``pad:regel:kolom: fout:`` lines of a version's build output (its own pages'
+    problems under today's rules), without the generator's level prefix and colours."""
+    found = []
+    for line in output.splitlines():
+        line = re.sub(r"\x1b\[[0-9;]*m", "", line)
+        line = re.sub(r"^(?:ERROR|WARNING)\s+-\s+", "", line).strip()
+        if re.match(r"^\S.*:\d+:\d+: fout: ", line):
+            found.append(line)
+    return found
+
+
+@functools.cache
+def rules_key() -> str:
+    """A hash of this package's files: the rules a version's build is judged by today."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _refused(marker: Path) -> str | None:
+    """Why today's rules refused this version's tag before (same rules), or None."""
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(data, dict) and data.get("code") == rules_key():
+        reason = data.get("reason")
+        return reason if isinstance(reason, str) else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -68,7 +110,20 @@ def version_pdfs(
     """The PDFs of ``version``, from the cache or built now from its tag (then cached)."""
     folder = cache_folder(cache_root, version)
     if not (folder / LISTING).is_file():
-        build_version(version, repo, config_rel, folder)
+        # A tag that today's rules refuse is built once per change of the rules, not every build.
+        marker = folder.with_name(folder.name + REFUSED_SUFFIX)
+        reason = _refused(marker)
+        if reason is not None:
+            raise VersionBuildError(reason)
+        try:
+            build_version(version, repo, config_rel, folder)
+        except VersionBuildError as exc:
+            if refusals(str(exc)):  # the pages' problems, not a missing tool or a full disk
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text(
+                    json.dumps({"code": rules_key(), "reason": str(exc)}), encoding="utf-8"
+                )
+            raise
     listing = json.loads((folder / LISTING).read_text(encoding="utf-8"))
     return [
         VersionPdf(

@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from koppelkansen.check.frontmatter import defaults_filter
 from koppelkansen.pages.dates import dutch_date
@@ -19,9 +19,25 @@ from koppelkansen.pages.model import Corpus, Page
 from koppelkansen.pdf.bundles import Chapter, PdfSpec
 from koppelkansen.pdf.convert import PageSource
 from koppelkansen.pdf.downloads import human_size
+from koppelkansen.problems import BuildStopped
 from koppelkansen.versions.cache import VersionCache
 from koppelkansen.versions.changepages import ChangeView, plan_anchor, views
-from koppelkansen.versions.pdfs import VersionBuildError, VersionPdf, place, version_pdfs
+from koppelkansen.versions.pdfs import (
+    VersionBuildError,
+    VersionPdf,
+    place,
+    refusals,
+    version_pdfs,
+)
+from koppelkansen.versions.proposal import (
+    SRC_URI,
+    ProposalError,
+    compute,
+    page_markdown,
+    resolve,
+    shown,
+    since_from_environment,
+)
 from koppelkansen.versions.tags import (
     Version,
     VersionList,
@@ -237,6 +253,24 @@ def read_version_site(
         change_pdf_name if with_pdfs else None,
     )
     cache.prune()
+    ref, name = since_from_environment()
+    if ref:  # `make wijzigingen`, a pull request: the proposal's change page beside the others
+        if repo is None:
+            raise_stopped("SINDS is gegeven, maar de docs-map ligt niet in een git-repository.")
+        try:
+            base = resolve(repo, ref, name)
+        except ProposalError as exc:
+            raise_stopped(str(exc))
+        proposal = compute(repo, base, prefix, docs_dir, working, site.types, applies)
+        change_pages[SRC_URI] = page_markdown(
+            proposal, set(working), site.statuses, change_pdf_name if with_pdfs else None
+        )
+        log.info(
+            "Voorstel: %d %s veranderd ten opzichte van %s",
+            len(proposal.changes),
+            "plan" if len(proposal.changes) == 1 else "plannen",
+            shown(base.label),
+        )
     if listing.versions:
         log.info(
             "Versies: %d uit de cache, %d opnieuw gelezen of vergeleken "
@@ -246,6 +280,12 @@ def read_version_site(
             cache.git_reads,
         )
     return site, change_pages
+
+
+def raise_stopped(message: str) -> NoReturn:
+    """Stop the build with a Dutch message (logged, as the build's other problems are)."""
+    log.error("fout: %s", message)
+    raise BuildStopped(message)
 
 
 def change_pdf_specs(
@@ -264,9 +304,31 @@ def change_pdf_specs(
     return specs
 
 
+def version_notice(label: str, tag: str, reason: str) -> str:
+    """The notice for a version whose PDFs cannot be made from its tag."""
+    refused = refusals(reason)
+    if refused:
+        shown = "\n".join(f"    {line}" for line in refused[:10])
+        more = f"\n    (en nog {len(refused) - 10})" if len(refused) > 10 else ""
+        return (
+            f"Let op: de PDF's van versie {label} (tag {tag}) zijn niet gemaakt: de tekst van die versie "
+            "voldoet niet aan de regels van nu. De build gaat door; de Downloads-pagina toont ze "
+            "als niet beschikbaar en de oude tekst blijft wat hij was. Wat de regels van nu "
+            f"weigeren (regels in de tekst van die versie, niet in de werkmap):\n{shown}{more}"
+        )
+    last = reason.strip().splitlines()[-1] if reason.strip() else "zonder melding"
+    return (
+        f"Let op: de PDF's van versie {label} (tag {tag}) konden niet gemaakt worden uit de tag; de "
+        f"build gaat door en de Downloads-pagina toont ze als niet beschikbaar. Laatste regel "
+        f"van die build: {last[:300]}"
+    )
+
+
 def place_version_pdfs(site: VersionSite, config_file: Path, cache: Path, downloads: Path) -> None:
     """Each version's PDFs, from the cache or built once from its tag, put into the site
-    (``downloads/versies/<slug>/``); a version whose build fails is a warning, not a failed build."""
+    (``downloads/versies/<slug>/``). A version whose build fails (its old text refused by today's
+    rules, or anything else) is a notice, never a failed build: the Downloads page shows its PDFs
+    as not available. History is read, never judged (docs-dev/versions.md)."""
     repo = repo_root(config_file.parent)
     if repo is None:
         return
@@ -275,12 +337,7 @@ def place_version_pdfs(site: VersionSite, config_file: Path, cache: Path, downlo
         try:
             pdfs = version_pdfs(version, repo, config_rel, cache)
         except VersionBuildError as exc:
-            log.warning(
-                "De PDF's van versie %s (tag %s) konden niet gemaakt worden:\n%s",
-                version.date_label,
-                version.tag,
-                exc,
-            )
+            log.info(version_notice(version.label, version.tag, str(exc)))
             continue
         target = downloads / "versies" / version.slug
         target.mkdir(parents=True, exist_ok=True)

@@ -370,6 +370,16 @@ def read_tree(
     ]
     if not names:
         return {}
+    texts = {name[len(prefix) :]: text for name, text in read_blobs(repo, commit, names).items()}
+    pages = load_texts(texts, applies) if applies else load_texts(texts)
+    return {uri: Page.of_version(uri, page.meta, page.body) for uri, page in pages.items()}
+
+
+def read_blobs(repo: Path, commit: str, names: list[str]) -> dict[str, str]:
+    """The text of each file ``names`` (paths in the repository) at ``commit``: one
+    ``git cat-file --batch``; a name that is no file there is left out."""
+    if not names:
+        return {}
     batch = subprocess.run(
         ["git", "cat-file", "--batch"],
         cwd=repo,
@@ -381,16 +391,17 @@ def read_tree(
     data = batch.stdout
     pos = 0
     for name in names:
-        end = data.index(b"\n", pos)
+        end = data.find(b"\n", pos)
+        if end < 0:
+            break
         header = data[pos:end].split()
         pos = end + 1
         if len(header) < 3 or header[1] != b"blob":
             continue
         size = int(header[2])
-        texts[name[len(prefix) :]] = data[pos : pos + size].decode("utf-8", errors="replace")
+        texts[name] = data[pos : pos + size].decode("utf-8", errors="replace")
         pos += size + 1
-    pages = load_texts(texts, applies) if applies else load_texts(texts)
-    return {uri: Page.of_version(uri, page.meta, page.body) for uri, page in pages.items()}
+    return texts
 
 
 def docs_prefix(repo: Path, docs_dir: Path) -> str:

@@ -13,7 +13,8 @@ incremental  ``make site`` again with nothing changed, and with one page edited
 serve        ``make serve``: from saving a one-word edit until the page is served with it, and
              ``make serve-pdf``: until the bundle is typeset again
 memory       cold ``make site`` of 200 pages in three case areas: the bundle and three case PDFs
-versions     a warm build with 10 versions against one without, and all change views
+versions     warm builds with 10 versions, all change views (scripts/bench/versions.py)
+proposal     the change view of a proposal touching one page of 200 (scripts/bench/proposal.py)
 scale        the 1,000-page corpus: cold (against 200 pages), nothing changed, one page edited
 
 and with ``--all`` (``make bench-all``, about an hour) also:
@@ -56,7 +57,7 @@ from scripts.bench.corpus import ROOT, Corpus, make_corpus
 from scripts.bench.report import MB, Row, Series, by_how_much, table, verdict
 
 #: ``make bench``: the issue-11 figures. ``--all`` adds the slow WeasyPrint peers and the scaling.
-SECTIONS = ["build", "incremental", "serve", "memory", "versions", "scale"]
+SECTIONS = ["build", "incremental", "serve", "memory", "versions", "proposal", "scale"]
 ALL_SECTIONS = [*SECTIONS, "check", "site", "pdf"]
 #: The pdf section (--all); Chromium + print-site runs in the build section, in the same rounds as ours.
 PDF_TOOLS = ["ours", "ours-nopdf", "pdf-export", "to-pdf"]
@@ -1122,6 +1123,11 @@ def main(argv: list[str] | None = None) -> int:
 
         work, count = settings.work / "versions", 3 if args.quick else 10
         result.rows += versions.measure(work, settings.pdf_pages, count, settings.runs, log).rows
+    if "proposal" in sections:  # issue 21: scripts/bench/proposal.py
+        from scripts.bench import proposal
+
+        work = settings.work / "proposal"
+        result.rows += proposal.measure(work, settings.pdf_pages, settings.runs, log)
     if "scale" in sections:  # issue 22: 1,000 pages
         section_scale(settings, result, pdf_options)
     result.notes.insert(0, noise_note(result.rows, busy_before))

@@ -1,0 +1,156 @@
+"""The generator's own warnings, caught during a build and read as data.
+
+During a build every warning of the generator's loggers (``mkdocs.*``, or ``properdocs.*`` when
+ProperDocs runs) is held back from its handlers, its console and its ``--strict`` counter alike,
+and read into a :class:`~koppelkansen.check.pagelinks.EngineWarning`; the build then reports each
+in Dutch (:mod:`koppelkansen.check.pagelinks`). The plugin's own Dutch messages
+(``mkdocs.plugins.koppelkansen.*``) and errors pass as they are. The English wording read here is
+MkDocs 1.6's (``mkdocs/structure/pages.py``); a warning that reads otherwise stays a warning, of
+kind ``other``, with its text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from mkdocs.structure.pages import Page
+
+from koppelkansen.check.pagelinks import (
+    ABSOLUTE,
+    ANCHOR,
+    CONFLICT,
+    MISSING,
+    OTHER,
+    UNRECOGNIZED,
+    EngineWarning,
+)
+
+#: Our own loggers (``log = logging.getLogger(f"mkdocs.plugins.{__name__}")``): never caught.
+OWN = "mkdocs.plugins.koppelkansen"
+
+_DOC = r"Doc file '(?P<page>.+?)' contains "
+_PATTERNS = (
+    (
+        MISSING,
+        re.compile(
+            _DOC + r"a link '(?P<link>.*)', but the target(?: '.*')? is not found among "
+            r"documentation files\.(?: Did you mean '.*'\?)?",
+            re.S,
+        ),
+    ),
+    (
+        UNRECOGNIZED,
+        re.compile(
+            _DOC + r"an unrecognized relative link '(?P<link>.*)', it was left as is\."
+            r"(?: Did you mean '.*'\?)?",
+            re.S,
+        ),
+    ),
+    (
+        ABSOLUTE,
+        re.compile(
+            _DOC + r"an absolute link '(?P<link>.*)', it was left as is\.(?: Did you mean '.*'\?)?",
+            re.S,
+        ),
+    ),
+    (
+        ANCHOR,
+        re.compile(
+            _DOC + r"a link '(?P<link>.*)', but (?:there is no such anchor on this page|"
+            r"the doc '(?P<target>.+)' does not contain an anchor '#(?P<anchor>.*)')\..*",
+            re.S,
+        ),
+    ),
+)
+_CONFLICT = re.compile(
+    r"Excluding '(?P<page>.+)' from the site because it conflicts with '(?P<target>.+)'\."
+)
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def read_warning(text: str, pages: set[str]) -> EngineWarning:
+    """One warning's text as data; ``pages``: the site's files, to find the page it names."""
+    for kind, pattern in _PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            found = match.groupdict()
+            return EngineWarning(
+                kind=kind,
+                page=found["page"],
+                link=found["link"],
+                target=found.get("target") or "",
+                anchor=found.get("anchor") or "",
+                text=text,
+            )
+    conflict = _CONFLICT.fullmatch(text)
+    if conflict:
+        return EngineWarning(CONFLICT, conflict["page"], target=conflict["target"], text=text)
+    named = next((q for q in _QUOTED.findall(text) if q in pages), None)
+    return EngineWarning(kind=OTHER, page=named, text=text)
+
+
+def _suppress(catcher: WarningCatcher) -> logging.Filter:
+    class Suppress(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            return not catcher.wanted(record)
+
+    return Suppress()
+
+
+class WarningCatcher(logging.Handler):
+    """Catches the generator's warnings while it is installed (:meth:`install`), and keeps every
+    other handler of its loggers from seeing them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        #: The generator's top logger: ``mkdocs``, or ``properdocs`` under ProperDocs (whose
+        #: ``mkdocs`` modules are its own under another name).
+        self.top = Page.__module__.split(".", 1)[0]
+        self.records: dict[int, logging.LogRecord] = {}
+        self.suppress = _suppress(self)
+        self.loggers: list[logging.Logger] = []
+        self.handlers: list[logging.Handler] = []
+
+    def wanted(self, record: logging.LogRecord) -> bool:
+        name = record.name
+        return (
+            record.levelno == logging.WARNING
+            and not name.startswith(OWN)
+            and any(name == top or name.startswith(top + ".") for top in (self.top, "mkdocs"))
+        )
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.wanted(record):
+            self.records.setdefault(id(record), record)  # seen once per logger it reaches
+
+    def install(self) -> None:
+        """On the generator's loggers, and a filter on every handler they reach: the console's
+        and ``--strict``'s counter (MkDocs adds that one to ``mkdocs`` at the start of a build)."""
+        self.uninstall()
+        self.records = {}
+        for name in dict.fromkeys((self.top, "mkdocs")):
+            logger: logging.Logger | None = logging.getLogger(name)
+            assert logger is not None
+            logger.addHandler(self)
+            self.loggers.append(logger)
+            while logger is not None:
+                for handler in logger.handlers:
+                    if handler is not self and handler not in self.handlers:
+                        handler.addFilter(self.suppress)
+                        self.handlers.append(handler)
+                if not logger.propagate:
+                    break
+                logger = logger.parent
+
+    def uninstall(self) -> None:
+        for handler in self.handlers:
+            handler.removeFilter(self.suppress)
+        for logger in self.loggers:
+            logger.removeHandler(self)
+        self.handlers, self.loggers = [], []
+
+    def take(self, pages: set[str]) -> list[EngineWarning]:
+        """The warnings caught so far, in order, read; none are kept afterwards."""
+        records, self.records = list(self.records.values()), {}
+        return [read_warning(record.getMessage(), pages) for record in records]

@@ -1,0 +1,126 @@
+"""The live preview keeps answering after a failed build, with the Dutch error in every page.
+
+MkDocs' live-reload server marks the site as "being built" before each rebuild and as built only
+after one that succeeds; every request waits for that (``_serve_request`` waits until the visible
+build is the wanted one). A rebuild that fails (a page with broken YAML) therefore leaves every
+request of the browser waiting until the author fixes the page, and the only error is in the
+terminal. Here the server's builder is wrapped: a failed build is reported as MkDocs reports it,
+but returns, so the server goes on serving the site it has (our checks stop a build before
+MkDocs writes anything: it is the last good site), and every HTML page it serves until the next
+good build starts with a banner holding the build's error lines as text.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+#: The logger every message of MkDocs and of the build goes to (``mkdocs.plugins.koppelkansen...``).
+_LOGGER = "mkdocs"
+#: What the banner says above the error lines.
+HEADING = "De laatste wijziging is niet gebouwd; je ziet de laatste goede versie van de site."
+ADVICE = "Herstel de fout en sla het bestand op: de pagina ververst zich dan vanzelf."
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+class LivePreview:
+    """The error of the last build (None after a good one) and the banner that shows it."""
+
+    def __init__(self) -> None:
+        self.error: list[str] | None = None
+
+    def guard(self, builder: Callable[..., None]) -> Callable[..., None]:
+        def build(*args: Any, **kwargs: Any) -> None:
+            collect = _Collect()
+            logger = logging.getLogger(_LOGGER)
+            logger.addHandler(collect)
+            try:
+                builder(*args, **kwargs)
+            except Exception as exc:  # what MkDocs' own build loop catches, reported the same way
+                if isinstance(exc, SystemExit):  # mkdocs' Abort: its message is ours, in Dutch
+                    print(exc, file=sys.stderr)
+                else:
+                    traceback.print_exc()
+                # The lines the build logged are the Dutch problems; MkDocs' own closing line
+                # ("Aborted with a BuildError!") is shown only when there is nothing else.
+                self.error = collect.lines or [str(exc).strip() or HEADING]
+                logging.getLogger(f"{_LOGGER}.plugins.{__name__}").error(
+                    "De site is niet opnieuw gebouwd; de browser toont de laatste goede versie "
+                    "met deze fout erboven."
+                )
+            else:
+                self.error = None
+            finally:
+                logger.removeHandler(collect)
+
+        return build
+
+    def banner(self) -> bytes:
+        assert self.error is not None
+        lines = "".join(
+            f'<li style="margin:.2em 0">{html.escape(line)}</li>' for line in self.error
+        )
+        return (
+            '<div role="alert" id="koppelkansen-bouwfout" style="background:#fff3cd;'
+            "color:#3d2c00;border-bottom:3px solid #b45309;padding:1em 1.5em;font:16px/1.4 "
+            'system-ui,sans-serif;white-space:pre-wrap;position:relative;z-index:1000">'
+            f"<strong>{html.escape(HEADING)}</strong>"
+            f'<ul style="font-family:monospace;margin:.5em 0;padding-left:1.2em">{lines}</ul>'
+            f"{html.escape(ADVICE)}</div>"
+        ).encode()
+
+    def inject(self, content: bytes) -> bytes:
+        """The page with the banner right after its ``<body>`` tag (at the start without one)."""
+        at = content.lower().find(b"<body")
+        end = content.find(b">", at) + 1 if at >= 0 else 0
+        return content[:end] + self.banner() + content[end:]
+
+    def app(self, serve: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+        """The server's WSGI application, with the banner in each HTML page while a build failed."""
+
+        def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            if self.error is None:
+                return serve(environ, start_response)
+            answer: dict[str, Any] = {}
+
+            def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                answer.update(status=status, headers=headers)
+                return lambda data: None
+
+            body = serve(environ, hold)
+            headers = answer.get("headers", [])
+            kind = next((v for k, v in headers if k.lower() == "content-type"), "")
+            if not kind.startswith("text/html"):
+                start_response(answer["status"], headers)
+                return body
+            try:
+                content = self.inject(b"".join(body))
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            start_response(answer["status"], [*headers, ("Content-Length", str(len(content)))])
+            return [content]
+
+        return application
+
+
+def keep_answering(server: Any) -> Any:
+    """MkDocs' live-reload server, changed so that a failed rebuild leaves it answering."""
+    preview = LivePreview()
+    server.builder = preview.guard(server.builder)
+    server.set_app(preview.app(server.get_app()))
+    return server
