@@ -157,7 +157,7 @@ clean: ## Remove build output and the virtual environment
 	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV) site-wijzigingen
 
 .PHONY: bench bench-all bench-quick serve-pdf
-bench: $(STAMP) ## The issue-11 figures against Chromium + print-site (~15 min); writes bench/results.md
+bench: $(STAMP) ## The issue-11 and issue-22 figures (~25 min; one section: BENCH_ARGS="--only scale"); writes bench/results.md
 	$(PY) -m scripts.bench.run $(BENCH_ARGS)
 
 bench-all: $(STAMP) ## Also the WeasyPrint peers, the check and 1,000/10,000-page scaling (slow: ~1 h)

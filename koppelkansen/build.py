@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from koppelkansen import inputs
 from koppelkansen.problems import os_error_reason
 
 #: How long a second build waits for the first one (seconds) before it gives up.
@@ -166,6 +167,7 @@ def build_site(
     engine: str | None = None,
     *,
     in_process: bool = False,
+    force: bool = False,
 ) -> int:
     """Run ``<engine> build --strict`` into a sibling scratch folder, then replace ``site_dir``.
 
@@ -176,6 +178,10 @@ def build_site(
     state of MkDocs, its plugins or its logging. With ``in_process`` it runs in this process, as
     ``python -m <engine>`` would: for ``koppelkansen build``, whose process exists for this one
     build, so that it does not start and import everything a second time.
+
+    When none of the build's inputs changed since the site in ``site_dir`` was built
+    (:mod:`koppelkansen.inputs`), nothing is built and ``site_dir`` is left as it is, unless
+    ``force``.
     """
     engine = engine or engine_from_environment()
     if engine not in ENGINES:
@@ -193,7 +199,7 @@ def build_site(
                     file=sys.stderr,
                 )
                 return 3
-            return _build(config_file, site_dir, extra_args, engine, in_process)
+            return _build(config_file, site_dir, extra_args, engine, in_process, force)
     except OSError as exc:  # a full disk, a read-only folder: ours to explain, not a bug
         print(
             f"{exc.filename or site_dir.parent}: fout: {os_error_reason(exc)}; "
@@ -228,7 +234,12 @@ def run_engine(arguments: list[str], engine: str, in_process: bool) -> int:
 
 
 def _build(
-    config_file: Path, site_dir: Path, extra_args: list[str] | None, engine: str, in_process: bool
+    config_file: Path,
+    site_dir: Path,
+    extra_args: list[str] | None,
+    engine: str,
+    in_process: bool,
+    force: bool = False,
 ) -> int:
     scratch = site_dir.with_name(f".{site_dir.name}.building")
     old = site_dir.with_name(f".{site_dir.name}.old")
@@ -239,6 +250,14 @@ def _build(
         _cannot_remove(blocker, site_dir)
         return 1
     arguments = ["build", "--strict", "--config-file", str(config_file), "--site-dir", str(scratch)]
+    # Before the build: an edit saved while it runs makes the next build run again.
+    current = inputs.fingerprint(config_file, [engine, *(extra_args or [])])
+    reason = "gevraagd met --force" if force else None
+    reason = reason or inputs.stale_reason(inputs.read_state(site_dir), current, site_dir)
+    if reason is None:
+        print(f"{site_dir.name}/ is actueel; niets te doen.")
+        return 0
+    print(f"{site_dir.name}/ bouwen: {reason}.")
     try:
         returncode = run_engine([*arguments, *(extra_args or [])], engine, in_process)
     except Exception:  # a bug in the engine or a plugin: shown as a child process would show it
@@ -266,6 +285,7 @@ def _build(
             file=sys.stderr,
         )
         return 1
+    inputs.write_state(site_dir, current)
     shutil.rmtree(old, ignore_errors=True)
     if old.exists():
         print(

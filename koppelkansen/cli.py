@@ -75,7 +75,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         os.environ[ANNOTATIONS_ENV] = args.annotations
     # This process exists for this one build: the engine runs in it (no second interpreter).
     return build_site(
-        Path(args.config_file), Path(args.site_dir), engine=args.engine, in_process=True
+        Path(args.config_file),
+        Path(args.site_dir),
+        engine=args.engine,
+        in_process=True,
+        force=args.force,
     )
 
 
@@ -264,6 +268,11 @@ def parser() -> argparse.ArgumentParser:
         choices=ENGINES,
         default=None,
         help="mkdocs of properdocs (standaard: $KOPPELKANSEN_ENGINE, anders mkdocs)",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="bouw ook als er sinds de vorige build niets is veranderd",
     )
     build.set_defaults(func=cmd_build)
     new = sub.add_parser(

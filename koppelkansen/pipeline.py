@@ -20,6 +20,7 @@ A problem an author can fix stops the build with :class:`~koppelkansen.problems.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Mapping
@@ -232,7 +233,7 @@ class SiteBuild:
             text = source.read_text(encoding="utf-8", errors="replace")
         except OSError:
             text = markdown
-        self._report(check_page_html(html, url, source, text))
+        self._report(list(checked_page_html(html, url, source, text)))
         self._report(check_page_images(html, url, source, text, self.options.docs_dir))
 
     # -- 4. the PDFs -----------------------------------------------------------------------
@@ -410,6 +411,14 @@ class SiteBuild:
                 print(problem.format_github(title="Paginacontrole"), flush=True)
         if keep:
             self.content_problems.extend(problems)
+
+
+@functools.lru_cache(maxsize=4096)
+def checked_page_html(html: str, url: str, source: Path, text: str) -> tuple[Problem, ...]:
+    """:func:`~koppelkansen.check.content.check_page_html`, which is a function of its arguments
+    alone, kept for the rebuilds of one process (``make serve``): a page whose HTML and source did
+    not change is not parsed again (issue 22)."""
+    return tuple(check_page_html(html, url, source, text))
 
 
 def failure_message(error: Exception, *, reported: bool) -> str | None:

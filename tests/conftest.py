@@ -75,6 +75,7 @@ LONGEST_FIRST = (
     "site-broken",
     "pdf-bundle-built",
     "pdf-bundle-edited",
+    "incremental-vs-cold",
 )
 
 
@@ -179,13 +180,13 @@ def project_root() -> Path:
 
 
 def run_build(
-    config: Path, site: Path, cwd: Path | None = None
+    config: Path, site: Path, cwd: Path | None = None, *, force: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """`koppelkansen build` as `make site` runs it, in a child process (without a
     SOURCE_DATE_EPOCH from the environment, so dates come from git as on a laptop). The child is
-    forked from the worker's warmed-up build server (tests/buildserver.py)."""
+    forked from the worker's warmed-up build server (tests/buildserver.py). ``force``: build also
+    when nothing changed (a test of the caches behind the build)."""
     env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
-    return buildserver.run_cli(
-        ["build", "--config-file", str(config), "--site-dir", str(site)], cwd=cwd, env=env
-    )
+    arguments = ["build", "--config-file", str(config), "--site-dir", str(site)]
+    return buildserver.run_cli([*arguments, *(["--force"] if force else [])], cwd=cwd, env=env)

@@ -6,11 +6,22 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from scripts.bench import measure
+from scripts.bench.corpus import Corpus
 from scripts.bench.pdfcheck import headings_found
-from scripts.bench.run import pdf_log_lines, rotate
+from scripts.bench.report import Row, Series
+from scripts.bench.run import (
+    ISSUE_22,
+    issue22_table,
+    parse_args,
+    pdf_log_lines,
+    rotate,
+    served_path,
+)
 
 MB = 1024 * 1024
 
@@ -107,3 +118,72 @@ def test_busy_cores_sees_a_process_that_spins(tmp_path) -> None:
         spin.kill()
         spin.wait()
     assert 0.7 <= busy <= (os.cpu_count() or 1) + 0.1, busy
+
+
+def _series(*seconds: float, peak_mb: float = 100) -> Series:
+    runs = [measure.Measurement(s, int(peak_mb * MB), 0, False, "", cpu_seconds=s) for s in seconds]
+    return Series(runs=runs)
+
+
+def test_issue22_table_has_every_row_with_its_target_and_verdict() -> None:
+    """`make bench` prints issue 22's table: a met target says yes, a missed one by how much, a
+    figure this run did not measure says so."""
+    rows = [
+        Row(
+            "6 serve",
+            "`make serve`: one-word edit saved → edited page served fresh",
+            200,
+            _series(0.8),
+            target="≤ 1 s",
+            met="yes",
+        ),
+        Row(
+            "5 incremental",
+            "ours `make site`: nothing changed",
+            200,
+            _series(0.3),
+            target="≤ 1 s",
+            met="yes",
+        ),
+        Row(
+            "0 make site",
+            "ours: cold `make site` (site + PDF bundle)",
+            200,
+            _series(10, 12, peak_mb=1600),
+        ),
+        Row(
+            "0 make site",
+            "mkdocs-print-site-plugin + Chromium",
+            200,
+            _series(30, 24),
+            comparison="ours 2.5× faster",
+        ),
+    ]
+    table = issue22_table(rows)
+    lines = table.splitlines()
+    assert len(lines) == 2 + len(ISSUE_22)
+    assert "| `make serve`: one-word edit → edited page served fresh | 0.80" in table
+    assert "`make site`, one page edited | not measured in this run" in table
+    assert "peak ≤ 1.5 GB | **no** (+64.00 MB over)" in table
+    # Chromium 30 s and 24 s against ours 10 s and 12 s: ×3.0 and ×2.0, median ×2.5: held.
+    chromium = next(line for line in lines if "Chromium + print-site" in line)
+    assert chromium.endswith("| yes |")
+
+
+def test_only_runs_one_section_and_refuses_an_unknown_one(capsys) -> None:
+    args, settings = parse_args(["--only", "scale", "--quick"])
+    assert args.sections == "scale" and settings.scale_pages == 100
+    with pytest.raises(SystemExit):
+        parse_args(["--only", "schaal"])
+    assert "unknown section" in capsys.readouterr().err
+
+
+def testserved_path_is_below_the_mount_point_of_site_url(tmp_path) -> None:
+    (tmp_path / "docs" / "deel").mkdir(parents=True)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_url: https://example.org/plannen/\n", encoding="utf-8")
+    corpus = Corpus(root=tmp_path, config_file=config)
+    assert served_path(corpus, tmp_path / "docs" / "deel" / "p.md") == "plannen/deel/p/"
+    assert served_path(corpus, tmp_path / "docs" / "deel" / "index.md") == "plannen/deel/"
+    config.write_text("site_name: x\n", encoding="utf-8")
+    assert served_path(corpus, tmp_path / "docs" / "p.md") == "p/"

@@ -16,7 +16,7 @@ ROOT = PACKAGE.parent
 #: The stages in the order the data passes through them; a module may import its own stage and
 #: the ones before it, never a later one.
 STAGES = [
-    {"problems", "templating", "build"},  # shared by all: messages, Jinja, running the generator
+    {"problems", "templating", "inputs", "build"},  # shared: messages, Jinja, inputs, the generator
     {"pages"},
     {"check"},
     {"overviews", "figures"},

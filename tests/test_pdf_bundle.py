@@ -33,12 +33,13 @@ BUILT = pytest.mark.xdist_group("pdf-bundle-built")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """One fixture project built twice: the second build must come from the cache."""
+    """One fixture project built twice: the second build (forced: nothing changed) must come
+    from the cache."""
     root = tmp_path_factory.mktemp("pdfsite")
     config = make_pdf_project(root)
     logs = []
-    for _ in range(2):
-        result = run_build(config, root / "site")
+    for again in (False, True):
+        result = run_build(config, root / "site", force=again)
         assert result.returncode == 0, result.stderr
         logs.append(result.stderr)
         if not (root / "site-cold").exists():  # the first build typeset every PDF

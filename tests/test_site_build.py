@@ -77,6 +77,31 @@ def test_failed_build_keeps_previous_site(built, tmp_path):
     ]
 
 
+def _stamps(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*")}
+
+
+@BUILT
+def test_a_build_with_nothing_to_do_does_nothing_and_an_edit_builds(built, tmp_path):
+    """koppelkansen.inputs, for real: a copy of the built project (same files, same times) is
+    current, so its site/ stays untouched; a changed paragraph builds it again."""
+    project = tmp_path / "kopie"
+    shutil.copytree(built, project, symlinks=True)
+    config, site = project / "mkdocs.yml", project / "site"
+    before = _stamps(site)
+    again = run_build(config, site)
+    assert again.returncode == 0, again.stderr
+    assert "site/ is actueel; niets te doen." in again.stdout
+    assert "INFO" not in again.stderr  # MkDocs did not run
+    assert _stamps(site) == before
+    page = project / "docs" / "programma.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nEen nieuwe alinea.\n", encoding="utf-8")
+    edited = run_build(config, site)
+    assert edited.returncode == 0, edited.stderr
+    assert "site/ bouwen: programma.md in de docs-map is gewijzigd." in edited.stdout
+    assert "Een nieuwe alinea." in (site / "programma" / "index.html").read_text(encoding="utf-8")
+
+
 def test_theme_templates_are_compiled_once_into_a_private_cache(tmp_path, monkeypatch):
     """Jinja's bytecode cache (templating.compiled_template_cache) for the theme's templates and the
     overview templates: in the temporary folder, private to the user; a second build reads it

@@ -22,7 +22,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from koppelkansen.adapter import livepreview, nav, theme
+from koppelkansen.adapter import incremental, livepreview, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
 from koppelkansen.adapter.enginelog import WarningCatcher, quiet_engine_aborts
 from koppelkansen.pdf.downloads import pdf_wanted
@@ -72,6 +72,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.command: str | None = None
         self.build: SiteBuild | None = None
         self.nav: Navigation | None = None
+        #: What every page's rendering depends on in this build (adapter/incremental.py).
+        self.render_key = ""
         #: The generator's warnings of this build, reported in Dutch (adapter/enginelog.py).
         self.catcher = WarningCatcher()
         self.files: Files | None = None
@@ -161,6 +163,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def on_nav(self, nav_: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.build is not None
         self.nav = nav.arrange(nav_, self.build.meta, self.build.is_change_page)
+        self.render_key = incremental.build_key(config, files)
         return self.nav  # the PDF bundle follows the nav order
 
     def on_page_markdown(
@@ -169,6 +172,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         assert self.build is not None
         meta, markdown = self.build.page_markdown(page.file.src_uri, page.meta, markdown, page.url)
         page.meta = theme.escaped(meta)
+        incremental.cache_render(page, self.render_key)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -180,6 +184,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         assert self.build is not None
         theme.compile_once(env)
+        incremental.cache_search_index(config)
+        incremental.cache_page_templates(env, config, self.nav, files, self._pdf_token)
         pages = [_rendered(page) for page in self.nav.pages] if self.nav else None
         changes = [files.get_file_from_path(uri) for uri in self.build.change_pages]
         generated = [_rendered(f.page) for f in changes if f is not None and f.page is not None]
@@ -196,6 +202,10 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         with _stops():
             self.build.start_pdfs(pages, generated, media)
         return env
+
+    def _pdf_token(self) -> str | None:
+        job = self.build.pdf_job if self.build is not None else None
+        return job.token if job is not None else None
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -214,6 +224,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     @event_priority(-100)  # last: other plugins' warnings of this event are caught too
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.build is not None
+        incremental.report()
         with _stops():
             self.build.finish()
         stop = self._report_warnings()  # every page is rendered and its anchors checked by now

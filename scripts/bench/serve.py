@@ -16,6 +16,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from types import TracebackType
 
@@ -33,10 +35,12 @@ def free_port() -> int:
 
 
 class Server:
-    """``KOPPELKANSEN_PDF=1 mkdocs serve`` (what ``make serve-pdf`` runs) on a free port."""
+    """``KOPPELKANSEN_PDF=1 mkdocs serve`` (what ``make serve-pdf`` runs) on a free port; with
+    ``pdf=False`` what ``make serve`` runs."""
 
-    def __init__(self, config_file: Path, logfile: Path) -> None:
+    def __init__(self, config_file: Path, logfile: Path, *, pdf: bool = True) -> None:
         self.config_file = config_file
+        self.pdf = pdf
         self.logfile = logfile
         self.port = free_port()
         self.lines: list[tuple[float, str]] = []
@@ -44,7 +48,10 @@ class Server:
         self.proc: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> Server:
-        env = {**os.environ, "KOPPELKANSEN_PDF": "1", "NO_MKDOCS_2_WARNING": "1"}
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        env.pop("KOPPELKANSEN_PDF", None)
+        if self.pdf:
+            env["KOPPELKANSEN_PDF"] = "1"
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -106,6 +113,44 @@ class Server:
             time.sleep(0.02)
         return None
 
+    def fetch(self, path: str) -> str:
+        """The page the server serves at ``path`` now ("" while it cannot)."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=5) as r:
+                return str(r.read().decode("utf-8", "replace"))
+        except (OSError, urllib.error.URLError):
+            return ""
+
+    def edit_and_wait_page(self, page: Path, path: str, word: str, timeout: float) -> Measurement:
+        """Put ``word`` into ``page`` (served at ``path``); time until the server serves it."""
+        assert self.proc is not None
+        time.sleep(1.0)  # let the watcher settle after the previous build
+        load = load_average()
+        process = psutil.Process(self.proc.pid)
+        before = process.cpu_times()
+        start = time.perf_counter()
+        _replace_first_word(page, word)
+        deadline = start + timeout
+        found = False
+        while time.perf_counter() < deadline and self.proc.poll() is None:
+            if word in self.fetch(path):
+                found = True
+                break
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        after = process.cpu_times()
+        rss = process.memory_info().rss if self.proc.poll() is None else 0
+        return Measurement(
+            seconds=seconds if found else timeout,
+            peak_bytes=rss,
+            returncode=0 if found else None,
+            timed_out=not found,
+            output="",
+            cpu_seconds=(after.user + after.system) - (before.user + before.system),
+            max_process_bytes=rss,
+            load=load,
+        )
+
     def edit_and_wait(self, page: Path, word: str, timeout: float) -> Measurement:
         """Replace the page's first word after its title with ``word``; time until the bundle is new."""
         assert self.proc is not None
@@ -114,12 +159,8 @@ class Server:
         load = load_average()
         process = psutil.Process(self.proc.pid)
         before = process.cpu_times()
-        text = page.read_text(encoding="utf-8")
-        head, _, body = text.partition("\n\n# ")
-        title, _, rest = body.partition("\n\n")
-        words = rest.split(" ", 1)
         start = time.perf_counter()
-        page.write_text(f"{head}\n\n# {title}\n\n{word} {words[1]}", encoding="utf-8")
+        _replace_first_word(page, word)
         found = self.wait_for_pdf(seen, timeout)
         after = process.cpu_times()
         cpu = (after.user + after.system) - (before.user + before.system)
@@ -154,3 +195,12 @@ class Server:
         self._reader.join(timeout=15)  # the log is read to its end
         if self.proc.stdout is not None:
             self.proc.stdout.close()
+
+
+def _replace_first_word(page: Path, word: str) -> None:
+    """The page's first word after its title becomes ``word`` (a one-word edit)."""
+    text = page.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n# ")
+    title, _, rest = body.partition("\n\n")
+    words = rest.split(" ", 1)
+    page.write_text(f"{head}\n\n# {title}\n\n{word} {words[1]}", encoding="utf-8")

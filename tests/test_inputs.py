@@ -1,0 +1,215 @@
+"""koppelkansen.inputs: every kind of input of a build, changed once, makes the build run; the
+same inputs do not. (A real no-op build and a real rebuild: tests/test_site_build.py.)"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MKDOCS_YML, ROOT, make_docs
+
+from koppelkansen import inputs
+
+COMMAND = ["mkdocs"]
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project with its own theme folder, package folder and installed-packages folder, in git,
+    with a "built" site and the fingerprint stored beside it."""
+    make_docs(tmp_path)  # the project's pages without the fonts: read ~30 times here
+    shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
+    config = tmp_path / "mkdocs.yml"
+    text = MKDOCS_YML.format(overrides="overrides") + "INHERIT: basis.yml\n"
+    config.write_text(text, encoding="utf-8")
+    (tmp_path / "basis.yml").write_text("site_author: Koppelkansen\n", encoding="utf-8")
+    package = tmp_path / "pakket"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "build.py").write_text("X = 1\n", encoding="utf-8")
+    installed = tmp_path / "site-packages"
+    (installed / "mkdocs-1.6.1.dist-info").mkdir(parents=True)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>gebouwd</p>", encoding="utf-8")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "docs")
+    _git(tmp_path, "commit", "-q", "-m", "eerste")
+    env = {"SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin", "HOME": "/tmp"}
+
+    def reason(command=COMMAND, environ=None) -> str | None:
+        current = inputs.fingerprint(
+            config,
+            command,
+            environ=env if environ is None else environ,
+            package_dir=package,
+            search_path=[str(installed)],
+        )
+        return inputs.stale_reason(inputs.read_state(site), current, site)
+
+    current = inputs.fingerprint(
+        config, COMMAND, environ=env, package_dir=package, search_path=[str(installed)]
+    )
+    inputs.write_state(site, current)
+    assert reason() is None
+    return tmp_path, reason, env
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_each_kind_of_input_changed_once_makes_the_build_run(project):
+    root, reason, env = project
+    docs = root / "docs"
+    page = next(p for p in sorted(docs.rglob("*.md")) if "title:" in p.read_text("utf-8"))
+    shown = page.relative_to(docs).as_posix()
+    # (what is changed, how, the words that must be in the reason, how it is put back or None)
+    cases = [
+        (
+            "a paragraph",
+            lambda: page.write_text(page.read_text("utf-8") + "\nNieuwe zin.\n", "utf-8"),
+            f"{shown} in de docs-map is gewijzigd",
+        ),
+        ("a new image", lambda: (docs / "kaart.png").write_bytes(b"\x89PNG"), "kaart.png in de"),
+        (
+            "the vocabulary",
+            lambda: _edit(docs / "schema" / "vocabulary.yml", "\n", "\n# opmerking\n"),
+            "schema/vocabulary.yml in de docs-map is gewijzigd",
+        ),
+        ("a deleted page", lambda: page.unlink(), f"{shown} in de docs-map is verwijderd"),
+        (
+            "a template",
+            lambda: _edit(root / "overrides" / "main.html", "{%", "{# x #}{%"),
+            "main.html in de thema-map (overrides) is gewijzigd",
+        ),
+        (
+            "the configuration",
+            lambda: _edit(root / "mkdocs.yml", "Testsite", "Andere site"),
+            "de instellingen (mkdocs.yml) is gewijzigd",
+        ),
+        (
+            "the inherited configuration",
+            lambda: _edit(root / "basis.yml", "Koppelkansen", "Iemand"),
+            "de instellingen (basis.yml) is gewijzigd",
+        ),
+        (
+            "the package's code",
+            lambda: (root / "pakket" / "build.py").write_text("X = 2\n", "utf-8"),
+            "de bouwsoftware (koppelkansen/build.py) is gewijzigd",
+        ),
+        (
+            "an installed version",
+            lambda: (root / "site-packages" / "mkdocs-1.6.1.dist-info").rename(
+                root / "site-packages" / "mkdocs-1.6.2.dist-info"
+            ),
+            "de geïnstalleerde pakketten of Python is gewijzigd",
+        ),
+        (
+            "a commit",
+            lambda: _git(root, "commit", "-q", "--allow-empty", "-m", "tweede"),
+            "git (HEAD",
+        ),
+        ("a version tag", lambda: _git(root, "tag", "v1"), "git (tags"),
+        (
+            "the site changed by hand",
+            lambda: (root / "site" / "index.html").write_text("weg", "utf-8"),
+            "site/ is sinds de vorige build veranderd",
+        ),
+    ]
+    for what, change, expected in cases:
+        change()
+        found = reason()
+        assert found is not None and expected in found, (what, found)
+        # The build ran: its inputs are stored with the site it made.
+        inputs.write_state(root / "site", _current(root, env))
+        assert reason() is None, what
+    # The environment and the command line are inputs too.
+    assert "omgevingsvariabele SOURCE_DATE_EPOCH" in (
+        reason(environ={**env, "SOURCE_DATE_EPOCH": "1800000000"}) or ""
+    )
+    assert "omgevingsvariabele KOPPELKANSEN_PDF is nieuw" in (
+        reason(environ={**env, "KOPPELKANSEN_PDF": "1"}) or ""
+    )
+    assert reason(environ={**env, "LANG": "C"}) is None  # one that changes nothing
+    assert "de opdracht" in (reason(command=["properdocs"]) or "")
+
+
+def _current(root: Path, env: dict[str, str]) -> dict[str, str] | None:
+    return inputs.fingerprint(
+        root / "mkdocs.yml",
+        COMMAND,
+        environ=env,
+        package_dir=root / "pakket",
+        search_path=[str(root / "site-packages")],
+    )
+
+
+def test_same_bytes_touched_or_a_pycache_do_not_make_the_build_run(project):
+    root, reason, _ = project
+    page = next((root / "docs").rglob("*.md"))
+    os.utime(page, ns=(1, 1))  # a checkout that rewrote the file with the same content
+    (root / "pakket" / "__pycache__" / "build.cpython-311.pyc").write_bytes(b"\0")
+    assert reason() is None
+
+
+def test_no_site_no_stored_state_or_an_unreadable_configuration_build(project):
+    root, reason, env = project
+    inputs.state_file(root / "site").write_text("{kapot", encoding="utf-8")
+    assert "niet bekend waaruit" in (reason() or "")
+    shutil.rmtree(root / "site")
+    assert "er is nog geen site/" in (reason() or "")
+    (root / "mkdocs.yml").write_text("docs_dir: [een, lijst]\n", encoding="utf-8")
+    assert _current(root, env) is None
+    (root / "mkdocs.yml").write_text("{ niet: yaml", encoding="utf-8")
+    assert _current(root, env) is None
+    assert "konden niet worden gelezen" in (inputs.stale_reason(None, None, root / "site") or "")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_a_fifo_or_a_link_to_a_device_in_docs_is_never_opened(project, kind):
+    """Untrusted input: a named pipe would block a reader forever, /dev/zero never ends."""
+    root, reason, _ = project
+    target = root / "docs" / "valstrik.md"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    # Opening either would hang the build (a pipe without a writer) or never end (/dev/zero).
+    assert "valstrik.md in de docs-map is nieuw" in (reason() or "")
+
+
+def test_deep_folders_and_undecodable_names_are_read(project):
+    """Hostile input: folders deeper than Python's recursion limit, a name that is no UTF-8."""
+    root, reason, env = project
+    deep = root / "docs"
+    for _ in range(300):
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "diep.md").write_text("diep", encoding="utf-8")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(250)  # deeper than the stack may go, as 1,001 folders would be
+    try:
+        found = reason()
+    finally:
+        sys.setrecursionlimit(limit)
+    assert "diep.md in de docs-map is nieuw" in (found or "")
+    odd = os.fsdecode(b"docs/naam-\xff.md")
+    (root / odd).write_text("x", encoding="utf-8")
+    (root / "site" / os.fsdecode(b"kapot-\xfe.html")).write_text("x", encoding="utf-8")
+    inputs.write_state(root / "site", _current(root, env))
+    assert reason() is None
