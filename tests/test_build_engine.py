@@ -105,3 +105,22 @@ def test_a_crash_in_the_engine_leaves_the_site_and_says_so(monkeypatch, tmp_path
     assert "RuntimeError: fout in een plugin" in err and "De site is niet gebouwd" in err
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "oud"
     assert not (tmp_path / ".site.building").exists()
+
+
+def test_the_properdocs_requirements_are_the_package_requirements_with_properdocs(project_root):
+    """requirements-properdocs.in is written by hand: a runtime dependency added to pyproject.toml
+    and not there makes `make site-properdocs` fail on a fresh machine (it did, with google-re2)."""
+    import tomllib
+
+    declared = tomllib.loads((project_root / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = {
+        "properdocs>=1.6.7,<2" if requirement.startswith("mkdocs>") else requirement
+        for requirement in declared["project"]["dependencies"]
+    }
+    lines = (project_root / "requirements-properdocs.in").read_text(encoding="utf-8").splitlines()
+    listed = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    assert listed == wanted
+    lock = (project_root / "requirements-properdocs.lock").read_text(encoding="utf-8")
+    for requirement in wanted:
+        name = requirement.split(">")[0].split("=")[0].split("<")[0]
+        assert f"\n{name}==" in lock, f"{name} is not in requirements-properdocs.lock"
