@@ -71,6 +71,8 @@ def missing_tools() -> str | None:
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     prefix = "/"
+    # As GitHub Pages serves it: the editor reads admin/config.yml only as YAML.
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
 
     def log_message(self, format, *args):
         pass
