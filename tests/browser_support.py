@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from scripts.chromium import QUIET_FLAGS
@@ -72,7 +73,10 @@ def missing_tools() -> str | None:
 class _QuietHandler(SimpleHTTPRequestHandler):
     prefix = "/"
     # As GitHub Pages serves it: the editor reads admin/config.yml only as YAML.
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".yml": "text/yaml",
+    }
 
     def log_message(self, format, *args):
         pass

@@ -46,13 +46,17 @@ class Collection:
     create: bool = True
     #: Fixed values of a new page of this collection.
     defaults: tuple[tuple[str, str], ...] = ()
+    #: One file per case area (``<folder>/<case>/<file>``), Decap's files collection.
+    per_case: str | None = None
 
 
 COLLECTIONS = (
     Collection("programma", "programma", "Overkoepelend plan", "", create=False),
     # One case page and one plan per case area: made with the case area (`make new`), then edited.
-    Collection("casus", "casus", "Casusgebieden", "casussen", depth=2, create=False),
-    Collection("plan", "plan", "Projectplannen", "casussen", depth=2, create=False),
+    Collection("casus", "casus", "Casusgebieden", "casussen", create=False, per_case="index.md"),
+    Collection(
+        "plan", "plan", "Projectplannen", "casussen", create=False, per_case="projectplan.md"
+    ),
     Collection("sessie", "sessie", "Sessies", "casussen", depth=2, path="{{case}}/{{slug}}"),
     Collection(
         "directieoverleg",
@@ -178,9 +182,7 @@ def _field(
     ref = _ref(prop)
     if ref == "date":
         return _date_field(name, schema, required)
-    if ref in defs and ref not in ("owners", "period"):
-        prop = {**defs[ref], **{k: v for k, v in prop.items() if k != "$ref"}}
-    elif ref in ("owners", "period"):
+    if ref in defs:  # the definition, with what the key itself adds (its own description)
         prop = {**defs[ref], **{k: v for k, v in prop.items() if k != "$ref"}}
     field: dict[str, Any] = {"name": name, "label": LABELS.get(name, name), "required": required}
     if prop.get("description"):
@@ -229,10 +231,15 @@ def collection_config(
 ) -> dict[str, Any]:
     common = schema["properties"]
     own = schema["$defs"].get(collection.type, {})
-    properties = {**common, **own.get("properties", {})}
+    properties: dict[str, Any] = {**common, **own.get("properties", {})}
     required = {*schema["required"], *own.get("required", [])}
     if collection.path and "{{case}}" in collection.path:
         required.add("case")  # the new file's folder is the case area's
+    if collection.per_case:
+        # The file is the case area's: its folder's .meta.yml says `case` (and a page that
+        # states it keeps it as written).
+        properties.pop("case", None)
+        required.discard("case")
     names = [key for key in key_order(collection.type) if key in properties]
     names += [key for key in properties if key not in names and key not in MAINTAINER_KEYS]
     defaults = dict(collection.defaults)
@@ -240,7 +247,12 @@ def collection_config(
     for name in names:
         if name == "type":
             fields.append(
-                {"name": "type", "label": LABELS["type"], "widget": "hidden", "default": collection.type}
+                {
+                    "name": "type",
+                    "label": LABELS["type"],
+                    "widget": "hidden",
+                    "default": collection.type,
+                }
             )
             continue
         if name in MAINTAINER_KEYS:
@@ -263,6 +275,20 @@ def collection_config(
             "hint": "Markdown, zoals in elk bestand in docs/. Verander de vaste kopjes niet.",
         }
     )
+    if collection.per_case:
+        return {
+            "name": collection.name,
+            "label": collection.label,
+            "files": [
+                {
+                    "name": case,
+                    "label": term.label,
+                    "file": f"{DOCS}/{collection.folder}/{case}/{collection.per_case}",
+                    "fields": fields,
+                }
+                for case, term in vocabulary.cases.items()
+            ],
+        }
     config: dict[str, Any] = {
         "name": collection.name,
         "label": collection.label,
@@ -327,12 +353,19 @@ def dump_config(config: dict[str, Any]) -> str:
     return header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)
 
 
-def edit_target(src_uri: str, meta: dict[str, Any], *, repo: str | None, branch: str = "main") -> str | None:
+def edit_target(
+    src_uri: str, meta: dict[str, Any], *, repo: str | None, branch: str = "main"
+) -> str | None:
     """Where "Bewerk deze pagina" leads: the page in the editor (relative to the site root), the
     Git host's file editor where no collection holds the page, or None (no source file)."""
     path = f"{DOCS}/{src_uri}"
     for collection in COLLECTIONS:
         if meta.get("type") != collection.type:
+            continue
+        if collection.per_case:
+            case = path.removeprefix(f"{DOCS}/{collection.folder}/").split("/")[0]
+            if path == f"{DOCS}/{collection.folder}/{case}/{collection.per_case}":
+                return f"admin/#/collections/{collection.name}/entries/{quote(case)}"
             continue
         folder = "/".join(part for part in (DOCS, collection.folder) if part)
         if not path.startswith(folder + "/") or not path.endswith(".md"):

@@ -71,7 +71,12 @@ def index_html(styles: list[str], vocabulary: Vocabulary) -> str:
     lines.append(
         _json_script("kk-status-labels", {k: t.label for k, t in vocabulary.statuses.items()})
     )
-    lines.append(_json_script("kk-collections", [c.name for c in COLLECTIONS]))
+    # Decap names a preview template after a folder collection, or after each file of a files
+    # collection (here: the case areas).
+    names = [c.name for c in COLLECTIONS if not c.per_case]
+    if any(c.per_case for c in COLLECTIONS):
+        names += list(vocabulary.cases)
+    lines.append(_json_script("kk-collections", names))
     template = (STATIC / "index.html").read_text(encoding="utf-8")
     return template.replace("{styles}", "\n".join(lines))
 

@@ -26,7 +26,7 @@
                 status ? h("div", {className: "kk-page-status"},
                   h("span", {className: "kk-badge kk-badge--" + status},
                     "Status: " + (labels[status] || status))) : null,
-                h("h1", {}, title),
+                /^\s*# /.test(data.get("body") || "") ? null : h("h1", {}, title),
                 this.props.widgetFor("body"))))));
     }
   });
