@@ -97,7 +97,8 @@ def write_editor(
     admin.mkdir(parents=True, exist_ok=True)
     for path in bundle_files(dist):
         shutil.copyfile(path, admin / path.name)
-    shutil.copyfile(STATIC / "preview.js", admin / "preview.js")
+    for name in ("hosts.js", "preview.js"):
+        shutil.copyfile(STATIC / name, admin / name)
     (admin / "index.html").write_text(
         index_html(preview_styles(site_dir), vocabulary), encoding="utf-8"
     )
