@@ -326,9 +326,14 @@ def test_the_published_editor_loads_with_nothing_from_another_host(chromium, tmp
         page.goto(base + "admin/", wait_until="load")
         page.get_by_role("button", name="Inloggen met GitHub").wait_for()
         found = _axe(page)
+        refused = page.evaluate(
+            """() => fetch('https://www.githubstatus.com/api/v2/components.json')
+                       .then(() => 'gevraagd', e => e.message)"""
+        )
         page.wait_for_load_state("networkidle")
         context.close()
     assert foreign == []
+    assert refused == "niet opgevraagd: www.githubstatus.com"
     assert errors == []
     assert set(found) <= KNOWN_DECAP_VIOLATIONS, found
 
@@ -442,4 +447,15 @@ def test_an_author_creates_a_session_and_edits_a_plan_in_the_editor(chromium, tm
     timeline = (checkout / "site" / "overzichten" / "tijdlijn" / "index.html").read_text("utf-8")
     for html in (case_page, timeline):
         assert "Ontwerpatelier Zuidas één" in html
-    assert (checkout / "site" / "admin" / "config.yml").is_file()
+    built = checkout / "site"
+    assert "repo: koppelkansen/plannen" in (built / "admin" / "config.yml").read_text("utf-8")
+    # The edit link opens the plan in the editor; the editor is in no search index or sitemap.
+    plan_page = (built / "casussen" / "haven-stad" / "projectplan" / "index.html").read_text(
+        "utf-8"
+    )
+    assert (
+        '<a href="../../../admin/#/collections/plan/entries/haven-stad" class="kk-edit-link" '
+        'rel="edit">Bewerk deze pagina</a>'
+    ) in plan_page
+    assert "admin/" not in (built / "search" / "search_index.json").read_text("utf-8")
+    assert "admin/" not in (built / "sitemap.xml").read_text("utf-8")

@@ -10,7 +10,7 @@
   }
   CMS.registerPreviewStyle(
     ':root{--md-text-font:"Inter";--md-code-font:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace}' +
-    'body,.md-typeset{margin:0;font-family:"Inter",-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif}',
+    'body{margin:0;font-family:"Inter",-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif}',
     {raw: true});
   var labels = JSON.parse(document.getElementById("kk-status-labels").textContent);
   var Page = createClass({
