@@ -3,6 +3,7 @@ the real editor (Decap CMS from node_modules) with a real decap-server, driven i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -457,5 +458,9 @@ def test_an_author_creates_a_session_and_edits_a_plan_in_the_editor(chromium, tm
         '<a href="../../../admin/#/collections/plan/entries/haven-stad" class="kk-edit-link" '
         'rel="edit">Bewerk deze pagina</a>'
     ) in plan_page
-    assert "admin/" not in (built / "search" / "search_index.json").read_text("utf-8")
-    assert "admin/" not in (built / "sitemap.xml").read_text("utf-8")
+    search = json.loads((built / "search" / "search_index.json").read_text("utf-8"))
+    locations = [doc["location"] for doc in search["docs"]]
+    assert "casussen/haven-stad/" in locations
+    assert [loc for loc in locations if loc.startswith("admin")] == []
+    assert "admin/</loc>" not in (built / "sitemap.xml").read_text("utf-8")
+    assert "casussen/haven-stad/</loc>" in (built / "sitemap.xml").read_text("utf-8")
