@@ -21,7 +21,7 @@ from browser_support import (
     missing_tools,
     serve,
 )
-from conftest import run_build
+from conftest import make_site_project, run_build
 
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.editor.config import (
@@ -464,3 +464,17 @@ def test_an_author_creates_a_session_and_edits_a_plan_in_the_editor(chromium, tm
     assert [loc for loc in locations if loc.startswith("admin")] == []
     assert "admin/</loc>" not in (built / "sitemap.xml").read_text("utf-8")
     assert "casussen/haven-stad/</loc>" in (built / "sitemap.xml").read_text("utf-8")
+
+
+def test_a_file_in_the_editors_folder_stops_the_build(tmp_path):
+    """A page or file of the author's that would land in admin/ (and replace the editor, or be
+    replaced by it) is refused with the file, before anything is published."""
+    page = "---\ntitle: Beheer\ntype: pagina\nstatus: concept\n---\n\n# Beheer\n"
+    config = make_site_project(tmp_path, {"admin.md": page, "Admin/config.yml": "backend: {}\n"})
+    result = run_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    for name in ("admin.md", "Admin/config.yml"):
+        assert f"docs/{name}:1:1: fout: dit bestand komt in de site op" in result.stderr, name
+    assert "in de map admin/ waar de build de editor schrijft" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
