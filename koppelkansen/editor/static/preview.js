@@ -31,6 +31,14 @@
                 this.props.widgetFor("body"))))));
     }
   });
+  // Names Decap leaves out (axe: frame-title, aria-input-field-name): the preview frame and the
+  // text field of the markdown widget, which its label does not reach (not a form control).
+  new MutationObserver(function () {
+    var frames = document.querySelectorAll("iframe:not([title])");
+    for (var f = 0; f < frames.length; f++) frames[f].title = "Voorbeeld van de pagina";
+    var boxes = document.querySelectorAll('[contenteditable="true"][role="textbox"]:not([aria-label])');
+    for (var b = 0; b < boxes.length; b++) boxes[b].setAttribute("aria-label", "Tekst");
+  }).observe(document.body, {childList: true, subtree: true});
   var names = JSON.parse(document.getElementById("kk-collections").textContent);
   for (var j = 0; j < names.length; j++) {
     CMS.registerPreviewTemplate(names[j], Page);
