@@ -32,7 +32,7 @@ from koppelkansen.editor.config import (
     key_order,
     repository,
 )
-from koppelkansen.editor.site import reserved_for_editor, write_editor
+from koppelkansen.editor.site import index_html, reserved_for_editor, write_editor
 from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.scaffold import Request, draft_page
 
@@ -479,3 +479,25 @@ def test_a_file_in_the_editors_folder_stops_the_build(tmp_path):
     assert "in de map admin/ waar de build de editor schrijft" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(
+    "label",
+    ['</script><script>alert("x")</script>', "R&D <b>vet</b> {{ title }} `make` $(id)"],
+)
+def test_vocabulary_labels_stay_text_in_the_editors_files(label, tmp_path):
+    """A label (from a pull request) is data in config.yml and in the editor's page: YAML text,
+    JSON inside a script element that cannot end it, an attribute value escaped."""
+    text = (ROOT / "docs" / "schema" / "vocabulary.yml").read_text(encoding="utf-8")
+    hostile = text.replace("    label: Concept\n", f"    label: {json.dumps(label)}\n", 1)
+    assert hostile != text
+    (tmp_path / "vocabulary.yml").write_text(hostile, encoding="utf-8")
+    vocab, problems = load_vocabulary(tmp_path / "vocabulary.yml")
+    assert vocab is not None and not problems
+    config = dump_config(editor_config(_corpus().schema, vocab, repo=None))
+    options = yaml.safe_load(config)["collections"][0]["fields"][2]["options"]
+    assert options[0] == {"label": label, "value": "concept"}
+    page = index_html(['../assets/"><script>x</script>.css'], vocab)
+    assert "<script>alert" not in page and "<b>" not in page
+    assert page.count("<script") == page.count("</script>") == 5
+    assert '"><script>x' not in page
