@@ -14,6 +14,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
+.PHONY: schrijven
 .PHONY: help venv site serve check schema test lint typecheck lock clean new node goldens versie linkcheck linkcheck-external bench-pdf \
   venv-properdocs site-properdocs lock-properdocs
 
@@ -42,7 +43,7 @@ check: $(STAMP) ## Check the front matter of every page (fast), and the links of
 
 # The build checks the front matter itself (the plugin, before anything is rendered), so the check
 # is not run twice here.
-site: $(STAMP) ## Check the front matter and build site/ (strict)
+site: $(STAMP) $(NODE_STAMP) ## Check the front matter and build site/ (strict; the editor from node_modules)
 	$(PY) -m koppelkansen build --config-file mkdocs.yml --site-dir site
 
 serve: $(STAMP) ## Live preview on http://127.0.0.1:8000
@@ -90,12 +91,25 @@ wijzigingen: $(STAMP) ## Change page and PDF of the working tree against a ref: 
 
 NODE_STAMP := node_modules/.installed
 
-# axe-core and vnu-jar for the quality gates, exactly as package-lock.json pins them.
+# axe-core and vnu-jar for the quality gates, and the browser editor (decap-cms, decap-server),
+# exactly as package-lock.json pins them.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-node: $(NODE_STAMP) ## Install the npm test tools (axe-core, vnu-jar) from package-lock.json
+node: $(NODE_STAMP) ## Install the npm packages (test tools, the editor) from package-lock.json
+
+# The editor against this checkout (docs-dev/editor.md): decap-server writes into docs/, the live
+# preview serves the site with the editor at /admin/; both on 127.0.0.1 only, stopped together.
+EDITOR_PORT ?= 8081
+schrijven: $(STAMP) $(NODE_STAMP) ## Write in the browser: editor on http://127.0.0.1:8000/plannen/admin/ and the live site beside it
+	@echo "Editor: http://127.0.0.1:8000/plannen/admin/  -  site: http://127.0.0.1:8000/plannen/  (stoppen: Ctrl+C)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  PORT=$(EDITOR_PORT) BIND_HOST=127.0.0.1 MODE=fs GIT_REPO_DIRECTORY="$(CURDIR)" LOG_LEVEL=warn \
+	    node node_modules/decap-server/dist/index.js & \
+	  KOPPELKANSEN_EDITOR_LOCAL=http://127.0.0.1:$(EDITOR_PORT)/api/v1 \
+	    $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000; \
+	  wait
 
 linkcheck: site ## Build site/ and check every internal link, anchor and PDF link in it
 	$(PY) -m koppelkansen.check.links site --docs $(DOCS)

@@ -38,6 +38,13 @@ from koppelkansen.check.content import (
 )
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
+from koppelkansen.editor.config import edit_target, repository
+from koppelkansen.editor.site import (
+    LOCAL_BACKEND_ENV,
+    RESERVED_FOR_EDITOR,
+    reserved_for_editor,
+    write_editor,
+)
 from koppelkansen.figures.scenes import programme_figure
 from koppelkansen.figures.shapes import alt_text
 from koppelkansen.figures.svg import print_svg
@@ -186,7 +193,9 @@ class SiteBuild:
         if not self.options.check:
             return
         lower = src_uri.lower()
-        if not is_page and reserved_for_pdfs(dest_uri):
+        if reserved_for_editor(dest_uri):
+            self._report([Problem(path, 1, 1, RESERVED_FOR_EDITOR.format(dest_uri=dest_uri))])
+        elif not is_page and reserved_for_pdfs(dest_uri):
             self._report([Problem(path, 1, 1, RESERVED_PLACE.format(dest_uri=dest_uri))])
         elif lower.endswith(".svg"):
             self._report(check_svg_file(path) + check_file_references(path, url))
@@ -333,6 +342,10 @@ class SiteBuild:
         context["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
+        if self.corpus is not None and src_uri in self.corpus.pages:
+            context["kk_edit_url"] = edit_target(
+                src_uri, dict(meta), repo=repository(self.options.site_url)
+            )
         site = self.versions
         if site is not None:
             if meta.get("template") == "downloads.html":
@@ -352,7 +365,17 @@ class SiteBuild:
 
     def finish(self) -> None:
         """Wait for the PDFs typeset beside the templates, then put their page counts and sizes
-        into the pages that showed them."""
+        into the pages that showed them. The editor goes into ``admin/``."""
+        if self.corpus is not None:
+            write_editor(
+                self.options.site_dir,
+                self.options.root,
+                self.corpus.schema,
+                self.corpus.vocabulary,
+                repo=repository(self.options.site_url),
+                site_url=self.options.site_url,
+                local_backend=os.environ.get(LOCAL_BACKEND_ENV) or None,
+            )
         job, self.pdf_job = self.pdf_job, None
         if job is None:
             return

@@ -73,6 +73,7 @@ LONGEST_FIRST = (
     "versions-same-day",
     "test_versions_benchmark_runs_on_a_tiny_corpus",
     "site-broken",
+    "editor",
     "pdf-bundle-built",
     "pdf-bundle-edited",
     "incremental-vs-cold",

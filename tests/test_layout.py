@@ -22,7 +22,7 @@ STAGES = [
     {"overviews", "figures"},
     {"pdf"},
     {"versions"},
-    {"pipeline", "scaffold"},
+    {"pipeline", "scaffold", "editor"},
     {"adapter", "cli", "__main__"},
 ]
 

@@ -74,6 +74,11 @@ class SiteIndex:
     pdfs: int = 0
 
 
+#: The browser editor's page (koppelkansen/editor/site.py): its fragments are the routes of a
+#: single-page app ("Bewerk deze pagina" links to #/collections/<collection>/entries/<slug>).
+EDITOR_PAGE = "admin/index.html"
+
+
 @dataclass(frozen=True)
 class Broken:
     link: Link
@@ -302,6 +307,8 @@ def _resolve(
     fragment = unquote(fragment)
     if not fragment:
         return None
+    if target == EDITOR_PAGE and fragment.startswith("/"):
+        return None  # a route of the editor (#/collections/...), not an anchor
     if target.endswith(".html") and fragment not in index.ids.get(target, set()):
         return f"anker '#{fragment}' bestaat niet in {target}"
     if target.endswith(".pdf") and fragment.startswith("page="):

@@ -1,0 +1,7 @@
+"""Stage: the browser editor (Decap CMS under ``/admin/``).
+
+Its configuration is generated from the vocabulary, the front-matter schema and the page
+templates that the check and ``koppelkansen nieuw`` use (:mod:`koppelkansen.editor.config`); the
+build writes it, the editor's own files and the preview's styles into ``site/admin/``
+(:mod:`koppelkansen.editor.site`). See docs-dev/editor.md.
+"""

@@ -1,0 +1,109 @@
+"""The editor in the built site: ``site/admin/`` with Decap CMS from ``node_modules`` (pinned in
+package-lock.json, never from another host), our page around it, the preview and the generated
+``config.yml``. Nothing of the editor is published outside ``/admin/``."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from koppelkansen.editor.config import COLLECTIONS, dump_config, editor_config
+from koppelkansen.pages.vocabulary import Vocabulary
+from koppelkansen.problems import BuildStopped
+
+#: The folder of the editor below the site.
+ADMIN = "admin"
+STATIC = Path(__file__).parent / "static"
+#: The bundle as decap-cms publishes it: the main script and the chunks it loads beside it.
+BUNDLE = Path("node_modules") / "decap-cms" / "dist"
+PROJECT = Path(__file__).resolve().parent.parent.parent
+#: Set by ``make schrijven``: the URL of decap-server's API, so the editor writes into the checkout.
+LOCAL_BACKEND_ENV = "KOPPELKANSEN_EDITOR_LOCAL"
+RESERVED_FOR_EDITOR = (
+    "dit bestand komt in de site op {dest_uri}, in de map admin/ waar de build de editor "
+    "schrijft; het zou de editor vervangen (of erdoor vervangen worden). Geef de map een andere "
+    "naam, bijvoorbeeld docs/beheer/."
+)
+
+
+def reserved_for_editor(dest_uri: str) -> bool:
+    """Whether a file at ``dest_uri`` (site-relative) lands in the editor's folder."""
+    return dest_uri.lower().split("/", 1)[0] == ADMIN
+
+
+def bundle_dir(root: Path) -> Path:
+    """Decap's ``dist`` folder: in the project of the configuration, else beside this package."""
+    for base in (root, PROJECT):
+        if (base / BUNDLE / "decap-cms.js").is_file():
+            return base / BUNDLE
+    raise BuildStopped(
+        f"De editor (decap-cms) ontbreekt in {root / BUNDLE}: draai 'make node' (npm ci) en "
+        "bouw opnieuw."
+    )
+
+
+def bundle_files(dist: Path) -> list[Path]:
+    """The main script and its chunks (``<n>.decap-cms.js``), without source maps and without the
+    second copy of every file that the package also ships (``cms.js``)."""
+    return sorted(p for p in dist.glob("*decap-cms.js") if p.is_file())
+
+
+def preview_styles(site_dir: Path) -> list[str]:
+    """The site's stylesheets (Material's, then ours), relative to ``/admin/``."""
+    sheets = sorted((site_dir / "assets" / "stylesheets").glob("*.css"))
+    material = [p for p in sheets if p.name.startswith(("main.", "palette."))]
+    ours = [p for p in sheets if p not in material]
+    return [f"../{p.relative_to(site_dir).as_posix()}" for p in material + ours]
+
+
+def _json_script(element_id: str, value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+    return f'  <script type="application/json" id="{element_id}">{text}</script>'
+
+
+def index_html(styles: list[str], vocabulary: Vocabulary) -> str:
+    lines = [
+        f'  <meta name="kk-preview-style" content="{html.escape(s, quote=True)}">' for s in styles
+    ]
+    lines.append(
+        _json_script("kk-status-labels", {k: t.label for k, t in vocabulary.statuses.items()})
+    )
+    # Decap names a preview template after a folder collection, or after each file of a files
+    # collection (here: the case areas).
+    names = [c.name for c in COLLECTIONS if not c.per_case]
+    if any(c.per_case for c in COLLECTIONS):
+        names += list(vocabulary.cases)
+    lines.append(_json_script("kk-collections", names))
+    template = (STATIC / "index.html").read_text(encoding="utf-8")
+    return template.replace("{styles}", "\n".join(lines))
+
+
+def write_editor(
+    site_dir: Path,
+    root: Path,
+    schema: dict[str, Any],
+    vocabulary: Vocabulary,
+    *,
+    repo: str | None,
+    site_url: str,
+    local_backend: str | None = None,
+) -> Path:
+    """Write ``site_dir/admin/``; returns the folder."""
+    dist = bundle_dir(root)
+    admin = site_dir / ADMIN
+    admin.mkdir(parents=True, exist_ok=True)
+    for path in bundle_files(dist):
+        shutil.copyfile(path, admin / path.name)
+    for name in ("hosts.js", "preview.js"):
+        shutil.copyfile(STATIC / name, admin / name)
+    (admin / "index.html").write_text(
+        index_html(preview_styles(site_dir), vocabulary), encoding="utf-8"
+    )
+    config = editor_config(
+        schema, vocabulary, repo=repo, site_url=site_url, local_backend=local_backend
+    )
+    (admin / "config.yml").write_text(dump_config(config), encoding="utf-8")
+    return admin
