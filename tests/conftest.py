@@ -191,3 +191,27 @@ def run_build(
     env.pop("SOURCE_DATE_EPOCH", None)
     arguments = ["build", "--config-file", str(config), "--site-dir", str(site)]
     return buildserver.run_cli([*arguments, *(["--force"] if force else [])], cwd=cwd, env=env)
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One real Chromium per worker for every browser test (the quality gates, the editor):
+    Playwright's sync API allows one running instance per thread, so a second module's own
+    `sync_playwright()` beside a session's would fail."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, browser_environment, missing_tools
+
+    reason = missing_tools()
+    if reason:
+        if in_ci():
+            pytest.fail(f"CI en de browsertests kunnen niet draaien: {reason}")
+        pytest.skip(f"BROWSERTESTS OVERGESLAGEN (in CI een fout): {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            env=browser_environment(tmp_path_factory.mktemp("chromium-thuis")),
+        )
+        yield browser
+        browser.close()

@@ -14,14 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     WCAG_TAGS,
-    browser_environment,
-    missing_tools,
     serve,
 )
-from conftest import make_site_project, run_build
+from conftest import in_ci, make_site_project, run_build
 
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.editor.config import (
@@ -215,24 +211,14 @@ def test_the_editors_folder_is_reserved():
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    reason = missing_tools() or (
-        None if DECAP_SERVER.is_file() else "decap-server ontbreekt: draai 'make node'"
-    )
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true en de editortest kan niet draaien: {reason}")
+def chromium(browser):
+    """The worker's Chromium (tests/conftest.py), once decap-server is there too."""
+    if not DECAP_SERVER.is_file():
+        reason = "decap-server ontbreekt: draai 'make node'"
+        if in_ci():
+            pytest.fail(f"CI en de editortest kan niet draaien: {reason}")
         pytest.skip(f"EDITORTEST OVERGESLAGEN (in CI een fout): {reason}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            env=browser_environment(tmp_path_factory.mktemp("chromium-editor")),
-        )
-        yield browser
-        browser.close()
+    return browser
 
 
 def _free_port() -> int:

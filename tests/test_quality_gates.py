@@ -14,16 +14,12 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     SCHEMES,
     Auditor,
-    browser_environment,
     format_violations,
     make_quality_project,
     make_real_project,
-    missing_tools,
     page_urls,
     serve,
     switch_palette,
@@ -76,25 +72,6 @@ def broken_site(tmp_path_factory):
     page.write_text(html.replace("</article>", leak + "</article>", 1), encoding="utf-8")
     assert leak in page.read_text(encoding="utf-8")
     return site
-
-
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    reason = missing_tools()
-    if reason:
-        if in_ci():
-            pytest.fail(f"CI en de browsertests kunnen niet draaien: {reason}")
-        pytest.skip(f"BROWSERTESTS OVERGESLAGEN (in CI een fout): {reason}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            env=browser_environment(tmp_path_factory.mktemp("chromium-thuis")),
-        )
-        yield browser
-        browser.close()
 
 
 def _audit(browser, site, urls=None):
