@@ -101,3 +101,27 @@ def test_an_edit_reaches_the_pdf_and_the_server_stops_cleanly(tmp_path: Path) ->
     assert proc is not None and proc.returncode is not None  # stopped
     log = (tmp_path / "serve.log").read_text()
     assert "Traceback" not in log
+
+
+def test_the_preview_polls_docs_sooner_than_the_theme(tmp_path):
+    """Against the installed MkDocs and watchdog: the docs/ watcher looks every 0.1 s, a theme
+    folder keeps MkDocs' 0.5 s, also for an emitter that is already running."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from koppelkansen.adapter.livepreview import DOCS_POLL, poll_docs_sooner
+
+    docs, theme = tmp_path / "docs", tmp_path / "theme"
+    docs.mkdir()
+    theme.mkdir()
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(docs))
+    server.watch(str(theme))
+    server.observer.start()
+    try:
+        poll_docs_sooner(server, str(docs))
+        intervals = {Path(e.watch.path).name: e.timeout for e in server.observer.emitters}
+        assert intervals == {"docs": DOCS_POLL, "theme": 0.5}
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()

@@ -110,6 +110,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         quiet_engine_aborts()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        livepreview.poll_docs_sooner(server, config.docs_dir)  # a save is seen within 0.1 s
         return livepreview.keep_answering(server)  # a failed rebuild leaves the preview answering
 
     def on_build_error(self, *, error: Exception) -> None:
