@@ -14,8 +14,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
 
-.PHONY: schrijven
-.PHONY: help venv site serve check schema test lint typecheck lock clean new node goldens versie linkcheck linkcheck-external bench-pdf \
+.PHONY: help venv site serve schrijven check schema test lint typecheck lock clean new node goldens versie linkcheck linkcheck-external bench-pdf wijzigingen \
   venv-properdocs site-properdocs lock-properdocs
 
 help: ## Show the tasks
@@ -85,7 +84,6 @@ versie: $(STAMP) ## Make a version (git tag): make versie NAAM="..." DATUM=2018-
 $(eval wijzigingen: export KK_SINDS := $$(value SINDS))
 unexport SINDS
 
-.PHONY: wijzigingen
 wijzigingen: $(STAMP) ## Change page and PDF of the working tree against a ref: make wijzigingen SINDS=main
 	$(PY) -m koppelkansen wijzigingen --sinds "$$KK_SINDS" --docs $(DOCS) --site-dir site-wijzigingen
 
@@ -171,7 +169,7 @@ clean: ## Remove build output and the virtual environment
 	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV) site-wijzigingen
 
 .PHONY: bench bench-all bench-quick serve-pdf
-bench: $(STAMP) ## The issue-11 and issue-22 figures (~25 min; one section: BENCH_ARGS="--only scale"); writes bench/results.md
+bench: $(STAMP) ## The issue-11 and issue-22 figures (~16 min; one section: BENCH_ARGS="--only scale"); writes bench/results.md
 	$(PY) -m scripts.bench.run $(BENCH_ARGS)
 
 bench-all: $(STAMP) ## Also the WeasyPrint peers, the check and 1,000/10,000-page scaling (slow: ~1 h)
