@@ -595,3 +595,19 @@ def test_a_refusal_is_kept_until_the_rules_change(tmp_path):
     with pytest.raises(VersionBuildError) as built:  # built again: git finds no repository
         version_pdfs(version, tmp_path / "geen-repo", "mkdocs.yml", tmp_path)
     assert str(built.value) != "x"
+
+
+def test_the_generators_closing_english_line_is_left_out_and_other_aborts_shown(capsys):
+    """After a failed build MkDocs' command line adds 'Aborted with a BuildError!' (or '... in
+    strict mode!') below our Dutch messages; that line is left out, every other Abort is shown."""
+    from mkdocs.exceptions import Abort
+
+    from koppelkansen.adapter.enginelog import quiet_engine_aborts
+
+    quiet_engine_aborts()
+    quiet_engine_aborts()  # once per process, however often a build starts
+    for english in ("Aborted with a BuildError!", "Aborted with 3 warnings in strict mode!"):
+        Abort(english).show()
+    assert capsys.readouterr().out.strip() == ""
+    Abort("De site is niet gebouwd: schijf vol.").show()
+    assert capsys.readouterr().out.strip() == "De site is niet gebouwd: schijf vol."

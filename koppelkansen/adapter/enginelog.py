@@ -170,10 +170,10 @@ def quiet_engine_aborts() -> None:
     if getattr(show, "koppelkansen_quiet", False):
         return
 
-    def quiet_show(self: Abort, file: Any = None) -> None:
+    def quiet_show(self: Abort, *args: Any, **kwargs: Any) -> None:
         if ENGINE_ABORTS.fullmatch(str(self.message).strip()):
             return
-        show(self, file)
+        show(self, *args, **kwargs)
 
     quiet_show.koppelkansen_quiet = True  # type: ignore[attr-defined]
     Abort.show = quiet_show  # type: ignore[method-assign]
