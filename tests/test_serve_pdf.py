@@ -131,3 +131,23 @@ def test_the_preview_polls_docs_sooner_than_the_theme(tmp_path):
         server.observer.stop()
         server.observer.join()
         server.server_close()
+
+
+def test_a_build_that_ends_while_a_page_is_answered_does_not_break_the_answer():
+    """The build thread clears the error (a good build) while a request is being answered: the
+    answer is the page with the error it started with, never a server error."""
+    from koppelkansen.adapter.livepreview import LivePreview
+
+    preview = LivePreview()
+    preview.error = ["docs/a.md:1:1: fout: <kapot>"]
+
+    def serve(environ, start_response):
+        preview.error = None  # the good build ends now, on the build thread
+        start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", "27")])
+        return [b"<html><body><h1>A</h1></body></html>"]
+
+    answered = {}
+    body = preview.app(serve)({}, lambda status, headers: answered.update(status=status))
+    page = b"".join(body).decode()
+    assert answered["status"] == "200 OK"
+    assert BANNER in page and "&lt;kapot&gt;" in page and page.index(BANNER) < page.index("<h1>")

@@ -68,11 +68,11 @@ class LivePreview:
 
         return build
 
-    def banner(self) -> bytes:
-        assert self.error is not None
-        lines = "".join(
-            f'<li style="margin:.2em 0">{html.escape(line)}</li>' for line in self.error
-        )
+    @staticmethod
+    def banner(error: list[str]) -> bytes:
+        """The banner for ``error``, the lines of one failed build (read once per request: the
+        build thread may replace the error while a request is answered)."""
+        lines = "".join(f'<li style="margin:.2em 0">{html.escape(line)}</li>' for line in error)
         return (
             '<div role="alert" id="koppelkansen-bouwfout" style="background:#fff3cd;'
             "color:#3d2c00;border-bottom:3px solid #b45309;padding:1em 1.5em;font:16px/1.4 "
@@ -82,17 +82,18 @@ class LivePreview:
             f"{html.escape(ADVICE)}</div>"
         ).encode()
 
-    def inject(self, content: bytes) -> bytes:
+    def inject(self, content: bytes, error: list[str]) -> bytes:
         """The page with the banner right after its ``<body>`` tag (at the start without one)."""
         at = content.lower().find(b"<body")
         end = content.find(b">", at) + 1 if at >= 0 else 0
-        return content[:end] + self.banner() + content[end:]
+        return content[:end] + self.banner(error) + content[end:]
 
     def app(self, serve: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
         """The server's WSGI application, with the banner in each HTML page while a build failed."""
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-            if self.error is None:
+            error = self.error  # once: a build that ends meanwhile must not change this answer
+            if error is None:
                 return serve(environ, start_response)
             answer: dict[str, Any] = {}
 
@@ -107,7 +108,7 @@ class LivePreview:
                 start_response(answer["status"], headers)
                 return body
             try:
-                content = self.inject(b"".join(body))
+                content = self.inject(b"".join(body), error)
             finally:
                 close = getattr(body, "close", None)
                 if close is not None:
