@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from mkdocs.exceptions import Abort
@@ -177,3 +178,30 @@ def quiet_engine_aborts() -> None:
 
     quiet_show.koppelkansen_quiet = True  # type: ignore[attr-defined]
     Abort.show = quiet_show  # type: ignore[method-assign]
+
+
+def _heading_ids(items: Any) -> list[str]:
+    """The anchors of a page's headings, in order (MkDocs' table of contents)."""
+    found: list[str] = []
+    for item in items or []:
+        if getattr(item, "id", None):
+            found.append(str(item.id))
+        found.extend(_heading_ids(getattr(item, "children", [])))
+    return found
+
+
+def page_anchors(
+    files: Iterable[Any] | None,
+) -> tuple[set[str], dict[str, set[str]], dict[str, list[str]]]:
+    """What the Dutch explanation of the warnings needs from the generator's files: every
+    ``src_uri``, each rendered page's ids, and its headings' ids in order."""
+    uris: set[str] = set()
+    anchors: dict[str, set[str]] = {}
+    headings: dict[str, list[str]] = {}
+    for file in files or []:
+        uris.add(file.src_uri)
+        page = file.page if file.is_documentation_page() else None
+        if page is not None and page.present_anchor_ids is not None:
+            anchors[file.src_uri] = set(page.present_anchor_ids)
+            headings[file.src_uri] = _heading_ids(page.toc)
+    return uris, anchors, headings

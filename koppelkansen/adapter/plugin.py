@@ -24,7 +24,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from koppelkansen.adapter import incremental, livepreview, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
-from koppelkansen.adapter.enginelog import WarningCatcher, quiet_engine_aborts
+from koppelkansen.adapter.enginelog import WarningCatcher, page_anchors, quiet_engine_aborts
 from koppelkansen.pdf.downloads import pdf_wanted
 from koppelkansen.pipeline import Options, RenderedPage, SiteBuild, failure_message
 from koppelkansen.problems import BuildStopped
@@ -49,16 +49,6 @@ def _rendered(page: Page) -> RenderedPage:
         abs_src_path=page.file.abs_src_path or "",
         title=str(page.meta.get("title") or page.title),
     )
-
-
-def _heading_ids(items: Any) -> list[str]:
-    """The anchors of a page's headings, in order (MkDocs' table of contents)."""
-    found: list[str] = []
-    for item in items or []:
-        if getattr(item, "id", None):
-            found.append(str(item.id))
-        found.extend(_heading_ids(getattr(item, "children", [])))
-    return found
 
 
 def _add(files: Files, config: MkDocsConfig, pages: dict[str, str]) -> None:
@@ -90,18 +80,10 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def _report_warnings(self) -> str | None:
         """The generator's warnings so far, in Dutch; the message to stop with, if any."""
         assert self.build is not None
-        files = self.files
-        uris = {f.src_uri for f in files} if files is not None else set()
+        uris, anchors, headings = page_anchors(self.files)
         warnings = self.catcher.take(uris)
         if not warnings:
             return None
-        anchors: dict[str, set[str]] = {}
-        headings: dict[str, list[str]] = {}
-        for file in files or []:
-            page = file.page if file.is_documentation_page() else None
-            if page is not None and page.present_anchor_ids is not None:
-                anchors[file.src_uri] = set(page.present_anchor_ids)
-                headings[file.src_uri] = _heading_ids(page.toc)
         slugify = (self.mdx_configs.get("toc") or {}).get("slugify")
         return self.build.engine_warnings(warnings, uris, anchors, headings, slugify)
 
