@@ -13,6 +13,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DOCS := docs
+# The npm packages (axe-core and vnu-jar for the tests, the editor for the published site). Every
+# variable is defined here, before the rules: make expands a rule's prerequisites when it reads it.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: help venv site serve schrijven check schema test lint typecheck lock clean new node goldens versie linkcheck linkcheck-external bench-pdf wijzigingen \
   venv-properdocs site-properdocs lock-properdocs
@@ -45,10 +48,10 @@ check: $(STAMP) ## Check the front matter of every page (fast), and the links of
 site: $(STAMP) $(NODE_STAMP) ## Check the front matter and build site/ (strict; the editor from node_modules)
 	$(PY) -m koppelkansen build --config-file mkdocs.yml --site-dir site
 
-serve: $(STAMP) ## Live preview on http://127.0.0.1:8000
+serve: $(STAMP) $(NODE_STAMP) ## Live preview on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
-serve-pdf: $(STAMP) ## Live preview with the PDFs, re-typeset after every save (docs-dev/pdf.md)
+serve-pdf: $(STAMP) $(NODE_STAMP) ## Live preview with the PDFs, re-typeset after every save (docs-dev/pdf.md)
 	KOPPELKANSEN_PDF=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 schema: $(STAMP) ## Update the editor schema from docs/schema/vocabulary.yml
@@ -84,10 +87,9 @@ versie: $(STAMP) ## Make a version (git tag): make versie NAAM="..." DATUM=2018-
 $(eval wijzigingen: export KK_SINDS := $$(value SINDS))
 unexport SINDS
 
+# The change site of a proposal has no browser editor, so it needs no npm packages.
 wijzigingen: $(STAMP) ## Change page and PDF of the working tree against a ref: make wijzigingen SINDS=main
 	$(PY) -m koppelkansen wijzigingen --sinds "$$KK_SINDS" --docs $(DOCS) --site-dir site-wijzigingen
-
-NODE_STAMP := node_modules/.installed
 
 # axe-core and vnu-jar for the quality gates, and the browser editor (decap-cms, decap-server),
 # exactly as package-lock.json pins them.
@@ -148,7 +150,7 @@ $(PD_STAMP): requirements-properdocs.lock pyproject.toml $(SYSTEM_STAMP)
 
 venv-properdocs: $(PD_STAMP) ## Create .venv-properdocs: ProperDocs instead of MkDocs (requirements-properdocs.lock)
 
-site-properdocs: $(PD_STAMP) ## Build site-properdocs/ and the PDFs with ProperDocs, then check its links
+site-properdocs: $(PD_STAMP) $(NODE_STAMP) ## Build site-properdocs/ and the PDFs with ProperDocs, then check its links
 	@if $(PD_PY) -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("mkdocs") is None)'; then \
 	  echo "$(PD_VENV) bevat mkdocs; deze build moet zonder MkDocs draaien." >&2; exit 1; fi
 	$(PD_PY) -m koppelkansen build --engine properdocs --config-file mkdocs.yml --site-dir site-properdocs
@@ -169,11 +171,11 @@ clean: ## Remove build output and the virtual environment
 	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV) site-wijzigingen
 
 .PHONY: bench bench-all bench-quick serve-pdf
-bench: $(STAMP) ## The issue-11 and issue-22 figures (~16 min; one section: BENCH_ARGS="--only scale"); writes bench/results.md
+bench: $(STAMP) $(NODE_STAMP) ## The issue-11 and issue-22 figures (~16 min; one section: BENCH_ARGS="--only scale"); writes bench/results.md
 	$(PY) -m scripts.bench.run $(BENCH_ARGS)
 
-bench-all: $(STAMP) ## Also the WeasyPrint peers, the check and 1,000/10,000-page scaling (slow: ~1 h)
+bench-all: $(STAMP) $(NODE_STAMP) ## Also the WeasyPrint peers, the check and 1,000/10,000-page scaling (slow: ~1 h)
 	$(PY) -m scripts.bench.run --all $(BENCH_ARGS)
 
-bench-quick: $(STAMP) ## The benchmarks on small corpora, one run each (for development)
+bench-quick: $(STAMP) $(NODE_STAMP) ## The benchmarks on small corpora, one run each (for development)
 	$(PY) -m scripts.bench.run --quick --output .bench/results-quick.md $(BENCH_ARGS)
