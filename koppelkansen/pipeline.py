@@ -72,6 +72,7 @@ from koppelkansen.problems import (
     summary,
 )
 from koppelkansen.versions.pdfs import EDITION_ENV, NESTED_ENV, edition_date
+from koppelkansen.versions.proposal import since_from_environment
 from koppelkansen.versions.site import (
     VersionSite,
     change_pdf_specs,
@@ -342,7 +343,7 @@ class SiteBuild:
         context["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
-        if self.corpus is not None and src_uri in self.corpus.pages:
+        if self.corpus is not None and src_uri in self.corpus.pages and self._publishes_editor():
             context["kk_edit_url"] = edit_target(
                 src_uri, dict(meta), repo=repository(self.options.site_url)
             )
@@ -363,10 +364,17 @@ class SiteBuild:
         if self.pdf_job is not None and dest is not None and self.pdf_job.token in output:
             self.pdf_placeholders.append(dest)
 
+    @staticmethod
+    def _publishes_editor() -> bool:
+        """Only the published site (and its live preview) has the browser editor: a version's
+        build makes PDFs, a proposal's build its change site, and neither needs ``admin/`` (nor
+        the npm packages it is copied from)."""
+        return os.environ.get(NESTED_ENV) != "1" and not since_from_environment()[0]
+
     def finish(self) -> None:
         """Wait for the PDFs typeset beside the templates, then put their page counts and sizes
         into the pages that showed them. The editor goes into ``admin/``."""
-        if self.corpus is not None:
+        if self.corpus is not None and self._publishes_editor():
             write_editor(
                 self.options.site_dir,
                 self.options.root,

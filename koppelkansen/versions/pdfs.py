@@ -1,7 +1,8 @@
 """A version's PDFs: built once from the tagged sources, then kept in a cache keyed by the commit.
 
 The tagged tree is exported with ``git archive`` into a scratch folder outside the repository and
-built there with ``mkdocs build`` (this generator, the tag's pages, templates and fonts), with
+built there by today's generator (the package of this process, never the tag's own copy of it,
+which is removed from the export) from the tag's pages, configuration and templates, with
 ``SOURCE_DATE_EPOCH`` set to the tag's commit time, the cover label in ``KOPPELKANSEN_EDITION`` and
 the version's own date (the cover's "Versie" field) in ``KOPPELKANSEN_EDITION_DATE``.
 Two such builds give the same bytes (tests/test_versions.py proves it). The result is kept under
@@ -45,6 +46,10 @@ NESTED_ENV = "KOPPELKANSEN_VERSION_BUILD"
 REFUSED_SUFFIX = ".geweigerd.json"
 
 
+#: This process's generator package: the one that typesets every version.
+GENERATOR = Path(__file__).resolve().parent.parent
+
+
 class VersionBuildError(Exception):
     pass
 
@@ -65,10 +70,9 @@ def refusals(output: str) -> list[str]:
 def rules_key() -> str:
     """A hash of this package's files: the rules a version's build is judged by today."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*")):
+    for path in sorted(GENERATOR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -154,8 +158,13 @@ def _export(repo: Path, commit: str, target: Path) -> None:
     )
     if archive.returncode != 0:
         raise VersionBuildError(archive.stderr.decode("utf-8", "replace").strip())
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(target, filter="data")
+    except (tarfile.TarError, OSError) as exc:  # a link out of the tree, a full disk
+        raise VersionBuildError(
+            f"de bestanden van commit {commit[:12]} konden niet worden uitgepakt: {exc}"
+        ) from None
 
 
 def build_version(version: Version, repo: Path, config_rel: str, folder: Path) -> None:
@@ -166,6 +175,9 @@ def build_version(version: Version, repo: Path, config_rel: str, folder: Path) -
         source = scratch / "bron"
         source.mkdir()
         _export(repo, version.commit, source)
+        # Today's generator typesets the version (docs-dev/versions.md): nothing from a tag is run.
+        # The tag's copy of the package goes, and ``-P`` keeps the scratch folder off sys.path.
+        shutil.rmtree(source / GENERATOR.name, ignore_errors=True)
         site = scratch / "site"
         env = dict(
             os.environ,
@@ -173,9 +185,12 @@ def build_version(version: Version, repo: Path, config_rel: str, folder: Path) -
             **{EDITION_ENV: version.edition, EDITION_DATE_ENV: version.date, NESTED_ENV: "1"},
         )
         env.pop("KOPPELKANSEN_PDF", None)
+        path = env.get("PYTHONPATH")
+        env["PYTHONPATH"] = str(GENERATOR.parent) + (os.pathsep + path if path else "")
         result = subprocess.run(
             [
                 sys.executable,
+                "-P",
                 "-m",
                 engine_from_environment(),
                 "build",

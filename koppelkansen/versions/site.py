@@ -324,6 +324,18 @@ def version_notice(label: str, tag: str, reason: str) -> str:
     )
 
 
+def version_failure(label: str, tag: str, reason: str) -> str:
+    """Why a version's PDFs could not be made for another reason than its text."""
+    lines = [line for line in reason.strip().splitlines() if line.strip()]
+    shown = "\n".join(f"    {line[:300]}" for line in lines[-5:]) or "    (zonder melding)"
+    return (
+        f"De PDF's van versie {label} (tag {tag}) konden niet gemaakt worden uit de tag, en niet "
+        "door de tekst van die versie: zonder die PDF's mist de Downloads-pagina wat de directies "
+        "kregen. Los de oorzaak op en bouw opnieuw (een ontbrekend hulpmiddel installeert "
+        f"'make site' zelf). Het einde van die build:\n{shown}"
+    )
+
+
 def place_version_pdfs(site: VersionSite, config_file: Path, cache: Path, downloads: Path) -> None:
     """Each version's PDFs, from the cache or built once from its tag, put into the site
     (``downloads/versies/<slug>/``). A version whose build fails (its old text refused by today's
@@ -337,6 +349,11 @@ def place_version_pdfs(site: VersionSite, config_file: Path, cache: Path, downlo
         try:
             pdfs = version_pdfs(version, repo, config_rel, cache)
         except VersionBuildError as exc:
+            if not refusals(str(exc)):
+                # Not the old text but the build itself failed (a tool, the disk, the generator):
+                # the directors' PDFs would be missing from the site, so the build stops.
+                raise_stopped(version_failure(version.label, version.tag, str(exc)))
+            # Its old text under today's rules: history is read, never judged; the build goes on.
             log.info(version_notice(version.label, version.tag, str(exc)))
             continue
         target = downloads / "versies" / version.slug
