@@ -19,9 +19,12 @@ from pypdf import PdfReader
 from koppelkansen.build import build_site
 from koppelkansen.pdf.bundles import PdfSpec
 from koppelkansen.pdf.downloads import PdfJob, human_size, pdf_wanted
+from koppelkansen.pdf.passes import count_passes
 from koppelkansen.pdf.typeset import PdfResult
+from koppelkansen.pdf.worker import typst_options
 
 BUNDLE = "koppelkansen-projectplannen.pdf"
+FONTS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "fonts"
 CASES = ("amstelstad", "9-straatjes", "haven-stad")
 LABELS = {"amstelstad": "Amstelstad", "9-straatjes": "9 Straatjes", "haven-stad": "Haven-Stad"}
 
@@ -266,6 +269,16 @@ def _text_fonts(path: Path) -> list[str]:
     # Every font is embedded (column "emb" is "yes").
     assert all(" yes " in row for row in rows), out
     return rows
+
+
+@BUILT
+def test_the_fixture_bundle_settles_in_two_layout_passes(built):
+    """Typst lays the bundle out twice: once to learn the page numbers, once with them. Labels,
+    chapters and section numbers come from Python (docs-dev/pdf.md, "Layout passes"); a query or
+    counter that moves the layout again makes this 3 (counted under gdb: passes.py)."""
+    root, _ = built
+    main = root / ".cache" / "pdf" / "work" / "koppelkansen-projectplannen.typ"
+    assert count_passes(main, typst_options(FONTS, None)) == 2
 
 
 @BUILT
