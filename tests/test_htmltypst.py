@@ -27,9 +27,17 @@ def convert(
 
 
 def pdf_text(tmp_path: Path, markup: str) -> str:
-    """Typeset ``markup`` with the report template's helpers and return the PDF's text (one line)."""
+    """Typeset ``markup`` with the report template's helpers and return the PDF's text (one line).
+    ``kk-link`` is bound as a PDF's main file binds it, to the labels the markup holds."""
     source = tmp_path / "page.typ"
-    source.write_text(f"#import {typst_str(str(TEMPLATE))}: *\n{markup}", encoding="utf-8")
+    known = "".join(
+        f"{typst_str(label)}: true, " for label in re.findall(r"^<(p-[^>]+)>$", markup, re.M)
+    )
+    source.write_text(
+        f"#import {typst_str(str(TEMPLATE))}: *\n#let kk-link = kk-link-to.with(({known or ':'}))\n"
+        f"{markup}",
+        encoding="utf-8",
+    )
     data = typst.compile(str(source), root="/", font_paths=[str(FONTS)], ignore_system_fonts=True)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     return re.sub(r"\s+", " ", text)

@@ -19,9 +19,12 @@ from pypdf import PdfReader
 from koppelkansen.build import build_site
 from koppelkansen.pdf.bundles import PdfSpec
 from koppelkansen.pdf.downloads import PdfJob, human_size, pdf_wanted
+from koppelkansen.pdf.passes import count_passes
 from koppelkansen.pdf.typeset import PdfResult
+from koppelkansen.pdf.worker import typst_options
 
 BUNDLE = "koppelkansen-projectplannen.pdf"
+FONTS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "fonts"
 CASES = ("amstelstad", "9-straatjes", "haven-stad")
 LABELS = {"amstelstad": "Amstelstad", "9-straatjes": "9 Straatjes", "haven-stad": "Haven-Stad"}
 
@@ -266,6 +269,16 @@ def _text_fonts(path: Path) -> list[str]:
     # Every font is embedded (column "emb" is "yes").
     assert all(" yes " in row for row in rows), out
     return rows
+
+
+@BUILT
+def test_the_fixture_bundle_settles_in_two_layout_passes(built):
+    """Typst lays the bundle out twice: once to learn the page numbers, once with them. Labels,
+    chapters and section numbers come from Python (docs-dev/pdf.md, "Layout passes"); a query or
+    counter that moves the layout again makes this 3 (counted under gdb: passes.py)."""
+    root, _ = built
+    main = root / ".cache" / "pdf" / "work" / "koppelkansen-projectplannen.typ"
+    assert count_passes(main, typst_options(FONTS, None)) == 2
 
 
 @BUILT
@@ -556,3 +569,42 @@ def test_an_authors_own_pdf_beside_the_generated_ones_is_published(edited):
     root, _ = edited
     assert (root / "site" / "downloads" / "bijlage.pdf").read_bytes() == b"%PDF-1.4 eigen"
     assert (root / "site" / "downloads" / BUNDLE).is_file()
+
+
+#: An edit in the first, a middle and the last chapter of the bundle (nav order).
+EDITS = ("programma.md", "casussen/amstelstad/plan.md", "casussen/haven-stad/plan.md")
+
+
+@pytest.mark.xdist_group("pdf-bundle-incremental")
+def test_incremental_pdfs_are_byte_identical_to_a_cold_build_after_each_edit(tmp_path):
+    """After an edit in the first, a middle and the last chapter, the PDFs of the incremental
+    build (page conversions and the unchanged PDFs from the cache) are the bytes of a cold build
+    of the same state, and every one passes PDF/A-2a and PDF/UA-1."""
+    root = tmp_path / "project"
+    config = make_pdf_project(root, {"programma.md": SHORT_PROGRAMME}, git=False)
+    assert run_build(config, root / "site").returncode == 0
+    for number, relative in enumerate(EDITS):
+        page = root / "docs" / relative
+        page.write_text(
+            page.read_text(encoding="utf-8") + f"\nBewerking {number} van deze pagina.\n",
+            encoding="utf-8",
+        )
+        incremental = run_build(config, root / "site")
+        assert incremental.returncode == 0, incremental.stderr
+        assert "PDF koppelkansen-projectplannen.pdf gezet in" in incremental.stderr
+        cold = tmp_path / f"cold-{number}"
+        shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache", "site"))
+        result = run_build(cold / config.name, cold / "site")
+        assert result.returncode == 0, result.stderr
+        names = sorted(p.name for p in (cold / "site" / "downloads").glob("*.pdf"))
+        assert BUNDLE in names
+        for name in names:
+            warm_pdf = root / "site" / "downloads" / name
+            assert warm_pdf.read_bytes() == (cold / "site" / "downloads" / name).read_bytes(), (
+                f"{name} after editing {relative}"
+            )
+        assert f"Bewerking {number} van deze pagina." in _text(root / "site" / "downloads" / BUNDLE)
+        shutil.copytree(root / "site" / "downloads", tmp_path / f"pdfs-{number}")
+    assert_archival(
+        [path for n in range(len(EDITS)) for path in sorted((tmp_path / f"pdfs-{n}").glob("*.pdf"))]
+    )

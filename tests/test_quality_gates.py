@@ -30,6 +30,8 @@ from vnu_support import check_html, missing_vnu
 
 from koppelkansen.check.links import run as linkcheck
 from koppelkansen.pages.gitdates import iso_date, last_changes
+from koppelkansen.pdf.passes import count_passes
+from koppelkansen.pdf.worker import typst_options
 from koppelkansen.versions.proposal import SINCE_ENV
 
 
@@ -134,6 +136,15 @@ def test_real_pages_are_dated_by_the_projects_git(real_site):
 @REAL
 def test_the_real_sites_pdfs_pass_pdf_a_2a_and_pdf_ua_1(real_site):
     assert_archival(list((real_site / "downloads").rglob("*.pdf")))
+
+
+@REAL
+def test_the_real_bundle_settles_in_two_layout_passes(real_site):
+    """The project's own bundle: Typst lays it out twice (page numbers once unknown, then known);
+    a third pass, as before issue 33, fails here (docs-dev/pdf.md, "Layout passes")."""
+    main = real_site.parent / ".cache" / "pdf" / "work" / "koppelkansen-projectplannen.typ"
+    fonts = Path(__file__).resolve().parents[1] / "docs" / "assets" / "fonts"
+    assert count_passes(main, typst_options(fonts, None)) == 2
 
 
 @BROKEN

@@ -134,7 +134,8 @@ def convert_pages(
     site_url: str,
     cache_dir: Path | None = None,
 ) -> dict[str, str]:
-    """Typst markup per page key; raises ConversionError naming the Markdown pages at fault.
+    """Typst markup per page key (a page module: :func:`htmltypst.convert_page_module`); raises
+    ConversionError naming the Markdown pages at fault.
 
     With ``cache_dir``, each page's Typst is kept under a hash of its HTML, the converter, the site
     URL and the media map, so only changed pages are converted again. Conversion runs in this
@@ -165,7 +166,7 @@ def convert_pages(
     typst: dict[str, str] = {}
     problems: list[PdfProblem] = []
     for page in pages:
-        text, found = htmltypst.convert_page_found(page.html, page.url, media, site_url)
+        text, found = htmltypst.convert_page_module(page.html, page.url, media, site_url)
         typst[page.key] = text
         problems.extend(_located(page, found))
     if problems:

@@ -264,8 +264,13 @@ class _Inline:
 class PageConverter:
     """Converts one page; ``problems`` collects the messages for its author."""
 
-    def __init__(self, url: str, media: dict[str, str], site_url: str) -> None:
+    def __init__(
+        self, url: str, media: dict[str, str], site_url: str, numbered: bool = False
+    ) -> None:
         self.url = url
+        #: Number the sections (level 2) here, for :func:`convert_page_module`.
+        self.numbered = numbered
+        self.sections = 0
         self.key = page_key(url)
         self.media = media
         self.site_url = site_url
@@ -279,6 +284,8 @@ class PageConverter:
         self.table_cells = 0
         self._open_notes: list[etree._Element] = []
         self._told_notes = False
+        #: The labels of this page's headings, in order (:func:`page_module` lists them).
+        self.labels: list[str] = []
 
     # -- entry -------------------------------------------------------------------------------
     def convert(self, html: str) -> str:
@@ -449,9 +456,13 @@ class PageConverter:
         level = max(level, 2)
         text = self.inline(el)
         out = "=" * level + " " + text
+        if self.numbered and level == 2:  # its number, from the page module's kk-number
+            self.sections += 1
+            out = f"#set heading(numbering: kk-number({self.sections}))\n{out}"
         anchor = el.get("id")
         if anchor:
-            out += f"\n<{anchor_label(self.key, anchor)}>"
+            self.labels.append(anchor_label(self.key, anchor))
+            out += f"\n<{self.labels[-1]}>"
         return out
 
     @staticmethod
@@ -864,9 +875,44 @@ def convert_page_found(
 ) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
     """As :func:`convert_page`, each problem with the snippets that find its line in the page's
     Markdown (``SourceFinder``): the element's start as an author writes it, its ``src``."""
-    converter = PageConverter(url, media, site_url)
+    text, found, _ = _converted(html, url, media, site_url)
+    return text, found
+
+
+def _converted(
+    html: str, url: str, media: dict[str, str], site_url: str, numbered: bool = False
+) -> tuple[str, list[tuple[str, tuple[str, ...]]], list[str]]:
+    converter = PageConverter(url, media, site_url, numbered)
     text = converter.convert(html)
-    return text, list(zip(converter.problems, converter.needles, strict=True))
+    found = list(zip(converter.problems, converter.needles, strict=True))
+    return text, found, converter.labels
+
+
+#: The first line of a page module: the labels of its headings (:func:`module_labels` reads it).
+_MODULE_LABELS = re.compile(r"#let kk-labels = \(((?:\"[A-Za-z0-9_.:-]*\", )*)\)")
+
+
+def convert_page_module(
+    html: str, url: str, media: dict[str, str], site_url: str
+) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
+    """As :func:`convert_page_found`, the page as the module the PDF's main file calls: its first
+    line lists the labels of its headings (``kk-labels``), then ``kk-page(kk-link, kk-number)``
+    returns its content. ``kk-link`` is the PDF's own link function (``report.typ``,
+    ``kk-link-to``): it knows which labels that PDF holds, so the same page module serves every PDF
+    without asking Typst where a label is. ``kk-number(i)`` is the numbering of the page's i-th
+    section in that PDF (``kk-section-number``): a number Python knows, where a heading numbered
+    by Typst's counter cost a layout pass more."""
+    text, found, labels = _converted(html, url, media, site_url, numbered=True)
+    listed = "".join(typst_str(label) + ", " for label in labels)
+    return f"#let kk-labels = ({listed})\n#let kk-page(kk-link, kk-number) = [\n{text}]\n", found
+
+
+def module_labels(module: str) -> list[str]:
+    """The heading labels a page module (:func:`convert_page_module`) lists on its first line."""
+    match = _MODULE_LABELS.match(module)
+    if match is None:
+        raise ValueError("not a page module of convert_page_module")
+    return re.findall(r'"([^"]*)"', match.group(1))
 
 
 #: Longest URL or path shown whole in a message (a longer one ends in "…").

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from koppelkansen.pdf import worker
+from koppelkansen.pdf import passes, worker
 from koppelkansen.pdf.bundles import PdfSpec
 from koppelkansen.pdf.convert import (
     ConversionError,
@@ -24,7 +24,7 @@ from koppelkansen.pdf.convert import (
     convert_pages,
     converter_version,
 )
-from koppelkansen.pdf.htmltypst import page_media
+from koppelkansen.pdf.htmltypst import module_labels, page_media
 from koppelkansen.pdf.typsterrors import typst_problem
 from koppelkansen.pdf.typstsyntax import typst_array, typst_str
 from koppelkansen.pdf.worker import typst_options
@@ -33,7 +33,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 #: Bump when the way main.typ is generated changes (the generated text is not hashed).
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 
 
 @dataclass
@@ -57,6 +57,8 @@ class Sources:
     work: Path | None = None
     page_files: dict[str, Path] = field(default_factory=dict)
     mains: dict[str, Path] = field(default_factory=dict)
+    #: The heading labels of each converted page, by page key.
+    labels: dict[str, list[str]] = field(default_factory=dict)
 
 
 @cache
@@ -108,7 +110,12 @@ class Typesetter:
         return h.hexdigest()[:32]
 
     # -- Typst sources ---------------------------------------------------------------------
-    def _main_typ(self, spec: PdfSpec, page_files: dict[str, Path]) -> str:
+    def _main_typ(
+        self, spec: PdfSpec, page_files: dict[str, Path], labels: dict[str, list[str]] | None = None
+    ) -> str:
+        """The PDF's main file: the cover's data, every label the PDF holds (``kk-link`` links
+        inside the PDF only to those), and per chapter a ``#kk-chapter`` line that calls its page
+        module. ``labels``: the heading labels per page key (:func:`module_labels`)."""
         # PDF/A wants a document date: without a version date, `auto` takes Typst's timestamp
         # (typst_options: 0, the same every build).
         date = "auto"
@@ -137,16 +144,30 @@ class Typesetter:
             ),
             ")",
         ]
-        for chapter in spec.chapters:
+        known = [
+            label
+            for chapter in spec.chapters
+            for label in (chapter.page.key, *(labels or {}).get(chapter.page.key, []))
+        ]
+        # One label a line: a dictionary, so `kk-link` looks a target up without a query.
+        lines.append("#let kk-link = kk-link-to.with((")
+        lines.extend(f"  {typst_str(label)}: true," for label in dict.fromkeys(known))
+        lines.append("))")
+        for number, chapter in enumerate(spec.chapters, start=1):
             page = chapter.page
+            body = (
+                f"import {typst_str(str(page_files[page.key]))}: kk-page; "
+                f"kk-page(kk-link, kk-section-number({number}))"
+                if page.key in page_files
+                else ""
+            )
             lines.append(
-                f"#kk-chapter(key: {typst_str(page.key)}, title: {typst_str(page.title)}, "
+                f"#kk-chapter(key: {typst_str(page.key)}, number: {number}, "
+                f"title: {typst_str(page.title)}, "
                 f"kind: {typst_str(chapter.kind)}, info: {typst_str(chapter.info)}, "
                 f"status: {typst_str(chapter.status)}, status-label: {typst_str(chapter.status_label)}, "
-                f"status-note: {typst_str(chapter.status_note)})"
+                f"status-note: {typst_str(chapter.status_note)})[#{{ {body} }}]"
             )
-            if page.key in page_files:
-                lines.append(f"#include {typst_str(str(page_files[page.key]))}")
         return "\n".join(lines) + "\n"
 
     # -- build -----------------------------------------------------------------------------
@@ -236,16 +257,19 @@ class Typesetter:
             shutil.rmtree(work, ignore_errors=True)
         (work / "pages").mkdir(parents=True, exist_ok=True)
         page_files: dict[str, Path] = {}
+        labels: dict[str, list[str]] = {}
         for key, text in typst_pages.items():
             path = work / "pages" / f"{key}.typ"
             path.write_text(f"#import {typst_str(str(TEMPLATE))}: *\n" + text, encoding="utf-8")
             page_files[key] = path
+            labels[key] = module_labels(text)
         mains = {}
         for spec in sources.todo:
             main = work / f"{spec.name}.typ"
-            main.write_text(self._main_typ(spec, page_files), encoding="utf-8")
+            main.write_text(self._main_typ(spec, page_files, labels), encoding="utf-8")
             mains[spec.name] = main
         sources.work, sources.page_files, sources.mains = work, page_files, mains
+        sources.labels = labels
 
     def _compile(self, sources: Sources) -> dict[str, float]:
         keys, work, page_files, mains = (
@@ -271,13 +295,25 @@ class Typesetter:
                 def alone(page: PageSource) -> bytes:  # the PDF with only this page's chapter
                     one = replace(spec, chapters=[c for c in spec.chapters if c.page == page])
                     main = work / f"{spec.name}.alone.typ"
-                    main.write_text(self._main_typ(one, page_files), encoding="utf-8")
+                    main.write_text(
+                        self._main_typ(one, page_files, sources.labels), encoding="utf-8"
+                    )
                     return compile_with(main, self.font_dir, spec.epoch)
 
                 chapters = {page_files[c.page.key]: c.page for c in spec.chapters}
                 problem = typst_problem(exc, spec.filename, mains[spec.name], chapters, alone)
                 return spec.name, 0.0, None, [problem]
-            return spec.name, time.perf_counter() - t0, data, []
+            seconds = time.perf_counter() - t0
+            if log.isEnabledFor(logging.DEBUG):  # one more compile, under gdb: see passes.py
+                counted = passes.count_passes(
+                    mains[spec.name], typst_options(self.font_dir, spec.epoch)
+                )
+                log.debug(
+                    "PDF %s: %s opmaakrondes van Typst",
+                    spec.filename,
+                    counted if counted is not None else "onbekend aantal",
+                )
+            return spec.name, seconds, data, []
 
         # One after the other: each compile uses both cores already, and one at a time keeps the
         # build's memory at that of the largest PDF (plus the child's limit, worker.ChildCompiler).
@@ -295,8 +331,8 @@ class Typesetter:
             )
             _atomic_write(target, data)
             timings[name] = seconds
-        if not self.live:
-            shutil.rmtree(work, ignore_errors=True)
+        # The sources stay until the next build writes its own: `make bench` and the tests count
+        # Typst's layout passes on them (passes.py).
         self._prune(keys)
         return timings
 

@@ -376,6 +376,8 @@ def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
                 row.comparison = (
                     f"Typst part from the log: {statistics.median(typeset_seconds):.2f} s"
                 )
+            passes = layout_passes(tool.command(corpus), corpus)
+            row.comparison += f"; Typst layout passes of the bundle: {passes} (target 2)"
         elif key == "ours-nopdf" and median is not None and ours_median is not None:
             row.comparison = f"PDF part = ours − this = {ours_median - median:.2f} s"
         elif key not in ("ours", "ours-nopdf"):
@@ -397,6 +399,17 @@ def section_pdf(settings: Settings, result: Result, pdf_options: bool) -> None:
             if errors.get(key):
                 row.comparison += f"; {errors[key]} ERROR lines in its log"
         result.rows.append(row)
+
+
+def layout_passes(command: list[str], corpus: Corpus) -> str:
+    """The layout passes Typst needs for the corpus's bundle, from the debug log of one more cold
+    build, untimed (``-v``: koppelkansen/pdf/passes.py counts them under gdb)."""
+    shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
+    run = subprocess.run([*command, "-v"], capture_output=True, text=True, check=False)
+    found = re.search(
+        r"PDF koppelkansen-projectplannen\.pdf: (\S+) opmaakrondes", run.stdout + run.stderr
+    )
+    return found.group(1) if found else "not counted"
 
 
 # --- 0. make site against Chromium + print-site ------------------------------------------------

@@ -1,13 +1,16 @@
-"""What the bundle's whole-document features cost Typst (issue 22, item 3): the contents page, the
-chapter in the running header (and the concept watermark), the page total in the footer and the
-link queries, each cut from the template in turn, and all four.
+"""What the bundle's whole-document features cost Typst (issue 22, item 3; issue 33): the contents
+page, the chapter in the running header (a page set rule per chapter since issue 33), the page
+total in the footer and the internal links (a dictionary lookup since issue 33, a query per link
+before), each cut from the template in turn, and all four; with the layout passes each variant
+needs (koppelkansen/pdf/passes.py, under gdb).
 
     python -m scripts.bench.typst_parts [--pages 200] [--rounds 2]
 
 Builds the benchmark corpus once (``make site``'s build, in this process) and keeps the Typst
 sources of its bundle; then, per variant and in a fresh process each, compiles the bundle cold and
 then once more after a one-word edit with the same compiler kept alive (what ``make serve-pdf``
-does). Prints one JSON line per variant and round: cold and live seconds. Measure on a quiet
+does). Prints one JSON line per variant and round: cold and live seconds, and the layout passes
+of the cold compile (counted in a compile of its own). Measure on a quiet
 machine; the rounds run in a rotating order. Not part of ``make bench`` (a few minutes).
 """
 
@@ -29,9 +32,12 @@ FONTS = ROOT / "docs" / "assets" / "fonts"
 #: (text in the template, what replaces it) per feature.
 CUTS = {
     "outline": ("outline(title: [Inhoud], depth: 2, indent: 1.6em)", "[]"),
-    "chapter-header": ("let chapter = current-chapter()", "let chapter = none"),
+    "chapter-header": (
+        "header: kk-header(title, status: status, status-label: status-label),",
+        "",
+    ),
     "page-total": ("#counter(page).final().first()", "?"),
-    "link-query": ('if target != "" and query(label(target)).len() > 0', "if false"),
+    "internal-links": ('if target != "" and target in known', "if false"),
 }
 VARIANTS = {"full": [], **{f"no-{name}": [name] for name in CUTS}, "none-of-them": list(CUTS)}
 CHILD = r"""
@@ -109,7 +115,11 @@ def variant(work: Path, main: Path, pages_dir: str, name: str) -> dict[str, floa
     if run.returncode != 0:
         return run.stderr[-500:]
     cold, live = (float(x) for x in run.stdout.split())
-    return {"cold_s": round(cold, 2), "live_edit_s": round(live, 2)}
+    from koppelkansen.pdf.passes import count_passes
+    from koppelkansen.pdf.worker import typst_options
+
+    counted = count_passes(copy, typst_options(FONTS, None))
+    return {"cold_s": round(cold, 2), "live_edit_s": round(live, 2), "passes": counted or 0}
 
 
 def main(argv: list[str] | None = None) -> int:
