@@ -472,11 +472,25 @@ def test_an_author_signs_in_saves_a_draft_and_sees_its_preview(browser, tmp_path
             page.get_by_role("heading", name="Werksessie Haven-Stad").click()
             link = page.get_by_role("link", name="Bekijk voorvertoning")
             assert link.get_attribute("href") == preview
-            if shots:
+            if shots:  # without the passing notices, which cover the toolbar for a few seconds
+                page.add_style_tag(content=".notif__container { display: none !important; }")
                 page.screenshot(path=str(shots / "editor-voorvertoning-1280.png"))
                 page.set_viewport_size({"width": 375, "height": 812})
                 page.screenshot(path=str(shots / "editor-voorvertoning-375.png"))
             context.close()
+            if shots:  # the provider's pages: a refusal, and the answer outside a pop-up
+                _screens(
+                    browser.new_context,
+                    f"{provider_url}/auth?provider=github&site_id=elders.example&scope=repo",
+                    "aanmelden-geweigerd",
+                    shots,
+                )
+                _screens(
+                    browser.new_context,
+                    f"{provider_url}/auth?provider=github&site_id=127.0.0.1&scope=repo",
+                    "aanmelden-zonder-editor",
+                    shots,
+                )
     finally:
         git.stop()
         if provider is not None:

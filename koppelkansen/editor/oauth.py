@@ -223,7 +223,7 @@ h1 {{ font-size: 1.5rem; line-height: 1.3; }}
 </head>
 <body>
 <main>
-<h1>{title}</h1>
+<h1 id="kop">{title}</h1>
 <p id="bericht">{message}</p>
 </main>
 {script}
@@ -240,7 +240,10 @@ _HANDSHAKE = """<script nonce="{nonce}">
   var outcome = {outcome};
   var text = document.getElementById("bericht");
   if (!window.opener) {{
-    text.textContent = "Dit venster hoort bij de editor. Open de editor en klik daar op Inloggen.";
+    if (outcome.indexOf("authorization:github:success:") === 0) {{
+      document.getElementById("kop").textContent = "Open de editor";
+      text.textContent = "Dit venster hoort bij de editor. Open de editor en klik daar op Inloggen.";
+    }}
     return;
   }}
   function answer(event) {{
