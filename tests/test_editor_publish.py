@@ -350,6 +350,14 @@ def _until(condition, what: str, seconds: float = 10) -> None:
 def test_until_sign_in_is_set_up_admin_says_so_and_links_to_what_works(browser, tmp_path):
     corpus = _corpus()
     site = _site(tmp_path / "site")
+    # The authors' guide is linked when the site has it (a site without it: no dead link).
+    write_editor(
+        site, ROOT, corpus.schema, corpus.vocabulary, repo=REPO, site_url=SITE_URL,
+        sign_in=SignIn(repo=REPO),
+    )  # fmt: skip
+    assert "zelf-schrijven" not in (site / "admin" / "index.html").read_text("utf-8")
+    (site / "zelf-schrijven").mkdir()
+    (site / "zelf-schrijven" / "index.html").write_text("<h1>Zelf schrijven</h1>", "utf-8")
     write_editor(
         site, ROOT, corpus.schema, corpus.vocabulary, repo=REPO, site_url=SITE_URL,
         sign_in=SignIn(repo=REPO),

@@ -85,7 +85,11 @@ def index_html(styles: list[str], vocabulary: Vocabulary) -> str:
 HOST_NAMES = {"github": "GitHub", "gitlab": "GitLab", "forgejo": "Forgejo"}
 
 
-def not_set_up_html(sign_in: SignIn) -> str:
+#: The authors' guide on the site (docs/zelf-schrijven.md), linked from the notice if it is there.
+GUIDE = "zelf-schrijven"
+
+
+def not_set_up_html(sign_in: SignIn, guide: bool = False) -> str:
     """``/admin/`` while sign-in on the published site is not set up: says so in Dutch and links
     to what works (the Git host's own editor, ``make schrijven``); no editor, no sign-in button."""
     name = HOST_NAMES[sign_in.host]
@@ -98,8 +102,15 @@ def not_set_up_html(sign_in: SignIn) -> str:
         )
     else:
         link = "Stuur je tekst naar het kernteam: zij zetten hem op de site."
+    guide_link = (
+        f' Hoe dat gaat staat op <a href="../{GUIDE}/">Zelf schrijven</a>.' if guide else ""
+    )
     template = (STATIC / "niet-ingesteld.html").read_text(encoding="utf-8")
-    return template.replace("{host_name}", html.escape(name)).replace("{folder_link}", link)
+    return (
+        template.replace("{host_name}", html.escape(name))
+        .replace("{folder_link}", link)
+        .replace("{guide_link}", guide_link)
+    )
 
 
 def write_editor(
@@ -118,7 +129,8 @@ def write_editor(
     admin = site_dir / ADMIN
     if sign_in is not None and not sign_in.ready and not local_backend:
         admin.mkdir(parents=True, exist_ok=True)
-        (admin / "index.html").write_text(not_set_up_html(sign_in), encoding="utf-8")
+        guide = (site_dir / GUIDE / "index.html").is_file()
+        (admin / "index.html").write_text(not_set_up_html(sign_in, guide), encoding="utf-8")
         return admin
     dist = bundle_dir(root)
     admin.mkdir(parents=True, exist_ok=True)
