@@ -394,22 +394,34 @@ def test_until_sign_in_is_set_up_admin_says_so_and_links_to_what_works(browser, 
 @PUBLISH
 def test_an_author_signs_in_saves_a_draft_and_sees_its_preview(browser, tmp_path):
     """The published editor against the project's OAuth provider (a real process) and the
-    stand-in for GitHub: the whole round an author makes, in one load of the editor."""
-    corpus = _corpus()
+    stand-in for GitHub: the whole round an author makes, in one load of the editor. The site is
+    built with the sign-in settings in its mkdocs.yml, as a maintainer sets them up."""
+    from conftest import make_site_project, run_build
+
+    config = make_site_project(tmp_path / "project")
+    docs = tmp_path / "project" / "docs"
     git = GitHubStandIn(
-        standin_repository(tmp_path / "repo.git", ROOT / "docs"), REPO, CLIENT_ID, CLIENT_SECRET
+        standin_repository(tmp_path / "repo.git", docs), REPO, CLIENT_ID, CLIENT_SECRET
     )
     github = git.start()
     provider_port = _free_port()
     provider_url = f"http://127.0.0.1:{provider_port}"
-    settings = sign_in(
-        {"oauth_provider": provider_url, "api_root": f"{github}/api", "repo": REPO}, SITE_URL
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "  - koppelkansen\n",
+            "  - koppelkansen:\n"
+            "      pdf: false\n"
+            "      editor_sign_in:\n"
+            f"        repo: {REPO}\n"
+            f"        oauth_provider: {provider_url}\n"
+            f"        api_root: {github}/api\n",
+        ),
+        encoding="utf-8",
     )
-    site = _site(tmp_path / "site")
-    write_editor(
-        site, ROOT, corpus.schema, corpus.vocabulary, repo=REPO, site_url=SITE_URL,
-        sign_in=settings,
-    )  # fmt: skip
+    site = tmp_path / "project" / "site"
+    built = run_build(config, site)
+    assert built.returncode == 0, built.stderr
     preview = "https://koppelkansen.github.io/plannen/voorstel/1/"
 
     def preview_workflow_starts(pull, head: str) -> None:
@@ -421,7 +433,7 @@ def test_an_author_signs_in_saves_a_draft_and_sees_its_preview(browser, tmp_path
     shots = _shots()
     try:
         with serve(site) as base:
-            origin = base.rsplit("/plannen/", 1)[0]
+            origin = base.rsplit("/test/", 1)[0]
             provider = _provider(
                 provider_port, {**_env(github, origin), "AANMELDEN_URL": provider_url}
             )
