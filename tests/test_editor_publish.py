@@ -338,7 +338,7 @@ def _screens(context_factory, url: str, name: str, shots: Path) -> None:
             context.close()
 
 
-def _until(condition, what: str, seconds: float = 10) -> None:
+def _until(condition, what: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
@@ -439,7 +439,7 @@ def test_an_author_signs_in_saves_a_draft_and_sees_its_preview(browser, tmp_path
             )
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             page = context.new_page()
-            page.set_default_timeout(15_000)
+            page.set_default_timeout(30_000)  # generous: the machine may be busy
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(base + "admin/", wait_until="load")
