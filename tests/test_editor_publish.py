@@ -305,7 +305,7 @@ def _provider(port: int, env: dict[str, str]) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), 0.1).close()
@@ -317,7 +317,7 @@ def _provider(port: int, env: dict[str, str]) -> subprocess.Popen:
                 ) from None
             time.sleep(0.05)
     process.kill()
-    raise AssertionError("de aanmeldserver luistert niet binnen 10 s")
+    raise AssertionError("de aanmeldserver luistert niet binnen 30 s")
 
 
 def _shots() -> Path | None:
