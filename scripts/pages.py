@@ -119,6 +119,9 @@ def publish(remote: str, change, message: str) -> str:
         )
         if done.returncode == 0:
             return commit
+        error = done.stderr.decode(errors="replace")
+        if "(stale info)" not in error and "(fetch first)" not in error:  # not a race
+            raise Stop(f"git push naar {BRANCH} mislukte: {error.strip()}")
     raise Stop(
         f"{BRANCH} op {remote} veranderde {ATTEMPTS} keer tijdens het publiceren; probeer opnieuw."
     )

@@ -72,6 +72,30 @@ def test_the_site_and_the_previews_share_the_pages_branch(tmp_path, monkeypatch)
     with pytest.raises(pages.Stop, match="deze map is voor de voorbeelden van voorstellen"):
         pages.publish_site(url, clash)
     assert pages.main(["--remote", url, "site", str(tmp_path / "ontbreekt")]) == 1
+    # A remote that refuses the push (no rights) is said as such, not retried as a race.
+    # Another job publishes between this one's fetch and push: the lease fails, the script
+    # starts again from the new state, and both previews are there.
+    real_fetch = pages.fetch
+    raced: list[int] = []
+
+    def racing_fetch(remote_url: str) -> str | None:
+        old = real_fetch(remote_url)
+        if not raced:
+            raced.append(1)
+            monkeypatch.setattr(pages, "fetch", real_fetch)
+            pages.publish_preview(remote_url, _site(tmp_path / "p9", {"index.html": "p9"}), 9)
+            monkeypatch.setattr(pages, "fetch", racing_fetch)
+        return old
+
+    monkeypatch.setattr(pages, "fetch", racing_fetch)
+    pages.publish_preview(url, _site(tmp_path / "p10", {"index.html": "p10"}), 10)
+    monkeypatch.setattr(pages, "fetch", real_fetch)
+    assert raced and {"voorstel/9/index.html", "voorstel/10/index.html"} <= set(_published(remote))
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho geen rechten >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    with pytest.raises(pages.Stop, match=r"git push naar gh-pages mislukte.*geen rechten"):
+        pages.remove_preview(url, 8)
 
 
 def test_the_preview_address_comes_from_site_url(tmp_path):
