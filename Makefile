@@ -17,7 +17,7 @@ DOCS := docs
 # variable is defined here, before the rules: make expands a rule's prerequisites when it reads it.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help venv site serve schrijven check schema test lint typecheck lock clean new node goldens versie linkcheck linkcheck-external bench-pdf wijzigingen \
+.PHONY: help venv site serve schrijven aanmelden check schema test lint typecheck lock clean new node goldens versie linkcheck linkcheck-external bench-pdf wijzigingen \
   venv-properdocs site-properdocs lock-properdocs
 
 help: ## Show the tasks
@@ -111,6 +111,11 @@ schrijven: $(STAMP) $(NODE_STAMP) ## Write in the browser: editor on http://127.
 	    $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000; \
 	  wait
 
+# The editor's OAuth provider for GitHub sign-in (koppelkansen/editor/oauth.py; the same as
+# deploy/aanmelden/Containerfile). Its settings come from the environment only (docs-dev/editor.md).
+aanmelden: $(STAMP) ## The OAuth provider for the editor's GitHub sign-in on 127.0.0.1:8090 (settings: docs-dev/editor.md)
+	$(PY) -m koppelkansen.editor.oauth
+
 linkcheck: site ## Build site/ and check every internal link, anchor and PDF link in it
 	$(PY) -m koppelkansen.check.links site --docs $(DOCS)
 
@@ -162,10 +167,11 @@ lock-properdocs: ## Re-resolve requirements-properdocs.lock from requirements-pr
 	$(VENV)/bin/uv pip compile requirements-properdocs.in --override requirements-properdocs.overrides \
 	  --generate-hashes --python-version 3.11 --quiet -o requirements-properdocs.lock
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs the network)
+lock: ## Re-resolve requirements.lock from pyproject.toml, and the OAuth provider's container lock (needs the network)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
 	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 --quiet -o requirements.lock
+	$(VENV)/bin/uv pip compile deploy/aanmelden/requirements.in --generate-hashes --python-version 3.11 --quiet -o deploy/aanmelden/requirements.lock
 
 clean: ## Remove build output and the virtual environment
 	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV) site-wijzigingen

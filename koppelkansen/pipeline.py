@@ -39,6 +39,7 @@ from koppelkansen.check.content import (
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
 from koppelkansen.editor.config import edit_target, repository
+from koppelkansen.editor.signin import SignIn, sign_in
 from koppelkansen.editor.site import (
     LOCAL_BACKEND_ENV,
     RESERVED_FOR_EDITOR,
@@ -121,6 +122,9 @@ class Options:
     live: bool
     #: The theme's templates (``theme.custom_dir``): the page templates ``template:`` may name.
     overrides: Path | None = None
+    #: How an author signs in to the published editor (the ``editor_sign_in`` option;
+    #: :mod:`koppelkansen.editor.signin`).
+    editor_sign_in: Mapping[str, Any] | None = None
 
     @property
     def root(self) -> Path:
@@ -153,6 +157,7 @@ class SiteBuild:
         self.corpus: Corpus | None = None
         self.renderer = OverviewRenderer()
         self.history = GitHistory()
+        self.sign_in = SignIn()
         self.versions: VersionSite | None = None
         #: Markdown of the generated change pages (koppelkansen.versions.changepages), by src_uri.
         self.change_pages: dict[str, str] = {}
@@ -166,6 +171,7 @@ class SiteBuild:
 
     # -- 1. read and check ------------------------------------------------------------------
     def start(self) -> None:
+        self.sign_in = sign_in(dict(self.options.editor_sign_in or {}), self.options.site_url)
         corpus, problems, checked = check_docs(self.options.docs_dir, self.options.overrides)
         if problems and self.options.check:
             self._report(problems, keep=False)
@@ -345,7 +351,11 @@ class SiteBuild:
         )
         if self.corpus is not None and src_uri in self.corpus.pages and self._publishes_editor():
             context["kk_edit_url"] = edit_target(
-                src_uri, dict(meta), repo=repository(self.options.site_url)
+                src_uri,
+                dict(meta),
+                repo=repository(self.options.site_url),
+                # make schrijven: the pages open in the local editor, which needs no sign-in.
+                sign_in=None if os.environ.get(LOCAL_BACKEND_ENV) else self.sign_in,
             )
         site = self.versions
         if site is not None:
@@ -383,6 +393,7 @@ class SiteBuild:
                 repo=repository(self.options.site_url),
                 site_url=self.options.site_url,
                 local_backend=os.environ.get(LOCAL_BACKEND_ENV) or None,
+                sign_in=self.sign_in,
             )
         job, self.pdf_job = self.pdf_job, None
         if job is None:

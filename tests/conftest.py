@@ -74,6 +74,7 @@ LONGEST_FIRST = (
     "test_versions_benchmark_runs_on_a_tiny_corpus",
     "site-broken",
     "editor",
+    "editor-publish",
     "pdf-bundle-built",
     "pdf-bundle-edited",
     "incremental-vs-cold",

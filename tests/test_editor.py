@@ -110,6 +110,7 @@ def test_select_lists_are_the_vocabulary_and_required_keys_the_schema():
         "name": "github",
         "repo": "koppelkansen/plannen",
         "branch": "main",
+        "preview_context": "Voorbeeld van het voorstel",
     }
     assert config["slug"]["encoding"] == "ascii" and config["slug"]["clean_accents"] is True
     local = editor_config(corpus.schema, vocab, repo=None, local_backend="http://127.0.0.1:1/a")
@@ -437,14 +438,15 @@ def test_an_author_creates_a_session_and_edits_a_plan_in_the_editor(chromium, tm
     for html in (case_page, timeline):
         assert "Ontwerpatelier Zuidas één" in html
     built = checkout / "site"
-    assert "repo: koppelkansen/plannen" in (built / "admin" / "config.yml").read_text("utf-8")
-    # The edit link opens the plan in the editor; the editor is in no search index or sitemap.
+    # mkdocs.yml sets up no sign-in yet (editor_sign_in): admin/ says so, and the edit link opens
+    # the plan in GitHub's own editor (tests/test_editor_publish.py has the editor set up).
+    assert "nog niet ingesteld" in (built / "admin" / "index.html").read_text("utf-8")
     plan_page = (built / "casussen" / "haven-stad" / "projectplan" / "index.html").read_text(
         "utf-8"
     )
     assert (
-        '<a href="../../../admin/#/collections/plan/entries/haven-stad" class="kk-edit-link" '
-        'rel="edit">Bewerk deze pagina</a>'
+        '<a href="https://github.com/koppelkansen/plannen/edit/main/docs/casussen/haven-stad/'
+        'projectplan.md" class="kk-edit-link" rel="edit">Bewerk deze pagina</a>'
     ) in plan_page
     # The PDFs are made from the pages' content, which the edit link is not part of.
     pdf_text = subprocess.run(

@@ -319,7 +319,10 @@ def test_the_pull_request_workflow(tmp_path):
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
     assert set(workflow[True]) == {"pull_request"}  # YAML 1.1 reads `on` as True
     assert workflow["permissions"] == {"contents": "read"}
-    (job,) = workflow["jobs"].values()
+    # The preview jobs (publishing, removing) run none of the proposal's code:
+    # tests/test_pages_branch.py.
+    assert set(workflow["jobs"]) == {"proposal", "preview", "remove-preview"}
+    job = workflow["jobs"]["proposal"]
     assert "permissions" not in job
     steps = job["steps"]
     checkout = steps[0]

@@ -123,6 +123,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 cache_dir=self.config.pdf_cache_dir,
                 live=self.command == "serve",
                 overrides=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
+                editor_sign_in=self.config.editor_sign_in,
             )
         )
         self.nav = None

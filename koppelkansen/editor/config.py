@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import yaml
 
+from koppelkansen.editor.signin import SignIn
 from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.scaffold import Request, render_page
 
@@ -321,10 +322,13 @@ def editor_config(
     branch: str = "main",
     site_url: str = "",
     local_backend: str | None = None,
+    sign_in: SignIn | None = None,
 ) -> dict[str, Any]:
     """The whole configuration. ``local_backend``: the URL of decap-server's API
-    (``make schrijven``): the editor then writes into the checkout, without pull requests."""
-    backend: dict[str, Any] = {"name": "github", "repo": repo or "", "branch": branch}
+    (``make schrijven``): the editor then writes into the checkout, without pull requests.
+    ``sign_in``: the Git host and its sign-in (:mod:`koppelkansen.editor.signin`); without it,
+    GitHub's ``repo`` with no sign-in set up."""
+    backend = (sign_in or SignIn(repo=repo, branch=branch)).backend()
     config: dict[str, Any] = {"locale": "nl", "backend": backend}
     if local_backend:
         config["local_backend"] = {"url": local_backend, "allowed_hosts": ["127.0.0.1"]}
@@ -354,11 +358,20 @@ def dump_config(config: dict[str, Any]) -> str:
 
 
 def edit_target(
-    src_uri: str, meta: dict[str, Any], *, repo: str | None, branch: str = "main"
+    src_uri: str,
+    meta: dict[str, Any],
+    *,
+    repo: str | None,
+    branch: str = "main",
+    sign_in: SignIn | None = None,
 ) -> str | None:
     """Where "Bewerk deze pagina" leads: the page in the editor (relative to the site root), the
-    Git host's file editor where no collection holds the page, or None (no source file)."""
+    Git host's file editor where no collection holds the page or where sign-in on the published
+    site is not set up (``sign_in`` not ready), or None (no source file)."""
     path = f"{DOCS}/{src_uri}"
+    host = sign_in or SignIn(repo=repo, branch=branch)
+    if sign_in is not None and not sign_in.ready:
+        return host.edit_url(path)
     for collection in COLLECTIONS:
         if meta.get("type") != collection.type:
             continue
@@ -376,9 +389,7 @@ def edit_target(
         if collection.name == "sessie" and not _session_in_case(inside):
             continue
         return f"admin/#/collections/{collection.name}/entries/{quote(inside)}"
-    if repo is None:
-        return None
-    return f"https://github.com/{repo}/edit/{quote(branch)}/{quote(path)}"
+    return host.edit_url(path)
 
 
 def _session_in_case(inside: str) -> bool:

@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from koppelkansen.editor.config import COLLECTIONS, dump_config, editor_config
+from koppelkansen.editor.config import COLLECTIONS, DOCS, dump_config, editor_config
+from koppelkansen.editor.signin import SignIn
 from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.problems import BuildStopped
 
@@ -81,6 +82,37 @@ def index_html(styles: list[str], vocabulary: Vocabulary) -> str:
     return template.replace("{styles}", "\n".join(lines))
 
 
+HOST_NAMES = {"github": "GitHub", "gitlab": "GitLab", "forgejo": "Forgejo"}
+
+
+#: The authors' guide on the site (docs/zelf-schrijven.md), linked from the notice if it is there.
+GUIDE = "zelf-schrijven"
+
+
+def not_set_up_html(sign_in: SignIn, guide: bool = False) -> str:
+    """``/admin/`` while sign-in on the published site is not set up: says so in Dutch and links
+    to what works (the Git host's own editor, ``make schrijven``); no editor, no sign-in button."""
+    name = HOST_NAMES[sign_in.host]
+    folder = sign_in.folder_url(DOCS)
+    if folder:
+        link = (
+            f'<strong>Alle pagina\'s</strong> staan ook op <a href="{html.escape(folder)}">'
+            f"{html.escape(name)}</a>, in de map <code>docs/</code>: open een bestand en kies "
+            "het potlood om het te bewerken."
+        )
+    else:
+        link = "Stuur je tekst naar het kernteam: zij zetten hem op de site."
+    guide_link = (
+        f' Hoe dat gaat staat op <a href="../{GUIDE}/">Zelf schrijven</a>.' if guide else ""
+    )
+    template = (STATIC / "niet-ingesteld.html").read_text(encoding="utf-8")
+    return (
+        template.replace("{host_name}", html.escape(name))
+        .replace("{folder_link}", link)
+        .replace("{guide_link}", guide_link)
+    )
+
+
 def write_editor(
     site_dir: Path,
     root: Path,
@@ -90,10 +122,17 @@ def write_editor(
     repo: str | None,
     site_url: str,
     local_backend: str | None = None,
+    sign_in: SignIn | None = None,
 ) -> Path:
-    """Write ``site_dir/admin/``; returns the folder."""
-    dist = bundle_dir(root)
+    """Write ``site_dir/admin/``; returns the folder. Published with ``sign_in`` not set up:
+    only the notice (:func:`not_set_up_html`)."""
     admin = site_dir / ADMIN
+    if sign_in is not None and not sign_in.ready and not local_backend:
+        admin.mkdir(parents=True, exist_ok=True)
+        guide = (site_dir / GUIDE / "index.html").is_file()
+        (admin / "index.html").write_text(not_set_up_html(sign_in, guide), encoding="utf-8")
+        return admin
+    dist = bundle_dir(root)
     admin.mkdir(parents=True, exist_ok=True)
     for path in bundle_files(dist):
         shutil.copyfile(path, admin / path.name)
@@ -103,7 +142,12 @@ def write_editor(
         index_html(preview_styles(site_dir), vocabulary), encoding="utf-8"
     )
     config = editor_config(
-        schema, vocabulary, repo=repo, site_url=site_url, local_backend=local_backend
+        schema,
+        vocabulary,
+        repo=repo,
+        site_url=site_url,
+        local_backend=local_backend,
+        sign_in=sign_in,
     )
     (admin / "config.yml").write_text(dump_config(config), encoding="utf-8")
     return admin
