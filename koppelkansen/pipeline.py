@@ -71,6 +71,7 @@ from koppelkansen.problems import (
     os_error_reason,
     summary,
 )
+from koppelkansen.search.index import SearchIndexError, build_index
 from koppelkansen.versions.pdfs import EDITION_ENV, NESTED_ENV, edition_date
 from koppelkansen.versions.proposal import since_from_environment
 from koppelkansen.versions.site import (
@@ -384,6 +385,7 @@ class SiteBuild:
                 site_url=self.options.site_url,
                 local_backend=os.environ.get(LOCAL_BACKEND_ENV) or None,
             )
+        self.search_index()
         job, self.pdf_job = self.pdf_job, None
         if job is None:
             return
@@ -391,6 +393,17 @@ class SiteBuild:
         for path in self.pdf_placeholders:
             path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
         self.pdf_placeholders = []
+
+    def search_index(self) -> None:
+        """Pagefind's index of the written pages (:mod:`koppelkansen.search`); not in the build of
+        an old version, which only makes its PDFs."""
+        if os.environ.get(NESTED_ENV) == "1":
+            return
+        try:
+            build_index(self.options.site_dir, self.corpus.vocabulary if self.corpus else None)
+        except SearchIndexError as error:
+            log.error(str(error))
+            raise BuildStopped(STOPPED) from None
 
     def engine_warnings(
         self,
