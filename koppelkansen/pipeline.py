@@ -374,7 +374,8 @@ class SiteBuild:
 
     def finish(self) -> None:
         """Wait for the PDFs typeset beside the templates, then put their page counts and sizes
-        into the pages that showed them. The editor goes into ``admin/``."""
+        into the pages that showed them. The editor goes into ``admin/``, the search index into
+        ``pagefind/``."""
         if self.corpus is not None and self._publishes_editor():
             write_editor(
                 self.options.site_dir,
@@ -385,14 +386,13 @@ class SiteBuild:
                 site_url=self.options.site_url,
                 local_backend=os.environ.get(LOCAL_BACKEND_ENV) or None,
             )
-        self.search_index()
         job, self.pdf_job = self.pdf_job, None
-        if job is None:
-            return
-        self.pdfs = job.results()
-        for path in self.pdf_placeholders:
-            path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
-        self.pdf_placeholders = []
+        if job is not None:
+            self.pdfs = job.results()
+            for path in self.pdf_placeholders:
+                path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
+            self.pdf_placeholders = []
+        self.search_index()  # of the pages as they stay: after the PDFs' figures are in
 
     def search_index(self) -> None:
         """Pagefind's index of the written pages (:mod:`koppelkansen.search`); not in the build of
