@@ -16,8 +16,10 @@ Material's own search (its lunr index and worker) is not shipped: its files are 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import html
+import json
 import logging
 import re
 import shutil
@@ -268,6 +270,16 @@ def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+def fragments(site_dir: Path) -> list[dict[str, Any]]:
+    """Each indexed page as the index holds it (``url``, ``content``, ``meta``, ``filters``), by
+    URL: Pagefind's fragments (gzip, a signature, then JSON). For checks and tests."""
+    found = []
+    for path in sorted((site_dir / OUTPUT / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        found.append(json.loads(raw[raw.index(b"{") :]))
+    return sorted(found, key=lambda fragment: str(fragment.get("url")))
 
 
 def remove_theme_search(site_dir: Path) -> None:
