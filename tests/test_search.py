@@ -341,3 +341,28 @@ def test_a_draft_and_an_edited_page_are_found_after_a_rebuild(browser, tmp_path)
     assert draft["urls"] == {"schets/"}
     assert "Status: Concept" in draft["results"][0]["facts"]
     assert edited["urls"] == {""}
+
+
+def test_a_failing_pagefind_stops_with_a_dutch_message_and_keeps_the_old_index(
+    tmp_path, monkeypatch
+):
+    import pagefind.service
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        '<html><body><article><span hidden data-kk-search-fields data-kk-type="pagina" '
+        'data-kk-status="" data-kk-case=""></span><h1>A</h1><p>Sessies</p></article></body></html>',
+        encoding="utf-8",
+    )
+    assert search_index.build_index(site, None).pages == 1
+    entry = (site / "pagefind" / "pagefind-entry.json").read_bytes()
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: Path("/bin/false"))
+    with pytest.raises(search_index.SearchIndexError) as failed:
+        search_index.build_index(site, None)
+    assert str(failed.value).startswith("De zoekindex is niet gemaakt: Pagefind stopte met code 1")
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
+    with pytest.raises(search_index.SearchIndexError, match="het programma Pagefind ontbreekt"):
+        search_index.build_index(site, None)
+    assert (site / "pagefind" / "pagefind-entry.json").read_bytes() == entry
+    assert sorted(p.name for p in site.iterdir()) == ["index.html", "pagefind"]
