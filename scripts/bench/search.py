@@ -23,6 +23,7 @@ import argparse
 import gzip
 import json
 import re
+import resource
 import sys
 import time
 from pathlib import Path
@@ -49,21 +50,27 @@ def build_site(root: Path, config: Path, site: Path, *, plain: bool = False) -> 
         raise SystemExit(f"build of {config} failed:\n{done.output[-3000:]}")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it waited for (the Pagefind binary)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def index_times(site: Path) -> dict[str, float]:
     """In this process: the cold index, then one page changed and the index again."""
     from koppelkansen.search.index import build_index, page_files
 
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), _cpu()
     cold = build_index(site, None)
-    figures = {"cold": time.perf_counter() - wall, "cold_cpu": time.process_time() - cpu}
+    figures = {"cold": time.perf_counter() - wall, "cold_cpu": _cpu() - cpu}
     page = page_files(site)[len(page_files(site)) // 2]
     page.write_text(
         page.read_text(encoding="utf-8").replace("</article>", "<p>Kribbenwerk.</p></article>", 1),
         encoding="utf-8",
     )
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), _cpu()
     again = build_index(site, None)
-    figures |= {"edited": time.perf_counter() - wall, "edited_cpu": time.process_time() - cpu}
+    figures |= {"edited": time.perf_counter() - wall, "edited_cpu": _cpu() - cpu}
     figures |= {"pages": cold.pages, "reused": again.reused}
     return figures
 
