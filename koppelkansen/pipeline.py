@@ -72,6 +72,7 @@ from koppelkansen.problems import (
     os_error_reason,
     summary,
 )
+from koppelkansen.search.index import SearchIndexError, build_index
 from koppelkansen.versions.pdfs import EDITION_ENV, NESTED_ENV, edition_date
 from koppelkansen.versions.proposal import since_from_environment
 from koppelkansen.versions.site import (
@@ -383,7 +384,8 @@ class SiteBuild:
 
     def finish(self) -> None:
         """Wait for the PDFs typeset beside the templates, then put their page counts and sizes
-        into the pages that showed them. The editor goes into ``admin/``."""
+        into the pages that showed them. The editor goes into ``admin/``, the search index into
+        ``pagefind/``."""
         if self.corpus is not None and self._publishes_editor():
             write_editor(
                 self.options.site_dir,
@@ -396,12 +398,23 @@ class SiteBuild:
                 sign_in=self.sign_in,
             )
         job, self.pdf_job = self.pdf_job, None
-        if job is None:
+        if job is not None:
+            self.pdfs = job.results()
+            for path in self.pdf_placeholders:
+                path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
+            self.pdf_placeholders = []
+        self.search_index()  # of the pages as they stay: after the PDFs' figures are in
+
+    def search_index(self) -> None:
+        """Pagefind's index of the written pages (:mod:`koppelkansen.search`); not in the build of
+        an old version, which only makes its PDFs."""
+        if os.environ.get(NESTED_ENV) == "1":
             return
-        self.pdfs = job.results()
-        for path in self.pdf_placeholders:
-            path.write_text(job.fill(path.read_text(encoding="utf-8")), encoding="utf-8")
-        self.pdf_placeholders = []
+        try:
+            build_index(self.options.site_dir, self.corpus.vocabulary if self.corpus else None)
+        except SearchIndexError as error:
+            log.error(str(error))
+            raise BuildStopped(STOPPED) from None
 
     def engine_warnings(
         self,

@@ -131,10 +131,11 @@ theme:
   font: false
 plugins:
   - koppelkansen
-  - search:
-      lang: nl
 extra_css:
   - assets/stylesheets/koppelkansen.css
+  - assets/stylesheets/search.css
+extra_javascript:
+  - assets/javascripts/search.js
 """
 
 
@@ -216,3 +217,31 @@ def browser(tmp_path_factory):
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    """The project's own site (docs/, mkdocs.yml, overrides/; pages dated by git) with the specimen
+    page voorbeeld.md at voorbeeld/: one build, audited by every gate (tests/test_quality_gates.py)
+    and searched (tests/test_search.py; both modules' tests are in the xdist group ``site-real``,
+    so one worker builds it once). The specimen page brings the markup the real pages may not use
+    yet (content tabs, details, footnotes, code, ...), so content added later is covered by the
+    same CSS."""
+    from browser_support import make_real_project
+
+    from koppelkansen.versions.proposal import SINCE_ENV
+
+    target = tmp_path_factory.mktemp("echt")
+    config = make_real_project(target)
+    # A proposal's change page (issue 21) goes through every gate too: one plan of the copy gets
+    # a paragraph, compared with HEAD (koppelkansen wijzigingen sets the same variable).
+    plan = target / "docs" / "casussen" / "amstelstad" / "projectplan.md"
+    with plan.open("a", encoding="utf-8") as out:
+        out.write("\nDit voorstel voegt een alinea toe aan het plan.\n")
+    os.environ[SINCE_ENV] = "HEAD"
+    try:
+        result = run_build(config, target / "site")
+    finally:
+        del os.environ[SINCE_ENV]
+    assert result.returncode == 0, f"bouw van {config} mislukt:\n{result.stderr}"
+    return target / "site"

@@ -122,5 +122,5 @@ def test_the_properdocs_requirements_are_the_package_requirements_with_properdoc
     assert listed == wanted
     lock = (project_root / "requirements-properdocs.lock").read_text(encoding="utf-8")
     for requirement in wanted:
-        name = requirement.split(">")[0].split("=")[0].split("<")[0]
+        name = requirement.split(">")[0].split("=")[0].split("<")[0].split("[")[0]
         assert f"\n{name}==" in lock, f"{name} is not in requirements-properdocs.lock"

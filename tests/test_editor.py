@@ -31,6 +31,7 @@ from koppelkansen.editor.config import (
 from koppelkansen.editor.site import index_html, reserved_for_editor, write_editor
 from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.scaffold import Request, draft_page
+from koppelkansen.search.index import fragments
 
 ROOT = Path(__file__).resolve().parent.parent
 FAVICON = (
@@ -456,10 +457,12 @@ def test_an_author_creates_a_session_and_edits_a_plan_in_the_editor(chromium, tm
         check=True,
     ).stdout
     assert "Ontwerpatelier Zuidas één" in pdf_text and "Bewerk deze pagina" not in pdf_text
-    search = json.loads((built / "search" / "search_index.json").read_text("utf-8"))
-    locations = [doc["location"] for doc in search["docs"]]
-    assert "casussen/haven-stad/" in locations
-    assert [loc for loc in locations if loc.startswith("admin")] == []
+    locations = [page["url"] for page in fragments(built)]
+    assert "/casussen/haven-stad/" in locations
+    assert [loc for loc in locations if loc.startswith("/admin")] == []
+    # The index holds the plan's text, not its edit link.
+    plan = next(p for p in fragments(built) if p["url"] == "/casussen/haven-stad/projectplan/")
+    assert "Projectplan Haven-Stad" in plan["content"] and "Bewerk deze" not in plan["content"]
     assert "admin/</loc>" not in (built / "sitemap.xml").read_text("utf-8")
     assert "casussen/haven-stad/</loc>" in (built / "sitemap.xml").read_text("utf-8")
 

@@ -30,7 +30,7 @@ def test_second_build_waits_for_the_first_and_the_site_is_complete(tmp_path):
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second.stderr
     assert "Traceback" not in first_err + second.stderr
-    assert (site / "index.html").is_file() and (site / "search" / "search_index.json").is_file()
+    assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file()
     assert not (tmp_path / ".site.building").exists() and not (tmp_path / ".site.old").exists()
 
 

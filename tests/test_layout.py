@@ -22,6 +22,7 @@ STAGES = [
     {"overviews", "figures"},
     {"pdf"},
     {"versions"},
+    {"search"},
     {"pipeline", "scaffold", "editor"},
     {"adapter", "cli", "__main__"},
 ]

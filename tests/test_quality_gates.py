@@ -19,7 +19,6 @@ from browser_support import (
     Auditor,
     format_violations,
     make_quality_project,
-    make_real_project,
     page_urls,
     serve,
     switch_palette,
@@ -32,33 +31,12 @@ from koppelkansen.check.links import run as linkcheck
 from koppelkansen.pages.gitdates import iso_date, last_changes
 from koppelkansen.pdf.passes import count_passes
 from koppelkansen.pdf.worker import typst_options
-from koppelkansen.versions.proposal import SINCE_ENV
 
 
 def _build(config, site):
     result = run_build(config, site)
     assert result.returncode == 0, f"bouw van {config} mislukt:\n{result.stderr}"
     return site
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory):
-    """The project's own site (docs/, mkdocs.yml, overrides/; pages dated by git) with the specimen
-    page voorbeeld.md at voorbeeld/: one build, audited by every gate. The specimen page brings
-    the markup the real pages may not use yet (content tabs, details, footnotes, code, ...), so
-    content added later is covered by the same CSS."""
-    target = tmp_path_factory.mktemp("echt")
-    config = make_real_project(target)
-    # A proposal's change page (issue 21) goes through every gate too: one plan of the copy gets
-    # a paragraph, compared with HEAD (koppelkansen wijzigingen sets the same variable).
-    plan = target / "docs" / "casussen" / "amstelstad" / "projectplan.md"
-    with plan.open("a", encoding="utf-8") as out:
-        out.write("\nDit voorstel voegt een alinea toe aan het plan.\n")
-    os.environ[SINCE_ENV] = "HEAD"
-    try:
-        return _build(config, target / "site")
-    finally:
-        del os.environ[SINCE_ENV]
 
 
 @pytest.fixture(scope="session")

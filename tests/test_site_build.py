@@ -44,8 +44,8 @@ def test_build_produces_dutch_site_without_third_parties(built):
     )
     assert "<h1" in session and "Sessie Havenstad" in session
     # Dutch search index and the self-hosted font.
-    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert search["config"]["lang"] == ["nl"]
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["nl"] and not (site / "search").exists()
     assert (site / "assets" / "fonts" / "Inter-Regular.woff2").is_file()
     css = (site / "assets" / "stylesheets" / "koppelkansen.css").read_text(encoding="utf-8")
     assert re.search(r"@font-face\s*{[^}]*Inter-Regular\.woff2", css)

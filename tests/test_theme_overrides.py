@@ -32,7 +32,12 @@ def _copies() -> dict[str, re.Match[str]]:
 
 def test_copied_material_templates_match_the_installed_material():
     copies = _copies()
-    assert set(copies) == {"base.html", "partials/nav-item.html", "partials/toc.html"}
+    assert set(copies) == {
+        "base.html",
+        "partials/header.html",
+        "partials/nav-item.html",
+        "partials/toc.html",
+    }
     installed = version("mkdocs-material")
     for name, match in copies.items():
         original = MATERIAL_TEMPLATES / name

@@ -260,6 +260,8 @@ def _config(plain: bool, plugin_options: dict[str, Any] | None) -> dict[str, Any
         elif plain and name != "search":
             continue
         plugins.append(plugin)
+    if plain:  # plain MkDocs + Material has Material's own search (the site has Pagefind's)
+        plugins.append({"search": {"lang": "nl"}})
     config["plugins"] = plugins
     if plain:
         config["theme"].pop("custom_dir", None)

@@ -16,6 +16,8 @@ memory       cold ``make site`` of 200 pages in three case areas: the bundle and
 versions     warm builds with 10 versions, all change views (scripts/bench/versions.py)
 proposal     the change view of a proposal touching one page of 200 (scripts/bench/proposal.py)
 scale        the 1,000-page corpus: cold (against 200 pages), nothing changed, one page edited
+search       the Pagefind index of 200 and 1,000 pages (cold, one page edited) and what a reader
+             downloads before the first result, against Material's lunr (scripts/bench/search.py)
 
 and with ``--all`` (``make bench-all``, about an hour) also:
 
@@ -57,7 +59,7 @@ from scripts.bench.corpus import ROOT, Corpus, make_corpus
 from scripts.bench.report import MB, Row, Series, by_how_much, table, verdict
 
 #: ``make bench``: the issue-11 figures. ``--all`` adds the slow WeasyPrint peers and the scaling.
-SECTIONS = ["build", "incremental", "serve", "memory", "versions", "proposal", "scale"]
+SECTIONS = ["build", "incremental", "serve", "memory", "versions", "proposal", "scale", "search"]
 ALL_SECTIONS = [*SECTIONS, "check", "site", "pdf"]
 #: The pdf section (--all); Chromium + print-site runs in the build section, in the same rounds as ours.
 PDF_TOOLS = ["ours", "ours-nopdf", "pdf-export", "to-pdf"]
@@ -1143,6 +1145,11 @@ def main(argv: list[str] | None = None) -> int:
         result.rows += proposal.measure(work, settings.pdf_pages, settings.runs, log)
     if "scale" in sections:  # issue 22: 1,000 pages
         section_scale(settings, result, pdf_options)
+    if "search" in sections:  # issue 32: scripts/bench/search.py
+        from scripts.bench import search
+
+        sizes = [20, 100] if args.quick else [200, 1000]
+        result.rows += search.measure(settings.work / "search", sizes, settings.runs, log)
     result.notes.insert(0, noise_note(result.rows, busy_before))
     the_table = write_results(args.output, result, settings, argv, started, pdf_options)
     print()

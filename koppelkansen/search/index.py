@@ -1,0 +1,319 @@
+"""The search index: the last stage of a build reads the rendered pages in the site folder and
+writes Pagefind's index to ``pagefind/`` beside them (docs-dev/search.md).
+
+Which pages: those whose template printed the search fields (``overrides/partials/
+kk-search-fields.html``: the page's type, status and case areas as keys). The editor
+(``admin/``), the 404 page and the generated change pages of old versions (``wijzigingen/``)
+have none, or are left out by their folder. What of a page: its article (Material's
+``<article>``), without the status line, the concept notice, the download button, the version
+history and the heading links. Each page's record gets, only in the index (the page on disk is
+not changed), the labels of its fields as Pagefind filters and metadata, and the roots of its
+words (:mod:`koppelkansen.search.words`) at a low weight.
+
+Material's own search (its lunr index and worker) is not shipped: its files are removed here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import logging
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import html as lxml_html
+
+from koppelkansen.pages.vocabulary import Vocabulary
+from koppelkansen.search.words import MARK, root, words
+from koppelkansen.versions.changepages import FOLDER as CHANGE_FOLDER
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+#: The index's folder in the site.
+OUTPUT = "pagefind"
+#: Pagefind's language: the index is Dutch whatever a page's ``lang`` says.
+LANGUAGE = "nl"
+#: The element of a page that is indexed (Material's article; the title is its first heading).
+ROOT_SELECTOR = "article"
+#: Parts of the article that are not the page's text.
+EXCLUDE_SELECTORS = (
+    ".kk-page-status",
+    ".kk-concept-notice",
+    ".kk-download",
+    ".kk-history",
+    ".headerlink",
+    ".md-source-file",
+    ".md-content__button",
+    ".kk-edit-link",
+)
+#: Folders of the site that are never indexed, and the 404 page.
+SKIPPED_FOLDERS = ("admin", OUTPUT, CHANGE_FOLDER)
+SKIPPED_FILES = ("404.html",)
+#: What Material's search would have put in the site.
+THEME_SEARCH = ("search", "assets/javascripts/lunr", "assets/javascripts/workers")
+#: The files of Pagefind's bundle the site's own search box uses (not its ready-made UIs).
+UNUSED_BUNDLE = re.compile(
+    r"^pagefind-(component-|modular-)?ui\.(js|css)$|^pagefind-highlight\.js$"
+)
+#: The weight of the word roots against the page's own words (1).
+ROOT_WEIGHT = "0.5"
+#: The element the template prints (kk-search-fields.html).
+FIELDS = re.compile(r"<span\b[^>]*\bdata-kk-search-fields\b[^>]*></span>")
+ATTRIBUTE = re.compile(r'\bdata-kk-([a-z]+)="([^"]*)"')
+#: Filter names readers see (Dutch), by field.
+FILTER_NAMES = {"case": "Casusgebied", "type": "Soort", "status": "Status"}
+
+#: Pagefind's own report of the pages it indexed (its output, one line).
+PAGES_INDEXED = re.compile(r"Indexed (\d+) pages?")
+#: At most this long for one index (1,000 pages take seconds).
+TIMEOUT = 600
+
+INDEX_FAILED = (
+    "De zoekindex is niet gemaakt: {reason}. Draai 'make venv' opnieuw (Pagefind hoort bij de "
+    "geïnstalleerde pakketten); meld het aan de beheerders als het daarna nog gebeurt."
+)
+
+
+class SearchIndexError(Exception):
+    """The index could not be written; the message is Dutch, for the author."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One page as the index takes it."""
+
+    url: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Result:
+    pages: int
+    #: Records taken from the cache of this process (``make serve``), not prepared again.
+    reused: int
+
+
+#: Prepared records of this process, by the page's HTML and what it was prepared with: a
+#: rebuild of ``make serve`` prepares only the pages that changed.
+_prepared: OrderedDict[str, str] = OrderedDict()
+MAX_PREPARED = 4000
+
+
+def forget() -> None:
+    _prepared.clear()
+
+
+def page_files(site_dir: Path) -> list[Path]:
+    """The HTML files that may be indexed, sorted."""
+    found = []
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir)
+        if relative.parts[0] in SKIPPED_FOLDERS or relative.as_posix() in SKIPPED_FILES:
+            continue
+        found.append(path)
+    return found
+
+
+def page_url(site_dir: Path, path: Path) -> str:
+    """The page's URL from the site root, as MkDocs makes it (``casussen/amstelstad/``)."""
+    relative = path.relative_to(site_dir).as_posix()
+    return relative.removesuffix("index.html") if relative.endswith("index.html") else relative
+
+
+def _labels(fields: dict[str, str], vocabulary: Vocabulary | None) -> dict[str, list[str]]:
+    terms = {
+        "case": vocabulary.cases if vocabulary else {},
+        "type": vocabulary.types if vocabulary else {},
+        "status": vocabulary.statuses if vocabulary else {},
+    }
+    labels: dict[str, list[str]] = {}
+    for field, known in terms.items():
+        keys = [key for key in fields.get(field, "").split() if key]
+        labels[field] = [known[key].label if key in known else key for key in keys]
+    return labels
+
+
+#: The classes of :data:`EXCLUDE_SELECTORS` (each is a single ``.class``).
+EXCLUDED_CLASSES = frozenset(selector.removeprefix(".") for selector in EXCLUDE_SELECTORS)
+
+
+def _article_text(page_html: str) -> str:
+    """The text Pagefind indexes of a page: its article without :data:`EXCLUDE_SELECTORS`."""
+    tree = lxml_html.document_fromstring(page_html)
+    article = next(tree.iter(ROOT_SELECTOR), None)
+    if not isinstance(article, lxml_html.HtmlElement):
+        return ""
+    for element in [
+        e
+        for e in article.iter()
+        if isinstance(e, lxml_html.HtmlElement)
+        and EXCLUDED_CLASSES & set(str(e.get("class") or "").split())
+    ]:
+        element.drop_tree()
+    return str(article.text_content())
+
+
+def prepare(page_html: str, vocabulary: Vocabulary | None) -> str | None:
+    """The page's HTML as the index takes it, or None for a page without search fields."""
+    match = FIELDS.search(page_html)
+    if match is None:
+        return None
+    fields = {name: html.unescape(value) for name, value in ATTRIBUTE.findall(match.group(0))}
+    labels = _labels(fields, vocabulary)
+    parts = []
+    for field, name in FILTER_NAMES.items():
+        for label in labels[field]:
+            parts.append(f'<span data-pagefind-filter="{name}:{html.escape(label)}"></span>')
+    meta = {
+        "soort": ", ".join(labels["type"]),
+        "status": ", ".join(labels["status"]),
+        "statuskey": fields.get("status", "").split()[0] if fields.get("status") else "",
+        "casusgebied": ", ".join(labels["case"]),
+    }
+    for key, value in meta.items():
+        if value:
+            parts.append(f'<span data-pagefind-meta="{key}:{html.escape(value)}"></span>')
+    roots = sorted({r for word in words(_article_text(page_html)) if (r := root(word))})
+    tail = ""
+    if roots:  # after the page's text, so that Pagefind's content starts with the page's own
+        tail = (
+            f'<div data-pagefind-weight="{ROOT_WEIGHT}">{" ".join(r + MARK for r in roots)}</div>'
+        )
+    end = page_html.rfind(f"</{ROOT_SELECTOR}>")
+    if end < match.end():
+        end = match.end()
+    return (
+        page_html[: match.start()]
+        + "".join(parts)
+        + page_html[match.end() : end]
+        + tail
+        + page_html[end:]
+    )
+
+
+def records(site_dir: Path, vocabulary: Vocabulary | None) -> tuple[list[Record], int]:
+    """Every indexed page of the site, prepared; and how many came from this process' cache."""
+    salt = ""
+    if vocabulary is not None:  # the labels a record holds
+        terms = (vocabulary.cases, vocabulary.types, vocabulary.statuses)
+        salt = repr([[(key, term.label) for key, term in kind.items()] for kind in terms])
+    found, reused = [], 0
+    for path in page_files(site_dir):
+        page_html = path.read_text(encoding="utf-8", errors="replace")
+        key = hashlib.sha256((salt + "\0" + page_html).encode("utf-8", "surrogatepass")).hexdigest()
+        prepared = _prepared.get(key)
+        if prepared is None:
+            prepared = prepare(page_html, vocabulary) or ""
+            _prepared[key] = prepared
+            while len(_prepared) > MAX_PREPARED:
+                _prepared.popitem(last=False)
+        else:
+            reused += 1
+            _prepared.move_to_end(key)
+        if prepared:
+            found.append(Record(page_url(site_dir, path), prepared))
+    return found, reused
+
+
+def _write(records_: list[Record], output: Path) -> int:
+    """Pagefind's index of ``records_``, written to ``output``; returns the pages indexed.
+
+    The binary of the ``pagefind-bin-extended`` wheel runs once on a scratch folder holding the
+    prepared pages, with its options in a ``pagefind.json`` there. Not its Python API: that reads
+    one answer per 0.1 s poll (0.1 s a page with ``add_html_file``, and 0.4 s a build at least);
+    the binary indexes this site in about 0.15 s."""
+    from pagefind.service import get_executable
+
+    executable = get_executable()
+    if executable is None:
+        raise SearchIndexError(INDEX_FAILED.format(reason="het programma Pagefind ontbreekt"))
+    with tempfile.TemporaryDirectory(prefix="koppelkansen-zoeken-") as scratch:
+        pages = Path(scratch, "pages")
+        pages.mkdir()
+        for record in records_:
+            path = Path(pages, *record.url.split("/"))
+            if not record.url or record.url.endswith("/"):
+                path = path / "index.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(record.html, encoding="utf-8")
+        config = {
+            "site": str(pages),
+            "output_path": str(output.resolve()),
+            "force_language": LANGUAGE,
+            "root_selector": ROOT_SELECTOR,
+            "exclude_selectors": list(EXCLUDE_SELECTORS),
+        }
+        Path(scratch, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+        try:
+            done = subprocess.run(
+                [str(executable)],
+                cwd=scratch,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                timeout=TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            reason = f"Pagefind liep niet ({type(error).__name__}: {error})"
+            raise SearchIndexError(INDEX_FAILED.format(reason=reason)) from None
+    indexed = PAGES_INDEXED.search(done.stdout)
+    if done.returncode != 0 or indexed is None:
+        output_tail = " ".join((done.stdout + done.stderr).split())[-500:]
+        reason = f"Pagefind stopte met code {done.returncode}: {output_tail}"
+        raise SearchIndexError(INDEX_FAILED.format(reason=reason))
+    return int(indexed.group(1))
+
+
+def fragments(site_dir: Path) -> list[dict[str, Any]]:
+    """Each indexed page as the index holds it (``url``, ``content``, ``meta``, ``filters``), by
+    URL: Pagefind's fragments (gzip, a signature, then JSON). For checks and tests."""
+    found = []
+    for path in sorted((site_dir / OUTPUT / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(path.read_bytes())
+        found.append(json.loads(raw[raw.index(b"{") :]))
+    return sorted(found, key=lambda fragment: str(fragment.get("url")))
+
+
+def remove_theme_search(site_dir: Path) -> None:
+    """Material's lunr index and search worker are not part of the site."""
+    for relative in THEME_SEARCH:
+        target = site_dir / relative
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+
+
+def build_index(site_dir: Path, vocabulary: Vocabulary | None) -> Result:
+    """Writes ``site_dir/pagefind/`` from the pages in ``site_dir`` (the old index is replaced
+    only by a complete new one). Raises :class:`SearchIndexError` with a Dutch message."""
+    remove_theme_search(site_dir)
+    prepared, reused = records(site_dir, vocabulary)
+    target = site_dir / OUTPUT
+    scratch = site_dir / f".{OUTPUT}.new"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        count = _write(prepared, scratch)
+    except SearchIndexError:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    for path in list(scratch.iterdir()):
+        if UNUSED_BUNDLE.match(path.name):
+            path.unlink()
+    old = site_dir / f".{OUTPUT}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    scratch.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return Result(pages=count, reused=reused)

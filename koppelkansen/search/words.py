@@ -1,0 +1,70 @@
+"""Dutch word roots for search: one rule set, here for the index and in
+``docs/assets/javascripts/search.js`` for the query (``tests/test_search.py`` checks that the
+two give the same root for every word of the site).
+
+Pagefind stems every word with Snowball's Dutch stemmer and matches the last query word by
+prefix. That joins most forms, not all: "kans" and "kansen" get different stems, a participle
+keeps its ``ge-`` ("verkokerd" and "verkokering"), and "één", "pagina's" are written otherwise than
+readers type them. :func:`root` is coarser than a stemmer on purpose: it folds accents and
+apostrophes, takes off a participle's ``ge-`` (also after a separable prefix: "vastgesteld"),
+the usual endings (``-en``, ``-s``, ``-e``, ``-d``, ``-t``, ``-ing``, ``-heden``) and writes the
+vowels and the last consonant of what is left in one way ("maak"/"mak", "leef"/"lev"). Both
+sides meet on the same root: the index holds each word's root (with :data:`MARK` behind it, so a
+root is matched whole, not as the prefix of a longer word), the query asks for the roots of its
+words beside the words themselves. A root may join two words that are not forms of one another;
+search then shows a page more, never one less.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Written behind every root in the index and in the query: Pagefind's stemmer leaves it alone
+#: and no Dutch word contains it, so the root is one word of its own that nothing else prefixes.
+MARK = "qx"
+
+#: Separable prefixes a participle's ``ge-`` may follow ("vastgesteld", "uitgevoerd").
+SEPARABLE = (
+    "aan", "af", "bij", "door", "in", "mee", "na", "om", "onder", "op", "over", "samen", "terug",
+    "toe", "uit", "vast", "voor", "weg",
+)  # fmt: skip
+#: Endings taken off, longest first, one at a time until none is left.
+ENDINGS = ("heden", "ingen", "ing", "en", "es", "s", "e", "d", "t")
+#: The last consonant as it is written when the word ends there.
+FINAL = {"v": "f", "z": "s"}
+#: A root keeps at least this many letters.
+SHORTEST = 3
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_PARTICIPLE = re.compile(rf"^({'|'.join(SEPARABLE)})?ge(?=[^\W\d_]{{2,}}[dtn]$)")
+
+
+def fold(word: str) -> str:
+    """Lower case, without accents and apostrophes: "één" → "een", "pagina's" → "paginas"."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "'’")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as a reader types them (letters, with an apostrophe inside)."""
+    return WORD.findall(text)
+
+
+def root(word: str) -> str:
+    """The root of one word (see the module's text); "" for a word too short to have one."""
+    w = fold(word)
+    if len(w) < SHORTEST or not w.isalpha():
+        return ""
+    w = _PARTICIPLE.sub(r"\1", w)
+    stripped = True
+    while stripped:
+        stripped = False
+        for ending in ENDINGS:
+            if w.endswith(ending) and len(w) - len(ending) >= SHORTEST:
+                w = w[: -len(ending)] + ("heid" if ending == "heden" else "")
+                w = w[:-1] + FINAL.get(w[-1], w[-1])  # leven/leef, reizen/reis
+                stripped = True
+                break
+    w = re.sub(r"([aeiou])\1", r"\1", w)  # maak/mak, leer/ler
+    return re.sub(r"([^aeiou])\1$", r"\1", w)  # plann/plan, zett/zet
