@@ -37,6 +37,9 @@ NEEDS = (
     # Every other build writes the editor from node_modules.
     (re.compile(r"-m koppelkansen build\b|-m mkdocs (build|serve)\b"), {"python", "node"}),
     (re.compile(r"-m pytest\b"), {"python", "node", "system"}),
+    # `make schrijven`: the guarded editor server (Node) and the live preview (Python); no browser,
+    # Java or poppler (only the writing list of system packages, scripts/system-packages-write.txt).
+    (re.compile(r"-m koppelkansen\.editor\.local\b"), {"python", "node"}),
     (re.compile(r"\bnode node_modules/"), {"node"}),
     # A program of the virtual environment, started (not tested for: `test -x .venv/bin/python`).
     (re.compile(r"^(?:\w+=\S+ )*(?:scripts/annotated\.sh )?\.venv(-properdocs)?/bin/"), {"python"}),

@@ -159,6 +159,37 @@ def _options(vocabulary: Vocabulary, name: str) -> list[dict[str, str]] | None:
     return None
 
 
+#: A date of the calendar as the check accepts it (``JJJJ``, ``JJJJ-MM``, ``JJJJ-MM-DD``): months
+#: 01-12, days that the month has, 29 February in leap years only. The schema's own pattern only
+#: says "four digits, dash, two digits"; the check refuses 2018-31-10 and 2019-02-29 after that,
+#: so the form refuses them too.
+CALENDAR_DATE = (
+    r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
+    r"|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    r"|^[0-9]{4}-(0[13-9]|1[0-2])-(29|30)$"
+    r"|^[0-9]{4}-(0[13578]|1[02])-31$"
+    r"|^([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29$"
+)
+#: A text value that Decap's YAML writer leaves unquoted and the strict reader does not read
+#: back as the same text (docs-dev/editor.md): a YAML 1.1 yes/no word (``Off``, ``ja`` is fine),
+#: a number in sixties (``12:30``), a number with ``_`` or in another base (``1_000``, ``0b101``,
+#: ``0x1F``, ``017``), and a line break or control character that is not a newline (U+0085,
+#: U+2028, U+2029) anywhere. The form refuses these, with the fix.
+ROUND_TRIP = (
+    r"^(?!(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
+    r"|null|Null|NULL|~)$)"
+    r"(?![-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$)"
+    r"(?![-+]?(0[bBxXoO][0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)$)"
+    r"[^\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]*$"
+)
+ROUND_TRIP_HINT = (
+    "Deze tekst kan de editor niet als tekst bewaren: een los woord als Off, Yes of No, een tijd "
+    "als 12:30 of een getal als 1_000 of 0b101 leest de site als ja/nee-waarde of getal, en een "
+    'onzichtbaar regeleinde (uit een plakactie) breekt de regel. Voeg een woord toe ("Off-'
+    'sessie", "om 12:30") of typ de tekst opnieuw.'
+)
+
+
 def _date_field(name: str, schema: dict[str, Any], required: bool) -> dict[str, Any]:
     date = schema["$defs"]["date"]
     return {
@@ -166,7 +197,11 @@ def _date_field(name: str, schema: dict[str, Any], required: bool) -> dict[str, 
         "label": LABELS.get(name, name),
         "widget": "string",
         "required": required,
-        "pattern": [date["pattern"], f"Schrijf de datum als {DATE_HINT}."],
+        "pattern": [
+            CALENDAR_DATE,
+            f"Schrijf een bestaande datum als {DATE_HINT} (maand 01-12, een dag die de maand "
+            "heeft).",
+        ],
         "hint": date["description"],
     }
 
@@ -215,6 +250,7 @@ def _field(
         field.update(widget="number", value_type="int")
         return field
     field["widget"] = "string"
+    field["pattern"] = [ROUND_TRIP, ROUND_TRIP_HINT]
     return field
 
 
@@ -322,14 +358,16 @@ def editor_config(
     site_url: str = "",
     local_backend: str | None = None,
 ) -> dict[str, Any]:
-    """The whole configuration. ``local_backend``: the URL of decap-server's API
-    (``make schrijven``): the editor then writes into the checkout, without pull requests."""
+    """The whole configuration. ``local_backend``: the URL of the local editor server's API with
+    the run's secret (``make schrijven``): the editor then commits into the checkout (git mode:
+    drafts on ``cms/...`` branches, merged into ``branch`` when published)."""
     backend: dict[str, Any] = {"name": "github", "repo": repo or "", "branch": branch}
     config: dict[str, Any] = {"locale": "nl", "backend": backend}
     if local_backend:
         config["local_backend"] = {"url": local_backend, "allowed_hosts": ["127.0.0.1"]}
-    else:
-        config["publish_mode"] = "editorial_workflow"
+    # Drafts, in review, ready: on the Git host (pull requests) and locally (decap-server's git
+    # mode reports `editorial_workflow` among its publish modes, so Decap keeps it on).
+    config["publish_mode"] = "editorial_workflow"
     if site_url:
         config["site_url"] = site_url
         config["display_url"] = site_url

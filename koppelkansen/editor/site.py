@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ BUNDLE = Path("node_modules") / "decap-cms" / "dist"
 PROJECT = Path(__file__).resolve().parent.parent.parent
 #: Set by ``make schrijven``: the URL of decap-server's API, so the editor writes into the checkout.
 LOCAL_BACKEND_ENV = "KOPPELKANSEN_EDITOR_LOCAL"
+#: Set by ``make schrijven``: the checkout's branch, where the editor's drafts are merged.
+LOCAL_BRANCH_ENV = "KOPPELKANSEN_EDITOR_BRANCH"
 RESERVED_FOR_EDITOR = (
     "dit bestand komt in de site op {dest_uri}, in de map admin/ waar de build de editor "
     "schrijft; het zou de editor vervangen (of erdoor vervangen worden). Geef de map een andere "
@@ -64,7 +67,11 @@ def _json_script(element_id: str, value: Any) -> str:
     return f'  <script type="application/json" id="{element_id}">{text}</script>'
 
 
-def index_html(styles: list[str], vocabulary: Vocabulary) -> str:
+#: The live preview's build state, below ``/admin/`` (``adapter.livepreview.STATUS``).
+BUILD_STATUS = "bouwstatus.json"
+
+
+def index_html(styles: list[str], vocabulary: Vocabulary, *, local: bool = False) -> str:
     lines = [
         f'  <meta name="kk-preview-style" content="{html.escape(s, quote=True)}">' for s in styles
     ]
@@ -77,6 +84,8 @@ def index_html(styles: list[str], vocabulary: Vocabulary) -> str:
     if any(c.per_case for c in COLLECTIONS):
         names += list(vocabulary.cases)
     lines.append(_json_script("kk-collections", names))
+    # Only the local editor asks the live preview for the build's state (make schrijven).
+    lines.append(_json_script("kk-build-status", BUILD_STATUS if local else None))
     template = (STATIC / "index.html").read_text(encoding="utf-8")
     return template.replace("{styles}", "\n".join(lines))
 
@@ -100,10 +109,16 @@ def write_editor(
     for name in ("hosts.js", "preview.js"):
         shutil.copyfile(STATIC / name, admin / name)
     (admin / "index.html").write_text(
-        index_html(preview_styles(site_dir), vocabulary), encoding="utf-8"
+        index_html(preview_styles(site_dir), vocabulary, local=bool(local_backend)),
+        encoding="utf-8",
     )
     config = editor_config(
-        schema, vocabulary, repo=repo, site_url=site_url, local_backend=local_backend
+        schema,
+        vocabulary,
+        repo=repo,
+        site_url=site_url,
+        local_backend=local_backend,
+        branch=(os.environ.get(LOCAL_BRANCH_ENV) or "main") if local_backend else "main",
     )
     (admin / "config.yml").write_text(dump_config(config), encoding="utf-8")
     return admin
