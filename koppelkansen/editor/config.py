@@ -176,10 +176,10 @@ CALENDAR_DATE = (
 #: ``0x1F``, ``017``), and a line break or control character that is not a newline (U+0085,
 #: U+2028, U+2029) anywhere. The form refuses these, with the fix.
 ROUND_TRIP = (
-    r"^(?!(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
+    r"^(?!(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
     r"|null|Null|NULL|~)$)"
     r"(?![-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$)"
-    r"(?![-+]?(0[bBxXoO][0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)$)"
+    r"(?![-+]?(0[bBxX][0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)$)"
     r"[^\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]*$"
 )
 ROUND_TRIP_HINT = (

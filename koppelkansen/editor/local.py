@@ -70,6 +70,11 @@ def guard_env(root: Path, *, port: int, secret: str, origins: list[str]) -> dict
         KK_DECAP_SERVER=str(root / "node_modules" / "decap-server"),
         GIT_REPO_DIRECTORY=str(root),
     )
+    if not _git(root, "config", "user.email").stdout.strip():
+        # git commits nothing without a name; an author who never set one still saves.
+        for role in ("AUTHOR", "COMMITTER"):
+            env[f"GIT_{role}_NAME"] = "Auteur (editor)"
+            env[f"GIT_{role}_EMAIL"] = "editor@localhost"
     return env
 
 

@@ -88,7 +88,11 @@
         return r.json();
       }).then(function (state) {
         if (!state) return;
-        show(Array.isArray(state.fouten) ? state.fouten.map(String) : []);
+        var lines = Array.isArray(state.fouten) ? state.fouten.map(String) : [];
+        // The problems at their file and line (docs/x.md:12:3: fout: ...); the build's closing
+        // lines (for the terminal) only when there is nothing else.
+        var located = lines.filter(function (l) { return /^[^\s:]+:\d+:\d+: /.test(l); });
+        show(located.length ? located : lines);
         setTimeout(poll, 1500);
       }, function () { setTimeout(poll, 5000); });
     };
