@@ -50,6 +50,7 @@ from koppelkansen.figures.shapes import alt_text
 from koppelkansen.figures.svg import print_svg
 from koppelkansen.overviews.compute import generated_specs
 from koppelkansen.overviews.render import OverviewRenderer, generated_pages
+from koppelkansen.pages.activefiles import active_document
 from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
 from koppelkansen.pages.model import Corpus
 from koppelkansen.pages.pageinfo import page_info
@@ -198,6 +199,8 @@ class SiteBuild:
             self._report([Problem(path, 1, 1, RESERVED_FOR_EDITOR.format(dest_uri=dest_uri))])
         elif not is_page and reserved_for_pdfs(dest_uri):
             self._report([Problem(path, 1, 1, RESERVED_PLACE.format(dest_uri=dest_uri))])
+        elif not is_page and (active := active_document(path)) is not None:
+            self._report([Problem(path, 1, 1, active)])  # no HTML/XML document beside the editor
         elif lower.endswith(".svg"):
             self._report(check_svg_file(path) + check_file_references(path, url))
         elif lower.endswith(".css"):

@@ -21,7 +21,7 @@ import yaml
 from conftest import make_site_project, run_build
 
 from koppelkansen.check.content import check_page_html
-from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.cli import main as cli_main
 from koppelkansen.editor import local
 from koppelkansen.editor.config import CALENDAR_DATE, ROUND_TRIP
 from koppelkansen.pages import yamlstrict
@@ -451,24 +451,26 @@ def test_passive_files_are_published_as_they_are(name, tmp_path):
     assert active_document(path) is None
 
 
-def test_an_html_file_in_docs_stops_the_check_and_the_build(tmp_path):
+def test_an_html_file_in_docs_stops_the_check_and_the_build(tmp_path, capsys):
     """`make check` and the build name the file, in Dutch, with the fix; nothing is published."""
     docs = tmp_path / "kopie" / "docs"
     shutil.copytree(ROOT / "docs", docs)
     (docs / "hulp.html").write_bytes(ACTIVE["hulp.html"])
     (docs / "assets" / "export.dat").write_bytes(ACTIVE["export.dat"])
-    _, problems, _ = check_docs(docs)
-    shown = [p.format(docs.parent) for p in problems]
-    assert any(
-        line.endswith(".html-bestand zou op de site een eigen webpagina worden, die script kan "
-                      "uitvoeren naast de editor (/admin/); zulke bestanden worden niet "
-                      "gepubliceerd. Schrijf de inhoud als pagina (een .md-bestand in docs/), of "
-                      "haal het bestand weg; een voorbeeld van HTML of XML zet je in een pagina in "
-                      "een codeblok (```html)") and "hulp.html:1:1" in line
-        for line in shown
-    ), shown  # fmt: skip
-    assert any("export.dat:1:1" in line and "begint als HTML of XML ('<HTML')" in line
-               for line in shown), shown  # fmt: skip
+    (docs / ".verborgen.html").write_bytes(ACTIVE["hulp.html"])  # not published: not refused
+    assert cli_main(["check", str(docs)]) == 1
+    shown = capsys.readouterr().out.splitlines()
+    assert [line.split(":", 1)[0].rsplit("/", 1)[-1] for line in shown] == [
+        "export.dat",
+        "hulp.html",
+    ], shown
+    assert shown[1].endswith(
+        "hulp.html:1:1: fout: een .html-bestand zou op de site een eigen webpagina worden, die "
+        "script kan uitvoeren naast de editor (/admin/); zulke bestanden worden niet "
+        "gepubliceerd. Schrijf de inhoud als pagina (een .md-bestand in docs/), of haal het "
+        "bestand weg; een voorbeeld van HTML of XML zet je in een pagina in een codeblok (```html)"
+    )
+    assert "export.dat:1:1: fout: dit bestand begint als HTML of XML ('<HTML')" in shown[0]
     config = make_site_project(tmp_path / "site-project", {"hulp.htm": ACTIVE["hulp.htm"].decode()})
     result = run_build(config, tmp_path / "site")
     assert result.returncode != 0
@@ -532,6 +534,7 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
     load per tab. The promises of issue 29 item 4 and issue 31 items 1 and 5, each asserted."""
     checkout = _checkout(tmp_path / "kopie", site=True)
     site_port, editor_port = _free_port(), _free_port()
+    log = (tmp_path / "schrijven.log").open("w", encoding="utf-8")  # mkdocs' lines: no full pipe
     process = subprocess.Popen(
         [
             sys.executable,
@@ -545,7 +548,7 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         cwd=checkout,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
     )
     shots = os.environ.get("KOPPELKANSEN_SCREENSHOTS")
@@ -634,8 +637,10 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         context.close()
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        process.communicate(timeout=15)  # also closes the pipe
+        log.close()
     assert process.returncode in (0, -15, 1)
+    assert "Traceback" not in (tmp_path / "schrijven.log").read_text(encoding="utf-8")
     assert not list(checkout.glob("docs/**/*.html"))
 
 

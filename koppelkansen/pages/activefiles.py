@@ -13,8 +13,11 @@ why each is safe, are listed in docs-dev/threat-model.md.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+
+from koppelkansen.problems import Problem
 
 #: Extensions a browser opens as a document that may run script (or an XSLT that makes one).
 ACTIVE_EXTENSIONS = frozenset(
@@ -95,3 +98,22 @@ def active_document(path: Path) -> str | None:
         "worden niet gepubliceerd: schrijf de inhoud als pagina (een .md-bestand), of haal het "
         "bestand weg"
     )
+
+
+def active_files(docs_dir: Path) -> list[Problem]:
+    """Every file below ``docs_dir`` that :func:`active_document` refuses (``make check``; the
+    build asks per file, in ``pipeline.check_file``). Dot-files and dot-folders are not published
+    and not looked at; links are not followed (``loader.scan`` refuses those that leave docs/)."""
+    problems = []
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(folder) / name
+            if name.startswith(".") or name.lower().endswith((".md", ".markdown")):
+                continue
+            if path.is_symlink() or not path.is_file():
+                continue
+            message = active_document(path)
+            if message is not None:
+                problems.append(Problem(path, 1, 1, message))
+    return problems

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from koppelkansen.pages import yamlstrict
-from koppelkansen.pages.activefiles import active_document
 from koppelkansen.pages.model import Page, Source
 from koppelkansen.problems import Problem
 
@@ -230,11 +229,6 @@ def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
                 refuse(path, "dit is geen gewoon bestand (een apparaat of pijp); haal het weg")
                 continue
             stem, dot, extension = name.rpartition(".")
-            if not (dot and extension.lower() in ("md", "markdown")):
-                active = active_document(path)  # no HTML/XML document beside the editor
-                if active is not None:
-                    refuse(path, active)
-                    continue
             if dot and extension.lower() in ("md", "markdown") and extension != "md":
                 refuse(
                     path,
