@@ -634,6 +634,24 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         # The other tab was not reloaded by the saves and rebuilds: its text is still there.
         assert other.evaluate("window.kkZelfdeTab") == 1
         assert "Nog niet bewaard." in other.get_by_label(re.compile(r"^Samenvatting")).input_value()
+        # Ready, then published: the draft's branch is merged into main and removed.
+        page.get_by_role("button", name="Status: Concept").click()
+        page.get_by_text("Klaar", exact=True).last.click()
+        page.get_by_role("button", name="Status: Klaar").wait_for()
+        assert _git(checkout, "config", f"branch.{branch}.description").strip() == (
+            "decap-cms/pending_publish"
+        )
+        page.on("dialog", lambda dialog: dialog.accept())  # "Weet u zeker dat u ... publiceren?"
+        page.get_by_role("button", name="Publiceer", exact=True).click()
+        page.get_by_text("Publiceer nu", exact=True).click()
+        published = checkout / "docs" / "casussen" / "haven-stad" / "ontwerpatelier-zuidas-een.md"
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and (
+            not published.exists() or _git(checkout, "branch", "--list", "cms/*")
+        ):
+            time.sleep(0.1)
+        assert published.read_text(encoding="utf-8") == text
+        assert _git(checkout, "branch", "--list", "cms/*") == ""
         context.close()
     finally:
         process.terminate()
