@@ -599,8 +599,8 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         _choose(page, "Leerronde", "Leerronde 2019: ontwerpateliers")
         _retype(page, "Datum", "2018-31-10")
         page.get_by_role("button", name="Opslaan").click()
-        page.get_by_text("Deze tekst kan de editor niet als tekst bewaren", exact=False).wait_for()
-        page.get_by_text("Schrijf een bestaande datum", exact=False).wait_for()
+        page.get_by_text("de site leest dit niet als tekst", exact=False).wait_for()
+        page.get_by_text("schrijf een bestaande datum", exact=False).wait_for()
         assert _git(checkout, "branch", "--list", "cms/*") == ""
         _retype(page, "Titel", "Ontwerpatelier Zuidas één")
         _retype(page, "Datum", "2019-03")

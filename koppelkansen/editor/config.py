@@ -126,7 +126,6 @@ LABELS = {
     "end": "Einde",
 }
 
-DATE_HINT = "JJJJ-MM-DD, of JJJJ-MM of JJJJ als de dag niet bekend is, bijvoorbeeld 2018-10-31"
 
 
 def repository(site_url: str) -> str | None:
@@ -183,10 +182,8 @@ ROUND_TRIP = (
     r"[^\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]*$"
 )
 ROUND_TRIP_HINT = (
-    "Deze tekst kan de editor niet als tekst bewaren: een los woord als Off, Yes of No, een tijd "
-    "als 12:30 of een getal als 1_000 of 0b101 leest de site als ja/nee-waarde of getal, en een "
-    'onzichtbaar regeleinde (uit een plakactie) breekt de regel. Voeg een woord toe ("Off-'
-    'sessie", "om 12:30") of typ de tekst opnieuw.'
+    "de site leest dit niet als tekst (een los Off, Yes of No, een tijd als 12:30, een getal als "
+    "1_000, of een onzichtbaar regeleinde); voeg een woord toe, zoals Off-sessie of om 12:30"
 )
 
 
@@ -199,8 +196,7 @@ def _date_field(name: str, schema: dict[str, Any], required: bool) -> dict[str, 
         "required": required,
         "pattern": [
             CALENDAR_DATE,
-            f"Schrijf een bestaande datum als {DATE_HINT} (maand 01-12, een dag die de maand "
-            "heeft).",
+            "schrijf een bestaande datum: 2018-10-31, 2018-10 of 2018",
         ],
         "hint": date["description"],
     }
