@@ -127,7 +127,6 @@ LABELS = {
 }
 
 
-
 def repository(site_url: str) -> str | None:
     """``owner/repo`` of a GitHub Pages site, from its address; None for another host."""
     match = _PAGES_URL.match(site_url)
