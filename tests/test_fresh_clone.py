@@ -233,3 +233,20 @@ def test_a_version_that_cannot_be_built_stops_the_build_in_dutch(tmp_path):
     )
     assert "Traceback" not in result.stderr
     assert not (clone / "site").exists()
+
+
+def test_make_schrijven_installs_only_what_writing_needs(fresh):
+    """Python, Node and git: not the browser, Java or poppler of the tests (issue 29); npm's
+    output goes to a log; the editor (which prints its address last) is the last command."""
+    commands = commands_of_step("make schrijven", fresh)
+    installs = [c for c in commands if "install-system-deps.sh" in c]
+    assert installs == ["scripts/install-system-deps.sh system-packages-write.txt"], installs
+    wanted = (ROOT / "scripts" / "system-packages-write.txt").read_text(encoding="utf-8")
+    listed = [line.strip() for line in wanted.splitlines() if line.strip() and line[0] != "#"]
+    assert listed == ["git"]
+    npm = [c for c in commands if c.startswith("npm ci")]
+    assert len(npm) == 1 and "--loglevel=error >.cache/npm-ci.log 2>&1" in npm[0], npm
+    assert commands[-1].endswith("-m koppelkansen.editor.local --site-port 8000 --editor-port 8081")
+    # `make site` and `make test` still install everything.
+    for target in ("site", "test"):
+        assert "scripts/install-system-deps.sh" in commands_of_step(f"make {target}", fresh)
