@@ -386,6 +386,8 @@ class SiteBuild:
                 repo=repository(self.options.site_url),
                 site_url=self.options.site_url,
                 local_backend=os.environ.get(LOCAL_BACKEND_ENV) or None,
+                pages={uri: page.label for uri, page in self.corpus.pages.items()},
+                docs_dir=self.corpus.docs_dir,
             )
         job, self.pdf_job = self.pdf_job, None
         if job is None:

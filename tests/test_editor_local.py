@@ -519,7 +519,8 @@ EDITOR = pytest.mark.xdist_group("editor")
 
 def _choose(page, label: str, option: str) -> None:
     page.get_by_label(label, exact=True).click()
-    page.get_by_text(option, exact=True).last.click()
+    # Decap's list, not the options of the "Invoegen" bar's lists (page titles).
+    page.get_by_text(option, exact=True).and_(page.locator(":not(option)")).last.click()
 
 
 def _retype(page, label: str, text: str) -> None:
@@ -634,6 +635,34 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         # The other tab was not reloaded by the saves and rebuilds: its text is still there.
         assert other.evaluate("window.kkZelfdeTab") == 1
         assert "Nog niet bewaard." in other.get_by_label(re.compile(r"^Samenvatting")).input_value()
+        # A link to another page and an image, chosen from lists, with paths from the page's
+        # own folder: the build resolves them (docs/...), the preview shows the image.
+        other.locator("[data-slate-editor]").get_by_text("afgesproken").first.click()
+        other.get_by_label("Link naar een pagina invoegen").select_option(label="Sessie Havenstad")
+        other.locator("[data-slate-editor]").get_by_text(
+            "(../../casussen/haven-stad/sessie.md)", exact=False
+        ).wait_for()
+        other.get_by_label("Afbeelding invoegen").select_option(label="editor-bewerk-link.png")
+        other.locator("[data-slate-editor]").get_by_text("Beschrijf hier", exact=False).wait_for()
+        raw = other.locator("[data-slate-editor]").inner_text()
+        link = "[Sessie Havenstad](../../casussen/haven-stad/sessie.md)"
+        image = (
+            "![Beschrijf hier wat de afbeelding laat zien]"
+            "(../../assets/afbeeldingen/editor-bewerk-link.png)"
+        )
+        assert link in raw and image in raw, raw
+        plan_folder = checkout / "docs" / "casussen" / "haven-stad"
+        for path in ("../../casussen/haven-stad/sessie.md", image.split("(")[1].rstrip(")")):
+            assert (plan_folder / path).resolve().is_file(), path
+        preview_image = other.frame_locator("iframe").locator("img").first
+        preview_image.wait_for()
+        deadline = time.monotonic() + 10
+        while preview_image.evaluate("i => i.naturalWidth") == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert preview_image.evaluate("i => i.naturalWidth") > 0
+        if shots:
+            other.locator("#kk-invoegen").scroll_into_view_if_needed()
+            other.screenshot(path=f"{shots}/editor-lokaal-invoegen-1280.png")
         # Ready, then published: the draft's branch is merged into main and removed.
         page.get_by_role("button", name="Status: Concept").click()
         page.get_by_text("Klaar", exact=True).last.click()

@@ -24,6 +24,9 @@ from koppelkansen.scaffold import Request, render_page
 
 #: The folder of the pages, from the repository root (Decap's paths are repository paths).
 DOCS = "docs"
+#: Where uploaded images go (repository path) and that folder below docs/.
+MEDIA_PUBLIC = "assets/afbeeldingen"
+MEDIA_FOLDER = f"{DOCS}/{MEDIA_PUBLIC}"
 #: The repository of a GitHub Pages site ``https://<owner>.github.io/<repo>/``.
 _PAGES_URL = re.compile(r"^https://([A-Za-z0-9-]+)\.github\.io/([A-Za-z0-9._-]+)/?")
 
@@ -306,10 +309,17 @@ def collection_config(
             "hint": "Markdown, zoals in elk bestand in docs/. Verander de vaste kopjes niet.",
         }
     )
+    # Images: stored in the one media folder, written in a page as a path from the page's own
+    # folder (what the build accepts), which Decap's preview maps back to the media folder.
+    up = len([p for p in collection.folder.split("/") if p]) + (
+        1 if collection.per_case else (collection.path or "").count("/")
+    )
+    media = {"media_folder": f"/{MEDIA_FOLDER}", "public_folder": "../" * up + MEDIA_PUBLIC}
     if collection.per_case:
         return {
             "name": collection.name,
             "label": collection.label,
+            **media,
             "files": [
                 {
                     "name": case,
@@ -334,6 +344,7 @@ def collection_config(
         "filter": {"field": "type", "value": collection.type},
         "summary": "{{title}}",
         "fields": fields,
+        **media,
     }
     if collection.type in vocabulary.types and vocabulary.types[collection.type].description:
         config["description"] = vocabulary.types[collection.type].description
@@ -368,8 +379,8 @@ def editor_config(
         config["display_url"] = site_url
     config.update(
         {
-            "media_folder": f"{DOCS}/assets/afbeeldingen",
-            "public_folder": "../assets/afbeeldingen",
+            "media_folder": MEDIA_FOLDER,
+            "public_folder": MEDIA_PUBLIC,
             # File names of new pages: ASCII, no accents, as `make new` makes them.
             "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
             "collections": [collection_config(c, schema, vocabulary) for c in COLLECTIONS],

@@ -69,6 +69,37 @@ def _json_script(element_id: str, value: Any) -> str:
 
 #: The live preview's build state, below ``/admin/`` (``adapter.livepreview.STATUS``).
 BUILD_STATUS = "bouwstatus.json"
+#: The pages and images the editor's "Invoegen" bar offers (make schrijven), below ``/admin/``.
+INSERT_LIST = "invoegen.json"
+#: Files the bar offers as images.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+
+
+def collection_depths() -> dict[str, list[int]]:
+    """Per collection: the folder levels of its folder below docs/, the levels a new page's
+    ``path`` adds, and (a files collection) the levels of its files. A link from a page is
+    ``../`` that many times, then the path below docs/."""
+    depths = {}
+    for c in COLLECTIONS:
+        folder = len([p for p in c.folder.split("/") if p])
+        new = (c.path or "").count("/")
+        depths[c.name] = [folder, new, folder + 1 if c.per_case else -1]
+    return depths
+
+
+def insert_list(docs_dir: Path | None, titles: dict[str, str]) -> dict[str, Any]:
+    """What the bar offers: every page (its title and path below docs/) and every image."""
+    if docs_dir is None:
+        return {"paginas": [], "afbeeldingen": []}
+    images = sorted(
+        p.relative_to(docs_dir).as_posix()
+        for p in docs_dir.rglob("*")
+        if p.suffix.lower() in IMAGE_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+    )
+    pages = sorted(({"titel": t, "pad": uri} for uri, t in titles.items()), key=lambda x: x["titel"])
+    return {"paginas": pages, "afbeeldingen": images}
 
 
 def index_html(styles: list[str], vocabulary: Vocabulary, *, local: bool = False) -> str:
@@ -86,6 +117,8 @@ def index_html(styles: list[str], vocabulary: Vocabulary, *, local: bool = False
     lines.append(_json_script("kk-collections", names))
     # Only the local editor asks the live preview for the build's state (make schrijven).
     lines.append(_json_script("kk-build-status", BUILD_STATUS if local else None))
+    insert = {"lijst": INSERT_LIST, "diepte": collection_depths()} if local else None
+    lines.append(_json_script("kk-insert", insert))
     template = (STATIC / "index.html").read_text(encoding="utf-8")
     return template.replace("{styles}", "\n".join(lines))
 
@@ -99,8 +132,11 @@ def write_editor(
     repo: str | None,
     site_url: str,
     local_backend: str | None = None,
+    pages: dict[str, str] | None = None,
+    docs_dir: Path | None = None,
 ) -> Path:
-    """Write ``site_dir/admin/``; returns the folder."""
+    """Write ``site_dir/admin/``; returns the folder. ``pages`` (titles by path below docs/) and
+    ``docs_dir``: for the local editor's "Invoegen" bar."""
     dist = bundle_dir(root)
     admin = site_dir / ADMIN
     admin.mkdir(parents=True, exist_ok=True)
@@ -121,4 +157,7 @@ def write_editor(
         branch=(os.environ.get(LOCAL_BRANCH_ENV) or "main") if local_backend else "main",
     )
     (admin / "config.yml").write_text(dump_config(config), encoding="utf-8")
+    if local_backend:
+        listing = json.dumps(insert_list(docs_dir, pages or {}), ensure_ascii=False)
+        (admin / INSERT_LIST).write_text(listing, encoding="utf-8")
     return admin

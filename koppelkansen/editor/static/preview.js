@@ -13,13 +13,32 @@
     'body{margin:0;font-family:"Inter",-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif}',
     {raw: true});
   var labels = JSON.parse(document.getElementById("kk-status-labels").textContent);
+  // An image in the text is written as a path from the page's own folder (../../assets/...), as
+  // the build wants it; the preview frame would resolve it from /admin/. It is shown from the
+  // site instead: every such path climbs to docs/, which is the site's root.
+  var siteRoot = new URL("../", document.baseURI);
+  var showImages = function (root) {
+    if (!root) return;
+    var images = root.querySelectorAll("img[src]");
+    for (var i = 0; i < images.length; i++) {
+      var src = images[i].getAttribute("src");
+      if (/^(\.\.\/)+[^/]/.test(src)) {
+        var url = new URL(src.replace(/^(\.\.\/)+/, ""), siteRoot).href;
+        if (images[i].src !== url) images[i].src = url;
+      }
+    }
+  };
   var Page = createClass({
+    componentDidMount: function () { showImages(this.root); },
+    componentDidUpdate: function () { showImages(this.root); },
     render: function () {
+      var self = this;
       var data = this.props.entry.get("data");
       var status = data.get("status") || "";
       var title = data.get("title") || "";
       return h("div", {"data-md-color-scheme": "default", "data-md-color-primary": "indigo",
-                       "data-md-color-accent": "indigo", className: "md-container"},
+                       "data-md-color-accent": "indigo", className: "md-container",
+                       ref: function (el) { self.root = el; }},
         h("main", {className: "md-main"},
           h("div", {className: "md-main__inner md-grid"},
             h("div", {className: "md-content"},
@@ -97,6 +116,96 @@
       }, function () { setTimeout(poll, 5000); });
     };
     poll();
+  }
+  // "Invoegen" (make schrijven): a link to another page or an image, chosen from a list, with
+  // the path from this page's own folder (what the build accepts; the preview maps images to
+  // the media folder). The raw text field has no toolbar of its own. The text goes in where the
+  // cursor was, as a paste (the editor takes it in as if typed).
+  var insert = JSON.parse(document.getElementById("kk-insert").textContent);
+  if (insert) {
+    var saved = null;
+    document.addEventListener("selectionchange", function () {
+      var sel = window.getSelection();
+      if (!sel || !sel.rangeCount) return;
+      var node = sel.anchorNode;
+      var el = node && (node.nodeType === 1 ? node : node.parentElement);
+      if (el && el.closest("[data-slate-editor]")) saved = sel.getRangeAt(0).cloneRange();
+    });
+    var depth = function () {
+      var m = /^#\/collections\/([^/]+)\/(entries\/(.+)|new)/.exec(location.hash);
+      if (!m) return 0;
+      var d = insert.diepte[decodeURIComponent(m[1])] || [0, 0, -1];
+      if (d[2] >= 0) return d[2];
+      if (m[3] === undefined) return d[0] + d[1];
+      return d[0] + decodeURIComponent(m[3]).split("/").length - 1;
+    };
+    var put = function (text) {
+      var editor = document.querySelector("[data-slate-editor]");
+      if (!editor) return;
+      editor.focus();
+      var sel = window.getSelection();
+      var range = saved && editor.contains(saved.startContainer) ? saved : null;
+      if (!range) {  // no cursor in the text yet: at its end
+        range = document.createRange();
+        range.selectNodeContents(editor);
+        range.collapse(false);
+      }
+      sel.removeAllRanges();
+      sel.addRange(range);
+      // The editor takes the new cursor in on "selectionchange", a moment later.
+      setTimeout(function () {
+        var data = new DataTransfer();
+        data.setData("text/plain", text);
+        editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                           cancelable: true}));
+      }, 50);
+    };
+    var fill = function (select, items, first) {
+      fetch(insert.lijst, {cache: "no-store"}).then(function (r) { return r.json(); })
+        .then(function (list) {
+          var chosen = select.value;
+          select.textContent = "";
+          select.appendChild(new Option(first, ""));
+          items(list).forEach(function (item) { select.appendChild(new Option(item[0], item[1])); });
+          select.value = chosen;
+        });
+    };
+    var makeSelect = function (label, first, items, text) {
+      var select = document.createElement("select");
+      select.setAttribute("aria-label", label);
+      select.appendChild(new Option(first, ""));
+      var refresh = function () { fill(select, items, first); };
+      select.addEventListener("focus", refresh);
+      select.addEventListener("mousedown", refresh);
+      select.addEventListener("change", function () {
+        if (!select.value) return;
+        var option = select.options[select.selectedIndex];
+        put(text(new Array(depth() + 1).join("../") + select.value, option.textContent));
+        select.value = "";
+      });
+      refresh();
+      return select;
+    };
+    var addBar = function () {
+      var editor = document.querySelector("[data-slate-editor]");
+      if (!editor || document.getElementById("kk-invoegen")) return;
+      var bar = document.createElement("div");
+      bar.id = "kk-invoegen";
+      bar.setAttribute("role", "group");
+      bar.setAttribute("aria-label", "Invoegen in de tekst");
+      var label = document.createElement("span");
+      label.textContent = "Invoegen:";
+      bar.appendChild(label);
+      bar.appendChild(makeSelect("Link naar een pagina invoegen", "Link naar een pagina…",
+        function (l) { return l.paginas.map(function (p) { return [p.titel, p.pad]; }); },
+        function (path, title) { return "[" + title.replace(/[\[\]]/g, "") + "](" + path + ")"; }));
+      bar.appendChild(makeSelect("Afbeelding invoegen", "Afbeelding…",
+        function (l) { return l.afbeeldingen.map(function (a) { return [a.split("/").pop(), a]; }); },
+        function (path) { return "![Beschrijf hier wat de afbeelding laat zien](" + path + ")"; }));
+      var widget = editor.closest('[class*="-ControlContainer"]') || editor.parentElement;
+      widget.parentElement.insertBefore(bar, widget);
+    };
+    new MutationObserver(addBar).observe(document.body, {childList: true, subtree: true});
   }
   // A new, empty page has nothing saved yet: Decap's "Wijzigingen opgeslagen" badge is hidden
   // there (index.html, .kk-nieuw) until the page is saved and has its own address.
