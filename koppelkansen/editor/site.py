@@ -98,7 +98,9 @@ def insert_list(docs_dir: Path | None, titles: dict[str, str]) -> dict[str, Any]
         and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
     )
-    pages = sorted(({"titel": t, "pad": uri} for uri, t in titles.items()), key=lambda x: x["titel"])
+    pages = sorted(
+        ({"titel": t, "pad": uri} for uri, t in titles.items()), key=lambda x: x["titel"]
+    )
     return {"paginas": pages, "afbeeldingen": images}
 
 
