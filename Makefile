@@ -24,14 +24,22 @@ help: ## Show the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-20s %s\n", $$1, $$2}'
 
 SYSTEM_STAMP := $(VENV)/.system-packages
+WRITE_SYSTEM_STAMP := $(VENV)/.system-packages-write
 
-# Debian packages (browser, PDF tools) from scripts/system-packages.txt, re-checked when the list changes.
+# Debian packages (browser, PDF tools) from scripts/system-packages.txt, re-checked when the list
+# changes: for the build, its checks and the tests (`make site`, `make test`, `make serve`).
 $(SYSTEM_STAMP): scripts/system-packages.txt scripts/install-system-deps.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	scripts/install-system-deps.sh
 	@touch $@
 
-$(STAMP): requirements.lock pyproject.toml $(SYSTEM_STAMP)
+# What writing needs and nothing more (git; `make schrijven`, `make new`, `make check`).
+$(WRITE_SYSTEM_STAMP): scripts/system-packages-write.txt scripts/install-system-deps.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	scripts/install-system-deps.sh system-packages-write.txt
+	@touch $@
+
+$(STAMP): requirements.lock pyproject.toml $(WRITE_SYSTEM_STAMP)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
@@ -45,13 +53,13 @@ check: $(STAMP) ## Check the front matter of every page (fast), and the links of
 
 # The build checks the front matter itself (the plugin, before anything is rendered), so the check
 # is not run twice here.
-site: $(STAMP) $(NODE_STAMP) ## Check the front matter and build site/ (strict; the editor from node_modules)
+site: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP) ## Check the front matter and build site/ (strict; the editor from node_modules)
 	$(PY) -m koppelkansen build --config-file mkdocs.yml --site-dir site
 
-serve: $(STAMP) $(NODE_STAMP) ## Live preview on http://127.0.0.1:8000
+serve: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP) ## Live preview on http://127.0.0.1:8000
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
-serve-pdf: $(STAMP) $(NODE_STAMP) ## Live preview with the PDFs, re-typeset after every save (docs-dev/pdf.md)
+serve-pdf: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP) ## Live preview with the PDFs, re-typeset after every save (docs-dev/pdf.md)
 	KOPPELKANSEN_PDF=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 schema: $(STAMP) ## Update the editor schema from docs/schema/vocabulary.yml
@@ -93,23 +101,25 @@ wijzigingen: $(STAMP) ## Change page and PDF of the working tree against a ref: 
 
 # axe-core and vnu-jar for the quality gates, and the browser editor (decap-cms, decap-server),
 # exactly as package-lock.json pins them.
+# npm's own lines (hundreds of English deprecation warnings) go to a log; on failure its end is shown.
+NPM_LOG := .cache/npm-ci.log
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --ignore-scripts
+	@mkdir -p $(dir $(NPM_LOG))
+	@echo "npm-pakketten installeren (een paar minuten; verslag in $(NPM_LOG))"
+	@npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >$(NPM_LOG) 2>&1 || \
+	  { tail -n 20 $(NPM_LOG) >&2; echo "npm ci is mislukt; het hele verslag staat in $(NPM_LOG)." >&2; exit 1; }
 	@touch $@
 
 node: $(NODE_STAMP) ## Install the npm packages (test tools, the editor) from package-lock.json
 
-# The editor against this checkout (docs-dev/editor.md): decap-server writes into docs/, the live
-# preview serves the site with the editor at /admin/; both on 127.0.0.1 only, stopped together.
+# The editor against this checkout (docs-dev/editor.md): koppelkansen/editor/local.py starts the
+# guarded editor server (decap-server's git mode, writes only pages and media below docs/, for
+# the editor's page only) and the live preview, both on 127.0.0.1, and prints the address last.
+# Only Python, Node and git: no browser, Java or PDF tools (those are for `make site`/`make test`).
 EDITOR_PORT ?= 8081
-schrijven: $(STAMP) $(NODE_STAMP) ## Write in the browser: editor on http://127.0.0.1:8000/plannen/admin/ and the live site beside it
-	@echo "Editor: http://127.0.0.1:8000/plannen/admin/  -  site: http://127.0.0.1:8000/plannen/  (stoppen: Ctrl+C)"
-	@trap 'kill 0' EXIT INT TERM; \
-	  PORT=$(EDITOR_PORT) BIND_HOST=127.0.0.1 MODE=fs GIT_REPO_DIRECTORY="$(CURDIR)" LOG_LEVEL=warn \
-	    node node_modules/decap-server/dist/index.js & \
-	  KOPPELKANSEN_EDITOR_LOCAL=http://127.0.0.1:$(EDITOR_PORT)/api/v1 \
-	    $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000; \
-	  wait
+SITE_PORT ?= 8000
+schrijven: $(STAMP) $(NODE_STAMP) ## Write in the browser: the editor on http://127.0.0.1:8000/plannen/admin/ and the live site beside it
+	@$(PY) -m koppelkansen.editor.local --site-port $(SITE_PORT) --editor-port $(EDITOR_PORT)
 
 # The editor's OAuth provider for GitHub sign-in (koppelkansen/editor/oauth.py; the same as
 # deploy/aanmelden/Containerfile). Its settings come from the environment only (docs-dev/editor.md).
@@ -133,13 +143,13 @@ PYTEST_WORKERS ?= 2
 # pytest-golden warns on every run that the assertion pass hook is off; it is off on purpose (it
 # slows every assert), and `make goldens` turns it on for the run that writes expected lists.
 QUIET_GOLDEN := PYTHONWARNINGS=ignore::Warning:pytest_golden.plugin
-test: lint typecheck $(NODE_STAMP) ## Lint, types, then the whole test suite (on PYTEST_WORKERS=2 workers)
+test: lint typecheck $(SYSTEM_STAMP) $(NODE_STAMP) ## Lint, types, then the whole test suite (on PYTEST_WORKERS=2 workers)
 	$(QUIET_GOLDEN) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
-goldens: $(STAMP) ## Write the `expected` lists of the front-matter check's golden cases (tests/golden/check/)
+goldens: $(STAMP) $(SYSTEM_STAMP) ## Write the `expected` lists of the front-matter check's golden cases (tests/golden/check/)
 	$(PY) -m pytest -o enable_assertion_pass_hook=true --update-goldens tests/test_check_golden.py::test_check_messages_match_the_golden_cases
 
-bench-pdf: $(STAMP) ## Benchmark: the PDF bundle of a 200-page corpus (wall time, peak memory)
+bench-pdf: $(STAMP) $(SYSTEM_STAMP) ## Benchmark: the PDF bundle of a 200-page corpus (wall time, peak memory)
 	$(PY) -m scripts.bench.pdf_bundle --pages 200
 
 # --- ProperDocs: the maintained drop-in fork of MkDocs 1.x (docs-dev/properdocs.md) ---------------
@@ -177,11 +187,11 @@ clean: ## Remove build output and the virtual environment
 	rm -rf site .site.building .site.old .cache $(VENV) .pytest_cache site-properdocs $(PD_VENV) site-wijzigingen
 
 .PHONY: bench bench-all bench-quick serve-pdf
-bench: $(STAMP) $(NODE_STAMP) ## The issue-11 and issue-22 figures (~16 min; one section: BENCH_ARGS="--only scale"); writes bench/results.md
+bench: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP) ## The issue-11 and issue-22 figures (~16 min; one section: BENCH_ARGS="--only scale"); writes bench/results.md
 	$(PY) -m scripts.bench.run $(BENCH_ARGS)
 
-bench-all: $(STAMP) $(NODE_STAMP) ## Also the WeasyPrint peers, the check and 1,000/10,000-page scaling (slow: ~1 h)
+bench-all: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP) ## Also the WeasyPrint peers, the check and 1,000/10,000-page scaling (slow: ~1 h)
 	$(PY) -m scripts.bench.run --all $(BENCH_ARGS)
 
-bench-quick: $(STAMP) $(NODE_STAMP) ## The benchmarks on small corpora, one run each (for development)
+bench-quick: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP) ## The benchmarks on small corpora, one run each (for development)
 	$(PY) -m scripts.bench.run --quick --output .bench/results-quick.md $(BENCH_ARGS)

@@ -34,12 +34,14 @@ def _docs_exists(docs: Path, hint: str) -> bool:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from koppelkansen.check.frontmatter import check_docs
+    from koppelkansen.pages.activefiles import active_files
     from koppelkansen.problems import summary
 
     docs = Path(args.docs_dir)
     if not _docs_exists(docs, "geef de map met de pagina's (meestal docs)"):
         return 2
     _, problems, checked = check_docs(docs)
+    problems = sorted(set(problems) | set(active_files(docs)))  # no HTML/XML document in docs/
     for problem in problems:
         print(problem.format_github() if args.format == "github" else problem.format())
     print(summary(problems, checked), file=sys.stderr if problems else sys.stdout)
@@ -193,13 +195,10 @@ def cmd_changes(args: argparse.Namespace) -> int:
             out.write(summary(proposal, statuses, prefix, args.artefact))
     if args.alleen_samenvatting:
         return 0
-    if not proposal.changes and not args.altijd:
-        pages = len(proposal.added) + len(proposal.removed)
-        noun = "pagina" if pages == 1 else "pagina's"
-        other = f" ({pages} andere {noun} toegevoegd of verwijderd)" if pages else ""
+    if not proposal.changes and not proposal.others and not args.altijd:
         print(
-            f"Geen wijzigingen: in de plannen is niets veranderd ten opzichte van "
-            f"{base.label}{other}. Er is geen wijzigingspagina gemaakt."
+            f"Geen wijzigingen: er is niets veranderd ten opzichte van {base.label}. Er is geen "
+            "wijzigingspagina gemaakt."
         )
         return 0
     os.environ[SINCE_ENV] = base.commit
@@ -212,9 +211,11 @@ def cmd_changes(args: argparse.Namespace) -> int:
         return code
     page = site / SRC_URI.removesuffix(".md") / "index.html"
     pdf = site / "downloads" / "wijzigingen" / f"{change_pdf_name(SRC_URI)}.pdf"
-    count = len(proposal.changes)
+    count, others = len(proposal.changes), len(proposal.others)
+    noun = "pagina" if others == 1 else "pagina's"
     print(
-        f"{count} {'plan' if count == 1 else 'plannen'} veranderd ten opzichte van {base.label}.\n"
+        f"{count} {'plan' if count == 1 else 'plannen'} en {others} andere {noun} veranderd "
+        f"ten opzichte van {base.label}.\n"
         f"Wijzigingspagina: {page}\n"
         + (f"PDF: {pdf}\n" if pdf.is_file() else "")
         + "Open de pagina in je browser (of bekijk de hele site met 'make serve')."

@@ -51,6 +51,7 @@ from koppelkansen.figures.shapes import alt_text
 from koppelkansen.figures.svg import print_svg
 from koppelkansen.overviews.compute import generated_specs
 from koppelkansen.overviews.render import OverviewRenderer, generated_pages
+from koppelkansen.pages.activefiles import active_document
 from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
 from koppelkansen.pages.model import Corpus
 from koppelkansen.pages.pageinfo import page_info
@@ -205,6 +206,8 @@ class SiteBuild:
             self._report([Problem(path, 1, 1, RESERVED_FOR_EDITOR.format(dest_uri=dest_uri))])
         elif not is_page and reserved_for_pdfs(dest_uri):
             self._report([Problem(path, 1, 1, RESERVED_PLACE.format(dest_uri=dest_uri))])
+        elif not is_page and (active := active_document(path)) is not None:
+            self._report([Problem(path, 1, 1, active)])  # no HTML/XML document beside the editor
         elif lower.endswith(".svg"):
             self._report(check_svg_file(path) + check_file_references(path, url))
         elif lower.endswith(".css"):
@@ -396,6 +399,8 @@ class SiteBuild:
                 site_url=self.options.site_url,
                 local_backend=os.environ.get(LOCAL_BACKEND_ENV) or None,
                 sign_in=self.sign_in,
+                pages={uri: page.label for uri, page in self.corpus.pages.items()},
+                docs_dir=self.corpus.docs_dir,
             )
         job, self.pdf_job = self.pdf_job, None
         if job is not None:

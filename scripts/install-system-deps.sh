@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages listed in scripts/system-packages.txt that are missing.
-# Runs as part of `make site` / `make test`; needs root (as in CI) or passwordless sudo when
-# something is missing. Prints what it does; exits non-zero when a package cannot be installed.
+# Install the Debian packages listed in a list file of scripts/ that are missing: by default
+# system-packages.txt (everything `make site` / `make test` need); `make schrijven` passes
+# system-packages-write.txt (only what writing needs). Needs root (as in CI) or passwordless sudo
+# when something is missing. Prints what it does; exits non-zero when a package cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")"
-mapfile -t wanted < <(grep -vE '^\s*(#|$)' system-packages.txt | tr -d ' ')
+list="${1:-system-packages.txt}"
+mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$list" | tr -d ' ')
 missing=()
 for pkg in "${wanted[@]}"; do
   # Ubuntu's chromium is a snap wrapper; a runner's preinstalled Google Chrome does the same job.

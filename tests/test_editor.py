@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from conftest import in_ci, make_site_project, run_build
 
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.editor.config import (
+    CALENDAR_DATE,
     COLLECTIONS,
     dump_config,
     edit_target,
@@ -96,10 +98,11 @@ def test_select_lists_are_the_vocabulary_and_required_keys_the_schema():
         assert _field(collection, "status")["default"] == "concept"
         assert _field(collection, "body")["modes"] == ["raw"]
     date = _field(session, "date")
-    assert (
-        date["widget"] == "string"
-        and date["pattern"][0] == (corpus.schema["$defs"]["date"]["pattern"])
-    )
+    # The calendar's dates (tests/test_editor_local.py), a narrowing of the schema's pattern.
+    assert date["widget"] == "string" and date["pattern"][0] == CALENDAR_DATE
+    schema_pattern = corpus.schema["$defs"]["date"]["pattern"]
+    for value in ("2018", "2018-10", "2018-10-31", "2020-02-29"):
+        assert re.search(CALENDAR_DATE, value) and re.search(schema_pattern, value)
     assert _field(session, "date_label")["required"] is False  # "zomer 2018"
     period = _field(_collection(config, "leerronde"), "period")
     assert [(f["name"], f["required"]) for f in period["fields"]] == [
@@ -115,7 +118,9 @@ def test_select_lists_are_the_vocabulary_and_required_keys_the_schema():
     }
     assert config["slug"]["encoding"] == "ascii" and config["slug"]["clean_accents"] is True
     local = editor_config(corpus.schema, vocab, repo=None, local_backend="http://127.0.0.1:1/a")
-    assert "publish_mode" not in local and local["local_backend"]["allowed_hosts"] == ["127.0.0.1"]
+    # Locally too: decap-server's git mode (make schrijven) keeps drafts on cms/... branches.
+    assert local["publish_mode"] == "editorial_workflow"
+    assert local["local_backend"] == {"url": "http://127.0.0.1:1/a", "allowed_hosts": ["127.0.0.1"]}
 
 
 def test_a_new_organisation_unit_appears_in_the_editor_with_no_other_edit(tmp_path):
@@ -367,6 +372,8 @@ def test_an_author_creates_a_session_and_edits_a_plan_in_the_editor(chromium, tm
         site_url="",
         local_backend=f"http://127.0.0.1:{port}/api/v1",
     )
+    # The live preview answers the editor's question for the build's state (make schrijven).
+    (admin_site / "admin" / "bouwstatus.json").write_text('{"fouten": []}', encoding="utf-8")
     server = _decap_server(checkout, port)
     shots = os.environ.get("KOPPELKANSEN_SCREENSHOTS")
     try:
@@ -499,5 +506,5 @@ def test_vocabulary_labels_stay_text_in_the_editors_files(label, tmp_path):
     assert options[0] == {"label": label, "value": "concept"}
     page = index_html(['../assets/"><script>x</script>.css'], vocab)
     assert "<script>alert" not in page and "<b>" not in page
-    assert page.count("<script") == page.count("</script>") == 5
+    assert page.count("<script") == page.count("</script>") == 7
     assert '"><script>x' not in page

@@ -37,6 +37,9 @@ NEEDS = (
     # Every other build writes the editor from node_modules.
     (re.compile(r"-m koppelkansen build\b|-m mkdocs (build|serve)\b"), {"python", "node"}),
     (re.compile(r"-m pytest\b"), {"python", "node", "system"}),
+    # `make schrijven`: the guarded editor server (Node) and the live preview (Python); no browser,
+    # Java or poppler (only the writing list of system packages, scripts/system-packages-write.txt).
+    (re.compile(r"-m koppelkansen\.editor\.local\b"), {"python", "node"}),
     (re.compile(r"\bnode node_modules/"), {"node"}),
     # A program of the virtual environment, started (not tested for: `test -x .venv/bin/python`).
     (re.compile(r"^(?:\w+=\S+ )*(?:scripts/annotated\.sh )?\.venv(-properdocs)?/bin/"), {"python"}),
@@ -230,3 +233,21 @@ def test_a_version_that_cannot_be_built_stops_the_build_in_dutch(tmp_path):
     )
     assert "Traceback" not in result.stderr
     assert not (clone / "site").exists()
+
+
+def test_make_schrijven_installs_only_what_writing_needs(fresh):
+    """Python, Node and git: not the browser, Java or poppler of the tests (issue 29); npm's
+    output goes to a log; the editor (which prints its address last) is the last command."""
+    # (make's own "Entering/Leaving directory" lines, printed under a parent make, left out)
+    commands = [c for c in commands_of_step("make schrijven", fresh) if not c.startswith("make[")]
+    installs = [c for c in commands if "install-system-deps.sh" in c]
+    assert installs == ["scripts/install-system-deps.sh system-packages-write.txt"], installs
+    wanted = (ROOT / "scripts" / "system-packages-write.txt").read_text(encoding="utf-8")
+    listed = [line.strip() for line in wanted.splitlines() if line.strip() and line[0] != "#"]
+    assert listed == ["git"]
+    npm = [c for c in commands if c.startswith("npm ci")]
+    assert len(npm) == 1 and "--loglevel=error >.cache/npm-ci.log 2>&1" in npm[0], npm
+    assert commands[-1].endswith("-m koppelkansen.editor.local --site-port 8000 --editor-port 8081")
+    # `make site` and `make test` still install everything.
+    for target in ("site", "test"):
+        assert "scripts/install-system-deps.sh" in commands_of_step(f"make {target}", fresh)

@@ -114,7 +114,10 @@ def _article(site: Path) -> str:
 @PROPOSAL
 def test_the_command_says_where_the_page_and_pdf_are(proposal):
     _, site, result = proposal
-    assert "4 plannen veranderd ten opzichte van main (commit " in result.stdout
+    assert (
+        "4 plannen en 0 andere pagina's veranderd ten opzichte van de gepubliceerde plannen.\n"
+        in result.stdout
+    )
     assert f"Wijzigingspagina: {site}/wijzigingen/voorstel/index.html" in result.stdout
     assert (
         f"PDF: {site}/downloads/wijzigingen/koppelkansen-wijzigingen-voorstel.pdf" in result.stdout
@@ -149,7 +152,8 @@ def test_change_page_shows_each_edit_exactly_once(proposal):
     # The legend of the version change pages, and links to the pages as they are after the merge.
     assert "onderstreept</ins> is tekst die is ingevoegd" in page
     assert 'href="../../casussen/9-straatjes/plan/">Naar de pagina na het samenvoegen' in page
-    assert "ten opzichte van main (commit " in page
+    # The base in words, never a branch name and a hash.
+    assert "ten opzichte van de gepubliceerde plannen" in page and "commit " not in page
 
 
 @PROPOSAL
@@ -231,7 +235,7 @@ def test_a_shallow_clone_and_no_changes(proposal, tmp_path, capsys):
     code = cli_main(["wijzigingen", "--sinds", "HEAD", "--docs", docs, "--site-dir", str(site)])
     out = capsys.readouterr().out
     assert code == 0
-    assert "Geen wijzigingen: in de plannen is niets veranderd ten opzichte van HEAD" in out
+    assert "Geen wijzigingen: er is niets veranderd ten opzichte van de stand van " in out
     assert not site.exists()  # nothing built, nothing opened
 
 
@@ -389,7 +393,7 @@ def test_unchanged_pages_are_not_read_from_git(tmp_path):
     message = format_message("gepresenteerd aan de directies", "2018-10-31", "")
     _git(tmp_path, "tag", "-a", "versie/2018-10-31", "-m", message)
     version = resolve(tmp_path, "versie/2018-10-31")  # a version is named as the site names it
-    assert version.label == f"versie 31 oktober 2018 (commit {version.commit[:12]})"
+    assert version.label == "versie 31 oktober 2018"
     base = resolve(tmp_path, "HEAD")
     pages = base_pages(tmp_path, base, "docs", docs, working, lambda t, k: True)
     assert pages["a.md"] is working["a.md"]  # same blob: not read, not compared
@@ -435,3 +439,88 @@ def test_build_prints_page_check_problems_as_annotations(tmp_path, monkeypatch, 
     assert line.startswith("::error file=docs/plan.md,line=5,col=")
     assert ",title=Paginacontrole::" in line and "script" in line
     assert build.content_problems  # and the build still stops on it
+
+
+def _page(uri: str, body: str = "Tekst.\n", **meta: object) -> Page:
+    return Page.of_version(uri, {"status": "concept", **meta}, body)
+
+
+def test_the_review_shows_every_page_a_proposal_changes(tmp_path):
+    """Sessions, lessons, rounds and other pages: new, moved, deleted, changed in their text or in
+    a value the overviews show; unchanged pages and plans (shown above them) are not listed."""
+    from koppelkansen.versions.proposal import other_changes, other_pages_markdown
+
+    session = {"title": "Werksessie", "type": "sessie", "case": "haven-stad", "date": "2019"}
+    old = {
+        "casussen/haven-stad/werksessie.md": _page(
+            "casussen/haven-stad/werksessie.md", "## Doel\n\nWe kijken naar de kade.\n", **session
+        ),
+        "lessen/kade.md": _page("lessen/kade.md", title="Kade", type="les"),
+        "over.md": _page("over.md", "Over ons.\n", title="Over", type="pagina"),
+        "directieoverleg/oud.md": _page("directieoverleg/oud.md", title="Oud", type="sessie"),
+        "leerrondes/2019.md": _page("leerrondes/2019.md", title="2019", type="leerronde"),
+        "casussen/haven-stad/plan.md": _page("casussen/haven-stad/plan.md", type="plan"),
+    }
+    new = {
+        "casussen/haven-stad/werksessie.md": _page(
+            "casussen/haven-stad/werksessie.md",
+            "## Doel\n\nWe kijken naar de kade en de brug.\n",
+            **{**session, "date": "2019-03"},
+        ),
+        "lessen/kade.md": old["lessen/kade.md"],
+        "over-ons.md": _page("over-ons.md", "Over ons.\n", title="Over", type="pagina"),
+        "casussen/amstelstad/nieuw.md": _page(
+            "casussen/amstelstad/nieuw.md", title="Nieuwe sessie", type="sessie"
+        ),
+        "leerrondes/2019.md": _page(
+            "leerrondes/2019.md", title="2019", type="leerronde", status="vastgesteld"
+        ),
+        "casussen/haven-stad/plan.md": _page(
+            "casussen/haven-stad/plan.md", "Anders.\n", type="plan"
+        ),
+    }
+    changes = other_changes(old, new, ["plan", "programma"])
+    assert [(c.path, c.kind, c.moved_from) for c in changes] == [
+        ("casussen/amstelstad/nieuw.md", "toegevoegd", ""),
+        ("casussen/haven-stad/werksessie.md", "gewijzigd", ""),
+        ("leerrondes/2019.md", "gewijzigd", ""),
+        ("over-ons.md", "verplaatst", "over.md"),
+        ("directieoverleg/oud.md", "verwijderd", ""),
+    ]
+    assert changes[1].fields == [("datum", "2019", "2019-03")]
+    assert changes[1].text is not None and changes[1].text.inserted == 3
+    assert changes[2].fields == [("status", "concept", "vastgesteld")]
+    statuses = {"concept": "Concept", "vastgesteld": "Vastgesteld"}
+    markdown = "\n".join(other_pages_markdown(changes, set(new), statuses))
+    assert "## Andere pagina's" in markdown
+    assert "### Sessie: [Werksessie](../casussen/haven-stad/werksessie.md)" in markdown
+    assert "- datum: 2019 → 2019\\-03" in markdown  # Markdown-escaped, as every value
+    assert "- status: Concept → Vastgesteld" in markdown
+    assert "Verplaatst van `over.md` naar `over-ons.md`." in markdown
+    assert "### Sessie: Oud" in markdown and "Verwijderd: `directieoverleg/oud.md`." in markdown
+    assert "#### Doel" in markdown and "en de brug" in markdown
+    base = Base("main", "a" * 40, 0, "main")
+    proposal = Proposal(base, ProposalView(base.version(), None, base), [], others=changes)
+    text = summary(proposal, statuses, "docs")
+    assert "| Werksessie | Sessie | gewijzigd, +3/−0 woorden | datum: 2019 → 2019\\-03 |" in text
+    assert "| Over | Pagina | verplaatst van over\\.md | – |" in text
+    assert "Dit voorstel vergeleken met de gepubliceerde plannen." in text
+
+
+def test_the_base_is_named_in_words(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# a\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "basis")
+    _git(tmp_path, "tag", "-a", "versie/2018-10-31", "-m", format_message("x", "2018-10-31", ""))
+    _git(tmp_path, "branch", "ander-voorstel")
+    commit = _git(tmp_path, "rev-parse", "HEAD").strip()
+    assert resolve(tmp_path, "main").label == "de gepubliceerde plannen"
+    assert resolve(tmp_path, commit, "main").label == "de gepubliceerde plannen"  # CI: base sha
+    assert resolve(tmp_path, "versie/2018-10-31").label == "versie 31 oktober 2018"
+    assert resolve(tmp_path, commit[:8]).label.startswith("de stand van ")
+    assert resolve(tmp_path, "ander-voorstel").label == "de plannen in 'ander-voorstel'"
+    for ref in ("main", commit, "versie/2018-10-31", "ander-voorstel"):
+        assert commit[:7] not in resolve(tmp_path, ref).label

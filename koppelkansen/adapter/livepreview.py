@@ -8,11 +8,21 @@ terminal. Here the server's builder is wrapped: a failed build is reported as Mk
 but returns, so the server goes on serving the site it has (our checks stop a build before
 MkDocs writes anything: it is the last good site), and every HTML page it serves until the next
 good build starts with a banner holding the build's error lines as text.
+
+The editor (``/admin/``) is left alone: no banner over its buttons and no live-reload script
+(a rebuild after a save would reload every editor tab and lose what is typed in another). It
+asks for the build's state itself: ``admin/bouwstatus.json`` holds the error lines of the last
+build (``{"fouten": [...]}``, empty after a good one), which its own script shows as a notice
+beside the form. While the preview is served on a loopback address, a request whose ``Host`` is
+not that address and port is refused (a page of another site that a DNS name points at
+127.0.0.1 cannot read the editor's configuration, which holds the secret of ``make schrijven``).
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
+import json
 import logging
 import os
 import sys
@@ -25,6 +35,12 @@ _LOGGER = "mkdocs"
 #: What the banner says above the error lines.
 HEADING = "De laatste wijziging is niet gebouwd; je ziet de laatste goede versie van de site."
 ADVICE = "Herstel de fout en sla het bestand op: de pagina ververst zich dan vanzelf."
+#: The editor's folder below the site (``koppelkansen.editor.site.ADMIN``; the adapter may not
+#: import the editor) and the marker in its page that keeps the live-reload script out.
+EDITOR = "admin/"
+EDITOR_MARKER = b'<meta name="kk-editor"'
+#: The build's state for the editor, below its folder.
+STATUS = EDITOR + "bouwstatus.json"
 
 
 class _Collect(logging.Handler):
@@ -88,12 +104,36 @@ class LivePreview:
         end = content.find(b">", at) + 1 if at >= 0 else 0
         return content[:end] + self.banner(error) + content[end:]
 
-    def app(self, serve: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
-        """The server's WSGI application, with the banner in each HTML page while a build failed."""
+    def app(
+        self,
+        serve: Callable[..., Iterable[bytes]],
+        mount_path: str = "/",
+        hosts: Callable[[], frozenset[str] | None] = lambda: None,
+    ) -> Callable[..., Iterable[bytes]]:
+        """The server's WSGI application, with the banner in each HTML page while a build failed
+        (not in the editor's), the build's state for the editor, and (``hosts``) only requests
+        for one of these ``Host`` values."""
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            allowed = hosts()  # asked per request: the port is known once the server is bound
+            if allowed is not None and environ.get("HTTP_HOST", "") not in allowed:
+                start_response("421 Misdirected Request", [("Content-Type", "text/plain")])
+                return [b"Onbekende Host."]
             error = self.error  # once: a build that ends meanwhile must not change this answer
-            if error is None:
+            path = environ.get("PATH_INFO", "")
+            inside = path[len(mount_path) :] if path.startswith(mount_path) else None
+            if inside == STATUS:
+                content = json.dumps({"fouten": error or []}, ensure_ascii=False).encode()
+                start_response(
+                    "200 OK",
+                    [
+                        ("Content-Type", "application/json; charset=utf-8"),
+                        ("Cache-Control", "no-store"),
+                        ("Content-Length", str(len(content))),
+                    ],
+                )
+                return [content]
+            if error is None or (inside is not None and inside.startswith(EDITOR)):
                 return serve(environ, start_response)
             answer: dict[str, Any] = {}
 
@@ -124,8 +164,30 @@ def keep_answering(server: Any) -> Any:
     """MkDocs' live-reload server, changed so that a failed rebuild leaves it answering."""
     preview = LivePreview()
     server.builder = preview.guard(server.builder)
-    server.set_app(preview.app(server.get_app()))
+    inject = server._inject_js_into_html
+
+    def inject_outside_editor(content: bytes, epoch: int) -> bytes:
+        return content if EDITOR_MARKER in content else inject(content, epoch)
+
+    server._inject_js_into_html = inject_outside_editor
+    mount_path = getattr(server, "mount_path", "/")
+    server.set_app(preview.app(server.get_app(), mount_path, lambda: loopback_hosts(server)))
     return server
+
+
+def loopback_hosts(server: Any) -> frozenset[str] | None:
+    """The ``Host`` values of a server on a loopback address (its address and ``localhost``,
+    with its port); None for another address (a preview shared on a network is left as is)."""
+    try:
+        host, port = server.server_address[:2]
+        if not ipaddress.ip_address(host).is_loopback:
+            return None
+    except (AttributeError, TypeError, ValueError):
+        return None
+    names = {f"{host}:{port}", f"localhost:{port}"}
+    if ":" in host:
+        names.add(f"[{host}]:{port}")
+    return frozenset(names)
 
 
 #: How often the preview looks for a saved page in docs/ (seconds). MkDocs polls every watched

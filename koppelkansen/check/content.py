@@ -8,10 +8,12 @@ page (see docs-dev/threat-model.md for why we refuse instead of sanitising).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import socket
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -169,6 +171,50 @@ def _css_problems(css: str, what: str, page_url: str | None = None) -> list[tupl
     return found
 
 
+def _loopback(host: str) -> bool:
+    """Whether ``host`` names the reader's own computer (any spelling a browser accepts)."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host in ("localhost", "") or host.endswith(".localhost"):
+        return host != ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        try:  # 127.1, 0x7f.0.0.1, 2130706433: the forms inet_aton (and the browser) reads
+            address = ipaddress.ip_address(socket.inet_aton(host))
+        except (OSError, ValueError):
+            return False
+    return address.is_loopback or address.is_unspecified
+
+
+def _own_computer(url: str) -> str | None:
+    """The message for a link to the author's own computer (``http://127.0.0.1:8000/…``, the
+    live preview) or to a path in the repository (``docs/…``, as the editor's media library
+    copies it); None for any other URL. Both work on the author's computer and nowhere else."""
+    cleaned = _INVISIBLE.sub("", url).replace("\\", "/")
+    if _is_remote(cleaned):
+        try:
+            host = urlsplit(cleaned).hostname or ""
+        except ValueError:
+            return None
+        if _loopback(host):
+            return (
+                f"'{shown_url(url)}' wijst naar je eigen computer (de voorbeeldsite van make "
+                "serve of make schrijven); lezers zien daar niets. Verwijs naar een andere "
+                "pagina met een pad vanaf dit bestand, bijvoorbeeld ../sessie.md"
+            )
+        return None
+    path = cleaned.split("#", 1)[0].split("?", 1)[0]
+    while path.startswith("./"):
+        path = path[2:]
+    if path.split("/", 1)[0].lower() == "docs" and "/" in path:
+        return (
+            f"'{shown_url(url)}' begint met docs/, de map in de repository; op de site bestaat "
+            "die map niet. Schrijf het pad vanaf dit bestand (zonder docs/), bijvoorbeeld "
+            "../assets/afbeeldingen/kaart.png vanuit een map onder docs/"
+        )
+    return None
+
+
 def _element_problems(
     element: etree._Element, page_url: str | None, svg: bool = False
 ) -> list[tuple[str, str]]:
@@ -220,6 +266,10 @@ def _element_problems(
                 )
                 continue
             if local not in URL_ATTRIBUTES:
+                continue
+            own = _own_computer(url)
+            if own is not None:
+                found.append((own, url[:60]))
                 continue
             loads = local in RESOURCE_ATTRIBUTES or (
                 local == "href" and (svg or tag in SVG_RESOURCE_ELEMENTS) and tag != "a"

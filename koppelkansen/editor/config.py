@@ -13,7 +13,7 @@ one for the sessions of the directors' meetings, which live in their own folder.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +25,9 @@ from koppelkansen.scaffold import Request, render_page
 
 #: The folder of the pages, from the repository root (Decap's paths are repository paths).
 DOCS = "docs"
+#: Where uploaded images go (repository path) and that folder below docs/.
+MEDIA_PUBLIC = "assets/afbeeldingen"
+MEDIA_FOLDER = f"{DOCS}/{MEDIA_PUBLIC}"
 #: The repository of a GitHub Pages site ``https://<owner>.github.io/<repo>/``.
 _PAGES_URL = re.compile(r"^https://([A-Za-z0-9-]+)\.github\.io/([A-Za-z0-9._-]+)/?")
 
@@ -127,8 +130,6 @@ LABELS = {
     "end": "Einde",
 }
 
-DATE_HINT = "JJJJ-MM-DD, of JJJJ-MM of JJJJ als de dag niet bekend is, bijvoorbeeld 2018-10-31"
-
 
 def repository(site_url: str) -> str | None:
     """``owner/repo`` of a GitHub Pages site, from its address; None for another host."""
@@ -160,6 +161,35 @@ def _options(vocabulary: Vocabulary, name: str) -> list[dict[str, str]] | None:
     return None
 
 
+#: A date of the calendar as the check accepts it (``JJJJ``, ``JJJJ-MM``, ``JJJJ-MM-DD``): months
+#: 01-12, days that the month has, 29 February in leap years only. The schema's own pattern only
+#: says "four digits, dash, two digits"; the check refuses 2018-31-10 and 2019-02-29 after that,
+#: so the form refuses them too.
+CALENDAR_DATE = (
+    r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
+    r"|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+    r"|^[0-9]{4}-(0[13-9]|1[0-2])-(29|30)$"
+    r"|^[0-9]{4}-(0[13578]|1[02])-31$"
+    r"|^([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29$"
+)
+#: A text value that Decap's YAML writer leaves unquoted and the strict reader does not read
+#: back as the same text (docs-dev/editor.md): a YAML 1.1 yes/no word (``Off``, ``ja`` is fine),
+#: a number in sixties (``12:30``), a number with ``_`` or in another base (``1_000``, ``0b101``,
+#: ``0x1F``, ``017``), and a line break or control character that is not a newline (U+0085,
+#: U+2028, U+2029) anywhere. The form refuses these, with the fix.
+ROUND_TRIP = (
+    r"^(?!(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
+    r"|null|Null|NULL|~)$)"
+    r"(?![-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$)"
+    r"(?![-+]?(0[bBxX][0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)$)"
+    r"[^\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029]*$"
+)
+ROUND_TRIP_HINT = (
+    "de site leest dit niet als tekst (een los Off, Yes of No, een tijd als 12:30, een getal als "
+    "1_000, of een onzichtbaar regeleinde); voeg een woord toe, zoals Off-sessie of om 12:30"
+)
+
+
 def _date_field(name: str, schema: dict[str, Any], required: bool) -> dict[str, Any]:
     date = schema["$defs"]["date"]
     return {
@@ -167,7 +197,10 @@ def _date_field(name: str, schema: dict[str, Any], required: bool) -> dict[str, 
         "label": LABELS.get(name, name),
         "widget": "string",
         "required": required,
-        "pattern": [date["pattern"], f"Schrijf de datum als {DATE_HINT}."],
+        "pattern": [
+            CALENDAR_DATE,
+            "schrijf een bestaande datum: 2018-10-31, 2018-10 of 2018",
+        ],
         "hint": date["description"],
     }
 
@@ -216,6 +249,7 @@ def _field(
         field.update(widget="number", value_type="int")
         return field
     field["widget"] = "string"
+    field["pattern"] = [ROUND_TRIP, ROUND_TRIP_HINT]
     return field
 
 
@@ -276,10 +310,17 @@ def collection_config(
             "hint": "Markdown, zoals in elk bestand in docs/. Verander de vaste kopjes niet.",
         }
     )
+    # Images: stored in the one media folder, written in a page as a path from the page's own
+    # folder (what the build accepts), which Decap's preview maps back to the media folder.
+    up = len([p for p in collection.folder.split("/") if p]) + (
+        1 if collection.per_case else (collection.path or "").count("/")
+    )
+    media = {"media_folder": f"/{MEDIA_FOLDER}", "public_folder": "../" * up + MEDIA_PUBLIC}
     if collection.per_case:
         return {
             "name": collection.name,
             "label": collection.label,
+            **media,
             "files": [
                 {
                     "name": case,
@@ -304,6 +345,7 @@ def collection_config(
         "filter": {"field": "type", "value": collection.type},
         "summary": "{{title}}",
         "fields": fields,
+        **media,
     }
     if collection.type in vocabulary.types and vocabulary.types[collection.type].description:
         config["description"] = vocabulary.types[collection.type].description
@@ -324,23 +366,27 @@ def editor_config(
     local_backend: str | None = None,
     sign_in: SignIn | None = None,
 ) -> dict[str, Any]:
-    """The whole configuration. ``local_backend``: the URL of decap-server's API
-    (``make schrijven``): the editor then writes into the checkout, without pull requests.
-    ``sign_in``: the Git host and its sign-in (:mod:`koppelkansen.editor.signin`); without it,
-    GitHub's ``repo`` with no sign-in set up."""
+    """The whole configuration. ``local_backend``: the URL of the local editor server's API with
+    the run's secret (``make schrijven``): the editor then commits into the checkout (git mode:
+    drafts on ``cms/...`` branches, merged into ``branch`` when published). ``sign_in``: the Git
+    host and its sign-in (:mod:`koppelkansen.editor.signin`); without it, GitHub's ``repo`` with
+    no sign-in set up."""
+    if sign_in is not None and local_backend:
+        sign_in = replace(sign_in, branch=branch)
     backend = (sign_in or SignIn(repo=repo, branch=branch)).backend()
     config: dict[str, Any] = {"locale": "nl", "backend": backend}
     if local_backend:
         config["local_backend"] = {"url": local_backend, "allowed_hosts": ["127.0.0.1"]}
-    else:
-        config["publish_mode"] = "editorial_workflow"
+    # Drafts, in review, ready: on the Git host (pull requests) and locally (decap-server's git
+    # mode reports `editorial_workflow` among its publish modes, so Decap keeps it on).
+    config["publish_mode"] = "editorial_workflow"
     if site_url:
         config["site_url"] = site_url
         config["display_url"] = site_url
     config.update(
         {
-            "media_folder": f"{DOCS}/assets/afbeeldingen",
-            "public_folder": "../assets/afbeeldingen",
+            "media_folder": MEDIA_FOLDER,
+            "public_folder": MEDIA_PUBLIC,
             # File names of new pages: ASCII, no accents, as `make new` makes them.
             "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
             "collections": [collection_config(c, schema, vocabulary) for c in COLLECTIONS],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ BUNDLE = Path("node_modules") / "decap-cms" / "dist"
 PROJECT = Path(__file__).resolve().parent.parent.parent
 #: Set by ``make schrijven``: the URL of decap-server's API, so the editor writes into the checkout.
 LOCAL_BACKEND_ENV = "KOPPELKANSEN_EDITOR_LOCAL"
+#: Set by ``make schrijven``: the checkout's branch, where the editor's drafts are merged.
+LOCAL_BRANCH_ENV = "KOPPELKANSEN_EDITOR_BRANCH"
 RESERVED_FOR_EDITOR = (
     "dit bestand komt in de site op {dest_uri}, in de map admin/ waar de build de editor "
     "schrijft; het zou de editor vervangen (of erdoor vervangen worden). Geef de map een andere "
@@ -65,7 +68,44 @@ def _json_script(element_id: str, value: Any) -> str:
     return f'  <script type="application/json" id="{element_id}">{text}</script>'
 
 
-def index_html(styles: list[str], vocabulary: Vocabulary) -> str:
+#: The live preview's build state, below ``/admin/`` (``adapter.livepreview.STATUS``).
+BUILD_STATUS = "bouwstatus.json"
+#: The pages and images the editor's "Invoegen" bar offers (make schrijven), below ``/admin/``.
+INSERT_LIST = "invoegen.json"
+#: Files the bar offers as images.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+
+
+def collection_depths() -> dict[str, list[int]]:
+    """Per collection: the folder levels of its folder below docs/, the levels a new page's
+    ``path`` adds, and (a files collection) the levels of its files. A link from a page is
+    ``../`` that many times, then the path below docs/."""
+    depths = {}
+    for c in COLLECTIONS:
+        folder = len([p for p in c.folder.split("/") if p])
+        new = (c.path or "").count("/")
+        depths[c.name] = [folder, new, folder + 1 if c.per_case else -1]
+    return depths
+
+
+def insert_list(docs_dir: Path | None, titles: dict[str, str]) -> dict[str, Any]:
+    """What the bar offers: every page (its title and path below docs/) and every image."""
+    if docs_dir is None:
+        return {"paginas": [], "afbeeldingen": []}
+    images = sorted(
+        p.relative_to(docs_dir).as_posix()
+        for p in docs_dir.rglob("*")
+        if p.suffix.lower() in IMAGE_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+    )
+    pages = sorted(
+        ({"titel": t, "pad": uri} for uri, t in titles.items()), key=lambda x: x["titel"]
+    )
+    return {"paginas": pages, "afbeeldingen": images}
+
+
+def index_html(styles: list[str], vocabulary: Vocabulary, *, local: bool = False) -> str:
     lines = [
         f'  <meta name="kk-preview-style" content="{html.escape(s, quote=True)}">' for s in styles
     ]
@@ -78,6 +118,10 @@ def index_html(styles: list[str], vocabulary: Vocabulary) -> str:
     if any(c.per_case for c in COLLECTIONS):
         names += list(vocabulary.cases)
     lines.append(_json_script("kk-collections", names))
+    # Only the local editor asks the live preview for the build's state (make schrijven).
+    lines.append(_json_script("kk-build-status", BUILD_STATUS if local else None))
+    insert = {"lijst": INSERT_LIST, "diepte": collection_depths()} if local else None
+    lines.append(_json_script("kk-insert", insert))
     template = (STATIC / "index.html").read_text(encoding="utf-8")
     return template.replace("{styles}", "\n".join(lines))
 
@@ -123,9 +167,12 @@ def write_editor(
     site_url: str,
     local_backend: str | None = None,
     sign_in: SignIn | None = None,
+    pages: dict[str, str] | None = None,
+    docs_dir: Path | None = None,
 ) -> Path:
     """Write ``site_dir/admin/``; returns the folder. Published with ``sign_in`` not set up:
-    only the notice (:func:`not_set_up_html`)."""
+    only the notice (:func:`not_set_up_html`). ``pages`` (titles by path below docs/) and
+    ``docs_dir``: for the local editor's "Invoegen" bar."""
     admin = site_dir / ADMIN
     if sign_in is not None and not sign_in.ready and not local_backend:
         admin.mkdir(parents=True, exist_ok=True)
@@ -139,7 +186,8 @@ def write_editor(
     for name in ("hosts.js", "preview.js"):
         shutil.copyfile(STATIC / name, admin / name)
     (admin / "index.html").write_text(
-        index_html(preview_styles(site_dir), vocabulary), encoding="utf-8"
+        index_html(preview_styles(site_dir), vocabulary, local=bool(local_backend)),
+        encoding="utf-8",
     )
     config = editor_config(
         schema,
@@ -148,6 +196,10 @@ def write_editor(
         site_url=site_url,
         local_backend=local_backend,
         sign_in=sign_in,
+        branch=(os.environ.get(LOCAL_BRANCH_ENV) or "main") if local_backend else "main",
     )
     (admin / "config.yml").write_text(dump_config(config), encoding="utf-8")
+    if local_backend:
+        listing = json.dumps(insert_list(docs_dir, pages or {}), ensure_ascii=False)
+        (admin / INSERT_LIST).write_text(listing, encoding="utf-8")
     return admin

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date, run_git
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 from koppelkansen.pages.model import Page
-from koppelkansen.versions.changepages import FOLDER, ChangeView, md_text, render
-from koppelkansen.versions.diff import PlanChange, compare
+from koppelkansen.versions.changepages import FOLDER, ChangeView, md_text, render, render_blocks
+from koppelkansen.versions.diff import PlanChange, compare, plan_diff
 from koppelkansen.versions.tags import (
     TAG_PREFIX,
     Version,
@@ -38,6 +39,61 @@ SINCE_ENV = "KOPPELKANSEN_SINDS"
 #: Its name on the page, when the ref is a commit (the base branch of a pull request).
 SINCE_NAME_ENV = "KOPPELKANSEN_SINDS_NAAM"
 SRC_URI = f"{FOLDER}/voorstel.md"
+#: The branches the site is published from: a proposal against one of them is compared with
+#: "de gepubliceerde plannen".
+PUBLISHED_BRANCHES = frozenset(
+    f"{remote}{name}"
+    for remote in ("", "origin/", "refs/heads/", "refs/remotes/origin/")
+    for name in ("main", "master")
+)
+#: The front-matter keys the site's overviews, lists and PDFs show (docs-dev/versions.md): a
+#: change in one of them is a change the reader sees, also on a page whose text is unchanged.
+SHOWN_KEYS = (
+    "title",
+    "status",
+    "description",
+    "case",
+    "cases",
+    "kind",
+    "date",
+    "date_label",
+    "round",
+    "period",
+    "owners",
+    "organisations",
+    "themes",
+    "order",
+    "overview",
+)
+FIELD_LABELS = {
+    "title": "titel",
+    "status": "status",
+    "description": "samenvatting",
+    "case": "casusgebied",
+    "cases": "casusgebieden",
+    "kind": "soort sessie",
+    "date": "datum",
+    "date_label": "datum in woorden",
+    "round": "leerronde",
+    "period": "periode",
+    "owners": "eigenaars",
+    "organisations": "organisaties",
+    "themes": "thema's",
+    "order": "volgorde",
+    "overview": "overzicht",
+}
+#: A page at a new path with another title is the same page moved when its text is the same
+#: and at least this long (two new sessions both holding the template's text are not a move).
+MOVED_WORDS = 20
+TYPE_LABELS = {
+    "sessie": "Sessie",
+    "les": "Les",
+    "leerronde": "Leerronde",
+    "casus": "Casusgebied",
+    "pagina": "Pagina",
+    "programma": "Overkoepelend plan",
+    "plan": "Plan",
+}
 _MAX_REF = 200
 
 
@@ -63,9 +119,23 @@ class Base:
 
     @property
     def label(self) -> str:
-        if len(self.name) >= 4 and self.commit.startswith(self.name.lower()):  # a commit id
-            return f"commit {self.commit[:12]}"
-        return f"{self.name} (commit {self.commit[:12]})"
+        """The base in words, as a reader says it: "de gepubliceerde plannen" for the published
+        branch, a version's name for a version tag, "de stand van <datum>" for a commit, and a
+        branch by its name; never a commit hash."""
+        if self.name.lower() in PUBLISHED_BRANCHES or self.ref.lower() in PUBLISHED_BRANCHES:
+            return "de gepubliceerde plannen"
+        if self.ref.startswith(TAG_PREFIX) and self.name.startswith("versie "):
+            return self.name
+        commit_like = self.name.upper().startswith("HEAD") or (
+            len(self.name) >= 4 and self.commit.startswith(self.name.lower())
+        )
+        if commit_like:  # a commit id, HEAD, HEAD~2
+            return (
+                f"de stand van {dutch_date(iso_date(self.epoch))}"
+                if self.epoch
+                else ("een eerdere stand van de plannen")
+            )
+        return f"de plannen in '{self.name}'"
 
     def version(self) -> Version:
         day = iso_date(self.epoch) if self.epoch else ""
@@ -84,7 +154,9 @@ class ProposalView(ChangeView):
 
     @property
     def title(self) -> str:
-        return f"Wijzigingen in dit voorstel ten opzichte van {self.base.name if self.base else ''}"
+        return (
+            f"Wijzigingen in dit voorstel ten opzichte van {self.base.label if self.base else ''}"
+        )
 
     @property
     def intro(self) -> str:
@@ -92,9 +164,10 @@ class ProposalView(ChangeView):
         assert base is not None
         day = f", {dutch_date(iso_date(base.epoch))}" if base.epoch else ""
         return (
-            f"Wat dit voorstel in de plannen verandert ten opzichte van {md_text(base.label)}"
-            f"{md_text(day)}. Per plan staan de hoofdstukken waarin iets is veranderd; de links "
-            "gaan naar de pagina's zoals ze na het samenvoegen worden."
+            f"Wat dit voorstel verandert ten opzichte van {md_text(base.label)}{md_text(day)}. "
+            "Per plan staan de hoofdstukken waarin iets is veranderd; onder *Andere pagina's* "
+            "elke andere pagina die het voorstel toevoegt, verwijdert, verplaatst of wijzigt. "
+            "De links gaan naar de pagina's zoals ze na het samenvoegen worden."
         )
 
     page_link = "Naar de pagina na het samenvoegen"
@@ -157,6 +230,138 @@ class Proposal:
     #: Pages of any type (paths below docs) added and removed by the proposal.
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: Every other page the proposal changes (sessions, lessons, rounds, case pages, ...).
+    others: list[PageChange] = field(default_factory=list)
+
+
+@dataclass
+class PageChange:
+    """A page that is not a plan, as the review shows it: what happened to it, which shown
+    front-matter values changed (label, before, after) and its text's changes by section."""
+
+    path: str
+    title: str
+    type: str
+    #: "toegevoegd", "verwijderd", "verplaatst", "gewijzigd"
+    kind: str
+    #: The old path of a moved page.
+    moved_from: str = ""
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
+    text: PlanChange | None = None
+
+
+def _value(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _fields(old: Page | None, new: Page | None) -> list[tuple[str, str, str]]:
+    before = old.meta if old is not None else {}
+    after = new.meta if new is not None else {}
+    return [
+        (FIELD_LABELS[key], _value(before.get(key)), _value(after.get(key)))
+        for key in SHOWN_KEYS
+        if before.get(key) != after.get(key)
+    ]
+
+
+def other_changes(
+    old: dict[str, Page], new: dict[str, Page], plan_types: list[str]
+) -> list[PageChange]:
+    """Every page of another type than ``plan_types`` that the proposal adds, removes, moves (the
+    same text at another path) or changes (its text or a value the site shows)."""
+    old = {p: page for p, page in old.items() if page.type not in plan_types}
+    new = {p: page for p, page in new.items() if page.type not in plan_types}
+    added = [p for p in sorted(new) if p not in old]
+    removed = [p for p in sorted(old) if p not in new]
+    moved: dict[str, str] = {}
+    for path in added:
+        twin = next(
+            (
+                r
+                for r in removed
+                if r not in moved.values()
+                and old[r].type == new[path].type
+                and (
+                    old[r].title == new[path].title
+                    # the same text under a new title: only a text of its own, not a template's
+                    or (old[r].body == new[path].body and len(old[r].body.split()) >= MOVED_WORDS)
+                )
+            ),
+            None,
+        )
+        if twin is not None:
+            moved[path] = twin
+    changes: list[PageChange] = []
+    for path in sorted(new):
+        page = new[path]
+        before = old.get(path) or (old[moved[path]] if path in moved else None)
+        if before is None:
+            changes.append(PageChange(path, page.label, page.type, "toegevoegd"))
+            continue
+        text = plan_diff(before, page) if before.body != page.body else None
+        fields = _fields(before, page)
+        if path in moved:
+            changes.append(
+                PageChange(path, page.label, page.type, "verplaatst", moved[path], fields, text)
+            )
+        elif fields or text is not None:
+            changes.append(PageChange(path, page.label, page.type, "gewijzigd", "", fields, text))
+    for path in removed:
+        if path not in moved.values():
+            page = old[path]
+            changes.append(PageChange(path, page.label, page.type, "verwijderd"))
+    return changes
+
+
+def other_pages_markdown(
+    changes: list[PageChange], current: set[str], statuses: dict[str, str]
+) -> list[str]:
+    """The section *Andere pagina's* of the change page: per page what happened, the values that
+    changed and the changed paragraphs of its text."""
+    if not changes:
+        return []
+    here = posixpath.dirname(SRC_URI)
+    lines = ["## Andere pagina's", ""]
+    for change in changes:
+        kind = TYPE_LABELS.get(change.type, change.type.capitalize() or "Pagina")
+        title = md_text(change.title)
+        heading = (
+            f"[{title}]({posixpath.relpath(change.path, here)})"
+            if change.path in current and change.kind != "verwijderd"
+            else title
+        )
+        lines += [f"### {md_text(kind)}: {heading}", ""]
+        facts = {
+            "toegevoegd": f"Nieuw: `{_code(change.path)}`.",
+            "verwijderd": f"Verwijderd: `{_code(change.path)}`.",
+            "verplaatst": f"Verplaatst van `{_code(change.moved_from)}` naar `{_code(change.path)}`.",
+            "gewijzigd": f"Gewijzigd: `{_code(change.path)}`.",
+        }
+        lines += [facts[change.kind], ""]
+        for label, before, after in change.fields:
+            if label == "status":
+                before, after = statuses.get(before, before), statuses.get(after, after)
+            lines.append(f"- {md_text(label)}: {md_text(before)} → {md_text(after)}")
+        if change.fields:
+            lines.append("")
+        text = change.text
+        if text is not None and (text.inserted or text.deleted):
+            lines += [
+                f"In de tekst {text.inserted} {'woord' if text.inserted == 1 else 'woorden'} "
+                f"ingevoegd, {text.deleted} {'woord' if text.deleted == 1 else 'woorden'} "
+                "verwijderd.",
+                "",
+            ]
+            for section in text.sections:
+                lines += [f"#### {md_text(section.title)}", ""]
+                lines += render_blocks(section.blocks)
+    return lines
 
 
 def _blob_id(data: bytes, length: int) -> str:
@@ -234,6 +439,7 @@ def compute(
         changes=compare(old, working, types),
         added=sorted(set(working) - set(old)),
         removed=sorted(set(old) - set(working)),
+        others=other_changes(old, working, types),
     )
 
 
@@ -245,7 +451,9 @@ def page_markdown(
 ) -> str:
     """The change page's Markdown: the version change pages' legend, blocks and cues."""
     pdf = f"../../downloads/{FOLDER}/{pdf_name(SRC_URI)}.pdf" if pdf_name else ""
-    return render(proposal.view, proposal.changes, current, statuses, pdf)
+    page = render(proposal.view, proposal.changes, current, statuses, pdf)
+    others = other_pages_markdown(proposal.others, current, statuses)
+    return page.rstrip("\n") + "\n\n" + "\n".join(others) + "\n" if others else page
 
 
 def since_from_environment() -> tuple[str, str]:
@@ -306,6 +514,29 @@ def summary(
         lines.append("")
     else:
         lines += ["In de plannen is niets veranderd.", ""]
+    if proposal.others:
+        lines += [
+            "### Andere pagina's",
+            "",
+            "| pagina | soort | wat | waarden |",
+            "|---|---|---|---|",
+        ]
+        for other in proposal.others:
+            what = other.kind
+            if other.kind == "verplaatst":
+                what = f"verplaatst van {_cell(other.moved_from)}"
+            if other.text is not None and (other.text.inserted or other.text.deleted):
+                what += f", +{other.text.inserted}/−{other.text.deleted} woorden"
+            values = "; ".join(
+                f"{_cell(label)}: {_cell(statuses.get(a, a) if label == 'status' else a)} → "
+                f"{_cell(statuses.get(b, b) if label == 'status' else b)}"
+                for label, a, b in other.fields
+            )
+            lines.append(
+                f"| {_cell(other.title)} | {_cell(TYPE_LABELS.get(other.type, other.type))} | "
+                f"{what} | {values or '–'} |"
+            )
+        lines.append("")
     top = docs_rel.strip("/") + "/" if docs_rel.strip("/") else ""
     for what, paths in (("toegevoegd", proposal.added), ("verwijderd", proposal.removed)):
         if paths:

@@ -13,13 +13,32 @@
     'body{margin:0;font-family:"Inter",-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif}',
     {raw: true});
   var labels = JSON.parse(document.getElementById("kk-status-labels").textContent);
+  // An image in the text is written as a path from the page's own folder (../../assets/...), as
+  // the build wants it; the preview frame would resolve it from /admin/. It is shown from the
+  // site instead: every such path climbs to docs/, which is the site's root.
+  var siteRoot = new URL("../", document.baseURI);
+  var showImages = function (root) {
+    if (!root) return;
+    var images = root.querySelectorAll("img[src]");
+    for (var i = 0; i < images.length; i++) {
+      var src = images[i].getAttribute("src");
+      if (/^(\.\.\/)+[^/]/.test(src)) {
+        var url = new URL(src.replace(/^(\.\.\/)+/, ""), siteRoot).href;
+        if (images[i].src !== url) images[i].src = url;
+      }
+    }
+  };
   var Page = createClass({
+    componentDidMount: function () { showImages(this.root); },
+    componentDidUpdate: function () { showImages(this.root); },
     render: function () {
+      var self = this;
       var data = this.props.entry.get("data");
       var status = data.get("status") || "";
       var title = data.get("title") || "";
       return h("div", {"data-md-color-scheme": "default", "data-md-color-primary": "indigo",
-                       "data-md-color-accent": "indigo", className: "md-container"},
+                       "data-md-color-accent": "indigo", className: "md-container",
+                       ref: function (el) { self.root = el; }},
         h("main", {className: "md-main"},
           h("div", {className: "md-main__inner md-grid"},
             h("div", {className: "md-content"},
@@ -33,12 +52,168 @@
   });
   // Names Decap leaves out (axe: frame-title, aria-input-field-name): the preview frame and the
   // text field of the markdown widget, which its label does not reach (not a form control).
+  // Below 800 px the toolbar wraps onto more lines than Decap's fixed 66 px: the form starts
+  // below it (index.html reads --kk-toolbar-h), so no field is under the toolbar.
+  var root = document.documentElement;
   new MutationObserver(function () {
+    var toolbar = document.querySelector('[class*="-ToolbarContainer"]');
+    var height = toolbar ? toolbar.offsetHeight + "px" : "";
+    if (height && root.style.getPropertyValue("--kk-toolbar-h") !== height) {
+      root.style.setProperty("--kk-toolbar-h", height);
+    }
     var frames = document.querySelectorAll("iframe:not([title])");
     for (var f = 0; f < frames.length; f++) frames[f].title = "Voorbeeld van de pagina";
     var boxes = document.querySelectorAll('[contenteditable="true"][role="textbox"]:not([aria-label])');
     for (var b = 0; b < boxes.length; b++) boxes[b].setAttribute("aria-label", "Tekst");
   }).observe(document.body, {childList: true, subtree: true});
+  // The live preview's build state (make schrijven only: the page names the file): a failed
+  // build is a notice in the page's flow, above the editor, that covers nothing and goes away
+  // after the next good build. Nothing is reloaded: what is typed in any tab stays.
+  var statusUrl = JSON.parse(document.getElementById("kk-build-status").textContent);
+  if (statusUrl) {
+    var notice = document.createElement("div");
+    notice.id = "kk-bouwstatus";
+    notice.setAttribute("role", "status");
+    notice.hidden = true;
+    document.body.insertBefore(notice, document.body.firstChild);
+    var shown = "";
+    var show = function (errors) {
+      var key = errors.join("\n");
+      if (key === shown) return;
+      shown = key;
+      notice.textContent = "";
+      notice.hidden = errors.length === 0;
+      if (!errors.length) {
+        root.style.setProperty("--kk-notice-h", "0px");
+        return;
+      }
+      var heading = document.createElement("strong");
+      heading.textContent = "De site is na je laatste bewaarde wijziging niet gebouwd. " +
+        "Je tekst in de editor is veilig; herstel wat hieronder staat en bewaar opnieuw.";
+      var list = document.createElement("ul");
+      for (var e = 0; e < errors.length; e++) {
+        var item = document.createElement("li");
+        item.textContent = errors[e];
+        list.appendChild(item);
+      }
+      notice.appendChild(heading);
+      notice.appendChild(list);
+      // The editor starts below the notice (index.html reads --kk-notice-h): it covers nothing.
+      root.style.setProperty("--kk-notice-h", notice.offsetHeight + "px");
+    };
+    var poll = function () {
+      fetch(statusUrl, {cache: "no-store"}).then(function (r) {
+        if (!r.ok) return null;
+        return r.json();
+      }).then(function (state) {
+        if (!state) return;
+        var lines = Array.isArray(state.fouten) ? state.fouten.map(String) : [];
+        // The problems at their file and line (docs/x.md:12:3: fout: ...); the build's closing
+        // lines (for the terminal) only when there is nothing else.
+        var located = lines.filter(function (l) { return /^[^\s:]+:\d+:\d+: /.test(l); });
+        show(located.length ? located : lines);
+        setTimeout(poll, 1500);
+      }, function () { setTimeout(poll, 5000); });
+    };
+    poll();
+  }
+  // "Invoegen" (make schrijven): a link to another page or an image, chosen from a list, with
+  // the path from this page's own folder (what the build accepts; the preview maps images to
+  // the media folder). The raw text field has no toolbar of its own. The text goes in where the
+  // cursor was, as a paste (the editor takes it in as if typed).
+  var insert = JSON.parse(document.getElementById("kk-insert").textContent);
+  if (insert) {
+    var saved = null;
+    document.addEventListener("selectionchange", function () {
+      var sel = window.getSelection();
+      if (!sel || !sel.rangeCount) return;
+      var node = sel.anchorNode;
+      var el = node && (node.nodeType === 1 ? node : node.parentElement);
+      if (el && el.closest("[data-slate-editor]")) saved = sel.getRangeAt(0).cloneRange();
+    });
+    var depth = function () {
+      var m = /^#\/collections\/([^/]+)\/(entries\/(.+)|new)/.exec(location.hash);
+      if (!m) return 0;
+      var d = insert.diepte[decodeURIComponent(m[1])] || [0, 0, -1];
+      if (d[2] >= 0) return d[2];
+      if (m[3] === undefined) return d[0] + d[1];
+      return d[0] + decodeURIComponent(m[3]).split("/").length - 1;
+    };
+    var put = function (text) {
+      var editor = document.querySelector("[data-slate-editor]");
+      if (!editor) return;
+      editor.focus();
+      var sel = window.getSelection();
+      var range = saved && editor.contains(saved.startContainer) ? saved : null;
+      if (!range) {  // no cursor in the text yet: at its end
+        range = document.createRange();
+        range.selectNodeContents(editor);
+        range.collapse(false);
+      }
+      sel.removeAllRanges();
+      sel.addRange(range);
+      // The editor takes the new cursor in on "selectionchange", a moment later.
+      setTimeout(function () {
+        var data = new DataTransfer();
+        data.setData("text/plain", text);
+        editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                           cancelable: true}));
+      }, 50);
+    };
+    var fill = function (select, items, first) {
+      fetch(insert.lijst, {cache: "no-store"}).then(function (r) { return r.json(); })
+        .then(function (list) {
+          var chosen = select.value;
+          select.textContent = "";
+          select.appendChild(new Option(first, ""));
+          items(list).forEach(function (item) { select.appendChild(new Option(item[0], item[1])); });
+          select.value = chosen;
+        });
+    };
+    var makeSelect = function (label, first, items, text) {
+      var select = document.createElement("select");
+      select.setAttribute("aria-label", label);
+      select.appendChild(new Option(first, ""));
+      var refresh = function () { fill(select, items, first); };
+      select.addEventListener("focus", refresh);
+      select.addEventListener("mousedown", refresh);
+      select.addEventListener("change", function () {
+        if (!select.value) return;
+        var option = select.options[select.selectedIndex];
+        put(text(new Array(depth() + 1).join("../") + select.value, option.textContent));
+        select.value = "";
+      });
+      refresh();
+      return select;
+    };
+    var addBar = function () {
+      var editor = document.querySelector("[data-slate-editor]");
+      if (!editor || document.getElementById("kk-invoegen")) return;
+      var bar = document.createElement("div");
+      bar.id = "kk-invoegen";
+      bar.setAttribute("role", "group");
+      bar.setAttribute("aria-label", "Invoegen in de tekst");
+      var label = document.createElement("span");
+      label.textContent = "Invoegen:";
+      bar.appendChild(label);
+      bar.appendChild(makeSelect("Link naar een pagina invoegen", "Link naar een pagina…",
+        function (l) { return l.paginas.map(function (p) { return [p.titel, p.pad]; }); },
+        function (path, title) { return "[" + title.replace(/[\[\]]/g, "") + "](" + path + ")"; }));
+      bar.appendChild(makeSelect("Afbeelding invoegen", "Afbeelding…",
+        function (l) { return l.afbeeldingen.map(function (a) { return [a.split("/").pop(), a]; }); },
+        function (path) { return "![Beschrijf hier wat de afbeelding laat zien](" + path + ")"; }));
+      var widget = editor.closest('[class*="-ControlContainer"]') || editor.parentElement;
+      widget.parentElement.insertBefore(bar, widget);
+    };
+    new MutationObserver(addBar).observe(document.body, {childList: true, subtree: true});
+  }
+  // A new, empty page has nothing saved yet: Decap's "Wijzigingen opgeslagen" badge is hidden
+  // there (index.html, .kk-nieuw) until the page is saved and has its own address.
+  var markNew = function () {
+    root.classList.toggle("kk-nieuw", /\/new(\?|$)/.test(location.hash));
+  };
+  window.addEventListener("hashchange", markNew);
+  markNew();
   var names = JSON.parse(document.getElementById("kk-collections").textContent);
   for (var j = 0; j < names.length; j++) {
     CMS.registerPreviewTemplate(names[j], Page);
