@@ -432,3 +432,31 @@ def test_build_prints_page_check_problems_as_annotations(tmp_path, monkeypatch, 
     assert line.startswith("::error file=docs/plan.md,line=5,col=")
     assert ",title=Paginacontrole::" in line and "script" in line
     assert build.content_problems  # and the build still stops on it
+
+
+def test_pages_only_in_the_working_tree_count_as_added_and_removed(tmp_path, capsys):
+    """`make wijzigingen` before `git add` or `git rm`: a plan only in the working tree is added,
+    a plan deleted only from the working tree is removed, and so are other pages."""
+    config = make_pdf_project(tmp_path, {"programma.md": SHORT_PROGRAMME, NEW_PLAN: None})
+    docs = tmp_path / "docs"
+    shutil.copy(PDF_DOCS / NEW_PLAN, docs / NEW_PLAN)  # untracked: never `git add`ed
+    (docs / "casussen" / "haven-stad" / "plan.md").unlink()  # deleted, not `git rm`ed
+    (docs / "leerrondes" / "2018-plannen.md").rename(docs / "leerrondes" / "ronde-2018.md")
+    assert "9-straatjes" in _git(tmp_path, "status", "--porcelain", "--untracked-files=all")
+    out = tmp_path / "samenvatting.md"
+    arguments = ["wijzigingen", "--sinds", "HEAD", "--docs", str(docs)]
+    arguments += ["--config-file", str(config), "--samenvatting", str(out), "--alleen-samenvatting"]
+    assert cli_main(arguments) == 0, capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")}
+    assert "plan toegevoegd" in rows["Projectplan 9 Straatjes"], text
+    assert "plan verwijderd" in rows["Projectplan Haven\\-Stad"], text
+    assert "In de plannen is niets veranderd" not in text
+    assert (
+        "**Pagina's toegevoegd:** `docs/casussen/9-straatjes/plan.md`, "
+        "`docs/leerrondes/ronde-2018.md`" in text
+    ), text
+    assert (
+        "**Pagina's verwijderd:** `docs/casussen/haven-stad/plan.md`, "
+        "`docs/leerrondes/2018-plannen.md`" in text
+    ), text
