@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from koppelkansen.check.links import Broken, Link, annotation
 from koppelkansen.cli import main as cli_main
 from koppelkansen.pages.model import Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.problems import ANNOTATIONS_ENV, Problem, github_annotation
 from koppelkansen.versions.diff import PlanChange, SectionChange
 from koppelkansen.versions.proposal import (
@@ -266,7 +267,7 @@ def test_summary_and_annotations_keep_values_as_data():
     )
     evil.sections.append(SectionChange("## | kop", "toegevoegd"))
     view = ProposalView(base.version(), None, base)
-    text = summary(Proposal(base, view, [evil]), {}, "docs", "javascript:alert(1)")
+    text = summary(Proposal(base, view, [evil]), Labels(), "docs", "javascript:alert(1)")
     row = next(line for line in text.splitlines() if line.startswith("| a"))
     assert row.count(" | ") == 4  # five cells: the title's | is escaped
     assert "\\[c\\]\\(javascript:x\\)" in row and "&lt;img" in row

@@ -16,8 +16,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from koppelkansen.pages.dates import dutch_date
-from koppelkansen.pages.model import Corpus, Page
+from koppelkansen.pages.model import NO_ORDER, Corpus, Page, PageRecord, order_of
 from koppelkansen.pages.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -40,7 +39,7 @@ PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "mapinhoud")
 #: Generated overview pages (no Markdown source) live below this folder.
 OVERVIEW_FOLDER = "overzichten"
 
-_NO_ORDER = 10_000
+_NO_ORDER = NO_ORDER
 
 
 @dataclass(frozen=True)
@@ -66,50 +65,34 @@ class Entry:
     #: Position of the case area in the vocabulary (pages without one come last).
     case_rank: int = 99
 
-
-def _order(meta: dict[str, Any]) -> int:
-    value = meta.get("order")
-    return value if isinstance(value, int) and not isinstance(value, bool) else _NO_ORDER
-
-
-def _when(meta: dict[str, Any]) -> str:
-    if isinstance(meta.get("date_label"), str):
-        return meta["date_label"]
-    if isinstance(meta.get("date"), str):
-        return dutch_date(meta["date"])
-    period = meta.get("period")
-    if isinstance(period, dict) and isinstance(period.get("start"), str):
-        start = dutch_date(period["start"])
-        end = dutch_date(period["end"]) if isinstance(period.get("end"), str) else ""
-        return f"{start} – {end}" if end and end != start else (start if end else f"vanaf {start}")
-    return ""
+    @classmethod
+    def of(cls, record: PageRecord) -> Entry:
+        return cls(
+            src_uri=record.src_uri,
+            title=record.title,
+            type=record.type,
+            type_label=record.type_label,
+            status=record.status,
+            status_label=record.status_label,
+            description=record.description,
+            when=record.when,
+            kind_label=record.kind_label,
+            case=record.case,
+            case_label=record.case_label,
+            sort_date=record.sort_date,
+            order=record.order,
+            case_rank=record.case_rank,
+        )
 
 
 def entry(corpus: Corpus, page: Page) -> Entry:
-    vocab = corpus.vocabulary
-    meta = page.meta
-    case: str = meta["case"] if isinstance(meta.get("case"), str) else ""
-    kind = meta.get("kind")
-    return Entry(
-        src_uri=page.src_uri,
-        title=page.title,
-        type=page.type,
-        type_label=vocab.types[page.type].label if page.type in vocab.types else page.type,
-        status=page.status,
-        status_label=vocab.statuses[page.status].label
-        if page.status in vocab.statuses
-        else page.status,
-        description=str(meta.get("description", "")),
-        when=_when(meta),
-        kind_label=vocab.session_kinds[kind].label
-        if isinstance(kind, str) and kind in vocab.session_kinds
-        else "",
-        case=case,
-        case_label=vocab.cases[case].label if case in vocab.cases else "",
-        sort_date=page.sort_date,
-        order=_order(meta),
-        case_rank=list(vocab.cases).index(case) if case in vocab.cases else 99,
+    """The overview's view of a page, from its record (:meth:`Corpus.record`)."""
+    record = (
+        corpus.record(page.src_uri)
+        if corpus.pages.get(page.src_uri) is page
+        else PageRecord.of(page, corpus.vocabulary)
     )
+    return Entry.of(record)
 
 
 def _by_order(entries: list[Entry]) -> list[Entry]:
@@ -532,7 +515,7 @@ def generated_children(vocabulary: Vocabulary) -> list[GeneratedChild]:
 
 def nav_order(meta: dict[str, Any] | None) -> int:
     """Where a page (or the section of its index page) goes among its siblings; lower comes first."""
-    return _order(meta or {})
+    return order_of(meta or {})
 
 
 def nav_key(meta: dict[str, Any] | None, position: int, *, first: bool) -> tuple[int, int, int]:

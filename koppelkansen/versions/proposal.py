@@ -22,6 +22,7 @@ from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date, run_git
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 from koppelkansen.pages.model import Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.versions.changepages import FOLDER, ChangeView, md_text, render
 from koppelkansen.versions.diff import PlanChange, compare
 from koppelkansen.versions.tags import (
@@ -240,7 +241,7 @@ def compute(
 def page_markdown(
     proposal: Proposal,
     current: set[str],
-    statuses: dict[str, str],
+    statuses: Labels,
     pdf_name: Callable[[str], str] | None,
 ) -> str:
     """The change page's Markdown: the version change pages' legend, blocks and cues."""
@@ -262,7 +263,7 @@ def _cell(text: str) -> str:
 
 
 def summary(
-    proposal: Proposal, statuses: dict[str, str], docs_rel: str, artifact_url: str | None = None
+    proposal: Proposal, statuses: Labels, docs_rel: str, artifact_url: str | None = None
 ) -> str:
     """A short Dutch summary for the job summary of a pull request (GitHub Markdown).
 
@@ -296,8 +297,8 @@ def summary(
             status = ""
             if change.status_changed:
                 status = (
-                    f"{_cell(statuses.get(change.old_status, change.old_status) or 'geen')} → "
-                    f"{_cell(statuses.get(change.new_status, change.new_status) or 'geen')}"
+                    f"{_cell(statuses[change.old_status] or 'geen')} → "
+                    f"{_cell(statuses[change.new_status] or 'geen')}"
                 )
             lines.append(
                 f"| {_cell(change.title)} | {change.inserted} | {change.deleted} | "

@@ -16,6 +16,7 @@ from koppelkansen.check.frontmatter import defaults_filter
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pages.model import Corpus, Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.pdf.bundles import Chapter, PdfSpec
 from koppelkansen.pdf.convert import PageSource
 from koppelkansen.pdf.downloads import human_size
@@ -60,7 +61,7 @@ class VersionSite:
     #: Plan types (those of the bundle).
     types: list[str] = field(default_factory=list)
     #: Status key to Dutch label.
-    statuses: dict[str, str] = field(default_factory=dict)
+    statuses: Labels = field(default_factory=Labels)
     #: Site URL of each page by src_uri (filled in when MkDocs knows the files).
     urls: dict[str, str] = field(default_factory=dict)
     #: Title of each current page by src_uri.
@@ -85,7 +86,7 @@ class VersionSite:
             {
                 "title": page.label,
                 "status": page.status,
-                "status_label": self.statuses.get(page.status, page.status),
+                "status_label": self.statuses[page.status],
                 "url": self.urls.get(path, ""),
             }
             for path, page in sorted(tree.items())
@@ -143,7 +144,7 @@ class VersionSite:
                         "date": dutch_date(day),
                         "date_iso": day,
                         "status": status,
-                        "status_label": self.statuses.get(status, status),
+                        "status_label": self.statuses[status],
                     }
                 )
         present = []
@@ -154,7 +155,7 @@ class VersionSite:
                     {
                         "name": version.name,
                         "date": version.date_label,
-                        "status_label": self.statuses.get(page.status, page.status),
+                        "status_label": self.statuses[page.status],
                     }
                 )
         since = ""
@@ -228,7 +229,7 @@ def read_version_site(
     site = VersionSite(
         listing=listing,
         types=types,
-        statuses={k: t.label for k, t in corpus.vocabulary.statuses.items()},
+        statuses=corpus.vocabulary.status_labels(),
         history_complete=repo is not None and not listing.is_shallow(repo),
     )
     if listing.notice:
