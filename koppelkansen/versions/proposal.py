@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from koppelkansen import problems
 from koppelkansen.check.frontmatter import nearest
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date, run_git
@@ -47,9 +48,8 @@ class ProposalError(Exception):
 
 
 def shown(text: str) -> str:
-    """A value for a message: one line, control characters escaped, at most 80 characters."""
-    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return line if len(line) <= 80 else line[:77] + "..."
+    """A value for a message: :func:`koppelkansen.problems.shown`, at most 80 characters."""
+    return problems.shown(text, 80)
 
 
 @dataclass(frozen=True)
