@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from koppelkansen.check.content import (
     check_css_file,
@@ -71,8 +70,8 @@ from koppelkansen.problems import (
     os_error_reason,
     summary,
 )
-from koppelkansen.versions.pdfs import EDITION_ENV, NESTED_ENV, edition_date
-from koppelkansen.versions.proposal import since_from_environment
+from koppelkansen.versions.pdfs import EDITION_DATE_ENV, EDITION_ENV, NESTED_ENV, edition_date
+from koppelkansen.versions.proposal import SINCE_ENV, SINCE_NAME_ENV
 from koppelkansen.versions.site import (
     VersionSite,
     change_pdf_specs,
@@ -101,6 +100,58 @@ LINKS_FAILED = (
 
 
 @dataclass(frozen=True)
+class BuildEnvironment:
+    """What the environment variables tell a build, read once where the build starts (the
+    adapter, :meth:`read`): the stages take these values, never ``os.environ``. Every variable is
+    a ``KOPPELKANSEN_*`` one, so the fingerprint of a build's inputs holds it
+    (:mod:`koppelkansen.inputs`)."""
+
+    #: A version's own build, started by the site's build for its PDFs (``NESTED_ENV``).
+    version_build: bool = False
+    #: The version's name and date on the covers of its PDFs (``EDITION_ENV``, ``EDITION_DATE_ENV``).
+    edition: str = ""
+    edition_date: str | None = None
+    #: The ref a proposal is compared with, and its name (``make wijzigingen``, a pull request).
+    since: str = ""
+    since_name: str = ""
+    #: The editor's local back end (``make schrijven``): its address, "" for GitHub.
+    editor_local_backend: str = ""
+    #: Problems also as GitHub annotations (``koppelkansen build --annotations github``).
+    annotations: bool = False
+
+    #: The variables read, by field.
+    VARIABLES: ClassVar[dict[str, str]] = {
+        "version_build": NESTED_ENV,
+        "edition": EDITION_ENV,
+        "edition_date": EDITION_DATE_ENV,
+        "since": SINCE_ENV,
+        "since_name": SINCE_NAME_ENV,
+        "editor_local_backend": LOCAL_BACKEND_ENV,
+        "annotations": ANNOTATIONS_ENV,
+    }
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str]) -> BuildEnvironment:
+        value = {field: environ.get(name, "") for field, name in cls.VARIABLES.items()}
+        return cls(
+            version_build=value["version_build"] == "1",
+            edition=value["edition"],
+            edition_date=edition_date(value["edition_date"]),
+            since=value["since"],
+            since_name=value["since_name"],
+            editor_local_backend=value["editor_local_backend"],
+            annotations=value["annotations"] == "github",
+        )
+
+    @property
+    def publishes_editor(self) -> bool:
+        """Only the published site (and its live preview) has the browser editor: a version's
+        build makes PDFs, a proposal's build its change site, and neither needs ``admin/`` (nor
+        the npm packages it is copied from)."""
+        return not self.version_build and not self.since
+
+
+@dataclass(frozen=True)
 class Options:
     """What the adapter tells the build about its configuration."""
 
@@ -121,6 +172,8 @@ class Options:
     live: bool
     #: The theme's templates (``theme.custom_dir``): the page templates ``template:`` may name.
     overrides: Path | None = None
+    #: What the environment variables say (read by the adapter).
+    environment: BuildEnvironment = BuildEnvironment()
 
     @property
     def root(self) -> Path:
@@ -172,13 +225,15 @@ class SiteBuild:
             raise BuildStopped(summary(problems, checked))
         self.corpus = corpus
         self.history = git_history(self.options.docs_dir)
-        if corpus is not None and os.environ.get(NESTED_ENV) != "1":
+        environment = self.options.environment
+        if corpus is not None and not environment.version_build:
             self.versions, self.change_pages = read_version_site(
                 corpus,
                 self.options.docs_dir,
                 self.options.cache_root,
                 list(self.options.bundle_types),
                 self.options.pdf,
+                (environment.since, environment.since_name),
             )
         if corpus is not None and self.options.pdf:
             self.renderer.downloads = case_downloads(corpus)
@@ -281,8 +336,8 @@ class SiteBuild:
             list(options.bundle_types),
             options.docs_dir.resolve(),
             self.history.times,
-            version_label=os.environ.get(EDITION_ENV) or None,
-            version_date=edition_date(),
+            version_label=options.environment.edition or None,
+            version_date=options.environment.edition_date,
         )
         for spec in specs:
             if spec.name == BUNDLE_NAME:  # page 2: the programme at a glance
@@ -318,7 +373,7 @@ class SiteBuild:
             downloads,
             bundle,
             changes,
-            write_listing=os.environ.get(NESTED_ENV) == "1",
+            write_listing=options.environment.version_build,
         )
 
     # -- 5. what the templates show --------------------------------------------------------
@@ -343,7 +398,8 @@ class SiteBuild:
         context["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
-        if self.corpus is not None and src_uri in self.corpus.pages and self._publishes_editor():
+        publishes_editor = self.options.environment.publishes_editor
+        if self.corpus is not None and src_uri in self.corpus.pages and publishes_editor:
             context["kk_edit_url"] = edit_target(
                 src_uri, dict(meta), repo=repository(self.options.site_url)
             )
@@ -364,17 +420,10 @@ class SiteBuild:
         if self.pdf_job is not None and dest is not None and self.pdf_job.token in output:
             self.pdf_placeholders.append(dest)
 
-    @staticmethod
-    def _publishes_editor() -> bool:
-        """Only the published site (and its live preview) has the browser editor: a version's
-        build makes PDFs, a proposal's build its change site, and neither needs ``admin/`` (nor
-        the npm packages it is copied from)."""
-        return os.environ.get(NESTED_ENV) != "1" and not since_from_environment()[0]
-
     def finish(self) -> None:
         """Wait for the PDFs typeset beside the templates, then put their page counts and sizes
         into the pages that showed them. The editor goes into ``admin/``."""
-        if self.corpus is not None and self._publishes_editor():
+        if self.corpus is not None and self.options.environment.publishes_editor:
             write_editor(
                 self.options.site_dir,
                 self.options.root,
@@ -382,7 +431,7 @@ class SiteBuild:
                 self.corpus.vocabulary,
                 repo=repository(self.options.site_url),
                 site_url=self.options.site_url,
-                local_backend=os.environ.get(LOCAL_BACKEND_ENV) or None,
+                local_backend=self.options.environment.editor_local_backend or None,
             )
         job, self.pdf_job = self.pdf_job, None
         if job is None:
@@ -433,7 +482,7 @@ class SiteBuild:
             self.pdf_job = None
 
     def _report(self, problems: list[Problem], keep: bool = True) -> None:
-        annotate = os.environ.get(ANNOTATIONS_ENV) == "github"
+        annotate = self.options.environment.annotations
         for problem in problems:
             log.error(problem.format())
             if (

@@ -410,7 +410,9 @@ def test_proposal_benchmark_edits_one_page(tmp_path):
 def test_build_prints_page_check_problems_as_annotations(tmp_path, monkeypatch, capsys):
     """`koppelkansen build --annotations github`: a page-check problem is also an annotation on
     the author's line (file relative to the working folder, as GitHub wants it)."""
-    from koppelkansen.pipeline import Options, SiteBuild
+    import dataclasses
+
+    from koppelkansen.pipeline import BuildEnvironment, Options, SiteBuild
 
     monkeypatch.chdir(tmp_path)
     source = tmp_path / "docs" / "plan.md"
@@ -430,8 +432,9 @@ def test_build_prints_page_check_problems_as_annotations(tmp_path, monkeypatch, 
     html = "<h1>Plan</h1><p>Tekst.</p><script>alert(1)</script>"
     SiteBuild(options).page_html(html, "plan/", source, "")
     assert capsys.readouterr().out == ""  # without the option: the log only
-    monkeypatch.setenv(ANNOTATIONS_ENV, "github")
-    build = SiteBuild(options)
+    # The environment is read once, where the build starts (the adapter): an option of the build.
+    environment = BuildEnvironment.read({ANNOTATIONS_ENV: "github"})
+    build = SiteBuild(dataclasses.replace(options, environment=environment))
     build.page_html(html, "plan/", source, "")
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("::error file=docs/plan.md,line=5,col=")

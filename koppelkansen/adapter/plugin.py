@@ -8,6 +8,7 @@ so a move to another generator rewrites :mod:`koppelkansen.adapter` and nothing 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,13 @@ from koppelkansen.adapter import incremental, livepreview, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
 from koppelkansen.adapter.enginelog import WarningCatcher, page_anchors, quiet_engine_aborts
 from koppelkansen.pdf.downloads import pdf_wanted
-from koppelkansen.pipeline import Options, RenderedPage, SiteBuild, failure_message
+from koppelkansen.pipeline import (
+    BuildEnvironment,
+    Options,
+    RenderedPage,
+    SiteBuild,
+    failure_message,
+)
 from koppelkansen.problems import BuildStopped
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -123,6 +130,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 cache_dir=self.config.pdf_cache_dir,
                 live=self.command == "serve",
                 overrides=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
+                environment=BuildEnvironment.read(os.environ),  # the one read of the environment
             )
         )
         self.nav = None

@@ -11,7 +11,6 @@ the normal loader read. A ref is untrusted text: checked, then passed to git as 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -247,11 +246,6 @@ def page_markdown(
     """The change page's Markdown: the version change pages' legend, blocks and cues."""
     pdf = f"../../downloads/{FOLDER}/{pdf_name(SRC_URI)}.pdf" if pdf_name else ""
     return render(proposal.view, proposal.changes, current, statuses, pdf)
-
-
-def since_from_environment() -> tuple[str, str]:
-    """The ref and its name a build compares with (``KOPPELKANSEN_SINDS``), "" when none."""
-    return os.environ.get(SINCE_ENV, ""), os.environ.get(SINCE_NAME_ENV, "")
 
 
 # -- the summary of a pull request ------------------------------------------------------------

@@ -37,7 +37,6 @@ from koppelkansen.versions.proposal import (
     page_markdown,
     resolve,
     shown,
-    since_from_environment,
 )
 from koppelkansen.versions.tags import (
     Version,
@@ -219,11 +218,17 @@ def change_pdf_spec(
 
 
 def read_version_site(
-    corpus: Corpus, docs_dir: Path, cache_root: Path, types: list[str], with_pdfs: bool
+    corpus: Corpus,
+    docs_dir: Path,
+    cache_root: Path,
+    types: list[str],
+    with_pdfs: bool,
+    since: tuple[str, str] = ("", ""),
 ) -> tuple[VersionSite, dict[str, str]]:
     """Versions from the tags, each version's pages, and the change pages between them (their
     Markdown by src_uri). Only what the cache (:mod:`koppelkansen.versions.cache`) lacks is read
-    from git."""
+    from git. ``since``: the ref a proposal is compared with and its name (``make wijzigingen``,
+    a pull request), ``("", "")`` for none."""
     repo = repo_root(docs_dir)
     listing = read_versions(repo) if repo else VersionList()
     site = VersionSite(
@@ -254,7 +259,7 @@ def read_version_site(
         change_pdf_name if with_pdfs else None,
     )
     cache.prune()
-    ref, name = since_from_environment()
+    ref, name = since
     if ref:  # `make wijzigingen`, a pull request: the proposal's change page beside the others
         if repo is None:
             raise_stopped("SINDS is gegeven, maar de docs-map ligt niet in een git-repository.")
