@@ -252,11 +252,6 @@ def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
     return sorted(pages), problems
 
 
-def discover(docs_dir: Path) -> list[Path]:
-    """Every Markdown page MkDocs would build: no dot-files or dot-folders."""
-    return scan(docs_dir)[0]
-
-
 def _load_mapping(
     path: Path, text: str, line_offset: int
 ) -> tuple[dict[str, Any], Source, list[Problem]]:

@@ -27,7 +27,6 @@ from koppelkansen.pdf.convert import (
 from koppelkansen.pdf.htmltypst import page_media
 from koppelkansen.pdf.typsterrors import typst_problem
 from koppelkansen.pdf.typstsyntax import typst_array, typst_str
-from koppelkansen.pdf.worker import typst_options
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -308,12 +307,6 @@ class Typesetter:
                     rf"{re.escape(name)}-[0-9a-f]{{32}}", old.stem
                 ):
                     old.unlink(missing_ok=True)
-
-
-def compile_pdf(main: Path, font_dir: Path, epoch: int | None) -> bytes:
-    import typst
-
-    return typst.compile(str(main), **typst_options(font_dir, epoch))
 
 
 _COUNT = re.compile(
