@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -97,6 +97,17 @@ STOPPED = "De build is gestopt."
 LINKS_FAILED = (
     "De site is niet gebouwd: {count} {problems} met links of bestanden in pagina's hierboven."
 )
+
+
+#: The generator's link checks (MkDocs' ``validation.links``) that the build sets to a warning:
+#: every link problem is then reported by the build as an error at its line (check/pagelinks.py).
+LINK_CHECKS = ("not_found", "anchors", "absolute_links", "unrecognized_links")
+
+
+def link_levels(levels: Mapping[str, int]) -> dict[str, int]:
+    """The level of each of :data:`LINK_CHECKS` (``levels``: as configured): a warning, except
+    ``relative_to_docs`` (-1), a choice of how absolute links are read and not a level."""
+    return {key: logging.WARNING for key, level in levels.items() if level >= 0}
 
 
 @dataclass(frozen=True)
@@ -259,6 +270,25 @@ class SiteBuild:
             self._report(check_css_file(path, url) + check_file_references(path, url))
         elif lower.endswith(RASTER_IMAGES):
             self._report(check_image_file(path))
+
+    def authors_file(self, abs_src_path: str | None) -> Path | None:
+        """A file of the docs folder, as the check reads it (a link inside docs/ is the author's
+        file, named as written); None for the theme's files and the pages the build generates."""
+        if not abs_src_path:
+            return None
+        path = Path(abs_src_path).absolute()
+        return path if path.is_relative_to(self.options.docs_dir.resolve()) else None
+
+    def pdf_media(self, files: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+        """What Typst may read (issue 24, item 6): of the site's other files (site URL and file),
+        only those whose target lies inside docs/; a file of the theme or one reached through a
+        link out of docs/ never goes into a PDF."""
+        docs_dir = self.options.docs_dir.resolve()
+        return {
+            url: path
+            for url, path in files
+            if path and Path(path).resolve().is_relative_to(docs_dir)
+        }
 
     def page_urls(self, urls: dict[str, str]) -> None:
         """The site URL of every page, by src_uri (the version views link to them)."""
