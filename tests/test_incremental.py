@@ -96,6 +96,23 @@ def test_mkdocs_renders_each_page_template_with_the_context_it_hands_the_cache()
         assert "__active" in source and f"_{kind.__name__}__active" in incremental.PER_RENDER
 
 
+def test_a_generator_that_differs_from_the_pinned_internals_gets_no_cache(monkeypatch):
+    """make site-properdocs runs no tests: the build itself checks the internals and, where one
+    differs, renders every page itself (as a cold build)."""
+    assert incremental.internals_known()
+    monkeypatch.setattr(incremental, "RENDERED_ATTRIBUTES", frozenset({"content"}))
+    incremental.internals_known.cache_clear()
+    try:
+        page = type("FakePage", (), {"render": lambda self, config, files: None})()
+        before = page.render
+        incremental.cache_render(page, "key")
+        assert page.render == before  # not wrapped
+    finally:
+        monkeypatch.undo()
+        incremental.internals_known.cache_clear()
+    assert incremental.internals_known()
+
+
 def test_configuration_values_are_keyed_the_same_in_every_process():
     first = incremental.state_digest({"b": [1, (2, "x")], "a": json.dumps})
     assert first == incremental.state_digest({"a": json.dumps, "b": [1, (2, "x")]})

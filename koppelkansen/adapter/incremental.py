@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import functools
 import hashlib
 import inspect
 import logging
@@ -337,6 +338,8 @@ def _restore(page: Page, entry: Rendered, files: Files) -> None:
 def cache_render(page: Page, base: str) -> None:
     """Makes ``page.render`` answer from the cache when this page's rendering is known. ``base``:
     :func:`build_key` of this build."""
+    if not internals_known():
+        return
     original: Callable[[MkDocsConfig, Files], None] = page.render
 
     def render(config: MkDocsConfig, files: Files) -> None:
@@ -355,6 +358,30 @@ def cache_render(page: Page, base: str) -> None:
         _cache.put(key, _remember(page, recorder.records))
 
     page.render = render  # type: ignore[method-assign]
+
+
+@functools.cache
+def internals_known() -> bool:
+    """Whether the installed MkDocs (or ProperDocs) does what these caches rely on: what
+    ``Page.render`` assigns, ``template.render(context)`` per page, the per-page ``active`` flags.
+    tests/test_incremental.py pins them for the MkDocs of the lock file; a build with another
+    generator (``make site-properdocs``) checks the same here, and where one differs every page is
+    rendered as in a cold build (nothing is cached, nothing can go stale)."""
+    from mkdocs.commands import build
+    from mkdocs.structure.nav import Section
+
+    try:
+        page_build = inspect.getsource(build._build_page)
+        sources = [inspect.getsource(kind) for kind in (Page, Section)]
+        assigned = assigned_by_render()
+    except (AttributeError, OSError, TypeError):
+        return False
+    return (
+        assigned == RENDERED_ATTRIBUTES
+        and "template.render(context)" in page_build
+        and "page.active = True" in page_build
+        and all("__active" in source for source in sources)
+    )
 
 
 def assigned_by_render() -> set[str]:
@@ -400,6 +427,8 @@ def cache_search_index(config: MkDocsConfig) -> None:
     """Makes Material's search index answer from the cache for a page whose HTML, table of
     contents, URL and search-related front matter are those of an earlier build (parsing every
     page's HTML again was about 1.3 s of 200 pages)."""
+    if not internals_known():
+        return
     plugin = next((config.plugins[n] for n in SEARCH_PLUGINS if n in config.plugins), None)
     index = getattr(plugin, "search_index", None)
     original = getattr(index, "add_entry_from_context", None)
@@ -481,6 +510,8 @@ def cache_page_templates(
     template that starts reading one more thing of them is keyed on it already. Rendering
     Material's navigation into every page was most of a rebuild. ``token``: the placeholder of
     this build's PDFs (random per build), kept in the cache as :data:`_PLACEHOLDER`."""
+    if not internals_known():
+        return
     theme = config.theme
     custom = theme.custom_dir if hasattr(theme, "custom_dir") else None
     templates = _folder_digest(Path(custom)) if custom else "-"
