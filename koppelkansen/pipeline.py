@@ -409,7 +409,10 @@ class SiteBuild:
     # -- 5. what the templates show --------------------------------------------------------
     def page_context(self, src_uri: str, meta: Mapping[str, Any]) -> dict[str, Any]:
         """The keys the theme's templates read beside MkDocs' own: the page header (status badge,
-        concept notice, last change), the PDF downloads, a plan's history and the versions."""
+        concept notice, last change), the PDF downloads, a plan's history and the versions.
+        ``meta``: the page's front matter as the theme has it (a generated page has no record)."""
+        corpus = self.corpus
+        record = corpus.record(src_uri) if corpus is not None and src_uri in corpus.pages else None
         changed = self.history.times.get(src_uri)
         context: dict[str, Any] = {
             "kk_page": page_info(
@@ -424,21 +427,22 @@ class SiteBuild:
         else:
             entries = [download_entry(result) for result in self.pdfs]
         context["koppelkansen_pdfs"] = entries
-        case = meta.get("case")
+        case = record.case if record is not None else meta.get("case")
         context["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
         publishes_editor = self.options.environment.publishes_editor
-        if self.corpus is not None and src_uri in self.corpus.pages and publishes_editor:
+        if record is not None and publishes_editor:
             context["kk_edit_url"] = edit_target(
                 src_uri, dict(meta), repo=repository(self.options.site_url)
             )
         site = self.versions
         if site is not None:
-            if meta.get("template") == "downloads.html":
+            template = record.template if record is not None else meta.get("template")
+            if template == "downloads.html":
                 context["kk_versions"] = site.entries()
                 context["kk_versions_notice"] = site.listing.notice
-            if meta.get("type") in site.types and self.corpus and src_uri in self.corpus.pages:
+            if record is not None and record.type in site.types:
                 context["kk_history"] = site.history(
                     src_uri, self.history.statuses.get(src_uri, [])
                 )
