@@ -189,7 +189,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     proposal = compute(
         repo, base, prefix, docs, corpus.pages, types, defaults_filter(corpus.schema)
     )
-    statuses = {k: t.label for k, t in corpus.vocabulary.statuses.items()}
+    statuses = corpus.vocabulary.status_labels()
     if args.samenvatting:
         with open(args.samenvatting, "a", encoding="utf-8") as out:
             out.write(summary(proposal, statuses, prefix, args.artefact))

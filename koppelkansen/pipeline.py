@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from koppelkansen.check.content import (
     check_css_file,
@@ -42,6 +41,7 @@ from koppelkansen.editor.config import edit_target, repository
 from koppelkansen.editor.signin import SignIn, sign_in
 from koppelkansen.editor.site import (
     LOCAL_BACKEND_ENV,
+    LOCAL_BRANCH_ENV,
     RESERVED_FOR_EDITOR,
     reserved_for_editor,
     write_editor,
@@ -74,8 +74,8 @@ from koppelkansen.problems import (
     summary,
 )
 from koppelkansen.search.index import SearchIndexError, build_index
-from koppelkansen.versions.pdfs import EDITION_ENV, NESTED_ENV, edition_date
-from koppelkansen.versions.proposal import since_from_environment
+from koppelkansen.versions.pdfs import EDITION_DATE_ENV, EDITION_ENV, NESTED_ENV, edition_date
+from koppelkansen.versions.proposal import SINCE_ENV, SINCE_NAME_ENV
 from koppelkansen.versions.site import (
     VersionSite,
     change_pdf_specs,
@@ -103,6 +103,73 @@ LINKS_FAILED = (
 )
 
 
+#: The generator's link checks (MkDocs' ``validation.links``) that the build sets to a warning:
+#: every link problem is then reported by the build as an error at its line (check/pagelinks.py).
+LINK_CHECKS = ("not_found", "anchors", "absolute_links", "unrecognized_links")
+
+
+def link_levels(levels: Mapping[str, int]) -> dict[str, int]:
+    """The level of each of :data:`LINK_CHECKS` (``levels``: as configured): a warning, except
+    ``relative_to_docs`` (-1), a choice of how absolute links are read and not a level."""
+    return {key: logging.WARNING for key, level in levels.items() if level >= 0}
+
+
+@dataclass(frozen=True)
+class BuildEnvironment:
+    """What the environment variables tell a build, read once where the build starts (the
+    adapter, :meth:`read`): the stages take these values, never ``os.environ``. Every variable is
+    a ``KOPPELKANSEN_*`` one, so the fingerprint of a build's inputs holds it
+    (:mod:`koppelkansen.inputs`)."""
+
+    #: A version's own build, started by the site's build for its PDFs (``NESTED_ENV``).
+    version_build: bool = False
+    #: The version's name and date on the covers of its PDFs (``EDITION_ENV``, ``EDITION_DATE_ENV``).
+    edition: str = ""
+    edition_date: str | None = None
+    #: The ref a proposal is compared with, and its name (``make wijzigingen``, a pull request).
+    since: str = ""
+    since_name: str = ""
+    #: The editor's local back end (``make schrijven``): its address, "" for GitHub.
+    editor_local_backend: str = ""
+    #: The checkout's branch the local editor publishes into (``make schrijven``).
+    editor_local_branch: str = ""
+    #: Problems also as GitHub annotations (``koppelkansen build --annotations github``).
+    annotations: bool = False
+
+    #: The variables read, by field.
+    VARIABLES: ClassVar[dict[str, str]] = {
+        "version_build": NESTED_ENV,
+        "edition": EDITION_ENV,
+        "edition_date": EDITION_DATE_ENV,
+        "since": SINCE_ENV,
+        "since_name": SINCE_NAME_ENV,
+        "editor_local_backend": LOCAL_BACKEND_ENV,
+        "editor_local_branch": LOCAL_BRANCH_ENV,
+        "annotations": ANNOTATIONS_ENV,
+    }
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str]) -> BuildEnvironment:
+        value = {field: environ.get(name, "") for field, name in cls.VARIABLES.items()}
+        return cls(
+            version_build=value["version_build"] == "1",
+            edition=value["edition"],
+            edition_date=edition_date(value["edition_date"]),
+            since=value["since"],
+            since_name=value["since_name"],
+            editor_local_backend=value["editor_local_backend"],
+            editor_local_branch=value["editor_local_branch"],
+            annotations=value["annotations"] == "github",
+        )
+
+    @property
+    def publishes_editor(self) -> bool:
+        """Only the published site (and its live preview) has the browser editor: a version's
+        build makes PDFs, a proposal's build its change site, and neither needs ``admin/`` (nor
+        the npm packages it is copied from)."""
+        return not self.version_build and not self.since
+
+
 @dataclass(frozen=True)
 class Options:
     """What the adapter tells the build about its configuration."""
@@ -127,6 +194,8 @@ class Options:
     #: How an author signs in to the published editor (the ``editor_sign_in`` option;
     #: :mod:`koppelkansen.editor.signin`).
     editor_sign_in: Mapping[str, Any] | None = None
+    #: What the environment variables say (read by the adapter).
+    environment: BuildEnvironment = BuildEnvironment()
 
     @property
     def root(self) -> Path:
@@ -180,13 +249,15 @@ class SiteBuild:
             raise BuildStopped(summary(problems, checked))
         self.corpus = corpus
         self.history = git_history(self.options.docs_dir)
-        if corpus is not None and os.environ.get(NESTED_ENV) != "1":
+        environment = self.options.environment
+        if corpus is not None and not environment.version_build:
             self.versions, self.change_pages = read_version_site(
                 corpus,
                 self.options.docs_dir,
                 self.options.cache_root,
                 list(self.options.bundle_types),
                 self.options.pdf,
+                (environment.since, environment.since_name),
             )
         if corpus is not None and self.options.pdf:
             self.renderer.downloads = case_downloads(corpus)
@@ -214,6 +285,25 @@ class SiteBuild:
             self._report(check_css_file(path, url) + check_file_references(path, url))
         elif lower.endswith(RASTER_IMAGES):
             self._report(check_image_file(path))
+
+    def authors_file(self, abs_src_path: str | None) -> Path | None:
+        """A file of the docs folder, as the check reads it (a link inside docs/ is the author's
+        file, named as written); None for the theme's files and the pages the build generates."""
+        if not abs_src_path:
+            return None
+        path = Path(abs_src_path).absolute()
+        return path if path.is_relative_to(self.options.docs_dir.resolve()) else None
+
+    def pdf_media(self, files: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+        """What Typst may read (issue 24, item 6): of the site's other files (site URL and file),
+        only those whose target lies inside docs/; a file of the theme or one reached through a
+        link out of docs/ never goes into a PDF."""
+        docs_dir = self.options.docs_dir.resolve()
+        return {
+            url: path
+            for url, path in files
+            if path and Path(path).resolve().is_relative_to(docs_dir)
+        }
 
     def page_urls(self, urls: dict[str, str]) -> None:
         """The site URL of every page, by src_uri (the version views link to them)."""
@@ -291,8 +381,8 @@ class SiteBuild:
             list(options.bundle_types),
             options.docs_dir.resolve(),
             self.history.times,
-            version_label=os.environ.get(EDITION_ENV) or None,
-            version_date=edition_date(),
+            version_label=options.environment.edition or None,
+            version_date=options.environment.edition_date,
         )
         for spec in specs:
             if spec.name == BUNDLE_NAME:  # page 2: the programme at a glance
@@ -328,13 +418,16 @@ class SiteBuild:
             downloads,
             bundle,
             changes,
-            write_listing=os.environ.get(NESTED_ENV) == "1",
+            write_listing=options.environment.version_build,
         )
 
     # -- 5. what the templates show --------------------------------------------------------
     def page_context(self, src_uri: str, meta: Mapping[str, Any]) -> dict[str, Any]:
         """The keys the theme's templates read beside MkDocs' own: the page header (status badge,
-        concept notice, last change), the PDF downloads, a plan's history and the versions."""
+        concept notice, last change), the PDF downloads, a plan's history and the versions.
+        ``meta``: the page's front matter as the theme has it (a generated page has no record)."""
+        corpus = self.corpus
+        record = corpus.record(src_uri) if corpus is not None and src_uri in corpus.pages else None
         changed = self.history.times.get(src_uri)
         context: dict[str, Any] = {
             "kk_page": page_info(
@@ -349,24 +442,26 @@ class SiteBuild:
         else:
             entries = [download_entry(result) for result in self.pdfs]
         context["koppelkansen_pdfs"] = entries
-        case = meta.get("case")
+        case = record.case if record is not None else meta.get("case")
         context["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
-        if self.corpus is not None and src_uri in self.corpus.pages and self._publishes_editor():
+        publishes_editor = self.options.environment.publishes_editor
+        if record is not None and publishes_editor:
             context["kk_edit_url"] = edit_target(
                 src_uri,
                 dict(meta),
                 repo=repository(self.options.site_url),
                 # make schrijven: the pages open in the local editor, which needs no sign-in.
-                sign_in=None if os.environ.get(LOCAL_BACKEND_ENV) else self.sign_in,
+                sign_in=None if self.options.environment.editor_local_backend else self.sign_in,
             )
         site = self.versions
         if site is not None:
-            if meta.get("template") == "downloads.html":
+            template = record.template if record is not None else meta.get("template")
+            if template == "downloads.html":
                 context["kk_versions"] = site.entries()
                 context["kk_versions_notice"] = site.listing.notice
-            if meta.get("type") in site.types and self.corpus and src_uri in self.corpus.pages:
+            if record is not None and record.type in site.types:
                 context["kk_history"] = site.history(
                     src_uri, self.history.statuses.get(src_uri, [])
                 )
@@ -378,18 +473,11 @@ class SiteBuild:
         if self.pdf_job is not None and dest is not None and self.pdf_job.token in output:
             self.pdf_placeholders.append(dest)
 
-    @staticmethod
-    def _publishes_editor() -> bool:
-        """Only the published site (and its live preview) has the browser editor: a version's
-        build makes PDFs, a proposal's build its change site, and neither needs ``admin/`` (nor
-        the npm packages it is copied from)."""
-        return os.environ.get(NESTED_ENV) != "1" and not since_from_environment()[0]
-
     def finish(self) -> None:
         """Wait for the PDFs typeset beside the templates, then put their page counts and sizes
         into the pages that showed them. The editor goes into ``admin/``, the search index into
         ``pagefind/``."""
-        if self.corpus is not None and self._publishes_editor():
+        if self.corpus is not None and self.options.environment.publishes_editor:
             write_editor(
                 self.options.site_dir,
                 self.options.root,
@@ -397,7 +485,8 @@ class SiteBuild:
                 self.corpus.vocabulary,
                 repo=repository(self.options.site_url),
                 site_url=self.options.site_url,
-                local_backend=os.environ.get(LOCAL_BACKEND_ENV) or None,
+                local_backend=self.options.environment.editor_local_backend or None,
+                local_branch=self.options.environment.editor_local_branch or "main",
                 sign_in=self.sign_in,
                 pages={uri: page.label for uri, page in self.corpus.pages.items()},
                 docs_dir=self.corpus.docs_dir,
@@ -413,7 +502,7 @@ class SiteBuild:
     def search_index(self) -> None:
         """Pagefind's index of the written pages (:mod:`koppelkansen.search`); not in the build of
         an old version, which only makes its PDFs."""
-        if os.environ.get(NESTED_ENV) == "1":
+        if self.options.environment.version_build:
             return
         try:
             build_index(self.options.site_dir, self.corpus.vocabulary if self.corpus else None)
@@ -462,7 +551,7 @@ class SiteBuild:
             self.pdf_job = None
 
     def _report(self, problems: list[Problem], keep: bool = True) -> None:
-        annotate = os.environ.get(ANNOTATIONS_ENV) == "github"
+        annotate = self.options.environment.annotations
         for problem in problems:
             log.error(problem.format())
             if (

@@ -9,6 +9,17 @@ from pathlib import Path
 from typing import Any
 
 
+def shown(text: str, limit: int | None = None) -> str:
+    """A value from input as a message may show it: on one line, every control character written
+    as Python writes it in a string (``\\n``, ``\\t``, ``\\x1b``), and at most ``limit``
+    characters (the last one then "…"). The one escaper for messages: nothing an author, a branch
+    name or a file name holds can start a new line or move the terminal's cursor."""
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if limit is not None and len(line) > limit:
+        return line[: limit - 1] + "…"
+    return line
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One error in one file, with a 1-based line and column and a Dutch message."""
@@ -24,11 +35,11 @@ class Problem:
         # The folder resolved, the name kept: a symlink is named as itself, not as its target.
         path = self.path.absolute().parent.resolve() / self.path.name
         try:
-            shown = path.relative_to(base).as_posix()
+            path_text = path.relative_to(base).as_posix()
         except ValueError:
-            shown = os.path.relpath(path, base)
+            path_text = os.path.relpath(path, base)
         # A name with a newline or tab stays on one line: ``map/plan\\n.md``.
-        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
+        return shown(path_text)
 
     def format(self, base: Path | None = None) -> str:
         return f"{self.display_path(base)}:{self.line}:{self.col}: fout: {self.message}"

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 TESTS = Path(__file__).resolve().parent
 
@@ -85,6 +86,19 @@ def _child(arguments: list[str], cwd: str, env: dict[str, str], out: str, err: s
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
+
+
+def start(target: Any, *args: Any) -> multiprocessing.process.BaseProcess:
+    """``target(*args)`` in a fork of the warmed-up server: a function of a module on the tests'
+    path (the server imports it by name), its arguments picklable (a :func:`pipe` end is)."""
+    process = _context().Process(target=target, args=args)
+    process.start()
+    return process
+
+
+def pipe() -> tuple[Any, Any]:
+    """Both ends of a connection between this process and one :func:`start` forked."""
+    return _context().Pipe()
 
 
 def run_cli(

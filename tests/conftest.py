@@ -53,6 +53,11 @@ def pytest_make_collect_report(collector):
 
 
 def pytest_configure(config):
+    # Registered here too, so that the suite runs without pytest-xdist (-p no:xdist, a debugger):
+    # an unknown mark is an error under filterwarnings = error.
+    config.addinivalue_line(
+        "markers", "xdist_group(name): tests that share one expensive set-up run on one worker"
+    )
     # Before collection: Hypothesis reads the constants of the tested modules into its cache then.
     from hypothesis.configuration import set_hypothesis_home_dir
 

@@ -1,106 +1,62 @@
-"""Builds one project again and again in one process, as ``make serve`` rebuilds after each save,
-and beside each such incremental build a cold one of the same state (the rendering cache of
-koppelkansen.adapter.incremental emptied first). Run by tests/test_incremental.py:
+"""Builds of one project as ``make serve`` makes them, for tests/test_incremental.py: a session
+(one process that builds again after each edit, its caches kept, as a rebuild after a save does)
+and cold builds (each in a process of its own, nothing kept). Both run in forks of the warmed-up
+build server (tests/buildserver.py), so neither pays for importing MkDocs again:
 
-    python tests/incremental_builds.py PLAN.json
+    session = buildserver.start(incremental_builds.session, config, site, connection)
+    buildserver.start(incremental_builds.cold, config, site, connection)
 
-PLAN: ``{"config": ..., "states": [{"name": ..., "edits": [[path, old, new], [path, null]]}]}``
-(an edit replaces ``old`` by ``new`` once; ``null`` deletes the file). Prints one JSON line per
-state: the files that differ between the incremental and the cold build, and the cache's hits.
+Each build answers over its connection with the cache's figures, or with the error it raised.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-import shutil
-import sys
+import os
+import traceback
 from pathlib import Path
+from typing import Any
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
-from koppelkansen.adapter import incremental
+#: What the session is sent to end it.
+STOP = "stop"
 
 
-def _build(config_file: str, site: Path) -> None:
+def _prepare(config_file: str) -> None:
+    """This fork builds as ``mkdocs build`` would in the project's folder: its own working folder,
+    the dates from git (no ``SOURCE_DATE_EPOCH``)."""
+    os.chdir(Path(config_file).parent)
+    os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _build(config_file: str, site: str) -> dict[str, Any]:
     """What ``mkdocs build --strict`` does: the configuration read anew, the plugins made anew."""
-    config = load_config(config_file, site_dir=str(site), strict=True)
-    config.plugins.on_startup(command="build", dirty=False)
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from koppelkansen.adapter import incremental
+
     try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
+        config = load_config(config_file, site_dir=site, strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except BaseException:  # the test shows it: a build that failed is a finding, not a crash
+        return {"error": traceback.format_exc()[-4000:]}
+    stats = incremental.stats
+    return {"hits": stats.hits, "misses": stats.misses, "pages_hit": stats.pages_hit}
 
 
-#: The search index (koppelkansen/search): Pagefind does not write it byte for byte the same from
-#: the same pages (Pagefind/pagefind#638: its filter and metadata indexes, the entry file naming
-#: them, and maps inside a page's fragment in any order). Each page's fragment (its text, metadata
-#: and filter values) is compared as data instead; the rest of pagefind/ is derived from them.
-INDEX = "pagefind/"
+def session(config_file: str, site: str, connection: Any) -> None:
+    """Builds into ``site`` each time it is asked, until it is sent :data:`STOP`."""
+    _prepare(config_file)
+    while connection.recv() != STOP:
+        connection.send(_build(config_file, site))
+    connection.close()
 
 
-def _fragment(data: bytes) -> tuple[str, bytes]:
-    """A Pagefind fragment (gzip, a signature, then JSON): its page's URL and sorted JSON."""
-    raw = gzip.decompress(data)
-    fragment = json.loads(raw[raw.index(b"{") :])
-    return fragment["url"], json.dumps(fragment, sort_keys=True).encode("utf-8")
-
-
-def _tree(site: Path) -> dict[str, bytes]:
-    tree = {}
-    for path in site.rglob("*"):
-        name = path.relative_to(site).as_posix()
-        if not path.is_file():
-            continue
-        if not name.startswith(INDEX):
-            tree[name] = path.read_bytes()
-        elif name.startswith(f"{INDEX}fragment/"):
-            url, fragment = _fragment(path.read_bytes())
-            tree[f"{INDEX}fragment: {url}"] = fragment
-    return tree
-
-
-def _apply(edit: list[str | None]) -> None:
-    path = Path(str(edit[0]))
-    if edit[1] is None:
-        path.unlink()
-        return
-    text = path.read_text(encoding="utf-8")
-    assert str(edit[1]) in text, edit
-    path.write_text(text.replace(str(edit[1]), str(edit[2]), 1), encoding="utf-8")
-
-
-def main(plan_file: str) -> int:
-    plan = json.loads(Path(plan_file).read_text(encoding="utf-8"))
-    root = Path(plan["config"]).parent
-    incremental_site, cold_site = root / "site-incrementeel", root / "site-koud"
-    _build(plan["config"], incremental_site)  # the first build of the session: all rendered
-    for state in plan["states"]:
-        for edit in state["edits"]:
-            _apply(edit)
-        _build(plan["config"], incremental_site)
-        stats = incremental.stats
-        hits, misses, pages_hit = stats.hits, stats.misses, stats.pages_hit
-        incremental.forget()
-        shutil.rmtree(cold_site, ignore_errors=True)
-        _build(plan["config"], cold_site)
-        warm, cold = _tree(incremental_site), _tree(cold_site)
-        differ = sorted(
-            name for name in warm.keys() | cold.keys() if warm.get(name) != cold.get(name)
-        )
-        result = {
-            "name": state["name"],
-            "differ": differ,
-            "hits": hits,
-            "misses": misses,
-            "pages_hit": pages_hit,
-            "pages": sum(name.endswith(".html") for name in warm),
-        }
-        print(json.dumps(result), flush=True)
-        # The next state starts from the cache of this state (as a session's would).
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+def cold(config_file: str, site: str, connection: Any) -> None:
+    """One build into ``site`` in a process that built nothing before."""
+    _prepare(config_file)
+    connection.send(_build(config_file, site))
+    connection.close()

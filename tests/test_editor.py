@@ -508,3 +508,53 @@ def test_vocabulary_labels_stay_text_in_the_editors_files(label, tmp_path):
     assert "<script>alert" not in page and "<b>" not in page
     assert page.count("<script") == page.count("</script>") == 7
     assert '"><script>x' not in page
+
+
+def _select_fields(fields: list[dict]):
+    for item in fields:
+        if item.get("widget") == "select":
+            yield item
+        yield from _select_fields(item.get("fields", []))
+
+
+def test_every_select_list_is_its_whole_vocabulary_in_order():
+    """Each select list of each collection, compared in full (a dropped, added or reordered
+    choice fails, not only a wrong first one) with the vocabulary or the schema's enum."""
+    corpus = _corpus()
+    vocab = corpus.vocabulary
+    config = editor_config(corpus.schema, vocab, repo="koppelkansen/plannen")
+
+    def terms(found) -> list[dict[str, str]]:
+        return [{"label": term.label, "value": key} for key, term in found.items()]
+
+    organisations = [
+        {"label": vocab.organisation_label(ref), "value": ref} for ref in vocab.organisation_refs()
+    ]
+    overviews = corpus.schema["$defs"]["pagina"]["properties"]["overview"]["enum"]
+    expected = {
+        "status": terms(vocab.statuses),
+        "case": terms(vocab.cases),
+        "cases": terms(vocab.cases),
+        "kind": terms(vocab.session_kinds),
+        "round": terms(vocab.rounds),
+        "themes": terms(vocab.themes),
+        "organisations": organisations,
+        "owners": organisations,
+    }
+    assert [t["value"] for t in expected["status"]] == [
+        "concept",
+        "ter-bespreking",
+        "vastgesteld",
+        "vervallen",
+    ]
+    seen = set()
+    for collection in config["collections"]:
+        fields = collection["files"][0]["fields"] if "files" in collection else collection["fields"]
+        for select in _select_fields(fields):
+            name = select["name"]
+            seen.add(name)
+            if name == "overview":
+                assert [o["value"] for o in select["options"]] == overviews, collection["name"]
+            else:
+                assert select["options"] == expected[name], (collection["name"], name)
+    assert seen == {*expected, "overview"}

@@ -44,16 +44,29 @@ def test_an_svg_reference_out_of_docs_is_refused_at_its_column(tmp_path, body, w
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "names", "why"),
     [
-        '<image href="https://evil.example/x.png"/>',
-        '<image xlink:href="//evil.example/x.png"/>',
-        '<image href="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="/>',
-        "<style>rect { fill: url(https://evil.example/p.svg#p) }</style>",
+        ('<image href="https://evil.example/x.png"/>', "https://evil.example/x.png", "andere site"),
+        ('<image xlink:href="//evil.example/x.png"/>', "//evil.example/x.png", "andere site"),
+        (
+            '<image href="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="/>',
+            "data:",
+            "niet toegestaan",
+        ),
+        (
+            "<style>rect { fill: url(https://evil.example/p.svg#p) }</style>",
+            "https://evil.example/p.svg#p",
+            "buiten de site",
+        ),
     ],
 )
-def test_an_svg_loading_from_another_host_or_a_data_uri_is_refused(tmp_path, body):
-    assert _svg_messages(tmp_path, body)
+def test_an_svg_loading_from_another_host_or_a_data_uri_is_refused(tmp_path, body, names, why):
+    """One message per reference, on its line, naming what it loads, why that is refused and
+    what to do instead (put the file in docs/)."""
+    messages = _svg_messages(tmp_path, body)
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("2:"), messages
+    assert names in messages[0] and why in messages[0] and "docs/" in messages[0], messages
 
 
 def test_svg_references_inside_docs_are_kept(tmp_path):

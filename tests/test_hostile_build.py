@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import buildserver
@@ -19,17 +18,44 @@ from koppelkansen.build import build_lock, build_site, recover
 
 
 def test_second_build_waits_for_the_first_and_the_site_is_complete(tmp_path):
+    """The first build holds the lock (a process that took it, as a running build does, until it
+    is told to stop); the second build says it waits, writes nothing while the lock is held, and
+    once the first is done builds a complete site. No sleep: each step waits for the one before."""
     config = make_site_project(tmp_path)
     site = tmp_path / "site"
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.path.insert(0, sys.argv[1]);"
+            "from koppelkansen.build import build_lock; from pathlib import Path\n"
+            "with build_lock(Path(sys.argv[2])):\n print('vast', flush=True); sys.stdin.read()",
+            str(ROOT),
+            str(site),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     command = [sys.executable, "-m", "koppelkansen", "build", "--config-file", str(config)]
     command += ["--site-dir", str(site)]
-    first = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.5)
-    second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    first_err = first.communicate(timeout=600)[1]
-    assert first.returncode == 0, first_err
-    assert second.returncode == 0, second.stderr
-    assert "Traceback" not in first_err + second.stderr
+    second = None
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "vast"
+        second = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        assert second.stderr is not None
+        told = second.stderr.readline()
+        assert "Er draait al een build van site/ in deze map; ik wacht tot die klaar is." in told
+        assert second.poll() is None and not site.exists()  # waiting, nothing written
+        first.communicate("", timeout=60)  # the first build ends: the lock is free
+        rest = second.communicate(timeout=600)[1]
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
+    assert second.returncode == 0, told + rest
+    assert "Traceback" not in told + rest
     assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file()
     assert not (tmp_path / ".site.building").exists() and not (tmp_path / ".site.old").exists()
 

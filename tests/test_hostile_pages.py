@@ -11,7 +11,7 @@ from conftest import make_docs, make_site_project, run_build
 from koppelkansen.check.content import check_css_file, check_page_html, check_svg_file
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.cli import main
-from koppelkansen.pages.loader import discover
+from koppelkansen.pages.loader import scan
 
 FRONT = "---\ntitle: Aanval\ntype: pagina\nstatus: concept\n---\n\n"
 
@@ -353,7 +353,7 @@ def test_names_other_systems_cannot_check_out_are_refused(
         f"de repository dan niet op te halen. Noem het bijvoorbeeld '{better}'\n"
     ) in out
     assert (docs / name).exists()
-    assert name not in {p.name for p in discover(docs)}
+    assert name not in {p.name for p in scan(docs)[0]}
 
 
 @pytest.mark.parametrize(
@@ -389,7 +389,7 @@ def test_folder_with_a_reserved_name_is_refused_and_not_walked(tmp_path, monkeyp
             "gereserveerde naam (een apparaat): op Windows of macOS is de repository dan niet op "
             f"te halen. Noem het bijvoorbeeld '{better}'\n"
         ) in out
-    assert "binnen.md" not in {p.name for p in discover(docs)}
+    assert "binnen.md" not in {p.name for p in scan(docs)[0]}
 
 
 @pytest.mark.parametrize(
@@ -412,4 +412,4 @@ def test_names_differing_only_in_case_are_refused(
         "hoofdletters; op Windows en macOS zijn dat hetzelfde bestand. Voeg ze samen of geef er "
         f"een een andere naam, bijvoorbeeld '{better}'\n"
     ) in out
-    assert refused not in {p.name for p in discover(docs)}
+    assert refused not in {p.name for p in scan(docs)[0]}

@@ -213,3 +213,29 @@ def test_deep_folders_and_undecodable_names_are_read(project):
     (root / "site" / os.fsdecode(b"kapot-\xfe.html")).write_text("x", encoding="utf-8")
     inputs.write_state(root / "site", _current(root, env))
     assert reason() is None
+
+
+def test_every_variable_a_build_reads_is_in_the_fingerprint_and_nowhere_else_in_the_stages():
+    """The environment is read once, where a build starts (pipeline.BuildEnvironment, by the
+    adapter), and each variable it reads is one the fingerprint of the inputs holds: a build in
+    another environment is never "nothing changed". No stage reads os.environ itself."""
+    import re
+
+    from koppelkansen import inputs
+    from koppelkansen.pipeline import BuildEnvironment
+
+    for name in BuildEnvironment.VARIABLES.values():
+        assert name.startswith(inputs.VARIABLE_PREFIX) or name in inputs.OUTPUT_VARIABLES, name
+        one = inputs.fingerprint(ROOT / "mkdocs.yml", [], environ={name: "1"})
+        other = inputs.fingerprint(ROOT / "mkdocs.yml", [], environ={name: "2"})
+        assert one is not None and other is not None and one != other, name
+    package = ROOT / "koppelkansen"
+    stages = ["pipeline.py", "pages", "check", "overviews", "figures", "versions/site.py"]
+    readers = [
+        f"{path.relative_to(package)}:{number}"
+        for stage in stages
+        for path in ([package / stage] if stage.endswith(".py") else (package / stage).glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"os\.environ\b|os\.getenv\(", line) and "``os.environ``" not in line
+    ]
+    assert readers == []

@@ -183,7 +183,9 @@ def test_timeline_matrix_and_organisations_model(corpus):
 
 
 def test_dates_are_written_in_dutch_to_their_precision():
-    assert [overviews.dutch_date(d) for d in ("2018-10-31", "2019-03", "2018")] == [
+    from koppelkansen.pages.dates import dutch_date
+
+    assert [dutch_date(d) for d in ("2018-10-31", "2019-03", "2018")] == [
         "31 oktober 2018",
         "maart 2019",
         "2018",

@@ -6,8 +6,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from koppelkansen.pdf.typeset import TEMPLATE, compile_pdf
+import typst
+
+from koppelkansen.pdf.typeset import TEMPLATE
 from koppelkansen.pdf.typstsyntax import typst_str
+from koppelkansen.pdf.worker import typst_options
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ROOT / "docs" / "assets" / "fonts"
@@ -23,7 +26,7 @@ def _pdf(tmp_path: Path, name: str, body: str, fonts: Path) -> Path:
         encoding="utf-8",
     )
     out = tmp_path / f"{name}.pdf"
-    out.write_bytes(compile_pdf(main, fonts, 0))
+    out.write_bytes(typst.compile(str(main), **typst_options(fonts, 0)))
     return out
 
 

@@ -25,6 +25,7 @@ from pypdf import PdfReader
 from koppelkansen.check.links import Broken, Link, annotation
 from koppelkansen.cli import main as cli_main
 from koppelkansen.pages.model import Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.problems import ANNOTATIONS_ENV, Problem, github_annotation
 from koppelkansen.versions.diff import PlanChange, SectionChange
 from koppelkansen.versions.proposal import (
@@ -270,7 +271,7 @@ def test_summary_and_annotations_keep_values_as_data():
     )
     evil.sections.append(SectionChange("## | kop", "toegevoegd"))
     view = ProposalView(base.version(), None, base)
-    text = summary(Proposal(base, view, [evil]), {}, "docs", "javascript:alert(1)")
+    text = summary(Proposal(base, view, [evil]), Labels(), "docs", "javascript:alert(1)")
     row = next(line for line in text.splitlines() if line.startswith("| a"))
     assert row.count(" | ") == 4  # five cells: the title's | is escaped
     assert "\\[c\\]\\(javascript:x\\)" in row and "&lt;img" in row
@@ -401,18 +402,24 @@ def test_unchanged_pages_are_not_read_from_git(tmp_path):
 
 
 def test_proposal_benchmark_edits_one_page(tmp_path):
-    """`make bench`'s proposal section on a tiny corpus: the edited page is the one change."""
+    """`make bench`'s proposal section on a tiny corpus: exactly one page differs from ``main`` in
+    the working tree, and it is the one change the measured view finds (status and words)."""
     from scripts.bench import proposal as bench
 
     root = bench.make_repository(tmp_path, 3)
+    edited = _git(root, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert len(edited) == 1 and edited[0].startswith("M docs/"), edited  # modified, not added
     figures = bench.compute_view(root)
-    assert figures["changed"] == 1 and figures["wall"] > 0
+    assert figures["changed"] == 1, figures
+    assert set(figures) >= {"wall", "cpu"}  # what make bench reports (measured there, not here)
 
 
 def test_build_prints_page_check_problems_as_annotations(tmp_path, monkeypatch, capsys):
     """`koppelkansen build --annotations github`: a page-check problem is also an annotation on
     the author's line (file relative to the working folder, as GitHub wants it)."""
-    from koppelkansen.pipeline import Options, SiteBuild
+    import dataclasses
+
+    from koppelkansen.pipeline import BuildEnvironment, Options, SiteBuild
 
     monkeypatch.chdir(tmp_path)
     source = tmp_path / "docs" / "plan.md"
@@ -432,8 +439,9 @@ def test_build_prints_page_check_problems_as_annotations(tmp_path, monkeypatch, 
     html = "<h1>Plan</h1><p>Tekst.</p><script>alert(1)</script>"
     SiteBuild(options).page_html(html, "plan/", source, "")
     assert capsys.readouterr().out == ""  # without the option: the log only
-    monkeypatch.setenv(ANNOTATIONS_ENV, "github")
-    build = SiteBuild(options)
+    # The environment is read once, where the build starts (the adapter): an option of the build.
+    environment = BuildEnvironment.read({ANNOTATIONS_ENV: "github"})
+    build = SiteBuild(dataclasses.replace(options, environment=environment))
     build.page_html(html, "plan/", source, "")
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("::error file=docs/plan.md,line=5,col=")
@@ -524,3 +532,31 @@ def test_the_base_is_named_in_words(tmp_path):
     assert resolve(tmp_path, "ander-voorstel").label == "de plannen in 'ander-voorstel'"
     for ref in ("main", commit, "versie/2018-10-31", "ander-voorstel"):
         assert commit[:7] not in resolve(tmp_path, ref).label
+
+
+def test_pages_only_in_the_working_tree_count_as_added_and_removed(tmp_path, capsys):
+    """`make wijzigingen` before `git add` or `git rm`: a plan only in the working tree is added,
+    a plan deleted only from the working tree is removed, and so are other pages."""
+    config = make_pdf_project(tmp_path, {"programma.md": SHORT_PROGRAMME, NEW_PLAN: None})
+    docs = tmp_path / "docs"
+    shutil.copy(PDF_DOCS / NEW_PLAN, docs / NEW_PLAN)  # untracked: never `git add`ed
+    (docs / "casussen" / "haven-stad" / "plan.md").unlink()  # deleted, not `git rm`ed
+    (docs / "leerrondes" / "2018-plannen.md").rename(docs / "leerrondes" / "ronde-2018.md")
+    assert "9-straatjes" in _git(tmp_path, "status", "--porcelain", "--untracked-files=all")
+    out = tmp_path / "samenvatting.md"
+    arguments = ["wijzigingen", "--sinds", "HEAD", "--docs", str(docs)]
+    arguments += ["--config-file", str(config), "--samenvatting", str(out), "--alleen-samenvatting"]
+    assert cli_main(arguments) == 0, capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")}
+    assert "plan toegevoegd" in rows["Projectplan 9 Straatjes"], text
+    assert "plan verwijderd" in rows["Projectplan Haven\\-Stad"], text
+    assert "In de plannen is niets veranderd" not in text
+    assert (
+        "**Pagina's toegevoegd:** `docs/casussen/9-straatjes/plan.md`, "
+        "`docs/leerrondes/ronde-2018.md`" in text
+    ), text
+    assert (
+        "**Pagina's verwijderd:** `docs/casussen/haven-stad/plan.md`, "
+        "`docs/leerrondes/2018-plannen.md`" in text
+    ), text

@@ -32,3 +32,33 @@ def test_work_units_scheduled_first_exist_in_the_suite():
     groups = set(re.findall(r"xdist_group\(\"([^\"]+)\"\)", source))
     tests = set(re.findall(r"^def (test_\w+)\(", source, re.M))
     assert [name for name in LONGEST_FIRST if name not in groups | tests] == []
+
+
+def test_the_suite_is_collected_without_pytest_xdist(tmp_path):
+    """`pytest -p no:xdist` (one process, a debugger) knows every mark the suite uses: an unknown
+    one (xdist_group, before conftest registered it) stopped the whole run at collection."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:xdist",
+            "-p",
+            "no:cacheprovider",
+            "--collect-only",
+            "-q",
+            str(tests),
+        ],
+        cwd=tests.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "PytestUnknownMarkWarning" not in run.stdout + run.stderr

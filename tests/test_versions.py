@@ -24,6 +24,7 @@ from pdfvalidation import assert_archival
 from pypdf import PdfReader
 
 from koppelkansen.cli import main as cli_main
+from koppelkansen.pages.loader import load_texts
 from koppelkansen.pages.model import Page
 from koppelkansen.versions.diff import plan_diff, sections
 from koppelkansen.versions.pdfs import build_version, cache_folder, place
@@ -32,7 +33,6 @@ from koppelkansen.versions.tags import (
     VersionError,
     create_version,
     read_versions,
-    split_page,
 )
 
 MEETING = """\
@@ -429,12 +429,17 @@ def test_shallow_clone_builds_with_a_notice(project, tmp_path):
     assert "status gewijzigd naar" not in plan  # no half history
 
 
+def _page(path: str, text: str) -> Page:
+    """One page from its text alone (no folder defaults), read as the build reads pages."""
+    return load_texts({path: text})[path]
+
+
 def test_plan_diff_finds_moved_sections_and_removed_pages():
-    old = split_page(
+    old = _page(
         "p.md",
         "---\ntitle: P\ntype: plan\nstatus: concept\n---\n\n# P\n\n## A\n\nEen.\n\n## B\n\nTwee.\n",
     )
-    new = split_page(
+    new = _page(
         "p.md",
         "---\ntitle: P\ntype: plan\nstatus: concept\n---\n\n# P\n\n## B\n\nTwee.\n\n## A\n\nEen.\n",
     )

@@ -2,28 +2,36 @@
 the builds of one process (every rebuild of ``make serve``, which reads its configuration and
 makes its plugins anew each time).
 
-MkDocs' :meth:`~mkdocs.structure.pages.Page.render` is a function of the page's Markdown (after
-every ``on_page_markdown``: the overviews and figures our build put in), the Markdown
-configuration, the page's own place and every file's place and inclusion (links are resolved and
-checked against them), and the validation settings. The cache is keyed by exactly these; on a hit
-it sets what ``render`` sets (the HTML, the table of contents, the title from the first heading,
-the anchors present and the links to anchors elsewhere) and logs again the warnings that rendering
-logged, so ``--strict`` fails as before. This reaches into MkDocs' page internals, so it lives here
-in the adapter; ``tests/test_incremental.py`` checks the attributes against the installed MkDocs
-(or ProperDocs) and that a cached page equals a fresh one.
+Every cache here is keyed on the whole state of what its work is handed, written into one digest
+by :class:`StateKey`, never on a list of the fields someone knew it to read (a list goes stale
+the day a template reads one more field): MkDocs' :meth:`~mkdocs.structure.pages.Page.render` on
+the whole configuration, every file and the page's Markdown (after every ``on_page_markdown``:
+the overviews and figures our build put in); Material's search index on the page; a page's
+template on its whole context (the page, the navigation with every page's front matter, the
+configuration, the theme's templates, what our build adds). Two things are left out by name, each
+pinned by a test against the installed MkDocs and Material: another page's rendering
+(:data:`OWN_ONLY`: no template reads it) and what MkDocs sets per rendered page
+(:data:`PER_RENDER`). On a hit of ``render`` the cache sets what ``render`` sets (the HTML, the
+table of contents, the title from the first heading, the anchors present and the links to anchors
+elsewhere) and logs again the warnings that rendering logged, so ``--strict`` fails as before.
+This reaches into MkDocs' page internals, so it lives here in the adapter;
+``tests/test_incremental.py`` checks them against the installed MkDocs (or ProperDocs) and that
+an incremental build equals a cold one after each kind of edit.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime
+import functools
 import hashlib
 import inspect
 import logging
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +39,12 @@ from typing import Any, Generic, TypeVar
 
 import mkdocs
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure import StructureItem
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from koppelkansen import inputs
 
@@ -115,46 +126,160 @@ def forget() -> None:
     stats.hits = stats.misses = stats.pages_hit = 0
 
 
-def _stable(value: Any) -> str:
-    """A value of the configuration as text that is the same in every process (a function by its
-    name, not its address; a dataclass by its fields)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        return f"{type(value).__qualname__}{_stable(fields)}"
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"<{getattr(value, '__module__', '')}.{value.__qualname__}>"
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{_stable(k)}:{_stable(v)}" for k, v in sorted(value.items())) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_stable(v) for v in value) + "]"
-    return repr(value)
+class Unstable(Exception):
+    """A value without a stable form (an object known only by its address): no key can be made of
+    it, so what depends on it is not kept."""
+
+
+#: MkDocs' objects that a key takes attribute by attribute (``vars``): pages, sections, links, the
+#: navigation, files and the table of contents. Whatever attribute a new MkDocs (or ProperDocs)
+#: adds is in the key at once; only the two sets below are left out, by name.
+_OBJECTS: tuple[type, ...] = (StructureItem, Navigation, File, TableOfContents, AnchorLink)
+#: A page's rendering: a template reads it of the page it renders (``page.content``,
+#: ``page.toc``), never of another page in the navigation (tests/test_incremental.py checks this
+#: against the installed theme and ``overrides/``). Another page's part of a key leaves it out, so
+#: that a new paragraph renders one page's template again, not every page's.
+OWN_ONLY = frozenset(
+    {"content", "markdown", "toc", "present_anchor_ids", "links_to_anchors", "_content"}
+)
+#: Set by MkDocs on the page it is rendering and the sections above it, and reset after: part of
+#: that page's place in the navigation, which its own key holds.
+PER_RENDER = frozenset({"active", "_Page__active", "_Section__active"})
+_SCALARS = (str, int, float, bool, bytes, type(None), datetime.date, datetime.timedelta)
+
+
+class StateKey:
+    """The whole state of values (what a template, a renderer or the search index is handed) as
+    one digest: mappings by their items, sequences by their elements, dataclasses by their
+    fields, a plugin by its configuration, MkDocs' page and navigation objects by every attribute
+    (:data:`_OBJECTS`), a function by its name, anything else by its ``repr``. A value known only by
+    its address raises :class:`Unstable`.
+
+    ``names``: objects already written into another key (the navigation, once a build), written
+    here as a reference; ``own``: the objects of the page being rendered, written whole even when
+    ``names`` holds them. ``follow``: False writes another page or section as a reference by its
+    file or title only (for what reads one page alone, as the search index does).
+    ``placeholder``: a text written as :data:`_PLACEHOLDER` wherever it occurs (the PDFs' token)."""
+
+    def __init__(
+        self,
+        names: dict[int, str] | None = None,
+        own: tuple[Any, ...] = (),
+        follow: bool = True,
+        placeholder: str | None = None,
+    ) -> None:
+        self.digest = hashlib.blake2b(digest_size=16)
+        self.names = names or {}
+        self.own = frozenset(id(value) for value in own)
+        self.follow = follow
+        self.placeholder = placeholder
+        #: Objects written into this key so far, in order: a second sight is a reference.
+        self.written: dict[int, str] = {}
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+    def add(self, value: Any, depth: int = 0) -> StateKey:
+        write = self.digest.update
+        if depth > 80:
+            raise Unstable("nested too deep")
+        if isinstance(value, _SCALARS):
+            if self.placeholder and isinstance(value, str):
+                value = value.replace(self.placeholder, _PLACEHOLDER)
+            write(f"{type(value).__name__}:{value!r}\0".encode("utf-8", "surrogateescape"))
+            return self
+        ident = id(value)
+        if ident in self.written:
+            write(f"&{self.written[ident]}\0".encode())
+        elif ident in self.names and ident not in self.own:
+            write(f"^{self.names[ident]}\0".encode())
+        elif isinstance(value, _OBJECTS):
+            self._add_object(value, depth)
+        elif isinstance(value, BasePlugin):
+            write(f"plugin:{type(value).__qualname__}\0".encode())
+            self.add(value.config, depth + 1)
+        elif isinstance(value, Mapping):
+            write(f"{{{type(value).__qualname__}\0".encode())
+            for key in sorted(value, key=repr):
+                self.add(key, depth + 1)
+                self.add(value[key], depth + 1)
+            write(b"}")
+        elif isinstance(value, list | tuple):
+            write(f"[{type(value).__qualname__}\0".encode())
+            for item in value:
+                self.add(item, depth + 1)
+            write(b"]")
+        elif isinstance(value, set | frozenset):
+            write(b"(")
+            for item in sorted(value, key=repr):
+                self.add(item, depth + 1)
+            write(b")")
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            write(f"{type(value).__qualname__}(\0".encode())
+            for item in dataclasses.fields(value):
+                self.add(item.name, depth + 1)
+                self.add(getattr(value, item.name), depth + 1)
+            write(b")")
+        elif callable(value) and hasattr(value, "__qualname__"):
+            write(f"<{getattr(value, '__module__', '')}.{value.__qualname__}>\0".encode())
+        else:
+            text = repr(value)
+            if " at 0x" in text:
+                raise Unstable(text)
+            write(f"{type(value).__qualname__}:{text}\0".encode("utf-8", "surrogateescape"))
+        return self
+
+    def _add_object(self, value: Any, depth: int) -> None:
+        write = self.digest.update
+        ident = id(value)
+        own = ident in self.own
+        if not own and not self.follow and isinstance(value, StructureItem):
+            file = getattr(value, "file", None)
+            name = file.src_uri if isinstance(file, File) else str(getattr(value, "title", ""))
+            write(f"@{type(value).__qualname__}:{name!r}\0".encode())
+            return
+        self.written[ident] = str(len(self.written))
+        skip = PER_RENDER if own else PER_RENDER | OWN_ONLY
+        write(f"<{type(value).__qualname__}\0".encode())
+        attributes = vars(value)
+        for name in sorted(attributes):
+            if name not in skip:
+                write(f"{name}=".encode())
+                self.add(attributes[name], depth + 1)
+        write(b">")
+
+
+def state_digest(*values: Any) -> str:
+    """:class:`StateKey` of ``values``, as one digest."""
+    key = StateKey()
+    for value in values:
+        key.add(value)
+    return key.hexdigest()
 
 
 def build_key(config: MkDocsConfig, files: Files) -> str:
-    """What every page's rendering depends on beside its own Markdown: computed once a build
-    (which also starts this build's count of hits and misses)."""
+    """What every page's rendering reads beside its own Markdown and file: the whole configuration
+    (the Markdown extensions and their options, the validation levels, the URL style, ...) and
+    every file (link targets and their inclusion), computed once a build (which also starts this
+    build's count of hits and misses). An unstable configuration keeps nothing: ``""``."""
     stats.hits = stats.misses = stats.pages_hit = 0
-    digest = hashlib.blake2b(digest_size=16)
-    parts = [
-        mkdocs.__version__,
-        _stable(config["markdown_extensions"]),
-        _stable(config["mdx_configs"] or {}),
-        _stable(config["use_directory_urls"]),
-        _stable(dict(config["validation"])),
-        str(config["docs_dir"]),
-    ]
-    digest.update("\0".join(parts).encode())
-    for file in files:
-        digest.update(f"{file.src_uri}\0{file.dest_uri}\0{file.url}\0{file.inclusion}\n".encode())
-    return digest.hexdigest()
+    try:
+        return state_digest(mkdocs.__version__, config, [_file_state(f) for f in files])
+    except Unstable:
+        return ""
+
+
+def _file_state(file: File) -> dict[str, Any]:
+    """A file as another page's links see it (its content and page are not read for that)."""
+    return {k: v for k, v in vars(file).items() if k not in OWN_ONLY and k != "page"} | {
+        "url": file.url
+    }
 
 
 def _page_key(page: Page, base: str) -> str:
-    file = page.file
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{base}\0{file.src_uri}\0{file.dest_uri}\0{file.url}\0".encode())
-    digest.update((page.markdown or "").encode())
-    return digest.hexdigest()
+    """``base`` and what rendering reads of the page itself: its Markdown (after every
+    ``on_page_markdown``) and its file."""
+    return state_digest(base, page.markdown or "", _file_state(page.file))
 
 
 class _Recorder(logging.Handler):
@@ -213,9 +338,14 @@ def _restore(page: Page, entry: Rendered, files: Files) -> None:
 def cache_render(page: Page, base: str) -> None:
     """Makes ``page.render`` answer from the cache when this page's rendering is known. ``base``:
     :func:`build_key` of this build."""
+    if not internals_known():
+        return
     original: Callable[[MkDocsConfig, Files], None] = page.render
 
     def render(config: MkDocsConfig, files: Files) -> None:
+        if not base:
+            original(config, files)
+            return
         key = _page_key(page, base)
         entry = _cache.get(key)
         if entry is not None:
@@ -228,6 +358,30 @@ def cache_render(page: Page, base: str) -> None:
         _cache.put(key, _remember(page, recorder.records))
 
     page.render = render  # type: ignore[method-assign]
+
+
+@functools.cache
+def internals_known() -> bool:
+    """Whether the installed MkDocs (or ProperDocs) does what these caches rely on: what
+    ``Page.render`` assigns, ``template.render(context)`` per page, the per-page ``active`` flags.
+    tests/test_incremental.py pins them for the MkDocs of the lock file; a build with another
+    generator (``make site-properdocs``) checks the same here, and where one differs every page is
+    rendered as in a cold build (nothing is cached, nothing can go stale)."""
+    from mkdocs.commands import build
+    from mkdocs.structure.nav import Section
+
+    try:
+        page_build = inspect.getsource(build._build_page)
+        sources = [inspect.getsource(kind) for kind in (Page, Section)]
+        assigned = assigned_by_render()
+    except (AttributeError, OSError, TypeError):
+        return False
+    return (
+        assigned == RENDERED_ATTRIBUTES
+        and "template.render(context)" in page_build
+        and "page.active = True" in page_build
+        and all("__active" in source for source in sources)
+    )
 
 
 def assigned_by_render() -> set[str]:
@@ -257,33 +411,24 @@ _entries: _Bounded[list[dict[str, Any]]] = _Bounded(
 )
 
 
-def _search_key(page: Page, index_config: Any) -> str:
-    """What Material's ``SearchIndex.add_entry_from_context`` reads of a page."""
-    meta = page.meta
-    parts = [
-        _stable(dict(index_config)),
-        page.url,
-        page.content or "",
-        _stable(meta.get("search")),
-        _stable(meta.get("tags")),
-        _stable(meta.get("title")),
-        str(page.title),
-        _stable([item.url for item in _toc_items(page.toc)]),
-        _stable([str(item.title) for item in _toc_items(page.toc)]),
-    ]
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
-
-
-def _toc_items(toc: Any) -> Iterator[Any]:
-    for item in toc or ():
-        yield item
-        yield from _toc_items(item.children)
+def _search_key(page: Page, index_config: Any) -> str | None:
+    """What Material's ``SearchIndex.add_entry_from_context`` reads: the index's configuration and
+    the page, whole (its front matter, content, table of contents, URL, title; another page only
+    by name: the index reads none, which tests/test_incremental.py checks against the installed
+    Material). None: the page cannot be keyed."""
+    try:
+        key = StateKey(own=(page, page.file, page.toc), follow=False)
+        return key.add(index_config).add(page).hexdigest()
+    except Unstable:
+        return None
 
 
 def cache_search_index(config: MkDocsConfig) -> None:
     """Makes Material's search index answer from the cache for a page whose HTML, table of
     contents, URL and search-related front matter are those of an earlier build (parsing every
     page's HTML again was about 1.3 s of 200 pages)."""
+    if not internals_known():
+        return
     plugin = next((config.plugins[n] for n in SEARCH_PLUGINS if n in config.plugins), None)
     index = getattr(plugin, "search_index", None)
     original = getattr(index, "add_entry_from_context", None)
@@ -293,6 +438,9 @@ def cache_search_index(config: MkDocsConfig) -> None:
 
     def add_entry_from_context(page: Page) -> None:
         key = _search_key(page, index_config)
+        if key is None:
+            original(page)
+            return
         known = _entries.get(key)
         if known is not None:
             index.entries.extend(copy.deepcopy(known))
@@ -307,9 +455,9 @@ def cache_search_index(config: MkDocsConfig) -> None:
 # -- the theme's page templates -----------------------------------------------------------------
 
 _pages: _Bounded[str] = _Bounded(MAX_CHARS["pages"], len)
-#: Context keys of a page's template that are read into the key by their own rule, or not at all:
-#: ``build_date_utc`` changes every build and no template of the theme prints it.
-_OWN_RULE = frozenset({"nav", "page", "pages", "config", "build_date_utc"})
+#: Context keys left out of a page template's key: ``build_date_utc`` changes every build and no
+#: template prints it (tests/test_incremental.py checks the installed theme and ``overrides/``).
+UNREAD_CONTEXT = frozenset({"build_date_utc"})
 
 
 def _folder_digest(folder: Path) -> str:
@@ -320,49 +468,31 @@ def _folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _toc_signature(toc: Any) -> str:
-    return _stable([(item.url, str(item.title), item.level) for item in _toc_items(toc)])
-
-
-def _page_signature(page: Any) -> str:
-    """What a template can read of a page: its own fields, its neighbours and its ancestors."""
-    if page is None:
-        return "-"
-    parts = [
-        type(page).__name__,
-        str(page.title),
-        str(page.url),
-        str(getattr(page, "canonical_url", "")),
-        str(getattr(page, "edit_url", "")),
-        str(getattr(page, "is_homepage", "")),
-        _stable(dict(page.meta)),
-        page.file.src_uri,
-        page.file.dest_uri,
-    ]
-    for neighbour in (page.previous_page, page.next_page):
-        parts.append(f"{neighbour.url}\0{neighbour.title}" if neighbour is not None else "-")
-    parts.extend(str(ancestor.title) for ancestor in page.ancestors)
-    return "\0".join(parts)
-
-
-def _nav_signature(items: Any) -> str:
-    """The whole navigation as a template sees it: every item's kind, title and place, and each
-    page's front matter (Material shows a page's status and icon in it)."""
-    parts = []
-    for item in items:
-        kind = type(item).__name__
-        meta = _stable(dict(item.meta)) if hasattr(item, "meta") else ""
-        url = getattr(item, "url", "") or ""
-        parts.append(f"{kind}\0{item.title}\0{url}\0{meta}")
-        children = getattr(item, "children", None)
-        if children:
-            parts.append("(" + _nav_signature(children) + ")")
-    return "\n".join(parts)
-
-
 #: What a page kept in the cache holds instead of the build's own placeholder token (the PDFs'
 #: page counts, filled in after the build): random per process, so no page can contain it.
 _PLACEHOLDER = f"kkcache{secrets.token_hex(8)}"
+
+
+@dataclass
+class _BuildState:
+    """What every page template of one build reads alike, keyed once (at its first page)."""
+
+    digest: str
+    #: The navigation's objects, by id, to their names in ``digest``.
+    names: dict[int, str]
+
+
+def _build_state(templates: str, context: Mapping[str, Any]) -> _BuildState:
+    """The installed generator and theme, the theme's own templates (``custom_dir``), the
+    configuration (as read, and its files: ``mkdocs.yml``, what it inherits, its hooks) and the navigation and page list, whole (every page's front matter, title and
+    place; of another page's rendering nothing, :data:`OWN_ONLY`)."""
+    key = StateKey()
+    key.add(mkdocs.__version__).add(_theme_version()).add(templates)
+    config_file = getattr(context.get("config"), "config_file_path", None)
+    key.add(inputs.config_digest(Path(config_file)) if config_file else "-")
+    for name in ("config", "nav", "pages"):
+        key.add(name).add(context.get(name))
+    return _BuildState(key.hexdigest(), dict(key.written))
 
 
 def cache_page_templates(
@@ -372,34 +502,34 @@ def cache_page_templates(
     files: Files,
     token: Callable[[], str | None] = lambda: None,
 ) -> None:
-    """Makes each page's template answer from the cache when everything it reads is as in an
-    earlier build of this process: the page (content, table of contents, front matter, URL,
-    neighbours), the whole navigation, the list of pages, the configuration file, the theme's
-    own templates (``custom_dir``; the installed theme is the same for the life of the process)
-    and every other key of the context (what our build adds: status, PDFs, versions). Rendering
+    """Makes each page's template answer from the cache when the whole context it is handed is as
+    in an earlier build of this process: the page (its front matter, content, table of contents,
+    file and place), the navigation and every page in it, the configuration, the theme's own
+    templates (``custom_dir``; the installed theme is the same for the life of the process) and
+    every other key (what our build adds: status, PDFs, versions), each by :class:`StateKey`, so a
+    template that starts reading one more thing of them is keyed on it already. Rendering
     Material's navigation into every page was most of a rebuild. ``token``: the placeholder of
     this build's PDFs (random per build), kept in the cache as :data:`_PLACEHOLDER`."""
+    if not internals_known():
+        return
     theme = config.theme
     custom = theme.custom_dir if hasattr(theme, "custom_dir") else None
-    config_path = Path(config.config_file_path or ".")
-    base = hashlib.blake2b(digest_size=16)
-    for part in (
-        mkdocs.__version__,
-        _theme_version(),
-        _folder_digest(Path(custom)) if custom else "-",
-        inputs.config_digest(config_path) or "-",  # mkdocs.yml, what it inherits, its hooks
-        _stable(config["site_url"]),
-        _nav_signature(nav.items) if nav is not None else "-",
-        _stable([(f.src_uri, f.url) for f in files.documentation_pages()]),
-    ):
-        base.update(str(part).encode() + b"\0")
-    build = base.hexdigest()
+    templates = _folder_digest(Path(custom)) if custom else "-"
+    once: list[_BuildState | None] = []
     original = env.get_template
+
+    def build_state(context: Mapping[str, Any]) -> _BuildState | None:
+        if not once:
+            try:
+                once.append(_build_state(templates, context))
+            except Unstable:
+                once.append(None)
+        return once[0]
 
     def get_template(name: Any, parent: Any = None, globals: Any = None) -> Any:
         template = original(name, parent, globals)
         if not getattr(template, "_kk_cached", False):
-            _cache_render_of(template, str(name), build, token)
+            _cache_render_of(template, str(name), build_state, token)
         return template
 
     env.get_template = get_template
@@ -414,38 +544,49 @@ def _theme_version() -> str:
         return ""
 
 
-def _cache_render_of(template: Any, name: str, build: str, token: Callable[[], str | None]) -> None:
+def _template_key(
+    name: str, context: dict[str, Any], build: _BuildState, placeholder: str | None
+) -> str | None:
+    page = context["page"]
+    key = StateKey(build.names, own=(page, page.file, page.toc), placeholder=placeholder)
+    key.add(build.digest).add(name).add(page)
+    rest = StateKey(build.names, placeholder=placeholder)
+    for item in sorted(context):
+        if item not in UNREAD_CONTEXT and item not in ("config", "nav", "pages", "page"):
+            rest.add(item).add(context[item])
+    try:
+        key.add(rest.hexdigest())
+    except Unstable:
+        return None
+    return key.hexdigest()
+
+
+def _cache_render_of(
+    template: Any,
+    name: str,
+    build_state: Callable[[Mapping[str, Any]], _BuildState | None],
+    token: Callable[[], str | None],
+) -> None:
     render = template.render
 
     def cached(*args: Any, **kwargs: Any) -> str:
         context = dict(*args, **kwargs)
         page = context.get("page")
-        if page is None:  # the 404 page, the sitemap: once a build, not worth a key
+        build = build_state(context) if page is not None else None
+        if build is None:  # the 404 page, the sitemap: once a build, not worth a key
             return str(render(context))
-        rest = _stable({k: v for k, v in context.items() if k not in _OWN_RULE})
         placeholder = token()
-        if placeholder:
-            rest = rest.replace(placeholder, _PLACEHOLDER)
-        key = hashlib.blake2b(
-            "\0".join(
-                [
-                    build,
-                    name,
-                    _page_signature(page),
-                    page.content or "",
-                    _toc_signature(page.toc),
-                    rest,
-                ]
-            ).encode(),
-            digest_size=16,
-        ).hexdigest()
+        try:
+            key = _template_key(name, context, build, placeholder)
+        except Unstable:
+            key = None
+        if key is None:  # a value without a stable form (an address): never kept
+            return str(render(context))
         known = _pages.get(key)
         if known is not None:
             stats.pages_hit += 1
             return known.replace(_PLACEHOLDER, placeholder) if placeholder else known
         output = str(render(context))
-        if " at 0x" in rest:  # a value without a stable form (an address): never kept
-            return output
         _pages.put(key, output.replace(placeholder, _PLACEHOLDER) if placeholder else output)
         return output
 

@@ -1,5 +1,9 @@
 """The MkDocs adapter: each event hands its data to the build (:mod:`koppelkansen.pipeline`) and
-gives back what the build made. No rule of the site lives here.
+gives back what the build made. No rule of the site lives here: which link checks are warnings,
+which files are the author's and which ones a PDF may read are the build's
+(:data:`~koppelkansen.pipeline.LINK_CHECKS`, :meth:`~koppelkansen.pipeline.SiteBuild.authors_file`,
+:meth:`~koppelkansen.pipeline.SiteBuild.pdf_media`); this module only moves them in and out of
+MkDocs' objects. It also reads the environment, once (:class:`~koppelkansen.pipeline.BuildEnvironment`).
 
 MkDocs (or ProperDocs, which installs itself as ``mkdocs``) is imported in this subpackage only,
 so a move to another generator rewrites :mod:`koppelkansen.adapter` and nothing else.
@@ -8,6 +12,7 @@ so a move to another generator rewrites :mod:`koppelkansen.adapter` and nothing 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +31,15 @@ from koppelkansen.adapter import incremental, livepreview, nav, theme
 from koppelkansen.adapter.config import KoppelkansenConfig
 from koppelkansen.adapter.enginelog import WarningCatcher, page_anchors, quiet_engine_aborts
 from koppelkansen.pdf.downloads import pdf_wanted
-from koppelkansen.pipeline import Options, RenderedPage, SiteBuild, failure_message
+from koppelkansen.pipeline import (
+    LINK_CHECKS,
+    BuildEnvironment,
+    Options,
+    RenderedPage,
+    SiteBuild,
+    failure_message,
+    link_levels,
+)
 from koppelkansen.problems import BuildStopped
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -70,11 +83,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.mdx_configs: dict[str, Any] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # Every link problem is a warning, which the build then reports as an error at its line.
         links = config.validation.links
-        for key in ("not_found", "anchors", "absolute_links", "unrecognized_links"):
-            if getattr(links, key) >= 0:  # relative_to_docs (-1) is a choice, not a level
-                setattr(links, key, logging.WARNING)
+        for key, level in link_levels({key: getattr(links, key) for key in LINK_CHECKS}).items():
+            setattr(links, key, level)
         return config
 
     def _report_warnings(self) -> str | None:
@@ -124,6 +135,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 live=self.command == "serve",
                 overrides=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
                 editor_sign_in=self.config.editor_sign_in,
+                environment=BuildEnvironment.read(os.environ),  # the one read of the environment
             )
         )
         self.nav = None
@@ -134,10 +146,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         assert self.build is not None
         self.files = files
         _add(files, config, self.build.overview_pages())
-        docs_dir = Path(config.docs_dir).resolve()
         for file in files:
-            path = Path(file.abs_src_path).absolute() if file.abs_src_path else None
-            if path is not None and path.is_relative_to(docs_dir):  # the author's files only
+            path = self.build.authors_file(file.abs_src_path)
+            if path is not None:
                 doc = file.is_documentation_page()
                 self.build.check_file(path, file.src_uri, file.dest_uri, file.url, doc)
         _add(files, config, self.build.change_pages)
@@ -173,16 +184,9 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         pages = [_rendered(page) for page in self.nav.pages] if self.nav else None
         changes = [files.get_file_from_path(uri) for uri in self.build.change_pages]
         generated = [_rendered(f.page) for f in changes if f is not None and f.page is not None]
-        # Typst is handed only the author's files inside docs/ (issue 24, item 6): a file of the
-        # theme or one reached through a link out of docs/ never goes into a PDF.
-        docs_dir = Path(config.docs_dir).resolve()
-        media = {
-            f.url: f.abs_src_path
-            for f in files
-            if not f.is_documentation_page()
-            and f.abs_src_path
-            and Path(f.abs_src_path).resolve().is_relative_to(docs_dir)
-        }
+        media = self.build.pdf_media(
+            (f.url, f.abs_src_path) for f in files if not f.is_documentation_page()
+        )
         with _stops():
             self.build.start_pdfs(pages, generated, media)
         return env

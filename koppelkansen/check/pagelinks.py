@@ -23,7 +23,7 @@ from urllib.parse import unquote
 from markdown.extensions.toc import slugify as toc_slugify  # type: ignore[import-untyped]
 
 from koppelkansen.pages.urls import markdown_link
-from koppelkansen.problems import Problem
+from koppelkansen.problems import Problem, shown
 
 #: The kinds of warning the adapter tells apart.
 MISSING = "missing"  # a link to a file that is not in docs/
@@ -258,7 +258,7 @@ def _pdf(link: str, target: str, page: str, site: LinkSite) -> str:
 
 def _other(warning: EngineWarning) -> str:
     return (
-        f"de bouwsoftware waarschuwt (in het Engels): „{_shown(warning.text, 300)}”. Los op wat "
+        f"de bouwsoftware waarschuwt (in het Engels): „{shown(warning.text, 300)}”. Los op wat "
         "er staat (meestal een link of een bestand van deze pagina); snap je het niet, vraag het "
         "de beheerders"
     )
@@ -275,10 +275,9 @@ def _fragment(link: str) -> str:
     return hash_ + fragment
 
 
-def _shown(text: str, limit: int = 120) -> str:
-    """A value as it may stand in a one-line message: control characters escaped, bounded."""
-    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+def _shown(text: str) -> str:
+    """A value as it may stand in a one-line message (:func:`koppelkansen.problems.shown`)."""
+    return shown(text, 120)
 
 
 class _Finder:

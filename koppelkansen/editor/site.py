@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -166,13 +165,15 @@ def write_editor(
     repo: str | None,
     site_url: str,
     local_backend: str | None = None,
+    local_branch: str = "main",
     sign_in: SignIn | None = None,
     pages: dict[str, str] | None = None,
     docs_dir: Path | None = None,
 ) -> Path:
     """Write ``site_dir/admin/``; returns the folder. Published with ``sign_in`` not set up:
     only the notice (:func:`not_set_up_html`). ``pages`` (titles by path below docs/) and
-    ``docs_dir``: for the local editor's "Invoegen" bar."""
+    ``docs_dir``: for the local editor's "Invoegen" bar; ``local_branch``: the checkout's branch
+    the local editor publishes into."""
     admin = site_dir / ADMIN
     if sign_in is not None and not sign_in.ready and not local_backend:
         admin.mkdir(parents=True, exist_ok=True)
@@ -196,7 +197,7 @@ def write_editor(
         site_url=site_url,
         local_backend=local_backend,
         sign_in=sign_in,
-        branch=(os.environ.get(LOCAL_BRANCH_ENV) or "main") if local_backend else "main",
+        branch=local_branch if local_backend else "main",
     )
     (admin / "config.yml").write_text(dump_config(config), encoding="utf-8")
     if local_backend:

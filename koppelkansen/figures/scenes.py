@@ -9,7 +9,7 @@ from collections.abc import Callable
 from koppelkansen.figures.shapes import WIDTH, Box, Figure, Line, PageLink, Shape, Text
 from koppelkansen.overviews.compute import by_date, entry, matrix
 from koppelkansen.pages.dates import date_sort_key
-from koppelkansen.pages.model import Corpus, Page
+from koppelkansen.pages.model import Corpus, Page, PageRecord
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -27,7 +27,7 @@ SEASONS = {
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _span(page: Page) -> tuple[float, float] | None:
+def _span(page: PageRecord) -> tuple[float, float] | None:
     """Where a page sits in time, in fractional years: a point for a day, else a range."""
 
     def bounds(value: str, label: str = "") -> tuple[float, float] | None:
@@ -45,14 +45,11 @@ def _span(page: Page) -> tuple[float, float] | None:
             return year + (first - 1) / 12, year + last / 12
         return float(year), year + 1.0
 
-    meta = page.meta
-    if isinstance(meta.get("date"), str):
-        label = meta["date_label"] if isinstance(meta.get("date_label"), str) else ""
-        return bounds(meta["date"], label)
-    period = meta.get("period")
-    if isinstance(period, dict) and isinstance(period.get("start"), str):
-        start = bounds(period["start"])
-        end = bounds(period["end"]) if isinstance(period.get("end"), str) else None
+    if page.date:
+        return bounds(page.date, page.date_label)
+    if page.period_start:
+        start = bounds(page.period_start)
+        end = bounds(page.period_end) if page.period_end else None
         if start is None:
             return None
         return start[0], (end or start)[1]
@@ -71,9 +68,13 @@ def _fit(text: str, width: float, size: float) -> str:
 def timeline_figure(corpus: Corpus) -> Figure:
     """Years across; a lane for the programme and one per case area; rounds as bands, sessions as marks."""
     vocab = corpus.vocabulary
-    sessions = [p for p in corpus.of_type("sessie") if _span(p)]
-    rounds = [p for p in corpus.of_type("leerronde") if _span(p)]
-    spans = [s for p in sessions + rounds if (s := _span(p))]
+
+    def span(page: Page) -> tuple[float, float] | None:
+        return _span(corpus.record(page.src_uri))
+
+    sessions = [p for p in corpus.of_type("sessie") if span(p)]
+    rounds = [p for p in corpus.of_type("leerronde") if span(p)]
+    spans = [s for p in sessions + rounds if (s := span(p))]
     if not spans:
         return Figure("tijdlijn", "Tijdlijn", "Nog geen sessies of leerrondes met een datum.", 40)
     first = int(min(s[0] for s in spans))
@@ -87,8 +88,8 @@ def timeline_figure(corpus: Corpus) -> Figure:
     lanes = [("", "Programma"), *((k, t.label) for k, t in vocab.cases.items())]
     by_lane: dict[str, list[Page]] = {k: [] for k, _ in lanes}
     for page in sessions:
-        case = page.meta.get("case")
-        by_lane[case if isinstance(case, str) and case in by_lane else ""].append(page)
+        case = corpus.record(page.src_uri).case
+        by_lane[case if case in by_lane else ""].append(page)
     ordered = {e.src_uri: i for i, e in enumerate(by_date([entry(corpus, p) for p in sessions]))}
 
     items: list[Shape | PageLink] = []
@@ -98,7 +99,7 @@ def timeline_figure(corpus: Corpus) -> Figure:
         placed: list[tuple[Page, int]] = []
         ends: list[float] = []  # per sub-row: where its last mark (with its text) ends
         for page in sorted(by_lane[key], key=lambda p: ordered[p.src_uri]):
-            start, end = _span(page) or (0.0, 0.0)
+            start, end = span(page) or (0.0, 0.0)
             text_end = max(x(end), x(start) + len(page.title) * 6.6 + 12)
             row = next((i for i, e in enumerate(ends) if e + 6 <= x(start)), len(ends))
             if row == len(ends):
@@ -111,8 +112,8 @@ def timeline_figure(corpus: Corpus) -> Figure:
     bottom = y
 
     # Learning rounds: bands over every lane, with their name above.
-    for i, page in enumerate(sorted(rounds, key=lambda p: _span(p) or (0, 0))):
-        start, end = _span(page) or (0.0, 0.0)
+    for i, page in enumerate(sorted(rounds, key=lambda p: span(p) or (0, 0))):
+        start, end = span(page) or (0.0, 0.0)
         x0, x1 = x(start), max(x(end), x(start) + 4)
         band = Box(
             x0, top - 4, x1 - x0, bottom - top + 2, f"kk-fig-band{'-alt' if i % 2 else ''}", 2
@@ -142,8 +143,8 @@ def timeline_figure(corpus: Corpus) -> Figure:
         else:
             items.append(name)
         for page, row in placed:
-            start, end = _span(page) or (0.0, 0.0)
-            kind = page.meta.get("kind") if isinstance(page.meta.get("kind"), str) else ""
+            start, end = span(page) or (0.0, 0.0)
+            kind = corpus.record(page.src_uri).kind
             cls = f"kk-fig-mark-{kind}" if kind in vocab.session_kinds else "kk-fig-mark-other"
             my = lane_y + 10 + row * 34
             if end - start < 1 / 24:  # a day: a diamond-like dot
@@ -195,7 +196,8 @@ def programme_figure(corpus: Corpus) -> Figure:
 
     # Directors on top.
     directors_page = next(
-        (p for p in corpus.of_type("sessie") if p.meta.get("kind") == "directieoverleg"), None
+        (p for p in corpus.of_type("sessie") if corpus.record(p.src_uri).kind == "directieoverleg"),
+        None,
     )
     directors_uri = "directieoverleg/index.md" if "directieoverleg/index.md" in corpus.pages else ""
     if not directors_uri and directors_page is not None:

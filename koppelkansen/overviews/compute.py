@@ -16,8 +16,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from koppelkansen.pages.dates import dutch_date
-from koppelkansen.pages.model import Corpus, Page
+from koppelkansen.pages.model import NO_ORDER, Corpus, Page, PageRecord, order_of
 from koppelkansen.pages.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -40,7 +39,7 @@ PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "mapinhoud")
 #: Generated overview pages (no Markdown source) live below this folder.
 OVERVIEW_FOLDER = "overzichten"
 
-_NO_ORDER = 10_000
+_NO_ORDER = NO_ORDER
 
 
 @dataclass(frozen=True)
@@ -66,50 +65,34 @@ class Entry:
     #: Position of the case area in the vocabulary (pages without one come last).
     case_rank: int = 99
 
-
-def _order(meta: dict[str, Any]) -> int:
-    value = meta.get("order")
-    return value if isinstance(value, int) and not isinstance(value, bool) else _NO_ORDER
-
-
-def _when(meta: dict[str, Any]) -> str:
-    if isinstance(meta.get("date_label"), str):
-        return meta["date_label"]
-    if isinstance(meta.get("date"), str):
-        return dutch_date(meta["date"])
-    period = meta.get("period")
-    if isinstance(period, dict) and isinstance(period.get("start"), str):
-        start = dutch_date(period["start"])
-        end = dutch_date(period["end"]) if isinstance(period.get("end"), str) else ""
-        return f"{start} – {end}" if end and end != start else (start if end else f"vanaf {start}")
-    return ""
+    @classmethod
+    def of(cls, record: PageRecord) -> Entry:
+        return cls(
+            src_uri=record.src_uri,
+            title=record.title,
+            type=record.type,
+            type_label=record.type_label,
+            status=record.status,
+            status_label=record.status_label,
+            description=record.description,
+            when=record.when,
+            kind_label=record.kind_label,
+            case=record.case,
+            case_label=record.case_label,
+            sort_date=record.sort_date,
+            order=record.order,
+            case_rank=record.case_rank,
+        )
 
 
 def entry(corpus: Corpus, page: Page) -> Entry:
-    vocab = corpus.vocabulary
-    meta = page.meta
-    case: str = meta["case"] if isinstance(meta.get("case"), str) else ""
-    kind = meta.get("kind")
-    return Entry(
-        src_uri=page.src_uri,
-        title=page.title,
-        type=page.type,
-        type_label=vocab.types[page.type].label if page.type in vocab.types else page.type,
-        status=page.status,
-        status_label=vocab.statuses[page.status].label
-        if page.status in vocab.statuses
-        else page.status,
-        description=str(meta.get("description", "")),
-        when=_when(meta),
-        kind_label=vocab.session_kinds[kind].label
-        if isinstance(kind, str) and kind in vocab.session_kinds
-        else "",
-        case=case,
-        case_label=vocab.cases[case].label if case in vocab.cases else "",
-        sort_date=page.sort_date,
-        order=_order(meta),
-        case_rank=list(vocab.cases).index(case) if case in vocab.cases else 99,
+    """The overview's view of a page, from its record (:meth:`Corpus.record`)."""
+    record = (
+        corpus.record(page.src_uri)
+        if corpus.pages.get(page.src_uri) is page
+        else PageRecord.of(page, corpus.vocabulary)
     )
+    return Entry.of(record)
 
 
 def _by_order(entries: list[Entry]) -> list[Entry]:
@@ -133,8 +116,8 @@ def by_date(entries: list[Entry]) -> list[Entry]:
     )
 
 
-def _labels(terms: dict[str, Any], keys: object) -> list[str]:
-    chosen = [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+def _labels(terms: dict[str, Any], chosen: tuple[str, ...]) -> list[str]:
+    """The labels of the chosen keys, in the vocabulary's order."""
     return [terms[k].label for k in terms if k in chosen]
 
 
@@ -154,13 +137,14 @@ class CaseCard:
 def case_cards(corpus: Corpus) -> list[CaseCard]:
     """One card per case area in ``vocabulary.yml``, with its page, themes, partners and plan."""
     cards = []
-    plans = {p.meta.get("case"): p for p in sorted(corpus.of_type("plan"), key=lambda p: p.src_uri)}
+    plans = {
+        corpus.record(p.src_uri).case: p
+        for p in sorted(corpus.of_type("plan"), key=lambda p: p.src_uri)
+    }
     for key, term in corpus.vocabulary.cases.items():
         page = corpus.case_page(key)
-        meta = page.meta if page else {}
-        organisations: list[Any] = (
-            meta["organisations"] if isinstance(meta.get("organisations"), list) else []
-        )
+        record = corpus.record(page.src_uri) if page else None
+        organisations = record.organisations if record else ()
         partners = [
             corpus.vocabulary.organisation_label(ref)
             for ref in corpus.vocabulary.organisation_refs()
@@ -171,7 +155,7 @@ def case_cards(corpus: Corpus) -> list[CaseCard]:
                 case=key,
                 label=term.label,
                 page=entry(corpus, page) if page else None,
-                themes=_labels(corpus.vocabulary.themes, meta.get("themes")),
+                themes=_labels(corpus.vocabulary.themes, record.themes if record else ()),
                 partners=partners,
                 plan=entry(corpus, plans[key]) if key in plans else None,
             )
@@ -187,20 +171,17 @@ class CaseOverview:
     lessons: list[Entry]
 
 
-def _rounds_of(pages: list[Page]) -> set[str]:
-    return {p.meta["round"] for p in pages if isinstance(p.meta.get("round"), str)}
+def _rounds_of(corpus: Corpus, pages: list[Page]) -> set[str]:
+    return {corpus.record(p.src_uri).round for p in pages} - {""}
 
 
 def case_overview(corpus: Corpus, case: str) -> CaseOverview:
     """The plans, sessions, learning rounds and lessons of one case area."""
-    plans = [p for p in corpus.of_type("plan") if p.meta.get("case") == case]
-    sessions = [p for p in corpus.of_type("sessie") if p.meta.get("case") == case]
-    lessons = [
-        p
-        for p in corpus.of_type("les")
-        if isinstance(p.meta.get("cases"), list) and case in p.meta["cases"]
-    ]
-    round_keys = _rounds_of(plans + sessions + lessons)
+    record = corpus.record
+    plans = [p for p in corpus.of_type("plan") if record(p.src_uri).case == case]
+    sessions = [p for p in corpus.of_type("sessie") if record(p.src_uri).case == case]
+    lessons = [p for p in corpus.of_type("les") if case in record(p.src_uri).cases]
+    round_keys = _rounds_of(corpus, plans + sessions + lessons)
     rounds = [corpus.round_page(key) for key in corpus.vocabulary.rounds if key in round_keys]
     return CaseOverview(
         plans=_by_order([entry(corpus, p) for p in plans]),
@@ -230,20 +211,18 @@ class RoundOverview:
 
 def round_overview(corpus: Corpus, round_key: str) -> RoundOverview:
     """The sessions, plans, case areas involved and lessons of one learning round."""
+    record = corpus.record
     in_round = [
         p
         for p in corpus.pages.values()
-        if p.meta.get("round") == round_key and p.type != "leerronde"
+        if record(p.src_uri).round == round_key and p.type != "leerronde"
     ]
     sessions = [p for p in in_round if p.type == "sessie"]
     plans = [p for p in in_round if p.type == "plan"]
     lessons = [p for p in in_round if p.type == "les"]
     involved: set[str] = set()
     for page in in_round:
-        if isinstance(page.meta.get("case"), str):
-            involved.add(page.meta["case"])
-        if isinstance(page.meta.get("cases"), list):
-            involved.update(c for c in page.meta["cases"] if isinstance(c, str))
+        involved.update({record(page.src_uri).case, *record(page.src_uri).cases} - {""})
     cases = []
     for key, term in corpus.vocabulary.cases.items():
         if key in involved:
@@ -328,16 +307,12 @@ def matrix(corpus: Corpus) -> Matrix:
     plans = corpus.of_type("plan")
     rows = []
     for key, term in vocab.cases.items():
-        own = [p for p in plans if p.meta.get("case") == key]
+        own = [p for p in plans if corpus.record(p.src_uri).case == key]
         cells = []
         for theme in vocab.themes:
             cells.append(
                 _by_order(
-                    [
-                        entry(corpus, p)
-                        for p in own
-                        if isinstance(p.meta.get("themes"), list) and theme in p.meta["themes"]
-                    ]
+                    [entry(corpus, p) for p in own if theme in corpus.record(p.src_uri).themes]
                 )
             )
         page = corpus.case_page(key)
@@ -373,9 +348,9 @@ def organisation_overview(corpus: Corpus, org_key: str) -> OrganisationOverview:
     for page in corpus.pages.values():
         roles = []
         units: list[str] = []
-        for key, role in (("owners", "eigenaar"), ("organisations", "doet mee")):
-            refs: list[Any] = page.meta[key] if isinstance(page.meta.get(key), list) else []
-            mine = [r for r in refs if isinstance(r, str) and r.partition("/")[0] == org_key]
+        record = corpus.record(page.src_uri)
+        for refs, role in ((record.owners, "eigenaar"), (record.organisations, "doet mee")):
+            mine = [r for r in refs if r.partition("/")[0] == org_key]
             if mine:
                 roles.append(role)
                 units.extend(
@@ -532,7 +507,7 @@ def generated_children(vocabulary: Vocabulary) -> list[GeneratedChild]:
 
 def nav_order(meta: dict[str, Any] | None) -> int:
     """Where a page (or the section of its index page) goes among its siblings; lower comes first."""
-    return _order(meta or {})
+    return order_of(meta or {})
 
 
 def nav_key(meta: dict[str, Any] | None, position: int, *, first: bool) -> tuple[int, int, int]:

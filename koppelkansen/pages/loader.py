@@ -12,7 +12,7 @@ from typing import Any
 
 from koppelkansen.pages import yamlstrict
 from koppelkansen.pages.model import Page, Source
-from koppelkansen.problems import Problem
+from koppelkansen.problems import Problem, shown
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -116,11 +116,6 @@ _RESERVED = frozenset(
 _FORBIDDEN = ':*?"<>|\\'
 
 
-def _shown(name: str) -> str:
-    """A name as a message shows it: control characters as ``\\n``, ``\\t``, ``\\x01``."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
-
-
 def _unportable(name: str) -> str | None:
     """Why ``name`` cannot be checked out on Windows or macOS, in Dutch; None when it can."""
     if any(not c.isprintable() for c in name):
@@ -169,7 +164,7 @@ def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
         if why:
             refuse(
                 base / name,
-                f"de naam van {what}, '{_shown(name)}', {why}: op Windows of macOS is de "
+                f"de naam van {what}, '{shown(name)}', {why}: op Windows of macOS is de "
                 f"repository dan niet op te halen. Noem het bijvoorbeeld '{portable_name(name)}'",
             )
             return True
@@ -178,7 +173,7 @@ def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
             stem, dot, rest = name.partition(".")
             refuse(
                 base / name,
-                f"'{_shown(name)}' en '{_shown(other)}' in deze map verschillen alleen in "
+                f"'{shown(name)}' en '{shown(other)}' in deze map verschillen alleen in "
                 "hoofdletters; op Windows en macOS zijn dat hetzelfde bestand. Voeg ze samen of "
                 f"geef er een een andere naam, bijvoorbeeld '{stem}-2{dot}{rest}'",
             )
@@ -255,11 +250,6 @@ def scan(docs_dir: Path) -> tuple[list[Path], list[Problem]]:
                     continue
                 pages.append(path)
     return sorted(pages), problems
-
-
-def discover(docs_dir: Path) -> list[Path]:
-    """Every Markdown page MkDocs would build: no dot-files or dot-folders."""
-    return scan(docs_dir)[0]
 
 
 def _load_mapping(

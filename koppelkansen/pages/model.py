@@ -1,12 +1,23 @@
-"""The page model: what the check validates and the overviews and PDFs are computed from."""
+"""The page model: what the check validates and the overviews and PDFs are computed from.
+
+A :class:`Page` holds what the loader read (front matter as a mapping, the positions of its values
+for messages). After the check, every later stage reads a page through its :class:`PageRecord`
+(:meth:`Corpus.record`): the front-matter keys of the schema (``docs/schema/frontmatter.schema.json``)
+as typed fields, every vocabulary label resolved (a status's label is worked out here, with
+:meth:`~koppelkansen.pages.vocabulary.Vocabulary.status_labels`, and nowhere else), and a digest
+of the page's content, which caches key on. A value of the wrong type (a page built without the
+check) is read as absent, never as something else.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from koppelkansen.pages.dates import date_sort_key
+from koppelkansen.pages.dates import date_sort_key, dutch_date
 from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.pages.yamlstrict import KeyPath, Pos
 
@@ -88,6 +99,150 @@ class Page:
         return None
 
 
+#: Pages without an ``order`` sort after every page with one.
+NO_ORDER = 10_000
+
+
+def order_of(meta: dict[str, Any]) -> int:
+    """A page's ``order`` (front matter), :data:`NO_ORDER` without one."""
+    value = meta.get("order")
+    return value if isinstance(value, int) and not isinstance(value, bool) else NO_ORDER
+
+
+def _text(meta: dict[str, Any], key: str) -> str:
+    value = meta.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _texts(meta: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = meta.get(key)
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def _when(date: str, date_label: str, start: str, end: str) -> str:
+    """What a reader sees as a page's date: ``date_label``, else the date or period in Dutch."""
+    if date_label:
+        return date_label
+    if date:
+        return dutch_date(date)
+    if start:
+        first = dutch_date(start)
+        last = dutch_date(end) if end else ""
+        return (
+            f"{first} – {last}" if last and last != first else (first if last else f"vanaf {first}")
+        )
+    return ""
+
+
+def content_digest(meta: dict[str, Any], body: str) -> str:
+    """The digest of a page's merged front matter and its text."""
+    text = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str) + "\0" + body
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One checked page, typed, with its labels resolved (``""`` or ``()`` where a key is absent)."""
+
+    src_uri: str
+    title: str
+    type: str
+    type_label: str
+    status: str
+    status_label: str
+    status_description: str
+    description: str
+    case: str
+    case_label: str
+    #: Position of the case area in the vocabulary (99 without one): the overviews' order.
+    case_rank: int
+    round: str
+    round_label: str
+    kind: str
+    kind_label: str
+    date: str
+    date_label: str
+    period_start: str
+    period_end: str
+    #: The date the reader sees (``date_label``, else the date or period in Dutch).
+    when: str
+    sort_date: tuple[int, int, int] | None
+    order: int
+    themes: tuple[str, ...]
+    theme_labels: tuple[str, ...]
+    owners: tuple[str, ...]
+    organisations: tuple[str, ...]
+    cases: tuple[str, ...]
+    updated: str
+    template: str
+    overview: str
+    #: :func:`content_digest` of the page: what caches of anything read from the page key on.
+    digest: str
+
+    @property
+    def label(self) -> str:
+        """What a list of changes shows for the page: its title, else its file."""
+        return self.title or self.src_uri
+
+    @property
+    def is_concept(self) -> bool:
+        return self.status == "concept"
+
+    @classmethod
+    def of(cls, page: Page, vocabulary: Vocabulary) -> PageRecord:
+        """The record of a checked page (of the working copy or of an old version)."""
+        meta = page.meta
+        kind, status, case = _text(meta, "type"), _text(meta, "status"), _text(meta, "case")
+        round_key, session_kind = _text(meta, "round"), _text(meta, "kind")
+        found = meta.get("period")
+        period: dict[str, Any] = found if isinstance(found, dict) else {}
+        start, end = _text(period, "start"), _text(period, "end")
+        date = _text(meta, "date")
+        status_term = vocabulary.statuses.get(status)
+        themes = _texts(meta, "themes")
+        return cls(
+            src_uri=page.src_uri,
+            title=_text(meta, "title"),
+            type=kind,
+            type_label=vocabulary.types[kind].label if kind in vocabulary.types else kind,
+            status=status,
+            status_label=vocabulary.status_labels()[status],
+            status_description=status_term.description if status_term else "",
+            description=_text(meta, "description"),
+            case=case,
+            case_label=vocabulary.cases[case].label if case in vocabulary.cases else "",
+            case_rank=list(vocabulary.cases).index(case) if case in vocabulary.cases else 99,
+            round=round_key,
+            round_label=vocabulary.rounds[round_key].label
+            if round_key in vocabulary.rounds
+            else "",
+            kind=session_kind,
+            kind_label=vocabulary.session_kinds[session_kind].label
+            if session_kind in vocabulary.session_kinds
+            else "",
+            date=date,
+            date_label=_text(meta, "date_label"),
+            period_start=start,
+            period_end=end,
+            when=_when(date, _text(meta, "date_label"), start, end),
+            sort_date=date_sort_key(date) if date else (date_sort_key(start) if start else None),
+            order=order_of(meta),
+            themes=themes,
+            theme_labels=tuple(
+                vocabulary.themes[theme].label for theme in themes if theme in vocabulary.themes
+            ),
+            owners=_texts(meta, "owners"),
+            organisations=_texts(meta, "organisations"),
+            cases=_texts(meta, "cases"),
+            updated=_text(meta, "updated"),
+            template=_text(meta, "template"),
+            overview=_text(meta, "overview"),
+            digest=content_digest(meta, page.body),
+        )
+
+
 @dataclass
 class Corpus:
     """Every page below one docs folder, with the vocabulary and schema it was checked against."""
@@ -96,6 +251,19 @@ class Corpus:
     vocabulary: Vocabulary
     schema: dict[str, Any]
     pages: dict[str, Page] = field(default_factory=dict)
+    _records: dict[str, PageRecord] = field(default_factory=dict, repr=False, compare=False)
+
+    def record(self, src_uri: str) -> PageRecord:
+        """The record of one of :attr:`pages`, built once (the first stage after the check that
+        asks for it; the pages are not changed after the check)."""
+        found = self._records.get(src_uri)
+        if found is None:
+            found = self._records[src_uri] = PageRecord.of(self.pages[src_uri], self.vocabulary)
+        return found
+
+    def records(self) -> list[PageRecord]:
+        """Every page's record, in the order of :attr:`pages`."""
+        return [self.record(src_uri) for src_uri in self.pages]
 
     def of_type(self, kind: str) -> list[Page]:
         return [page for page in self.pages.values() if page.type == kind]

@@ -44,6 +44,7 @@ def page_info(
     """``git_date``: the day of the last commit touching the page (``JJJJ-MM-DD``), if any."""
     status = str(meta.get("status", ""))
     term = vocabulary.statuses.get(status) if vocabulary else None
+    label = vocabulary.status_labels()[status] if vocabulary else status
     updated = updated_iso = source = ""
     if git_date:
         updated_iso = git_date
@@ -53,7 +54,7 @@ def page_info(
         updated, source = dutch_date(updated_iso), "front matter"
     return PageInfo(
         status=status,
-        status_label=term.label if term else status,
+        status_label=label,
         status_description=term.description if term else "",
         generated=meta.get("generated") is True,
         updated=updated,

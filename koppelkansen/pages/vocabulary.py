@@ -15,6 +15,14 @@ from koppelkansen.problems import Problem
 SECTIONS = ("statuses", "types", "cases", "themes", "organisations", "rounds", "session_kinds")
 
 
+class Labels(dict[str, str]):
+    """Labels by key. A key the vocabulary does not have (a status an old version used) is its
+    own label: the one rule for it, instead of ``labels.get(key, key)`` at every reader."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
 @dataclass(frozen=True)
 class Term:
     key: str
@@ -37,6 +45,10 @@ class Vocabulary:
     organisations: dict[str, Organisation]
     rounds: dict[str, Term]
     session_kinds: dict[str, Term]
+
+    def status_labels(self) -> Labels:
+        """Each status's label, for a page record and for what shows statuses of other versions."""
+        return Labels({key: term.label for key, term in self.statuses.items()})
 
     def organisation_refs(self) -> list[str]:
         """Every allowed value of ``organisations``/``owners``: ``org`` and ``org/unit``."""

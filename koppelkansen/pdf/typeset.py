@@ -27,7 +27,6 @@ from koppelkansen.pdf.convert import (
 from koppelkansen.pdf.htmltypst import module_labels, page_media
 from koppelkansen.pdf.typsterrors import typst_problem
 from koppelkansen.pdf.typstsyntax import typst_array, typst_str
-from koppelkansen.pdf.worker import typst_options
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -306,7 +305,7 @@ class Typesetter:
             seconds = time.perf_counter() - t0
             if log.isEnabledFor(logging.DEBUG):  # one more compile, under gdb: see passes.py
                 counted = passes.count_passes(
-                    mains[spec.name], typst_options(self.font_dir, spec.epoch)
+                    mains[spec.name], worker.typst_options(self.font_dir, spec.epoch)
                 )
                 log.debug(
                     "PDF %s: %s opmaakrondes van Typst",
@@ -344,12 +343,6 @@ class Typesetter:
                     rf"{re.escape(name)}-[0-9a-f]{{32}}", old.stem
                 ):
                     old.unlink(missing_ok=True)
-
-
-def compile_pdf(main: Path, font_dir: Path, epoch: int | None) -> bytes:
-    import typst
-
-    return typst.compile(str(main), **typst_options(font_dir, epoch))
 
 
 _COUNT = re.compile(

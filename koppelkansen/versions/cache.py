@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from koppelkansen.pages.model import Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.versions.changepages import build_page, views
 from koppelkansen.versions.diff import DiffKey, PlanChange
 from koppelkansen.versions.tags import Version
@@ -209,7 +210,7 @@ class VersionCache:
         versions: list[Version],
         working: dict[str, Page],
         types: list[str],
-        statuses: dict[str, str],
+        statuses: Labels,
         pdf_name: Callable[[str], str] | None = None,
     ) -> tuple[dict[str, str], dict[str, set[str]]]:
         """:func:`koppelkansen.versions.changepages.build_pages`, from the cache where it can; a view that

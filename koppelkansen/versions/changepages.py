@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import groupby, pairwise
 
 from koppelkansen.pages.model import Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.versions.diff import DiffBlock, DiffKey, PlanChange, compare
 from koppelkansen.versions.tags import Version
 
@@ -86,7 +87,7 @@ def render(
     view: ChangeView,
     changes: list[PlanChange],
     current: set[str],
-    statuses: dict[str, str],
+    statuses: Labels,
     pdf_url: str = "",
 ) -> str:
     """Markdown of one change page.
@@ -100,7 +101,7 @@ def render(
         return posixpath.relpath(path, here)
 
     def label(status: str) -> str:
-        return md_text(statuses.get(status, status) or "geen status")
+        return md_text(statuses[status] or "geen status")
 
     lines = [
         "---",
@@ -198,7 +199,7 @@ def build_pages(
     trees: dict[str, dict[str, Page]],
     working: dict[str, Page],
     types: list[str],
-    statuses: dict[str, str],
+    statuses: Labels,
     pdf_name: Callable[[str], str] | None = None,
 ) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Markdown of every change page by src_uri; ``trees``: the pages of each version by commit.
@@ -227,7 +228,7 @@ def build_page(
     new: dict[str, Page],
     current: set[str],
     types: list[str],
-    statuses: dict[str, str],
+    statuses: Labels,
     pdf_name: Callable[[str], str] | None = None,
     memo: dict[DiffKey, PlanChange | None] | None = None,
 ) -> tuple[str, set[str]]:

@@ -97,9 +97,9 @@ class VersionPdf:
     title: str
 
 
-def edition_date() -> str | None:
+def edition_date(value: str) -> str | None:
     """The version date this build's covers show (``EDITION_DATE_ENV``), when it is a valid date."""
-    value = os.environ.get(EDITION_DATE_ENV, "").strip()
+    value = value.strip()
     return value if is_day(value) else None
 
 

@@ -11,18 +11,19 @@ the normal loader read. A ref is untrusted text: checked, then passed to git as 
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from koppelkansen import problems
 from koppelkansen.check.frontmatter import nearest
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date, run_git
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 from koppelkansen.pages.model import Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.versions.changepages import FOLDER, ChangeView, md_text, render, render_blocks
 from koppelkansen.versions.diff import PlanChange, compare, plan_diff
 from koppelkansen.versions.tags import (
@@ -102,9 +103,8 @@ class ProposalError(Exception):
 
 
 def shown(text: str) -> str:
-    """A value for a message: one line, control characters escaped, at most 80 characters."""
-    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return line if len(line) <= 80 else line[:77] + "..."
+    """A value for a message: :func:`koppelkansen.problems.shown`, at most 80 characters."""
+    return problems.shown(text, 80)
 
 
 @dataclass(frozen=True)
@@ -446,7 +446,7 @@ def compute(
 def page_markdown(
     proposal: Proposal,
     current: set[str],
-    statuses: dict[str, str],
+    statuses: Labels,
     pdf_name: Callable[[str], str] | None,
 ) -> str:
     """The change page's Markdown: the version change pages' legend, blocks and cues."""
@@ -454,11 +454,6 @@ def page_markdown(
     page = render(proposal.view, proposal.changes, current, statuses, pdf)
     others = other_pages_markdown(proposal.others, current, statuses)
     return page.rstrip("\n") + "\n\n" + "\n".join(others) + "\n" if others else page
-
-
-def since_from_environment() -> tuple[str, str]:
-    """The ref and its name a build compares with (``KOPPELKANSEN_SINDS``), "" when none."""
-    return os.environ.get(SINCE_ENV, ""), os.environ.get(SINCE_NAME_ENV, "")
 
 
 # -- the summary of a pull request ------------------------------------------------------------
@@ -470,7 +465,7 @@ def _cell(text: str) -> str:
 
 
 def summary(
-    proposal: Proposal, statuses: dict[str, str], docs_rel: str, artifact_url: str | None = None
+    proposal: Proposal, statuses: Labels, docs_rel: str, artifact_url: str | None = None
 ) -> str:
     """A short Dutch summary for the job summary of a pull request (GitHub Markdown).
 
@@ -504,8 +499,8 @@ def summary(
             status = ""
             if change.status_changed:
                 status = (
-                    f"{_cell(statuses.get(change.old_status, change.old_status) or 'geen')} → "
-                    f"{_cell(statuses.get(change.new_status, change.new_status) or 'geen')}"
+                    f"{_cell(statuses[change.old_status] or 'geen')} → "
+                    f"{_cell(statuses[change.new_status] or 'geen')}"
                 )
             lines.append(
                 f"| {_cell(change.title)} | {change.inserted} | {change.deleted} | "

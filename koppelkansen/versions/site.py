@@ -16,6 +16,7 @@ from koppelkansen.check.frontmatter import defaults_filter
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pages.model import Corpus, Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.pdf.bundles import Chapter, PdfSpec
 from koppelkansen.pdf.convert import PageSource
 from koppelkansen.pdf.downloads import human_size
@@ -36,7 +37,6 @@ from koppelkansen.versions.proposal import (
     page_markdown,
     resolve,
     shown,
-    since_from_environment,
 )
 from koppelkansen.versions.tags import (
     Version,
@@ -60,7 +60,7 @@ class VersionSite:
     #: Plan types (those of the bundle).
     types: list[str] = field(default_factory=list)
     #: Status key to Dutch label.
-    statuses: dict[str, str] = field(default_factory=dict)
+    statuses: Labels = field(default_factory=Labels)
     #: Site URL of each page by src_uri (filled in when MkDocs knows the files).
     urls: dict[str, str] = field(default_factory=dict)
     #: Title of each current page by src_uri.
@@ -85,7 +85,7 @@ class VersionSite:
             {
                 "title": page.label,
                 "status": page.status,
-                "status_label": self.statuses.get(page.status, page.status),
+                "status_label": self.statuses[page.status],
                 "url": self.urls.get(path, ""),
             }
             for path, page in sorted(tree.items())
@@ -143,7 +143,7 @@ class VersionSite:
                         "date": dutch_date(day),
                         "date_iso": day,
                         "status": status,
-                        "status_label": self.statuses.get(status, status),
+                        "status_label": self.statuses[status],
                     }
                 )
         present = []
@@ -154,7 +154,7 @@ class VersionSite:
                     {
                         "name": version.name,
                         "date": version.date_label,
-                        "status_label": self.statuses.get(page.status, page.status),
+                        "status_label": self.statuses[page.status],
                     }
                 )
         since = ""
@@ -218,17 +218,23 @@ def change_pdf_spec(
 
 
 def read_version_site(
-    corpus: Corpus, docs_dir: Path, cache_root: Path, types: list[str], with_pdfs: bool
+    corpus: Corpus,
+    docs_dir: Path,
+    cache_root: Path,
+    types: list[str],
+    with_pdfs: bool,
+    since: tuple[str, str] = ("", ""),
 ) -> tuple[VersionSite, dict[str, str]]:
     """Versions from the tags, each version's pages, and the change pages between them (their
     Markdown by src_uri). Only what the cache (:mod:`koppelkansen.versions.cache`) lacks is read
-    from git."""
+    from git. ``since``: the ref a proposal is compared with and its name (``make wijzigingen``,
+    a pull request), ``("", "")`` for none."""
     repo = repo_root(docs_dir)
     listing = read_versions(repo) if repo else VersionList()
     site = VersionSite(
         listing=listing,
         types=types,
-        statuses={k: t.label for k, t in corpus.vocabulary.statuses.items()},
+        statuses=corpus.vocabulary.status_labels(),
         history_complete=repo is not None and not listing.is_shallow(repo),
     )
     if listing.notice:
@@ -253,7 +259,7 @@ def read_version_site(
         change_pdf_name if with_pdfs else None,
     )
     cache.prune()
-    ref, name = since_from_environment()
+    ref, name = since
     if ref:  # `make wijzigingen`, a pull request: the proposal's change page beside the others
         if repo is None:
             raise_stopped("SINDS is gegeven, maar de docs-map ligt niet in een git-repository.")

@@ -344,12 +344,6 @@ def free_tag(repo: Path, day: str) -> str:
 # -- the plans of a version ----------------------------------------------------------------------
 
 
-def split_page(path: str, text: str) -> Page:
-    """One page from its text alone (no folder defaults), read as the build reads pages."""
-    page = load_texts({path: text}).get(path)
-    return Page.of_version(path, page.meta, page.body) if page else Page.of_version(path, {}, text)
-
-
 def read_tree(
     repo: Path, commit: str, docs_rel: str, applies: Applies | None = None
 ) -> dict[str, Page]:
