@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from koppelkansen.check.frontmatter import nearest
+from koppelkansen.gitcommand import run_git
 from koppelkansen.pages.dates import dutch_date
-from koppelkansen.pages.gitdates import iso_date, run_git
+from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 from koppelkansen.pages.model import Page
 from koppelkansen.versions.changepages import FOLDER, ChangeView, md_text, render
