@@ -252,8 +252,9 @@ def _build(
     arguments = ["build", "--strict", "--config-file", str(config_file), "--site-dir", str(scratch)]
     # Before the build, and again after it: a file saved while it ran (the build may have read
     # either version) leaves no fingerprint, so the next build runs again.
-    command = [engine, *(extra_args or [])]
-    current = inputs.fingerprint(config_file, command)
+    # (The environment as the build starts: an engine run in this process sets variables.)
+    command, environ = [engine, *(extra_args or [])], dict(os.environ)
+    current = inputs.fingerprint(config_file, command, environ=environ)
     times = inputs.file_times(config_file)
     reason = "gevraagd met --force" if force else None
     reason = reason or inputs.stale_reason(inputs.read_state(site_dir), current, site_dir)
@@ -288,7 +289,7 @@ def _build(
             file=sys.stderr,
         )
         return 1
-    if inputs.fingerprint(config_file, command) == current and (
+    if inputs.fingerprint(config_file, command, environ=environ) == current and (
         inputs.file_times(config_file) == times
     ):
         inputs.write_state(site_dir, current)
