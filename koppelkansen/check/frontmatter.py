@@ -10,6 +10,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from koppelkansen.check.headings import page_heading_problems
 from koppelkansen.check.schema import (
     DATE_FORMAT,
     PageValidators,
@@ -376,6 +377,7 @@ def check_docs(
     validators = PageValidators(schema)
     for page in pages.values():
         problems.extend(_page_problems(page, messages, validators))
+        problems.extend(page_heading_problems(page.path, page.body))
         if templates is not None:
             problems.extend(_template_problems(page, templates))
     problems.extend(_cross_references(corpus))
@@ -445,5 +447,6 @@ def check_added_page(corpus: Corpus, path: Path) -> list[Problem]:
     if page is not None:
         corpus.pages[page.src_uri] = page
         problems.extend(_page_problems(page, messages, PageValidators(corpus.schema)))
+        problems.extend(page_heading_problems(page.path, page.body))
         problems.extend(_cross_references(corpus))
     return sorted({p for p in problems if p.path.resolve() == path})
