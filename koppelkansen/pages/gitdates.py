@@ -53,7 +53,6 @@ def git_history(folder: Path) -> GitHistory:
         "--no-color",
         "--no-ext-diff",
         "--no-textconv",
-        "--text",
         "--src-prefix=a/",
         "--dst-prefix=b/",
         "--no-renames",

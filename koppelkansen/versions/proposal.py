@@ -257,9 +257,14 @@ def since_from_environment() -> tuple[str, str]:
 # -- the summary of a pull request ------------------------------------------------------------
 
 
+_ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
 def _cell(text: str) -> str:
-    """Untrusted text in a Markdown table cell: escaped, one line, no column break."""
-    return md_text(" ".join(text.split())).replace("|", "\\|")
+    """Untrusted text in a table cell of GitHub's Markdown: one line, and every ASCII punctuation
+    character backslash-escaped (CommonMark allows it for each), so that no ``~~``, ``|``, ``<``,
+    ``&``, ``[``, ``*`` or ``$`` in a title is read as markup, a column, HTML or math."""
+    return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
 def summary(
@@ -294,6 +299,8 @@ def summary(
             ]
             if change.kind != "gewijzigd":
                 parts.insert(0, f"plan {change.kind}")
+            if change.old_path:
+                parts.insert(0, f"plan hernoemd, was {_cell(change.old_path)}")
             status = ""
             if change.status_changed:
                 status = (
