@@ -25,6 +25,7 @@ from koppelkansen.pdf.convert import (
     converter_version,
 )
 from koppelkansen.pdf.htmltypst import page_media
+from koppelkansen.pdf.pdfstreams import fix_stream_ends
 from koppelkansen.pdf.typsterrors import typst_problem
 from koppelkansen.pdf.typstsyntax import typst_array, typst_str
 from koppelkansen.pdf.worker import typst_options
@@ -263,7 +264,7 @@ class Typesetter:
         def compile_one(spec: PdfSpec) -> tuple[str, float, bytes | None, list[PdfProblem]]:
             t0 = time.perf_counter()
             try:
-                data = compile_with(mains[spec.name], self.font_dir, spec.epoch)
+                data = fix_stream_ends(compile_with(mains[spec.name], self.font_dir, spec.epoch))
             except worker.WorkerError as exc:
                 return spec.name, 0.0, None, [PdfProblem(spec.filename, str(exc))]
             except Exception as exc:  # typst.TypstError; its text names the generated file
