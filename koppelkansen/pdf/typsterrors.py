@@ -46,7 +46,7 @@ _TRANSLATIONS = (
         "PDF; maak de opbouw platter",
     ),
     (
-        # Caught before by koppelkansen.check.headings, at the heading's line; this is its
+        # Caught before by koppelkansen.check.structure, at the heading's line; this is its
         # Dutch should a heading the check does not see (raw HTML in a block) reach Typst.
         re.compile(r"skipped from heading level|heading level \d+ to", re.I),
         "een kop op deze pagina slaat een niveau over (bijvoorbeeld ## en dan ####); de PDF "

@@ -53,7 +53,7 @@ CODE_MODULES = (
     "pages.model",
     "problems",
     "check.schema",
-    "check.headings",
+    "check.structure",
     "check.frontmatter",
     "gitcommand",
     "versions.cache",

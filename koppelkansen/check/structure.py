@@ -1,4 +1,11 @@
-"""Headings that skip a level (``##`` then ``####``): an author's mistake, at the heading's line.
+"""The structure of a page's Markdown, read from its source: every problem at its line.
+
+**Nesting deeper than** :data:`MAX_NESTING` (lists in lists, quotes in quotes, admonitions, tabs
+and details): Python-Markdown renders it recursively (a list nested 300 levels ended in a
+RecursionError and "Interne fout"), the PDF's converter and Typst stop far sooner, and nobody reads
+it. Refused at the first line that is too deep, before anything is rendered.
+
+**Headings that skip a level** (``##`` then ``####``): an author's mistake, at the heading's line.
 
 The site shows such a page, but its outline is broken for a screen reader, and the PDF cannot
 keep it (PDF/UA-1 requires every heading level below the one above it to exist; Typst refuses
@@ -30,6 +37,11 @@ _CODE_SPAN = re.compile(r"(`+).*?\1")
 _OPENER = re.compile(r"(?:!!!|\?\?\?\+?|===|[-*+][ \t]|\d{1,9}[.)][ \t])")
 #: Longest heading text shown in a message.
 _SHOWN = 60
+#: Deepest nesting of blocks a page may have: lists, quotes, admonitions, tabs and details, each
+#: level one. Real pages use up to about six; the PDF's converter allows 100 HTML elements (a
+#: list level is two), and Python-Markdown's recursion gave out at about 300 list levels.
+MAX_NESTING = 30
+_QUOTE = re.compile(r"(?: {0,3}>)+")
 
 
 def _indent(line: str) -> tuple[int, str]:
@@ -116,6 +128,50 @@ def headings(body: str) -> list[tuple[int, int, int, str, bool]]:
     return found
 
 
+def nesting(body: str) -> tuple[int, int, int] | None:
+    """The first line of a Markdown body nested deeper than :data:`MAX_NESTING`: (line, column,
+    depth), or None. A level is a ``>`` of a quote, or four spaces of indentation (a tab is four)
+    before a list item, an admonition, a tab or a details block and the text inside them; fenced
+    code is not counted."""
+    fence: tuple[str, int] | None = None
+    for number, raw in enumerate(body.splitlines(), start=1):
+        quote = _QUOTE.match(raw)
+        quotes = quote.group(0).count(">") if quote else 0
+        rest = raw[quote.end() :] if quote else raw
+        width, text = _indent(rest.removeprefix(" ") if quotes else rest)
+        if fence is not None:
+            close = _FENCE.match(text)
+            if close and close.group(1)[0] == fence[0] and len(close.group(1)) >= fence[1]:
+                fence = None
+            continue
+        opened = _FENCE.match(text)
+        if opened:
+            fence = (opened.group(1)[0], len(opened.group(1)))
+        depth = quotes + width // 4 + (1 if _OPENER.match(text) else 0)
+        if depth > MAX_NESTING:
+            return number, 1, depth
+    return None
+
+
+def nesting_problems(path: Path, body: str, first_line: int = 1) -> list[Problem]:
+    """A page nested deeper than :data:`MAX_NESTING`, at the first line that is too deep."""
+    found = nesting(body)
+    if found is None:
+        return []
+    line, column, depth = found
+    return [
+        Problem(
+            path,
+            first_line + line - 1,
+            column,
+            f"deze regel zit {depth} niveaus diep in lijsten, citaten of blokken (hoogstens "
+            f"{MAX_NESTING}); zo diep is niet te lezen en niet in een PDF te zetten. Maak de "
+            "opbouw platter: haal niveaus weg (minder inspringen of minder '>'), of begin een "
+            "nieuwe lijst",
+        )
+    ]
+
+
 def _marks(level: int) -> str:
     return "#" * level
 
@@ -164,11 +220,11 @@ def heading_problems(path: Path, body: str, first_line: int = 1) -> list[Problem
     return problems
 
 
-def page_heading_problems(path: Path, body: str) -> list[Problem]:
-    """:func:`heading_problems` of a page read from ``path`` whose text after the front matter is
-    ``body``; the line the body starts on is found by reading the file again, only for a page
-    with a problem."""
-    problems = heading_problems(path, body)
+def page_structure_problems(path: Path, body: str) -> list[Problem]:
+    """Nesting and heading problems of a page read from ``path`` whose text after the front
+    matter is ``body``. Nesting first: a page nested too deep is not read for its headings. The
+    line the body starts on is found by reading the file again, only for a page with a problem."""
+    problems = nesting_problems(path, body) or heading_problems(path, body)
     if not problems:
         return []
     try:
