@@ -31,10 +31,9 @@ from typing import Any
 from koppelkansen.check.content import (
     check_css_file,
     check_file_references,
-    check_image_file,
+    check_media_file,
     check_page_html,
     check_page_images,
-    check_svg_file,
 )
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
@@ -82,8 +81,6 @@ from koppelkansen.versions.site import (
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-#: Raster images a page may show (and the PDF then decodes).
-RASTER_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 CONTENT_FAILED = (
     "De site is niet gebouwd: {count} {problems} in pagina's of bestanden hierboven (script, "
@@ -198,12 +195,11 @@ class SiteBuild:
             self._report([Problem(path, 1, 1, RESERVED_FOR_EDITOR.format(dest_uri=dest_uri))])
         elif not is_page and reserved_for_pdfs(dest_uri):
             self._report([Problem(path, 1, 1, RESERVED_PLACE.format(dest_uri=dest_uri))])
-        elif lower.endswith(".svg"):
-            self._report(check_svg_file(path) + check_file_references(path, url))
         elif lower.endswith(".css"):
             self._report(check_css_file(path, url) + check_file_references(path, url))
-        elif lower.endswith(RASTER_IMAGES):
-            self._report(check_image_file(path))
+        elif not is_page:  # an image is judged by its content, not its name (issue 31)
+            fonts = self.options.docs_dir.resolve() / "assets" / "fonts"
+            self._report(check_media_file(path, url, fonts))
 
     def page_urls(self, urls: dict[str, str]) -> None:
         """The site URL of every page, by src_uri (the version views link to them)."""

@@ -227,6 +227,28 @@ def page_media(html: str, page_url: str, media: dict[str, str]) -> list[str]:
     return sorted({file for file in files if file is not None})
 
 
+#: A run of characters without a space longer than this gets a place to break (a zero-width
+#: space) after every LONG_RUN_STEP characters: Typst breaks a line only at a space, a hyphen or
+#: a hyphenation point, so a 10,000-character word ran off the page. Dutch words stay whole
+#: (and hyphenated by Typst); a long URL or a run of letters breaks.
+LONG_RUN = 40
+LONG_RUN_STEP = 20
+_LONG_RUN = re.compile(rf"[^\s\u200b]{{{LONG_RUN + 1},}}")
+
+
+def _breakable(text: str) -> str:
+    """``text`` with a zero-width space every LONG_RUN_STEP characters of a run longer than
+    LONG_RUN (invisible, and not read out)."""
+    if len(text) <= LONG_RUN:
+        return text
+    return _LONG_RUN.sub(
+        lambda m: "\u200b".join(
+            m.group(0)[at : at + LONG_RUN_STEP] for at in range(0, len(m.group(0)), LONG_RUN_STEP)
+        ),
+        text,
+    )
+
+
 @dataclass
 class _Inline:
     """Inline markup being written: pieces, and whether the last one was a ``#code`` expression
@@ -240,7 +262,7 @@ class _Inline:
     def text(self, raw: str) -> None:
         if not raw:
             return
-        out = escape(raw)
+        out = escape(_breakable(raw))
         if self.colon:
             out = out.replace(":", "\\:")
         if self.after_code and out[0] in ".([;:":
