@@ -662,33 +662,49 @@ def _svg_work_problems(path: Path, root: etree._Element) -> list[Problem]:
     def line(element: etree._Element) -> int:
         return element.sourceline if isinstance(element.sourceline, int) else 1
 
-    # Elements after <use> expansion: sizes of the referenced elements, without recursion.
+    # Elements after <use> expansion: each element's size is 1, its children's sizes and, for a
+    # <use>, its target's; post-order with a stack (no recursion), a cycle counting once.
     by_id = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
     order = [el for el in root.iter() if isinstance(el.tag, str)]
+
+    def target(element: etree._Element) -> etree._Element | None:
+        if _local(element.tag) != "use":
+            return None
+        href = element.get("href") or element.get("{http://www.w3.org/1999/xlink}href") or ""
+        return by_id.get(href[1:]) if href.startswith("#") else None
+
+    def parts(element: etree._Element) -> list[etree._Element]:
+        found = [child for child in element if isinstance(child.tag, str)]
+        pointed = target(element)
+        return [*found, pointed] if pointed is not None else found
+
     size: dict[etree._Element, int] = {}
-    for element in reversed(order):  # children before parents
-        total = 1 + sum(size.get(child, 0) for child in element)
-        if _local(element.tag) == "use":
-            href = element.get("href") or element.get("{http://www.w3.org/1999/xlink}href") or ""
-            target = by_id.get(href[1:]) if href.startswith("#") else None
-            # A target later in the file (or a cycle) counts as what it holds so far: its own
-            # size is filled in when it is reached.
-            total += size.get(target, 1) if target is not None else 0
-        size[element] = min(total, MAX_SVG_ELEMENTS + 1)
-    for element in order:  # a second pass: <use>s that point forward
-        if _local(element.tag) == "use":
-            href = element.get("href") or element.get("{http://www.w3.org/1999/xlink}href") or ""
-            target = by_id.get(href[1:]) if href.startswith("#") else None
-            if target is not None and (target is element or element in target.iterdescendants()):
-                problems.append(
-                    Problem(
-                        path,
-                        line(element),
-                        1,
-                        "deze <use> verwijst naar zichzelf of een "
-                        "element waar hij in staat; haal de verwijzing weg",
-                    )
+    open_now: set[etree._Element] = set()
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        element, done = stack.pop()
+        if done:
+            open_now.discard(element)
+            total = 1 + sum(size.get(part, 1) for part in parts(element))
+            size[element] = min(total, MAX_SVG_ELEMENTS + 1)
+            continue
+        if element in size or element in open_now:
+            continue
+        open_now.add(element)
+        stack.append((element, True))
+        stack.extend((part, False) for part in parts(element) if part not in size)
+    for element in order:
+        pointed = target(element)
+        if pointed is not None and (pointed is element or element in pointed.iterdescendants()):
+            problems.append(
+                Problem(
+                    path,
+                    line(element),
+                    1,
+                    "deze <use> verwijst naar zichzelf of een element waar hij in staat; haal "
+                    "de verwijzing weg",
                 )
+            )
     total = size.get(root, 0)
     if total > MAX_SVG_ELEMENTS:
         problems.append(

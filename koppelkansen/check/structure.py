@@ -135,10 +135,12 @@ def nesting(body: str) -> tuple[int, int, int] | None:
     code is not counted."""
     fence: tuple[str, int] | None = None
     for number, raw in enumerate(body.splitlines(), start=1):
-        quote = _QUOTE.match(raw)
+        outer, rest = _indent(raw)  # a list or admonition's indentation, then its quotes
+        quote = _QUOTE.match(rest)
         quotes = quote.group(0).count(">") if quote else 0
-        rest = raw[quote.end() :] if quote else raw
+        rest = rest[quote.end() :] if quote else rest
         width, text = _indent(rest.removeprefix(" ") if quotes else rest)
+        width += outer
         if fence is not None:
             close = _FENCE.match(text)
             if close and close.group(1)[0] == fence[0] and len(close.group(1)) >= fence[1]:
