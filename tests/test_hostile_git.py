@@ -95,3 +95,18 @@ def test_dates_statuses_versions_and_fingerprint_ignore_the_git_configuration(tm
     assert {k: v for k, v in after.items() if k.startswith("git/")} == {
         k: v for k, v in before.items() if k.startswith("git/")
     }
+
+
+def test_a_page_holding_the_old_record_separator_keeps_every_date(tmp_path):
+    """The log's commits were split at \\x1e, which a page may hold: its lines then looked like
+    a commit of their own and the pages after it lost their dates."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("---\ntitle: A\n---\n\nscheiding \x1e 1234\n\x1e99\n", "utf-8")
+    (docs / "b.md").write_text("---\ntitle: B\nstatus: idee\n---\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "een", when="1700000000")
+    history = git_history(docs)
+    assert history.times == {"a.md": 1700000000, "b.md": 1700000000}
+    assert history.statuses == {"b.md": [(1700000000, "idee")]}

@@ -18,7 +18,9 @@ from koppelkansen.gitcommand import GIT_MISSING, run_git
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-_RECORD = "\x1e"
+#: Between two commits of the log: a NUL, which no line of a text diff holds (git shows a file
+#: with a NUL as binary, without lines), so no page's content can fake a commit.
+_RECORD = "\x00"
 _HUNK = re.compile(r"^@@ -\S+ \+(\d+)")
 _STATUS = re.compile(r"^status:[ \t]*['\"]?([a-z-]+)['\"]?[ \t]*$")
 #: A ``status:`` line further down than this is not front matter.
@@ -47,7 +49,7 @@ def git_history(folder: Path) -> GitHistory:
     result = run_git(
         folder,
         "log",
-        f"--format={_RECORD}%ct",
+        "--format=%x00%ct",
         "-p",
         "-U0",
         "--no-color",

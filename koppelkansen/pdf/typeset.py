@@ -264,7 +264,7 @@ class Typesetter:
         def compile_one(spec: PdfSpec) -> tuple[str, float, bytes | None, list[PdfProblem]]:
             t0 = time.perf_counter()
             try:
-                data = fix_stream_ends(compile_with(mains[spec.name], self.font_dir, spec.epoch))
+                data = compile_with(mains[spec.name], self.font_dir, spec.epoch)
             except worker.WorkerError as exc:
                 return spec.name, 0.0, None, [PdfProblem(spec.filename, str(exc))]
             except Exception as exc:  # typst.TypstError; its text names the generated file
@@ -312,9 +312,10 @@ class Typesetter:
 
 
 def compile_pdf(main: Path, font_dir: Path, epoch: int | None) -> bytes:
+    """The PDF of ``main`` in this process, as the worker makes it (no stream ending in a CR)."""
     import typst
 
-    return typst.compile(str(main), **typst_options(font_dir, epoch))
+    return fix_stream_ends(typst.compile(str(main), **typst_options(font_dir, epoch)))
 
 
 _COUNT = re.compile(
