@@ -50,6 +50,9 @@ def _page(tmp_path, body: str):
             35,
         ),
         ("\t" * 40 + "- tabs tellen als vier spaties\n", 1, 41),
+        # <div markdown> nested 1,000 deep: a RecursionError in md_in_html.
+        ("<div markdown>\n" * 1000 + "x\n" + "</div>\n" * 1000, 31, 31),
+        ("<div><section>" * 20 + "x" + "</section></div>" * 20 + "\n", 1, 40),
     ],
 )
 def test_nesting_too_deep_is_refused_at_its_line_before_rendering(tmp_path, body, line, depth):
@@ -66,6 +69,11 @@ def test_nesting_within_the_limit_and_deep_code_are_kept(tmp_path):
     markdown.markdown(body, extensions=EXTENSIONS)  # and it renders
     fenced = "```\n" + "".join(" " * 4 * i + "> - x\n" for i in range(60)) + "```\n"
     assert _page(tmp_path, fenced) == []
+    # Many <div>s one after the other, and tags in code, are no nesting.
+    siblings = (
+        "<div>x</div>\n" * 200 + "`<div>` " * 100 + "\n<details><summary>a</summary>b</details>\n"
+    )
+    assert _page(tmp_path, siblings) == []
 
 
 def _located(html: str, markdown_text: str, tmp_path) -> list[str]:

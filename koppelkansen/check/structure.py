@@ -42,6 +42,13 @@ _SHOWN = 60
 #: list level is two), and Python-Markdown's recursion gave out at about 300 list levels.
 MAX_NESTING = 30
 _QUOTE = re.compile(r"(?: {0,3}>)+")
+#: Raw HTML elements that nest blocks (Python-Markdown's md_in_html renders a <div markdown>
+#: recursively: 1,000 of them ended in a RecursionError) and that always have an end tag.
+_HTML_TAG = re.compile(
+    r"<(/?)(div|section|article|aside|details|figure|blockquote|ul|ol|dl|table|span|nav|header"
+    r"|footer|main)\b[^>]*?(/?)>",
+    re.IGNORECASE,
+)
 
 
 def _indent(line: str) -> tuple[int, str]:
@@ -130,10 +137,12 @@ def headings(body: str) -> list[tuple[int, int, int, str, bool]]:
 
 def nesting(body: str) -> tuple[int, int, int] | None:
     """The first line of a Markdown body nested deeper than :data:`MAX_NESTING`: (line, column,
-    depth), or None. A level is a ``>`` of a quote, or four spaces of indentation (a tab is four)
-    before a list item, an admonition, a tab or a details block and the text inside them; fenced
-    code is not counted."""
+    depth), or None. A level is a ``>`` of a quote, four spaces of indentation (a tab is four)
+    before a list item, an admonition, a tab or a details block and the text inside them, or a
+    raw HTML block element still open (``<div>``, ``<details>``, ...); fenced code and code
+    spans are not counted."""
     fence: tuple[str, int] | None = None
+    html = 0  # raw HTML elements open at the start of the line
     for number, raw in enumerate(body.splitlines(), start=1):
         outer, rest = _indent(raw)  # a list or admonition's indentation, then its quotes
         quote = _QUOTE.match(rest)
@@ -149,7 +158,14 @@ def nesting(body: str) -> tuple[int, int, int] | None:
         opened = _FENCE.match(text)
         if opened:
             fence = (opened.group(1)[0], len(opened.group(1)))
-        depth = quotes + width // 4 + (1 if _OPENER.match(text) else 0)
+        deepest = html
+        for tag in _HTML_TAG.finditer(_CODE_SPAN.sub("", text)):
+            if tag.group(1):
+                html = max(html - 1, 0)
+            elif not tag.group(3):
+                html += 1
+                deepest = max(deepest, html)
+        depth = quotes + width // 4 + (1 if _OPENER.match(text) else 0) + deepest
         if depth > MAX_NESTING:
             return number, 1, depth
     return None
