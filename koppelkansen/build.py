@@ -255,13 +255,13 @@ def _build(
     # (The environment as the build starts: an engine run in this process sets variables.)
     command, environ = [engine, *(extra_args or [])], dict(os.environ)
     current = inputs.fingerprint(config_file, command, environ=environ)
-    times = inputs.file_times(config_file)
     reason = "gevraagd met --force" if force else None
     reason = reason or inputs.stale_reason(inputs.read_state(site_dir), current, site_dir)
     if reason is None:
         print(f"{site_dir.name}/ is actueel; niets te doen.")
         return 0
     print(f"{site_dir.name}/ bouwen: {reason}.")
+    times = inputs.file_times(config_file)
     try:
         returncode = run_engine([*arguments, *(extra_args or [])], engine, in_process)
     except Exception:  # a bug in the engine or a plugin: shown as a child process would show it
