@@ -5,13 +5,17 @@ The inputs (docs-dev/build.md): every file of the docs folder (pages, folder def
 vocabulary and schema, images, style sheets), the theme's ``custom_dir`` (``overrides/``), the
 configuration file (and the file it ``INHERIT``\\s, its ``hooks``), this package's own files, the
 installed distributions and the Python that runs them (MkDocs, Material, Typst and the rest), the
-git state the page dates and versions come from (``HEAD`` and every tag), the environment
-variables that change the output (``SOURCE_DATE_EPOCH``, ``KOPPELKANSEN_*``), and the build's own
-command line (engine, extra arguments). Beside them the state of the built ``site/`` itself (names,
-sizes and modification times), so that a site someone changed by hand is built again.
+git state the page dates and versions come from (``HEAD``, every tag and the shallow boundary),
+Decap's bundle in ``node_modules`` (copied into ``site/admin/``), the environment variables that
+change the output (``SOURCE_DATE_EPOCH``, ``KOPPELKANSEN_*``, ``TYPST_*``, the ``GIT_*`` that
+choose the repository, those ``mkdocs.yml`` names with ``!ENV``), and the build's own command
+line (engine, extra arguments). Beside them the state of the built ``site/`` itself (names, sizes
+and modification times), so that a site someone changed by hand is built again. The build takes
+the fingerprint before and after it runs, with :func:`file_times`: a file saved meanwhile leaves
+no fingerprint (issue 31). Git runs with the fixed settings of :mod:`koppelkansen.gitcommand`.
 
 Computing it reads the files (about 2 MB for 200 pages, a few hundredths of a second) and runs
-git twice; nothing of MkDocs is imported. Files are read by content, not by modification time, so
+git three times; nothing of MkDocs is imported. Files are read by content, not by modification time, so
 a checkout that touches files without changing them costs nothing; symbolic links are recorded as
 their target, and anything but a regular file by its type, never opened.
 """
