@@ -33,6 +33,7 @@ _ATX = re.compile(r"(#{1,6})(?!#)(.*)")
 _SETEXT = re.compile(r"(=+|-+)[ \t]*$")
 _HTML_HEADING = re.compile(r"<h([1-6])(?=[\s/>])", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1")
+_INLINE_COMMENT = re.compile(r"<!--.*?-->")
 #: A line that opens a block whose content is indented by four more spaces.
 _OPENER = re.compile(r"(?:!!!|\?\?\?\+?|===|[-*+][ \t]|\d{1,9}[.)][ \t])")
 #: Longest heading text shown in a message.
@@ -121,7 +122,8 @@ def headings(body: str) -> list[tuple[int, int, int, str, bool]]:
             found.append((number, width + 1, len(atx.group(1)), _shown(atx.group(2)), False))
             previous_blank, paragraph = False, None
             continue
-        for match in _HTML_HEADING.finditer(_CODE_SPAN.sub(lambda m: " " * len(m[0]), text)):
+        blanked = _INLINE_COMMENT.sub(lambda m: " " * len(m[0]), text)
+        for match in _HTML_HEADING.finditer(_CODE_SPAN.sub(lambda m: " " * len(m[0]), blanked)):
             rest = text[match.end() :]
             title = re.sub(r"<[^>]*>", "", rest.partition(">")[2].split("</")[0])
             level = int(match.group(1))
