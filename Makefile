@@ -16,6 +16,10 @@ DOCS := docs
 # The npm packages (axe-core and vnu-jar for the tests, the editor for the published site). Every
 # variable is defined here, before the rules: make expands a rule's prerequisites when it reads it.
 NODE_STAMP := node_modules/.installed
+# The stamp holds the checksum of the two files npm ci installs from: a lock file that differs from
+# the installed one runs npm ci whatever its modification time says (a copy or a restored cache
+# that kept older times, a file system with coarse times, a lock changed while npm ci ran).
+NODE_SUM := $(shell cat package.json package-lock.json 2>/dev/null | cksum)
 
 .PHONY: help venv site serve schrijven aanmelden check schema test lint typecheck lock clean new node goldens versie linkcheck linkcheck-external bench-pdf wijzigingen \
   venv-properdocs site-properdocs lock-properdocs
@@ -103,12 +107,15 @@ wijzigingen: $(STAMP) ## Change page and PDF of the working tree against a ref: 
 # exactly as package-lock.json pins them.
 # npm's own lines (hundreds of English deprecation warnings) go to a log; on failure its end is shown.
 NPM_LOG := .cache/npm-ci.log
+ifneq ($(NODE_SUM),$(shell cat $(NODE_STAMP) 2>/dev/null))
+.PHONY: $(NODE_STAMP)
+endif
 $(NODE_STAMP): package.json package-lock.json
 	@mkdir -p $(dir $(NPM_LOG))
 	@echo "npm-pakketten installeren (een paar minuten; verslag in $(NPM_LOG))"
 	@npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >$(NPM_LOG) 2>&1 || \
 	  { tail -n 20 $(NPM_LOG) >&2; echo "npm ci is mislukt; het hele verslag staat in $(NPM_LOG)." >&2; exit 1; }
-	@touch $@
+	@echo '$(NODE_SUM)' > $@
 
 node: $(NODE_STAMP) ## Install the npm packages (test tools, the editor) from package-lock.json
 

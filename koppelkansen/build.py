@@ -250,14 +250,18 @@ def _build(
         _cannot_remove(blocker, site_dir)
         return 1
     arguments = ["build", "--strict", "--config-file", str(config_file), "--site-dir", str(scratch)]
-    # Before the build: an edit saved while it runs makes the next build run again.
-    current = inputs.fingerprint(config_file, [engine, *(extra_args or [])])
+    # Before the build, and again after it: a file saved while it ran (the build may have read
+    # either version) leaves no fingerprint, so the next build runs again.
+    # (The environment as the build starts: an engine run in this process sets variables.)
+    command, environ = [engine, *(extra_args or [])], dict(os.environ)
+    current = inputs.fingerprint(config_file, command, environ=environ)
     reason = "gevraagd met --force" if force else None
     reason = reason or inputs.stale_reason(inputs.read_state(site_dir), current, site_dir)
     if reason is None:
         print(f"{site_dir.name}/ is actueel; niets te doen.")
         return 0
     print(f"{site_dir.name}/ bouwen: {reason}.")
+    times = inputs.file_times(config_file)
     try:
         returncode = run_engine([*arguments, *(extra_args or [])], engine, in_process)
     except Exception:  # a bug in the engine or a plugin: shown as a child process would show it
@@ -285,7 +289,16 @@ def _build(
             file=sys.stderr,
         )
         return 1
-    inputs.write_state(site_dir, current)
+    if inputs.fingerprint(config_file, command, environ=environ) == current and (
+        inputs.file_times(config_file) == times
+    ):
+        inputs.write_state(site_dir, current)
+    else:
+        inputs.write_state(site_dir, None)
+        print(
+            "Let op: tijdens de build is een invoerbestand gewijzigd; de volgende build "
+            "bouwt de site opnieuw."
+        )
     shutil.rmtree(old, ignore_errors=True)
     if old.exists():
         print(

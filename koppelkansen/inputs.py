@@ -5,13 +5,17 @@ The inputs (docs-dev/build.md): every file of the docs folder (pages, folder def
 vocabulary and schema, images, style sheets), the theme's ``custom_dir`` (``overrides/``), the
 configuration file (and the file it ``INHERIT``\\s, its ``hooks``), this package's own files, the
 installed distributions and the Python that runs them (MkDocs, Material, Typst and the rest), the
-git state the page dates and versions come from (``HEAD`` and every tag), the environment
-variables that change the output (``SOURCE_DATE_EPOCH``, ``KOPPELKANSEN_*``), and the build's own
-command line (engine, extra arguments). Beside them the state of the built ``site/`` itself (names,
-sizes and modification times), so that a site someone changed by hand is built again.
+git state the page dates and versions come from (``HEAD``, every tag and the shallow boundary),
+Decap's bundle in ``node_modules`` (copied into ``site/admin/``), the environment variables that
+change the output (``SOURCE_DATE_EPOCH``, ``KOPPELKANSEN_*``, ``TYPST_*``, the ``GIT_*`` that
+choose the repository, those ``mkdocs.yml`` names with ``!ENV``), and the build's own command
+line (engine, extra arguments). Beside them the state of the built ``site/`` itself (names, sizes
+and modification times), so that a site someone changed by hand is built again. The build takes
+the fingerprint before and after it runs, with :func:`file_times`: a file saved meanwhile leaves
+no fingerprint (issue 31). Git runs with the fixed settings of :mod:`koppelkansen.gitcommand`.
 
 Computing it reads the files (about 2 MB for 200 pages, a few hundredths of a second) and runs
-git twice; nothing of MkDocs is imported. Files are read by content, not by modification time, so
+git three times; nothing of MkDocs is imported. Files are read by content, not by modification time, so
 a checkout that touches files without changing them costs nothing; symbolic links are recorded as
 their target, and anything but a regular file by its type, never opened.
 """
@@ -31,10 +35,28 @@ from typing import Any
 import yaml
 
 import koppelkansen
+from koppelkansen.gitcommand import git_argv
 
-#: Environment variables that change what a build writes, besides every ``KOPPELKANSEN_*``.
-OUTPUT_VARIABLES = ("SOURCE_DATE_EPOCH",)
+#: Environment variables that change what a build writes, besides every ``KOPPELKANSEN_*`` and
+#: ``TYPST_*`` (Typst's fonts and packages) and those ``mkdocs.yml`` names with ``!ENV``: the
+#: date of a reproducible build, and which repository and history git reads.
+OUTPUT_VARIABLES = (
+    "SOURCE_DATE_EPOCH",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_SHALLOW_FILE",
+    "GIT_CONFIG_PARAMETERS",
+)
 VARIABLE_PREFIX = "KOPPELKANSEN_"
+OTHER_PREFIXES = ("TYPST_",)
+#: Decap's bundle that the build copies into ``site/admin/`` (as ``koppelkansen.editor.site``
+#: finds it: in the configuration's project, else beside this package).
+EDITOR_BUNDLE = Path("node_modules") / "decap-cms" / "dist"
+EDITOR_FILES = "*decap-cms.js"
 #: Folders inside the package that are not its code.
 _SKIPPED_DIRS = frozenset({"__pycache__"})
 #: The fingerprint's format; a stored one of another format is not compared.
@@ -102,11 +124,28 @@ class _ConfigLoader(yaml.SafeLoader):
     ``!relative``, ``!!python/name:``) are read as nothing."""
 
 
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+def _env_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the names are inputs of the build."""
+    if suffix != "ENV":
+        return
+    if isinstance(node, yaml.ScalarNode):
+        names = [node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        values = [item.value for item in node.value if isinstance(item, yaml.ScalarNode)]
+        names = values[:-1] if len(values) > 1 else values
+    else:
+        return
+    found: list[str] = getattr(loader, "env_names", [])
+    loader.env_names = [*found, *(str(name) for name in names)]  # type: ignore[attr-defined]
+
+
+_ConfigLoader.add_multi_constructor("!", _env_tag)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def _config_inputs(config_file: Path, into: dict[str, str]) -> list[tuple[str, Path]] | None:
+def _config_inputs(
+    config_file: Path, into: dict[str, str], environ: Mapping[str, str] | None = None
+) -> list[tuple[str, Path]] | None:
     """Hashes the configuration (and what it inherits and hooks); returns the folders it names
     (docs folder, theme ``custom_dir``), or None when the configuration cannot be read."""
     seen: set[Path] = set()
@@ -116,9 +155,15 @@ def _config_inputs(config_file: Path, into: dict[str, str]) -> list[tuple[str, P
         seen.add(current)
         try:
             text = current.read_bytes()
-            data = yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader subclass
+            loader = _ConfigLoader(text)
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
         except (OSError, yaml.YAMLError):
             return None
+        for name in getattr(loader, "env_names", []):
+            into[f"env/{name}"] = (os.environ if environ is None else environ).get(name, "\0unset")
         into[f"config/{current.name}:{len(seen)}"] = hashlib.blake2b(
             text, digest_size=16
         ).hexdigest()
@@ -183,12 +228,12 @@ def _installed(search_path: list[str]) -> str:
 
 def _git(cwd: Path, *args: str) -> str:
     """Git's output (or its failure) as text. Run with Popen, not ``subprocess.run``: this is
-    not one of the build's own git calls."""
+    not one of the build's own git calls (the settings are: :mod:`koppelkansen.gitcommand`)."""
     if not cwd.is_dir():
         return "no folder"
     try:
         with subprocess.Popen(
-            ["git", *args],
+            git_argv(*args),
             cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -198,6 +243,32 @@ def _git(cwd: Path, *args: str) -> str:
             return f"{process.returncode}:{out.decode('utf-8', 'replace')}"
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"git failed: {type(exc).__name__}"
+
+
+def _shallow(folder: Path) -> str:
+    """The shallow boundary of the repository of ``folder`` (git's ``shallow`` file), or "none"."""
+    found = _git(folder, "rev-parse", "--path-format=absolute", "--git-path", "shallow")
+    code, _, path = found.partition(":")
+    if code != "0" or not path.strip():
+        return found
+    shallow = Path(path.strip())
+    try:
+        return _file_digest(shallow, os.lstat(shallow))
+    except OSError:
+        return "none"
+
+
+def _editor_bundle(root: Path) -> str:
+    """Decap's scripts the build copies into ``site/admin/``, read by content."""
+    for base in (root, Path(koppelkansen.__file__).resolve().parent.parent):
+        dist = base / EDITOR_BUNDLE
+        if (dist / "decap-cms.js").is_file():
+            digest = hashlib.blake2b(digest_size=16)
+            for path in sorted(dist.glob(EDITOR_FILES)):
+                name = path.name
+                digest.update(f"{name}\0{_file_digest(path, os.lstat(path))}\n".encode())
+            return f"{dist}:{digest.hexdigest()}"
+    return "missing"
 
 
 def fingerprint(
@@ -211,23 +282,50 @@ def fingerprint(
     """The build's inputs, name to digest; None when the configuration cannot be read (the build
     then runs and says why). ``command``: the engine and arguments of the build."""
     into: dict[str, str] = {}
-    folders = _config_inputs(config_file.resolve(), into)
+    environ = os.environ if environ is None else environ
+    folders = _config_inputs(config_file.resolve(), into, environ)
     if folders is None:
         return None
     for prefix, folder in folders:
         _folder(prefix, folder, into)
     _folder("package", package_dir or Path(koppelkansen.__file__).resolve().parent, into)
     into["installed"] = _installed(sys.path if search_path is None else search_path)
-    # One git call: HEAD (the page dates' history) and every tag (the versions), peeled.
+    # HEAD (the page dates' history) and every tag (the versions), peeled.
     refs = _git(folders[0][1], "show-ref", "--head", "--dereference", "--tags").split("\n")
     into["git/HEAD"] = next((line for line in refs if line.endswith(" HEAD")), refs[0])
     into["git/tags"] = "\n".join(line for line in refs if " refs/tags/" in line)
-    environ = os.environ if environ is None else environ
+    # How much of that history there is: a shallow clone's dates are those of its first commit,
+    # and 'git fetch --unshallow' (or --deepen) changes them without changing HEAD.
+    into["git/shallow"] = _shallow(folders[0][1])
+    into["editor/bundle"] = _editor_bundle(config_file.resolve().parent)
     for name in sorted(environ):
-        if name in OUTPUT_VARIABLES or name.startswith(VARIABLE_PREFIX):
+        if (
+            name in OUTPUT_VARIABLES
+            or name.startswith(VARIABLE_PREFIX)
+            or name.startswith(OTHER_PREFIXES)
+        ):
             into[f"env/{name}"] = environ[name]
     into["command"] = "\0".join(command)
     return into
+
+
+def file_times(config_file: Path) -> str:
+    """Names, sizes, modification and change times of the configuration and every file of the
+    folders it names, as one digest: compared before and after a build, it tells that a file was
+    saved while the build ran, even when the content ends as it began (a save, then an undo)."""
+    digest = hashlib.blake2b(digest_size=16)
+    paths: list[tuple[str, Path]] = [("config", config_file)]
+    folders = _config_inputs(config_file.resolve(), {})
+    for prefix, folder in folders or []:
+        paths.extend((prefix, path) for path, _ in _walk(folder))
+    for prefix, path in paths:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        line = f"{prefix}\0{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def site_state(site_dir: Path) -> str:
@@ -248,7 +346,8 @@ _KINDS = {
     "theme": "{name} in de thema-map (overrides)",
     "package": "de bouwsoftware (koppelkansen/{name})",
     "installed": "de geïnstalleerde pakketten of Python",
-    "git": "git ({name}: een commit, checkout of versie-tag)",
+    "git": "git ({name}: een commit, checkout, versie-tag of de opgehaalde geschiedenis)",
+    "editor": "de editor (decap-cms in node_modules)",
     "env": "de omgevingsvariabele {name}",
     "command": "de opdracht (engine of opties)",
 }

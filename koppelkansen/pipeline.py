@@ -30,10 +30,9 @@ from typing import Any, ClassVar
 from koppelkansen.check.content import (
     check_css_file,
     check_file_references,
-    check_image_file,
+    check_media_file,
     check_page_html,
     check_page_images,
-    check_svg_file,
 )
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
@@ -85,8 +84,6 @@ from koppelkansen.versions.site import (
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-#: Raster images a page may show (and the PDF then decodes).
-RASTER_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 CONTENT_FAILED = (
     "De site is niet gebouwd: {count} {problems} in pagina's of bestanden hierboven (script, "
@@ -279,12 +276,11 @@ class SiteBuild:
             self._report([Problem(path, 1, 1, RESERVED_PLACE.format(dest_uri=dest_uri))])
         elif not is_page and (active := active_document(path)) is not None:
             self._report([Problem(path, 1, 1, active)])  # no HTML/XML document beside the editor
-        elif lower.endswith(".svg"):
-            self._report(check_svg_file(path) + check_file_references(path, url))
         elif lower.endswith(".css"):
             self._report(check_css_file(path, url) + check_file_references(path, url))
-        elif lower.endswith(RASTER_IMAGES):
-            self._report(check_image_file(path))
+        elif not is_page:  # an image is judged by its content, not its name (issue 31)
+            fonts = self.options.docs_dir.resolve() / "assets" / "fonts"
+            self._report(check_media_file(path, url, fonts))
 
     def authors_file(self, abs_src_path: str | None) -> Path | None:
         """A file of the docs folder, as the check reads it (a link inside docs/ is the author's

@@ -44,7 +44,12 @@ def _build(config_file: str, site: str) -> dict[str, Any]:
     except BaseException:  # the test shows it: a build that failed is a finding, not a crash
         return {"error": traceback.format_exc()[-4000:]}
     stats = incremental.stats
-    return {"hits": stats.hits, "misses": stats.misses, "pages_hit": stats.pages_hit}
+    return {
+        "hits": stats.hits,
+        "misses": stats.misses,
+        "missed": stats.missed,
+        "pages_hit": stats.pages_hit,
+    }
 
 
 def session(config_file: str, site: str, connection: Any) -> None:

@@ -303,3 +303,32 @@ def test_really_full_disk_keeps_the_site(tmp_path):
     listing = out.split("rc=1", 1)[1]
     assert ".site.building" not in listing and ".site.old" not in listing and ".tmp" not in listing
     assert listing.strip().endswith("oud") and "index.html" in listing
+
+
+def test_a_changed_lock_file_runs_npm_ci_whatever_its_modification_time(tmp_path):
+    """Issue 31: node_modules follows package-lock.json by content. A lock that differs from the
+    installed one with an older modification time (a copy or restored cache that kept the times,
+    a coarse file system) runs npm ci; the same lock touched again does not."""
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "node_modules").mkdir()
+
+    def planned() -> str:
+        done = subprocess.run(
+            ["make", "-n", "node"], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    first = planned()
+    assert "npm ci" in first  # nothing installed yet
+    # What the rule writes after npm ci: the stamp holds the checksum of the two files.
+    stamp = next(line for line in first.splitlines() if "node_modules/.installed" in line)
+    subprocess.run(stamp, shell=True, cwd=tmp_path, check=True)
+    assert "npm ci" not in planned()
+    lock = tmp_path / "package-lock.json"
+    os.utime(lock, (1, 1))  # same content, another time: nothing to do
+    assert "npm ci" not in planned()
+    lock.write_text(lock.read_text("utf-8").replace('"lockfileVersion"', '"lockfileVersion" '))
+    os.utime(lock, (1, 1))  # changed, and older than the stamp
+    assert "npm ci" in planned()

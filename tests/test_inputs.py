@@ -239,3 +239,97 @@ def test_every_variable_a_build_reads_is_in_the_fingerprint_and_nowhere_else_in_
         if re.search(r"os\.environ\b|os\.getenv\(", line) and "``os.environ``" not in line
     ]
     assert readers == []
+
+
+def test_history_git_config_and_the_editor_are_inputs(project, tmp_path, monkeypatch):
+    """Issue 31: 'git fetch --unshallow' changes the page dates without changing HEAD; an
+    update of Decap's bundle in node_modules changes site/admin/; variables that choose the
+    repository, Typst's fonts or a value of mkdocs.yml (!ENV) change the output."""
+    root, _, env = project
+    # A shallow clone of a history of two commits, then its full history.
+    _git(root, "commit", "-q", "--allow-empty", "-m", "tweede")
+    clone = tmp_path / "kloon"
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(clone))
+    shutil.copytree(root / "overrides", clone / "overrides")
+    shutil.copy(root / "mkdocs.yml", clone / "mkdocs.yml")
+    shutil.copy(root / "basis.yml", clone / "basis.yml")
+
+    def fingerprint(environ=env):
+        return inputs.fingerprint(
+            clone / "mkdocs.yml",
+            COMMAND,
+            environ=environ,
+            package_dir=root / "pakket",
+            search_path=[str(root / "site-packages")],
+        )
+
+    site = clone / "site"
+    site.mkdir()
+    inputs.write_state(site, fingerprint())
+    assert inputs.stale_reason(inputs.read_state(site), fingerprint(), site) is None
+    _git(clone, "fetch", "-q", "--unshallow")
+    found = inputs.stale_reason(inputs.read_state(site), fingerprint(), site)
+    assert found is not None and "git (shallow" in found, found
+    inputs.write_state(site, fingerprint())
+    # The editor's bundle, in the project's own node_modules.
+    dist = clone / inputs.EDITOR_BUNDLE
+    dist.mkdir(parents=True)
+    (dist / "decap-cms.js").write_text("// versie 1\n", encoding="utf-8")
+    (dist / "12.decap-cms.js").write_text("// deel\n", encoding="utf-8")
+    inputs.write_state(site, fingerprint())
+    (dist / "12.decap-cms.js").write_text("// deel, bijgewerkt\n", encoding="utf-8")
+    found = inputs.stale_reason(inputs.read_state(site), fingerprint(), site)
+    assert found is not None and "de editor (decap-cms in node_modules)" in found, found
+    inputs.write_state(site, fingerprint())
+    # Variables: git's repository, Typst's fonts, one named by !ENV in the configuration.
+    for name in ("GIT_DIR", "TYPST_FONT_PATHS"):
+        found = inputs.stale_reason(
+            inputs.read_state(site), fingerprint({**env, name: "/elders"}), site
+        )
+        assert found is not None and f"omgevingsvariabele {name}" in found, (name, found)
+    assert inputs.EDITOR_BUNDLE.as_posix() == "node_modules/decap-cms/dist"
+    from koppelkansen.editor.site import BUNDLE
+
+    assert inputs.EDITOR_BUNDLE == BUNDLE  # where the build copies the editor from
+    config = clone / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8") + "copyright: !ENV [KK_COPYRIGHT, 'Niemand']\n", "utf-8"
+    )
+    inputs.write_state(site, fingerprint())
+    monkeypatch.setenv("KK_COPYRIGHT", "Iemand")
+    found = inputs.stale_reason(
+        inputs.read_state(site), fingerprint({**env, "KK_COPYRIGHT": "Iemand"}), site
+    )
+    assert found is not None and "omgevingsvariabele KK_COPYRIGHT" in found, found
+
+
+def test_a_save_during_the_build_makes_the_next_build_run(project, monkeypatch, capsys):
+    """Issue 31: the fingerprint is taken before the build reads the files; a page saved while it
+    runs (even saved back to what it was) leaves no fingerprint, so the next build runs."""
+    from koppelkansen import build
+
+    root, _, _ = project
+    config, site = root / "mkdocs.yml", root / "site"
+    page = next(p for p in sorted((root / "docs").rglob("*.md")) if "title:" in p.read_text())
+    original = page.read_text("utf-8")
+
+    def engine(arguments, engine, in_process):
+        scratch = Path(arguments[arguments.index("--site-dir") + 1])
+        scratch.mkdir()
+        (scratch / "index.html").write_text("<p>gebouwd</p>", encoding="utf-8")
+        if saves:
+            page.write_text(saves.pop(0), encoding="utf-8")
+        return 0
+
+    monkeypatch.setattr(build, "run_engine", engine)
+    # Changed, changed back, then saved with the same bytes (an editor that saves on every key).
+    for saved in (original + "\nOpgeslagen tijdens de build.\n", original, original):
+        saves = [saved]
+        assert build._build(config, site, None, "mkdocs", True, force=True) == 0
+        assert "tijdens de build is een invoerbestand gewijzigd" in capsys.readouterr().out
+        assert inputs.read_state(site) is None
+        assert build._build(config, site, None, "mkdocs", True) == 0
+        assert "site/ bouwen: van site/ is niet bekend waaruit" in capsys.readouterr().out
+    # Nothing saved during the build: the next one has nothing to do.
+    assert build._build(config, site, None, "mkdocs", True) == 0
+    assert "actueel; niets te doen" in capsys.readouterr().out

@@ -16,7 +16,8 @@ ROOT = PACKAGE.parent
 #: The stages in the order the data passes through them; a module may import its own stage and
 #: the ones before it, never a later one.
 STAGES = [
-    {"problems", "templating", "inputs", "build"},  # shared: messages, Jinja, inputs, the generator
+    # shared: messages, Jinja, git, inputs, the generator
+    {"problems", "templating", "gitcommand", "inputs", "build"},
     {"pages"},
     {"check"},
     {"overviews", "figures"},

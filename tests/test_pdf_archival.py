@@ -5,13 +5,17 @@ test_quality_gates.py, beside their builds."""
 
 from __future__ import annotations
 
+import io
+import zlib
 from pathlib import Path
 
 import pdfvalidation
+import pypdf
 import pytest
 import typst
 from conftest import ROOT
 
+from koppelkansen.pdf.pdfstreams import fix_stream_ends
 from koppelkansen.pdf.worker import typst_options
 
 FONTS = ROOT / "docs" / "assets" / "fonts"
@@ -59,26 +63,85 @@ def test_a_pdf_claiming_one_standard_fails_the_other(tmp_path, standards, rules)
         pdfvalidation.assert_archival([tmp_path / f"proef-{'-'.join(standards)}.pdf"])
 
 
-def _stream(data: bytes, length: int) -> bytes:
-    return (
-        b"%%PDF-1.7\n7 0 obj\n<</Length %d/Filter/FlateDecode>>\nstream\n%b\nendstream\nendobj\n"
-        % (
-            length,
-            data,
-        )
-    )
+def _hand_made(streams: list[tuple[bytes, bytes]]) -> bytes:
+    """A PDF of the given stream objects (dictionary entries, data) as Typst lays one out: one
+    object after the other, a classic cross-reference table, LF before ``endstream``."""
+    out = bytearray(b"%PDF-1.7\n%\x80\x80\x80\x80\n\n")
+    offsets = []
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Count 0/Kids[]>>"]
+    for entries, data in streams:
+        objects.append(b"<<%b/Length %d>>\nstream\n%b\nendstream" % (entries, len(data), data))
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%b\nendobj\n\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f\r\n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n\r\n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
-@pytest.mark.parametrize(
-    ("pdf", "excused"),
-    [
-        (_stream(b"abc\r", 4), True),  # CR is the data's last byte, LF the EOL: correct
-        (_stream(b"x\x00y\r", 4), True),
-        (_stream(b"abc\r", 3), False),  # a length that really is one short
-        (_stream(b"abcd", 4), False),  # no CR: the validator's finding is a real one
-        (_stream(b"abc\r", 5), False),
-    ],
-)
-def test_only_thecr_before_lf_stream_length_finding_is_excused(pdf, excused):
-    assert pdfvalidation.cr_before_lf(pdf, 7, 0) is excused
-    assert pdfvalidation.cr_before_lf(pdf, 8, 0) is False
+def _ending_in_cr(prefix: bytes) -> tuple[bytes, bytes]:
+    """Content whose Flate stream ends in a CR (the last byte of its Adler-32), and that stream."""
+    for last in range(256):  # the sum of the bytes decides the checksum's last byte
+        content = prefix + bytes([last])
+        packed = zlib.compress(content)
+        if packed.endswith(b"\r"):
+            return content, packed
+    raise AssertionError("geen")
+
+
+def test_no_stream_of_a_pdf_ends_in_a_carriage_return():
+    """Issue 31, item 7: a stream whose data ends in CR reads as ``…\\r\\nendstream``, which a
+    reader that takes CR LF as the end of line finds one byte short. fix_stream_ends puts an
+    ASCII85 filter in front (its data ends in ``~>``), keeping the decoded bytes, every other
+    filter and its parameters, and writes the cross-reference table anew."""
+    plain, packed = _ending_in_cr(b"BT /F1 12 Tf (Proef) Tj ET")
+    predicted, packed_too = _ending_in_cr(b"\x02\x00\x01" * 20)
+    streams = [
+        (b"/Filter/FlateDecode", packed),
+        (b"/Filter[/FlateDecode]/DecodeParms[<</Predictor 1>>]", packed_too),
+        (b"/Filter /FlateDecode/DecodeParms<</Predictor 1/Columns 3>>", packed_too),
+        (b"", b"BT ET\r"),  # not compressed
+        (b"/Filter/FlateDecode", zlib.compress(b"BT ET")),  # needs nothing
+    ]
+    original = _hand_made([(b"/Subtype/X" + e, d) for e, d in streams])
+    assert original.count(b"\r\nendstream") == 4
+    fixed = fix_stream_ends(original)
+    assert b"\r\nendstream" not in fixed
+    reader = pypdf.PdfReader(io.BytesIO(fixed), strict=True)  # every offset of the new table
+    decoded = [reader.get_object(n).get_data() for n in range(3, 8)]
+    assert decoded == [plain, predicted, predicted, b"BT ET\r", b"BT ET"]
+    for number in range(3, 8):
+        raw = reader.get_object(number)._data
+        assert not raw.endswith((b"\r", b"\n")), (number, raw[-5:])
+    filters = [reader.get_object(n).get("/Filter") for n in range(3, 8)]
+    assert filters[:4] == [
+        ["/ASCII85Decode", "/FlateDecode"],
+        ["/ASCII85Decode", "/FlateDecode"],
+        ["/ASCII85Decode", "/FlateDecode"],
+        "/ASCII85Decode",
+    ]
+    assert filters[4] == "/FlateDecode"  # untouched
+    assert reader.get_object(5)["/DecodeParms"][1]["/Columns"] == 3
+    assert fix_stream_ends(fixed) == fixed
+
+
+def test_a_typst_pdf_with_such_a_stream_passes_both_standards_after_the_fix(tmp_path):
+    """A real one: the first of these small documents whose PDF has a stream ending in CR fails
+    PDFA2A-STREAM-LENGTH-001 as Typst writes it, and meets both standards as the build writes it
+    (koppelkansen.pdf.typeset runs fix_stream_ends on every PDF)."""
+    main = tmp_path / "proef.typ"
+    for n in range(400):  # about one in ten has one
+        main.write_text(DOCUMENT.replace("= Proef", f"= Proef {n}"), encoding="utf-8")
+        data = typst.compile(str(main), **typst_options(FONTS, 1_540_987_200))
+        if b"\r\nendstream" in data:
+            break
+    else:
+        raise AssertionError("geen PDF met een stroom die op CR eindigt")
+    raw = tmp_path / "typst.pdf"
+    raw.write_bytes(data)
+    assert any("PDFA2A-STREAM-LENGTH-001" in line for line in pdfvalidation.findings(raw))
+    fixed = tmp_path / "gebouwd.pdf"
+    fixed.write_bytes(fix_stream_ends(data))
+    pdfvalidation.assert_archival([fixed])

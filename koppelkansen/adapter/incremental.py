@@ -111,6 +111,8 @@ class Stats:
     misses: int = 0
     #: Pages whose template output came from the cache.
     pages_hit: int = 0
+    #: The pages rendered anew in this build (what a test shows when a count is off).
+    missed: list[str] = field(default_factory=list)
 
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -263,6 +265,7 @@ def build_key(config: MkDocsConfig, files: Files) -> str:
     every file (link targets and their inclusion), computed once a build (which also starts this
     build's count of hits and misses). An unstable configuration keeps nothing: ``""``."""
     stats.hits = stats.misses = stats.pages_hit = 0
+    stats.missed = []
     try:
         return state_digest(mkdocs.__version__, config, [_file_state(f) for f in files])
     except Unstable:
@@ -353,6 +356,7 @@ def cache_render(page: Page, base: str) -> None:
             _restore(page, entry, files)
             return
         stats.misses += 1
+        stats.missed.append(page.file.src_uri)
         with _recording() as recorder:
             original(config, files)
         _cache.put(key, _remember(page, recorder.records))

@@ -8,10 +8,13 @@ page (see docs-dev/threat-model.md for why we refuse instead of sanitising).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
 import socket
+import struct
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -427,8 +430,10 @@ def check_page_images(
     return sorted(set(problems))
 
 
-def check_svg_file(path: Path) -> list[Problem]:
-    """An SVG figure from docs/: no script, no event handlers, nothing loaded from elsewhere."""
+def check_svg_file(path: Path, font_dir: Path | None = None) -> list[Problem]:
+    """An SVG figure from docs/: no script, no event handlers, nothing loaded from elsewhere; work
+    for the PDF that stays bounded (:func:`_svg_work_problems`); with ``font_dir`` (the PDF's
+    fonts), no text the PDF's font cannot show."""
     try:
         data = path.read_bytes()
         parser = etree.XMLParser(
@@ -457,6 +462,9 @@ def check_svg_file(path: Path) -> list[Problem]:
         line = element.sourceline if isinstance(element.sourceline, int) else 1
         for message, _ in _element_problems(element, page_url=None, svg=True):
             problems.append(Problem(path, line, 1, message))
+    problems.extend(_svg_work_problems(path, root))
+    if font_dir is not None:
+        problems.extend(_svg_text_problems(path, root, font_dir))
     return sorted(set(problems))
 
 
@@ -516,13 +524,53 @@ def image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def _jpeg_frame(data: bytes) -> tuple[int, int] | None:
+    """A JPEG's first start-of-frame marker and its number of colour components."""
+    at = 2
+    while at + 10 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
+            at += 1 if marker == 0xFF else 2
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return marker, data[at + 9]
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    return None
+
+
 def check_image_file(path: Path) -> list[Problem]:
-    """A raster image from docs/: small enough in pixels to go into a PDF."""
+    """A raster image from docs/: small enough in pixels to go into a PDF, and (a JPEG) in
+    colours and a coding the PDF can hold."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(256 * 1024)  # a JPEG's frame header may follow its metadata
     except OSError as exc:
         return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
+    if head[:2] == b"\xff\xd8":
+        frame = _jpeg_frame(head)
+        if frame is not None and frame[1] == 4:
+            return [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "deze JPEG is in CMYK (de kleuren van drukwerk); een archief-PDF (PDF/A) "
+                    "zonder drukprofiel kan die niet bevatten, en niet elke browser toont haar "
+                    "goed. Sla haar opnieuw op in RGB (sRGB), bijvoorbeeld met 'Exporteren als' "
+                    "in je fotoprogramma",
+                )
+            ]
+        if frame is not None and frame[0] not in (0xC0, 0xC1, 0xC2):
+            return [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "deze JPEG is op een zeldzame manier gecodeerd (verliesvrij of met "
+                    "rekenkundige codering) die browsers en de PDF niet kunnen lezen; sla haar "
+                    "opnieuw op als gewone JPEG of als PNG",
+                )
+            ]
     size = image_size(head)
     if size is None or size[0] * size[1] <= MAX_PIXELS:
         return []
@@ -537,6 +585,351 @@ def check_image_file(path: Path) -> list[Problem]:
             "bijvoorbeeld tot 3000 pixels breed",
         )
     ]
+
+
+# -- Files judged by their content (issue 31, item 4) ------------------------------------------
+# A browser and Typst take an image for what its bytes are, not for its name: a PNG named
+# kaart.dat goes into the PDF whole. So every file of docs/ is sniffed, and checked as what it is.
+
+#: The formats an image extension names, for a file whose content says another.
+_EXTENSION_FORMATS = {
+    ".png": "png",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".gif": "gif",
+    ".webp": "webp",
+    ".svg": "svg",
+}
+_FORMAT_NAMES = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WebP", "svg": "SVG"}
+_SVG_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg\b",
+    re.S | re.I,
+)
+
+
+def sniff(head: bytes) -> str | None:
+    """What the first bytes of a file are: "png", "jpeg", "gif", "webp", "svg" or None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:3] == b"\xff\xd8\xff":
+        return "jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if _SVG_START.match(head[:4096]):
+        return "svg"
+    return None
+
+
+def check_media_file(path: Path, site_path: str, font_dir: Path | None = None) -> list[Problem]:
+    """A file of docs/ that is no page and no style sheet, checked as what its content is: an SVG
+    as an SVG, a raster image for its pixels and colours, whatever its name; an image whose
+    extension names another format is refused (Typst reads a file by its extension)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
+    kind = sniff(head)
+    named = _EXTENSION_FORMATS.get(path.suffix.lower())
+    if kind is None and named is None:
+        return []
+    problems: list[Problem] = []
+    if kind is not None and named is not None and kind != named:
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                f"dit bestand heet {path.suffix} maar is een {_FORMAT_NAMES[kind]}-bestand; de "
+                f"PDF leest een afbeelding naar haar extensie. Geef het de extensie "
+                f".{'jpg' if kind == 'jpeg' else kind}, of sla het opnieuw op als "
+                f"{_FORMAT_NAMES[named]}",
+            )
+        )
+    if kind == "svg" or (kind is None and named == "svg"):
+        return problems + check_svg_file(path, font_dir) + check_file_references(path, site_path)
+    return problems + check_image_file(path)
+
+
+# -- Bounded work for an SVG (issue 31, item 4) ----------------------------------------------------
+# Typst draws an SVG into the PDF with usvg/svg2pdf: shapes stay vectors, but what a filter does is
+# rasterised, over the filter's region. Three 300-byte SVGs whose filter region was 300 times
+# their size took more than a minute. The work is bounded before the build: the elements after
+# every <use> is expanded, the filter region, and the primitives whose cost grows with a number.
+
+#: Elements of an SVG after every <use> is expanded (a <use> of a group of <use>s multiplies).
+MAX_SVG_ELEMENTS = 50_000
+#: How many times its element's size a filter region may be, per side (the default is 1.2). A
+#: blur over a full-width figure takes about 2 s at 1.2 and 6 s at 2 (measured on 2 busy cores);
+#: at 300 it did not end.
+MAX_FILTER_REGION = 2.0
+#: Filter primitives in one SVG, and elements drawn through a filter.
+MAX_FILTER_PRIMITIVES = 100
+MAX_FILTERED = 20
+#: Bounds of the primitives whose work grows with an attribute, per pixel: feMorphology's with the
+#: square of its radius (radius 3 took 2.5 s, radius 10 more than a minute).
+_PRIMITIVE_LIMITS = {
+    "feconvolvematrix": ("order", 5),
+    "femorphology": ("radius", 5),
+    "feturbulence": ("numOctaves", 10),
+}
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _numbers(value: str | None) -> list[float]:
+    return [float(n) for n in _NUMBER.findall(value or "")]
+
+
+def _fraction(value: str | None, default: float) -> float:
+    """A filter region's width or height in objectBoundingBox units: ``120%`` or ``1.2``."""
+    if not value:
+        return default
+    numbers = _numbers(value)
+    if not numbers:
+        return default
+    return numbers[0] / 100 if value.strip().endswith("%") else numbers[0]
+
+
+def _viewport(root: etree._Element) -> tuple[float, float] | None:
+    box = _numbers(root.get("viewBox"))
+    if len(box) == 4 and box[2] > 0 and box[3] > 0:
+        return box[2], box[3]
+    width, height = _numbers(root.get("width")), _numbers(root.get("height"))
+    if width and height and width[0] > 0 and height[0] > 0:
+        return width[0], height[0]
+    return None
+
+
+def _svg_work_problems(path: Path, root: etree._Element) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def line(element: etree._Element) -> int:
+        return element.sourceline if isinstance(element.sourceline, int) else 1
+
+    # Elements after <use> expansion: each element's size is 1, its children's sizes and, for a
+    # <use>, its target's; post-order with a stack (no recursion), a cycle counting once.
+    by_id = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    order = [el for el in root.iter() if isinstance(el.tag, str)]
+
+    def target(element: etree._Element) -> etree._Element | None:
+        if _local(element.tag) != "use":
+            return None
+        href = element.get("href") or element.get("{http://www.w3.org/1999/xlink}href") or ""
+        return by_id.get(href[1:]) if href.startswith("#") else None
+
+    def parts(element: etree._Element) -> list[etree._Element]:
+        found = [child for child in element if isinstance(child.tag, str)]
+        pointed = target(element)
+        return [*found, pointed] if pointed is not None else found
+
+    size: dict[etree._Element, int] = {}
+    open_now: set[etree._Element] = set()
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        element, done = stack.pop()
+        if done:
+            open_now.discard(element)
+            total = 1 + sum(size.get(part, 1) for part in parts(element))
+            size[element] = min(total, MAX_SVG_ELEMENTS + 1)
+            continue
+        if element in size or element in open_now:
+            continue
+        open_now.add(element)
+        stack.append((element, True))
+        stack.extend((part, False) for part in parts(element) if part not in size)
+    for element in order:
+        pointed = target(element)
+        if pointed is not None and (pointed is element or element in pointed.iterdescendants()):
+            problems.append(
+                Problem(
+                    path,
+                    line(element),
+                    1,
+                    "deze <use> verwijst naar zichzelf of een element waar hij in staat; haal "
+                    "de verwijzing weg",
+                )
+            )
+    total = size.get(root, 0)
+    if total > MAX_SVG_ELEMENTS:
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                f"deze SVG heeft, met wat haar <use>-elementen herhalen, meer dan "
+                f"{MAX_SVG_ELEMENTS} elementen; dat kost te veel werk om in de PDF te zetten. "
+                "Vereenvoudig de figuur of exporteer haar als PNG",
+            )
+        )
+    primitives = 0
+    viewport = _viewport(root)
+    for element in order:
+        name = _local(element.tag)
+        if name == "filter":
+            units = element.get("filterUnits") or "objectBoundingBox"
+            if units == "userSpaceOnUse":
+                width = _numbers(element.get("width"))
+                height = _numbers(element.get("height"))
+                across = (
+                    max(width[0] / viewport[0], height[0] / viewport[1])
+                    if viewport and width and height and not element.get("width", "").endswith("%")
+                    else max(
+                        _fraction(element.get("width"), 1.2), _fraction(element.get("height"), 1.2)
+                    )
+                )
+            else:
+                across = max(
+                    _fraction(element.get("width"), 1.2), _fraction(element.get("height"), 1.2)
+                )
+            if across > MAX_FILTER_REGION:
+                problems.append(
+                    Problem(
+                        path,
+                        line(element),
+                        1,
+                        f"het gebied van dit filter is {across:g} keer zo groot als wat het "
+                        f"filtert (hoogstens {MAX_FILTER_REGION:g}); de PDF rekent elk punt "
+                        "ervan uit, wat minuten kost. Maak width en height van het filter "
+                        "kleiner (bijvoorbeeld 120%), of laat het filter weg",
+                    )
+                )
+        elif name.startswith("fe") and element.getparent() is not None:
+            primitives += 1
+            limit = _PRIMITIVE_LIMITS.get(name)
+            if limit is not None:
+                attribute, most = limit
+                values = _numbers(element.get(attribute))
+                if values and max(abs(v) for v in values) > most:
+                    problems.append(
+                        Problem(
+                            path,
+                            line(element),
+                            1,
+                            f'{attribute}="{element.get(attribute)}" van <{element.tag if isinstance(element.tag, str) else name}> '
+                            f"is groter dan {most}; dat kost te veel werk om in de PDF te "
+                            "zetten. Kies een kleinere waarde of laat het filter weg",
+                        )
+                    )
+    filtered = [
+        element
+        for element in order
+        if element.get("filter") or "filter" in (element.get("style") or "").replace(" ", "")
+    ]
+    if len(filtered) > MAX_FILTERED:
+        problems.append(
+            Problem(
+                path,
+                line(filtered[MAX_FILTERED]),
+                1,
+                f"deze SVG tekent {len(filtered)} elementen met een filter (hoogstens "
+                f"{MAX_FILTERED}); elk filter wordt voor de PDF punt voor punt uitgerekend. "
+                "Vereenvoudig de figuur of exporteer haar als PNG",
+            )
+        )
+    if primitives > MAX_FILTER_PRIMITIVES:
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                f"deze SVG heeft {primitives} filterstappen (hoogstens {MAX_FILTER_PRIMITIVES}); "
+                "dat kost te veel werk om in de PDF te zetten. Vereenvoudig de figuur",
+            )
+        )
+    return problems
+
+
+def _svg_text_problems(path: Path, root: etree._Element, font_dir: Path) -> list[Problem]:
+    """Text of the SVG that the PDF's font cannot show (an emoji), at its line."""
+    covered = font_coverage(font_dir)
+    if not covered:
+        return []
+    drawn = ("text", "tspan", "textpath")
+    problems = []
+    for element in root.iter():
+        if _local(element.tag) not in drawn:
+            continue
+        parent = element.getparent()
+        pieces = [element.text or ""]
+        if parent is not None and _local(parent.tag) in drawn:
+            pieces.append(element.tail or "")  # text after a <tspan> belongs to its parent
+        missing = sorted(
+            {
+                char
+                for char in "".join(pieces)
+                if not char.isspace()
+                and ord(char) not in covered
+                and unicodedata.category(char)[0] != "C"
+            }
+        )
+        if missing:
+            problems.append(
+                Problem(
+                    path,
+                    element.sourceline if isinstance(element.sourceline, int) else 1,
+                    1,
+                    f"de tekst van deze SVG bevat '{''.join(missing[:5])}', en dat teken staat "
+                    "niet in het lettertype van de PDF (Inter); vervang het door tekst of maak "
+                    "er in het tekenprogramma een vorm (pad) van",
+                )
+            )
+    return problems
+
+
+@functools.lru_cache(maxsize=8)
+def font_coverage(font_dir: Path) -> frozenset[int]:
+    """Every code point the PDF's fonts in ``font_dir`` have a glyph for (their OpenType ``cmap``
+    tables, formats 4 and 12); empty when none can be read."""
+    covered: set[int] = set()
+    try:
+        fonts = sorted(font_dir.glob("*.otf")) + sorted(font_dir.glob("*.ttf"))
+    except OSError:
+        return frozenset()
+    for font in fonts:
+        try:
+            covered |= _cmap(font.read_bytes())
+        except (OSError, ValueError, IndexError, struct.error):
+            continue
+    return frozenset(covered)
+
+
+def _cmap(data: bytes) -> set[int]:
+    """The code points of one OpenType font's cmap (Unicode subtables of format 4 or 12)."""
+    tables = struct.unpack_from(">H", data, 4)[0]
+    offset = None
+    for index in range(tables):
+        tag, _, start, _ = struct.unpack_from(">4sIII", data, 12 + 16 * index)
+        if tag == b"cmap":
+            offset = start
+    if offset is None:
+        return set()
+    found: set[int] = set()
+    count = struct.unpack_from(">H", data, offset + 2)[0]
+    for index in range(count):
+        platform, encoding, sub = struct.unpack_from(">HHI", data, offset + 4 + 8 * index)
+        if (platform, encoding) not in ((0, 3), (0, 4), (3, 1), (3, 10)):
+            continue
+        at = offset + sub
+        kind = struct.unpack_from(">H", data, at)[0]
+        if kind == 4:
+            segments = struct.unpack_from(">H", data, at + 6)[0] // 2
+            ends = struct.unpack_from(f">{segments}H", data, at + 14)
+            starts = struct.unpack_from(f">{segments}H", data, at + 16 + 2 * segments)
+            for first, last in zip(starts, ends, strict=True):
+                if first != 0xFFFF:
+                    found.update(range(first, last + 1))
+        elif kind == 12:
+            groups = struct.unpack_from(">I", data, at + 12)[0]
+            for group in range(groups):
+                first, last, _ = struct.unpack_from(">III", data, at + 16 + 12 * group)
+                found.update(range(first, min(last, 0x10FFFF) + 1))
+    return found
 
 
 # -- Files that point at files (issue 24, item 6) ----------------------------------------------

@@ -18,6 +18,7 @@ from koppelkansen.check.schema import (
     load_schema,
     validator_for,
 )
+from koppelkansen.check.structure import page_structure_problems
 from koppelkansen.pages.loader import Applies, DefaultsCache, load_page, load_pages
 from koppelkansen.pages.model import Corpus, Page, Source
 from koppelkansen.pages.vocabulary import load_vocabulary
@@ -376,6 +377,7 @@ def check_docs(
     validators = PageValidators(schema)
     for page in pages.values():
         problems.extend(_page_problems(page, messages, validators))
+        problems.extend(page_structure_problems(page.path, page.body))
         if templates is not None:
             problems.extend(_template_problems(page, templates))
     problems.extend(_cross_references(corpus))
@@ -445,5 +447,6 @@ def check_added_page(corpus: Corpus, path: Path) -> list[Problem]:
     if page is not None:
         corpus.pages[page.src_uri] = page
         problems.extend(_page_problems(page, messages, PageValidators(corpus.schema)))
+        problems.extend(page_structure_problems(page.path, page.body))
         problems.extend(_cross_references(corpus))
     return sorted({p for p in problems if p.path.resolve() == path})

@@ -10,41 +10,21 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from koppelkansen.gitcommand import GIT_MISSING, run_git
+
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-_RECORD = "\x1e"
+#: Between two commits of the log: a NUL, which no line of a text diff holds (git shows a file
+#: with a NUL as binary, without lines), so no page's content can fake a commit.
+_RECORD = "\x00"
 _HUNK = re.compile(r"^@@ -\S+ \+(\d+)")
 _STATUS = re.compile(r"^status:[ \t]*['\"]?([a-z-]+)['\"]?[ \t]*$")
 #: A ``status:`` line further down than this is not front matter.
 _FRONT_MATTER_LINES = 40
-
-#: The return code run_git gives when there is no git program.
-GIT_MISSING = 127
-
-
-def run_git(
-    cwd: Path, *args: str, input_text: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """``git <args>`` in ``cwd`` as text (UTF-8, paths unquoted); never raises. Every git call of
-    the build that reads text goes through here."""
-    try:
-        return subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=cwd,
-            input=input_text,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-        )
-    except FileNotFoundError:
-        return subprocess.CompletedProcess(["git", *args], GIT_MISSING, "", "git ontbreekt")
 
 
 @dataclass
@@ -69,11 +49,14 @@ def git_history(folder: Path) -> GitHistory:
     result = run_git(
         folder,
         "log",
-        f"--format={_RECORD}%ct",
+        "--format=%x00%ct",
         "-p",
         "-U0",
         "--no-color",
         "--no-ext-diff",
+        "--no-textconv",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
         "--no-renames",
         "--relative",
         "--",

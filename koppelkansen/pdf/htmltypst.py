@@ -227,6 +227,28 @@ def page_media(html: str, page_url: str, media: dict[str, str]) -> list[str]:
     return sorted({file for file in files if file is not None})
 
 
+#: A run of characters without a space longer than this gets a place to break (a zero-width
+#: space) after every LONG_RUN_STEP characters: Typst breaks a line only at a space, a hyphen or
+#: a hyphenation point, so a 10,000-character word ran off the page. Dutch words stay whole
+#: (and hyphenated by Typst); a long URL or a run of letters breaks.
+LONG_RUN = 40
+LONG_RUN_STEP = 20
+_LONG_RUN = re.compile(rf"[^\s\u200b]{{{LONG_RUN + 1},}}")
+
+
+def _breakable(text: str) -> str:
+    """``text`` with a zero-width space every LONG_RUN_STEP characters of a run longer than
+    LONG_RUN (invisible, and not read out)."""
+    if len(text) <= LONG_RUN:
+        return text
+    return _LONG_RUN.sub(
+        lambda m: "\u200b".join(
+            m.group(0)[at : at + LONG_RUN_STEP] for at in range(0, len(m.group(0)), LONG_RUN_STEP)
+        ),
+        text,
+    )
+
+
 @dataclass
 class _Inline:
     """Inline markup being written: pieces, and whether the last one was a ``#code`` expression
@@ -240,7 +262,7 @@ class _Inline:
     def text(self, raw: str) -> None:
         if not raw:
             return
-        out = escape(raw)
+        out = escape(_breakable(raw))
         if self.colon:
             out = out.replace(":", "\\:")
         if self.after_code and out[0] in ".([;:":
@@ -297,7 +319,8 @@ class PageConverter:
         if depth > MAX_DEPTH:
             self.problem(
                 f"de HTML van deze pagina is {depth} elementen diep genest (hoogstens {MAX_DEPTH}); "
-                "haal overbodige <div>'s of geneste lijsten weg"
+                "haal overbodige <div>'s of geneste lijsten weg",
+                *_deep_needles(root),
             )
             return "\n"
         for note_list in _elements(
@@ -583,11 +606,19 @@ class PageConverter:
         self.table_cells += sum(len(cells(r)) for r in rows)
         if self.table_cells > MAX_TABLE_CELLS:
             if before <= MAX_TABLE_CELLS:
+                first = [
+                    " ".join("".join(str(t) for t in c.itertext()).split()) for c in cells(rows[0])
+                ]
                 self.problem(
                     f"de tabellen op deze pagina hebben samen meer dan {MAX_TABLE_CELLS} cellen; "
                     "zo'n tabel is in een PDF niet te lezen en kost minuten om te zetten. Splits "
                     "haar over pagina's, of zet de gegevens in een CSV- of Excel-bestand in docs/ "
-                    "en verwijs ernaar"
+                    "en verwijs ernaar",
+                    # The table's first row as Markdown writes it, then its first cells' text.
+                    " | ".join(first[:3]),
+                    " | ".join(first[:2]),
+                    *(text for text in first[:3] if len(text) > 2),
+                    *_needles(el),
                 )
             return ""
         span = self._span
@@ -848,6 +879,23 @@ def _depth(root: etree._Element) -> int:
         deepest = max(deepest, level)
         stack.extend((child, level + 1) for child in el)
     return deepest
+
+
+def _deep_needles(root: etree._Element) -> tuple[str, ...]:
+    """Snippets of the Markdown at the first element deeper than MAX_DEPTH (its text, then its
+    start tag), so that the problem is told at its line; iteratively, as :func:`_depth`."""
+    stack = [(root, 0)]
+    while stack:
+        el, level = stack.pop()
+        if level > MAX_DEPTH:
+            text = (
+                " ".join("".join(str(t) for t in el.itertext()).split())
+                if isinstance(el.tag, str)
+                else ""
+            )
+            return tuple(n for n in (text[:60] if len(text) > 2 else "", *_needles(el)) if n)
+        stack.extend((child, level + 1) for child in reversed(el))
+    return ()
 
 
 def _guard_start(markup: str) -> str:

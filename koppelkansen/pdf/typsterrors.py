@@ -46,6 +46,14 @@ _TRANSLATIONS = (
         "PDF; maak de opbouw platter",
     ),
     (
+        # Caught before by koppelkansen.check.structure, at the heading's line; this is its
+        # Dutch should a heading the check does not see (raw HTML in a block) reach Typst.
+        re.compile(r"skipped from heading level|heading level \d+ to", re.I),
+        "een kop op deze pagina slaat een niveau over (bijvoorbeeld ## en dan ####); de PDF "
+        "(PDF/UA) heeft een kop van elk niveau nodig. Maak van de diepere kop een kop van één "
+        "niveau onder de kop erboven",
+    ),
+    (
         re.compile(r"svg", re.I),
         "de SVG-figuur{name} is niet te lezen; exporteer haar opnieuw als gewone SVG",
     ),

@@ -140,10 +140,18 @@ class ChildCompiler:
                 raise pickle.loads(error.read_bytes())
             if not out.is_file():
                 raise self._died()
-            return out.read_bytes()
+            return _archival(out.read_bytes())
         finally:
             if peak_kb > self.restart_after_kb:
                 self._stop()
+
+
+def _archival(pdf: bytes) -> bytes:
+    """The PDF as the build writes it: no stream's data ends in a CR (``pdf/pdfstreams.py``).
+    Imported here, in the build's process: the child imports nothing but ``typst``."""
+    from koppelkansen.pdf.pdfstreams import fix_stream_ends
+
+    return fix_stream_ends(pdf)
 
 
 def typst_options(font_dir: Path, epoch: int | None) -> dict[str, Any]:
@@ -176,7 +184,7 @@ def compile_live(main: Path, font_dir: Path, epoch: int | None) -> bytes:
         format="pdf", pdf_standards=options["pdf_standards"], timestamp=options["timestamp"]
     )
     assert isinstance(data, bytes)
-    return data
+    return _archival(data)
 
 
 def _serve(requests: IO[str], answers: IO[str]) -> int:

@@ -22,12 +22,27 @@ from koppelkansen.versions.tags import Version
 
 FOLDER = "wijzigingen"
 WORKING = "werkversie"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+#: The characters Python-Markdown lets a backslash escape.
+_MD_ESCAPABLE = frozenset("\\`*_{}[]()#+-.!")
+#: The other ASCII punctuation some Markdown extension reads (``~~``, ``==``, ``^^``, ``:x:``,
+#: ``$``, ``|``, ``@``) or HTML does (``<``, ``>``, ``&``); ``,;'"/?%`` start nothing.
+_MD_ACTIVE = frozenset("$&:<=>@^|~")
 
 
 def md_text(text: str) -> str:
-    """Untrusted text for inline Markdown: HTML-escaped, Markdown punctuation escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Untrusted text for inline Markdown (Python-Markdown): every Markdown-active character
+    inert, whatever extension reads it (``~~`` strike-through, ``==`` mark, ``^^``, ``:emoji:``,
+    ``$`` math, ``|`` table cell, ``<`` HTML, ``&`` entity): backslash-escaped where
+    Python-Markdown allows it, otherwise written as a numeric character reference."""
+    out = []
+    for char in text:
+        if char in _MD_ESCAPABLE:
+            out.append("\\" + char)
+        elif char in _MD_ACTIVE:
+            out.append(f"&#{ord(char)};")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -137,7 +152,9 @@ def render(
             facts.append(f"Dit plan is nieuw (status {label(change.new_status)}).")
         elif change.kind == "verwijderd":
             facts.append(f"Dit plan is verwijderd (het had status {label(change.old_status)}).")
-        elif change.inserted or change.deleted:
+        if change.old_path:
+            facts.append(f"Dit plan is verplaatst of hernoemd; het was {md_text(change.old_path)}.")
+        if change.kind == "gewijzigd" and (change.inserted or change.deleted):
             facts.append(
                 f"{change.inserted} {'woord' if change.inserted == 1 else 'woorden'} ingevoegd, "
                 f"{change.deleted} {'woord' if change.deleted == 1 else 'woorden'} verwijderd."

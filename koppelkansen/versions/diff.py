@@ -17,6 +17,14 @@ from dataclasses import dataclass, field
 from koppelkansen.pages.model import Page
 
 INTRO = "Inleiding"
+#: The section of a change that holds the plan's changed title.
+TITLE = "Titel van het plan"
+#: How alike (0..1, difflib's ratio of the words) a removed and an added plan must be to be one
+#: plan that moved: git's rename detection uses 50 %.
+RENAME_SIMILARITY = 0.5
+#: Most pairs of removed and added plans compared for a rename (each comparison is linear to
+#: quadratic in the words): beyond, only plans with the same text are paired.
+RENAME_PAIRS = 2_500
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^(```|~~~)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -141,6 +149,8 @@ class PlanChange:
     old_status: str = ""
     new_status: str = ""
     sections: list[SectionChange] = field(default_factory=list)
+    #: Where the plan was before, when it moved to ``path`` (a renamed file: its text is alike).
+    old_path: str = ""
 
     @property
     def status_changed(self) -> bool:
@@ -264,9 +274,21 @@ def plan_diff(old: Page | None, new: Page | None) -> PlanChange | None:
         return PlanChange(new.src_uri, new.label, "toegevoegd", new_status=new.status)
     if new is None:
         return PlanChange(old.src_uri, old.label, "verwijderd", old_status=old.status)
-    if old.body == new.body and old.status == new.status:
+    relocated = old.src_uri != new.src_uri
+    if (
+        old.body == new.body
+        and old.status == new.status
+        and old.label == new.label
+        and not relocated
+    ):
         return None  # the common case: most pages do not change between two versions
     change = PlanChange(new.src_uri, new.label, "gewijzigd", old.status, new.status)
+    change.old_path = old.src_uri if relocated else ""
+    if old.label != new.label:
+        text, inserted, deleted = word_diff(old.label, new.label)
+        renamed = SectionChange(TITLE, "gewijzigd", inserted=inserted, deleted=deleted)
+        renamed.blocks = [DiffBlock("p", [text])]
+        change.sections.append(renamed)
     before = {s.title: s for s in sections(old.body)}
     after = {s.title: s for s in sections(new.body)}
     common_old = [t for t in before if t in after]
@@ -288,13 +310,56 @@ def plan_diff(old: Page | None, new: Page | None) -> PlanChange | None:
     for title, section in before.items():
         if title not in after:
             change.sections.append(_whole_section(title, section, added=False))
-    if not change.sections and not change.status_changed:
+    if not change.sections and not change.status_changed and not relocated:
         return None
     return change
 
 
-#: Key of a page's comparison in a :func:`compare` memo: path, new title, both statuses and texts.
-DiffKey = tuple[str, str, str, str, str, str]
+#: Key of a page's comparison in a :func:`compare` memo: both paths, both titles, both statuses
+#: and both texts.
+DiffKey = tuple[str, str, str, str, str, str, str, str]
+
+
+def _words_of(page: Page) -> list[str]:
+    return re.findall(r"\w+", f"{page.label}\n{_COMMENT.sub('', page.body)}".lower())
+
+
+def renames(old: dict[str, Page], new: dict[str, Page]) -> dict[str, str]:
+    """Plans that moved: the new path of each to its old path. A removed and an added plan are
+    one plan when their words are alike (:data:`RENAME_SIMILARITY`), best pairs first; with more
+    than :data:`RENAME_PAIRS` pairs to compare, only plans with the very same words pair."""
+    removed = [p for p in sorted(old) if p not in new]
+    added = [p for p in sorted(new) if p not in old]
+    if not removed or not added:
+        return {}
+    words = {("old", p): _words_of(old[p]) for p in removed}
+    words.update({("new", p): _words_of(new[p]) for p in added})
+    scored: list[tuple[float, str, str]] = []
+    if len(removed) * len(added) > RENAME_PAIRS:
+        by_words: dict[tuple[str, ...], list[str]] = {}
+        for path in removed:
+            by_words.setdefault(tuple(words["old", path]), []).append(path)
+        for path in added:
+            for before in by_words.get(tuple(words["new", path]), []):
+                scored.append((1.0, before, path))
+    else:
+        for before in removed:
+            a = words["old", before]
+            for after in added:
+                matcher = difflib.SequenceMatcher(None, a, words["new", after], autojunk=False)
+                if (
+                    matcher.real_quick_ratio() >= RENAME_SIMILARITY
+                    and matcher.quick_ratio() >= RENAME_SIMILARITY
+                    and (ratio := matcher.ratio()) >= RENAME_SIMILARITY
+                ):
+                    scored.append((ratio, before, after))
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, before, after in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        if before not in taken and after not in found:
+            found[after] = before
+            taken.add(before)
+    return found
 
 
 def compare(
@@ -314,11 +379,22 @@ def compare(
         return {p: t for p, t in pages.items() if t.type in types}
 
     old, new = wanted(old), wanted(new)
+    moved = renames(old, new)
+    gone = set(moved.values())
     changes = []
-    for path in [*sorted(new), *sorted(p for p in old if p not in new)]:
-        before, after = old.get(path), new.get(path)
+    for path in [*sorted(new), *sorted(p for p in old if p not in new and p not in gone)]:
+        before, after = old.get(moved.get(path, path)), new.get(path)
         if memo is not None and before is not None and after is not None:
-            key = (path, after.label, before.status, after.status, before.body, after.body)
+            key = (
+                before.src_uri,
+                path,
+                before.label,
+                after.label,
+                before.status,
+                after.status,
+                before.body,
+                after.body,
+            )
             if key not in memo:
                 memo[key] = plan_diff(before, after)
             change = memo[key]

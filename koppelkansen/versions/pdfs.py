@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from koppelkansen.build import engine_from_environment
+from koppelkansen.gitcommand import git_argv
 from koppelkansen.pages.dates import is_day
 from koppelkansen.pdf.downloads import LISTING
 from koppelkansen.versions.tags import Version
@@ -154,7 +155,7 @@ def place(source: Path, target: Path) -> None:
 
 def _export(repo: Path, commit: str, target: Path) -> None:
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit], cwd=repo, capture_output=True, check=False
+        git_argv("archive", "--format=tar", commit), cwd=repo, capture_output=True, check=False
     )
     if archive.returncode != 0:
         raise VersionBuildError(archive.stderr.decode("utf-8", "replace").strip())

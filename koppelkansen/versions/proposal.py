@@ -19,8 +19,9 @@ from pathlib import Path
 
 from koppelkansen import problems
 from koppelkansen.check.frontmatter import nearest
+from koppelkansen.gitcommand import run_git
 from koppelkansen.pages.dates import dutch_date
-from koppelkansen.pages.gitdates import iso_date, run_git
+from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 from koppelkansen.pages.model import Page
 from koppelkansen.pages.vocabulary import Labels
@@ -459,9 +460,14 @@ def page_markdown(
 # -- the summary of a pull request ------------------------------------------------------------
 
 
+_ASCII_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
 def _cell(text: str) -> str:
-    """Untrusted text in a Markdown table cell: escaped, one line, no column break."""
-    return md_text(" ".join(text.split())).replace("|", "\\|")
+    """Untrusted text in a table cell of GitHub's Markdown: one line, and every ASCII punctuation
+    character backslash-escaped (CommonMark allows it for each), so that no ``~~``, ``|``, ``<``,
+    ``&``, ``[``, ``*`` or ``$`` in a title is read as markup, a column, HTML or math."""
+    return _ASCII_PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
 
 
 def summary(
@@ -496,6 +502,8 @@ def summary(
             ]
             if change.kind != "gewijzigd":
                 parts.insert(0, f"plan {change.kind}")
+            if change.old_path:
+                parts.insert(0, f"plan hernoemd, was {_cell(change.old_path)}")
             status = ""
             if change.status_changed:
                 status = (

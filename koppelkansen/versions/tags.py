@@ -15,8 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from koppelkansen.check.frontmatter import check_docs, nearest
+from koppelkansen.gitcommand import git_argv, run_git
 from koppelkansen.pages.dates import dutch_date, is_day
-from koppelkansen.pages.gitdates import run_git
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
 from koppelkansen.pages.model import Page
 
@@ -375,7 +375,7 @@ def read_blobs(repo: Path, commit: str, names: list[str]) -> dict[str, str]:
     if not names:
         return {}
     batch = subprocess.run(
-        ["git", "cat-file", "--batch"],
+        git_argv("cat-file", "--batch"),
         cwd=repo,
         input="".join(f"{commit}:{n}\n" for n in names).encode(),
         capture_output=True,

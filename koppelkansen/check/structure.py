@@ -1,0 +1,258 @@
+"""The structure of a page's Markdown, read from its source: every problem at its line.
+
+**Nesting deeper than** :data:`MAX_NESTING` (lists in lists, quotes in quotes, admonitions, tabs
+and details): Python-Markdown renders it recursively (a list nested 300 levels ended in a
+RecursionError and "Interne fout"), the PDF's converter and Typst stop far sooner, and nobody reads
+it. Refused at the first line that is too deep, before anything is rendered.
+
+**Headings that skip a level** (``##`` then ``####``): an author's mistake, at the heading's line.
+
+The site shows such a page, but its outline is broken for a screen reader, and the PDF cannot
+keep it (PDF/UA-1 requires every heading level below the one above it to exist; Typst refuses
+it). So the check refuses it where the page is checked (``make check``, every build, ``make
+serve`` and the editor's notice), in Dutch, with the fix; docs-dev/content.md says why this
+instead of renumbering the headings in the PDF.
+
+The page title is level 1 (Material writes it as the page's ``<h1>``), so the first heading of
+the body may be ``#`` or ``##``. Read from the Markdown source as Python-Markdown reads it:
+ATX headings (``##`` with or without a space), setext headings (a one-line paragraph underlined
+with ``===`` or ``---``), raw HTML ``<h1>``..``<h6>``, also inside admonitions, details, tabs
+and list items (indented by four spaces a level); not inside fenced or indented code or an
+HTML comment. Linear in the length of the page, without recursion.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from koppelkansen.problems import Problem
+
+_FENCE = re.compile(r"(`{3,}|~{3,})")
+_ATX = re.compile(r"(#{1,6})(?!#)(.*)")
+_SETEXT = re.compile(r"(=+|-+)[ \t]*$")
+_HTML_HEADING = re.compile(r"<h([1-6])(?=[\s/>])", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_INLINE_COMMENT = re.compile(r"<!--.*?-->")
+#: A line that opens a block whose content is indented by four more spaces.
+_OPENER = re.compile(r"(?:!!!|\?\?\?\+?|===|[-*+][ \t]|\d{1,9}[.)][ \t])")
+#: Longest heading text shown in a message.
+_SHOWN = 60
+#: Deepest nesting of blocks a page may have: lists, quotes, admonitions, tabs and details, each
+#: level one. Real pages use up to about six; the PDF's converter allows 100 HTML elements (a
+#: list level is two), and Python-Markdown's recursion gave out at about 300 list levels.
+MAX_NESTING = 30
+_QUOTE = re.compile(r"(?: {0,3}>)+")
+#: Raw HTML elements that nest blocks (Python-Markdown's md_in_html renders a <div markdown>
+#: recursively: 1,000 of them ended in a RecursionError) and that always have an end tag.
+_HTML_TAG = re.compile(
+    r"<(/?)(div|section|article|aside|details|figure|blockquote|ul|ol|dl|table|span|nav|header"
+    r"|footer|main)\b[^>]*?(/?)>",
+    re.IGNORECASE,
+)
+
+
+def _indent(line: str) -> tuple[int, str]:
+    """The indentation (a tab is four spaces, as Python-Markdown counts) and the rest."""
+    width = 0
+    for at, char in enumerate(line):
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            return width, line[at:]
+    return width, ""
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.strip().strip("#").split())
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+def headings(body: str) -> list[tuple[int, int, int, str, bool]]:
+    """Every heading of a Markdown body: (line in the body, column, level, its text, whether it
+    is written in HTML)."""
+    found: list[tuple[int, int, int, str, bool]] = []
+    fence: tuple[str, int] | None = None
+    in_comment = False
+    openers: list[int] = []  # indentation of the open admonitions, tabs and list items
+    previous_blank = True
+    paragraph: tuple[int, int, str] | None = None  # a one-line paragraph: (line, column, text)
+    for number, raw in enumerate(body.splitlines(), start=1):
+        width, text = _indent(raw)
+        if fence is not None:
+            close = _FENCE.match(text)
+            if (
+                close
+                and close.group(1)[0] == fence[0]
+                and len(close.group(1)) >= fence[1]
+                and not text[len(close.group(1)) :].strip()
+            ):
+                fence = None
+            continue
+        if in_comment:
+            in_comment = "-->" not in text
+            continue
+        if not text:
+            previous_blank, paragraph = True, None
+            continue
+        while openers and width <= openers[-1]:
+            openers.pop()
+        base = openers[-1] + 4 if openers else 0
+        if width - base >= 4 and previous_blank:
+            continue  # indented code
+        opened = _FENCE.match(text)
+        if opened:
+            fence = (opened.group(1)[0], len(opened.group(1)))
+            previous_blank, paragraph = False, None
+            continue
+        if text.startswith("<!--"):
+            in_comment = "-->" not in text[4:]
+            previous_blank, paragraph = False, None
+            continue
+        underline = _SETEXT.match(text)
+        if underline and paragraph is not None and width - base < 4:
+            line, column, title = paragraph
+            found.append((line, column, 1 if underline.group(1)[0] == "=" else 2, title, False))
+            previous_blank, paragraph = False, None
+            continue
+        atx = _ATX.match(text) if width - base < 4 else None
+        if atx:
+            found.append((number, width + 1, len(atx.group(1)), _shown(atx.group(2)), False))
+            previous_blank, paragraph = False, None
+            continue
+        blanked = _INLINE_COMMENT.sub(lambda m: " " * len(m[0]), text)
+        for match in _HTML_HEADING.finditer(_CODE_SPAN.sub(lambda m: " " * len(m[0]), blanked)):
+            rest = text[match.end() :]
+            title = re.sub(r"<[^>]*>", "", rest.partition(">")[2].split("</")[0])
+            level = int(match.group(1))
+            found.append((number, width + match.start() + 1, level, _shown(title), True))
+        if _OPENER.match(text):
+            openers.append(width)
+            paragraph = None
+        else:
+            paragraph = (number, width + 1, _shown(text)) if previous_blank else None
+        previous_blank = False
+    return found
+
+
+def nesting(body: str) -> tuple[int, int, int] | None:
+    """The first line of a Markdown body nested deeper than :data:`MAX_NESTING`: (line, column,
+    depth), or None. A level is a ``>`` of a quote, four spaces of indentation (a tab is four)
+    before a list item, an admonition, a tab or a details block and the text inside them, or a
+    raw HTML block element still open (``<div>``, ``<details>``, ...); fenced code and code
+    spans are not counted."""
+    fence: tuple[str, int] | None = None
+    html = 0  # raw HTML elements open at the start of the line
+    for number, raw in enumerate(body.splitlines(), start=1):
+        outer, rest = _indent(raw)  # a list or admonition's indentation, then its quotes
+        quote = _QUOTE.match(rest)
+        quotes = quote.group(0).count(">") if quote else 0
+        rest = rest[quote.end() :] if quote else rest
+        width, text = _indent(rest.removeprefix(" ") if quotes else rest)
+        width += outer
+        if fence is not None:
+            close = _FENCE.match(text)
+            if close and close.group(1)[0] == fence[0] and len(close.group(1)) >= fence[1]:
+                fence = None
+            continue
+        opened = _FENCE.match(text)
+        if opened:
+            fence = (opened.group(1)[0], len(opened.group(1)))
+        deepest = html
+        for tag in _HTML_TAG.finditer(_CODE_SPAN.sub("", text)):
+            if tag.group(1):
+                html = max(html - 1, 0)
+            elif not tag.group(3):
+                html += 1
+                deepest = max(deepest, html)
+        depth = quotes + width // 4 + (1 if _OPENER.match(text) else 0) + deepest
+        if depth > MAX_NESTING:
+            return number, 1, depth
+    return None
+
+
+def nesting_problems(path: Path, body: str, first_line: int = 1) -> list[Problem]:
+    """A page nested deeper than :data:`MAX_NESTING`, at the first line that is too deep."""
+    found = nesting(body)
+    if found is None:
+        return []
+    line, column, depth = found
+    return [
+        Problem(
+            path,
+            first_line + line - 1,
+            column,
+            f"deze regel zit {depth} niveaus diep in lijsten, citaten of blokken (hoogstens "
+            f"{MAX_NESTING}); zo diep is niet te lezen en niet in een PDF te zetten. Maak de "
+            "opbouw platter: haal niveaus weg (minder inspringen of minder '>'), of begin een "
+            "nieuwe lijst",
+        )
+    ]
+
+
+def _marks(level: int) -> str:
+    return "#" * level
+
+
+def _written(level: int, html: bool) -> str:
+    return f"<h{level}>" if html else _marks(level)
+
+
+def heading_problems(path: Path, body: str, first_line: int = 1) -> list[Problem]:
+    """Every heading that is more than one level below the heading before it (the page title is
+    level 1), at its line in the file (``first_line``: the line the body starts on)."""
+    problems = []
+    above, title, above_html = 1, True, False
+    for line, column, level, text, html in headings(body):
+        if level > above + 1:
+            wanted = above + 1
+            skipped = list(range(wanted, level))
+            skips = (
+                f"niveau {skipped[0]} wordt"
+                if len(skipped) == 1
+                else f"de niveaus {', '.join(map(str, skipped[:-1]))} en {skipped[-1]} worden"
+            )
+            before = (
+                "de paginatitel (niveau 1)"
+                if title
+                else f"een kop van niveau {above} ({_written(above, above_html)})"
+            )
+            shown = f" '{text}'" if text else ""
+            fixed = (
+                f"<h{wanted}>{text or '…'}</h{wanted}>"
+                if html
+                else f"{_marks(wanted)} {text or '…'}"
+            )
+            problems.append(
+                Problem(
+                    path,
+                    first_line + line - 1,
+                    column,
+                    f"de kop{shown} is van niveau {level} ({_written(level, html)}), maar "
+                    f"daarboven staat {before}: {skips} overgeslagen. Schermlezers en de PDF "
+                    f"(PDF/UA) hebben een doorlopende opbouw nodig. Maak er '{fixed}' van, of "
+                    f"zet er een kop van niveau {wanted} boven",
+                )
+            )
+        above, title, above_html = level, False, html
+    return problems
+
+
+def page_structure_problems(path: Path, body: str) -> list[Problem]:
+    """Nesting and heading problems of a page read from ``path`` whose text after the front
+    matter is ``body``. Nesting first: a page nested too deep is not read for its headings. The
+    line the body starts on is found by reading the file again, only for a page with a problem."""
+    problems = nesting_problems(path, body) or heading_problems(path, body)
+    if not problems:
+        return []
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+    except OSError:
+        return problems
+    tail = body.replace("\r\n", "\n")
+    if not text.endswith(tail):
+        return problems
+    offset = text[: len(text) - len(tail)].count("\n")
+    return [Problem(p.path, p.line + offset, p.col, p.message) for p in problems]

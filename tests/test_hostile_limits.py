@@ -1,0 +1,245 @@
+"""Issue 31, item 4: every limit holds at its line, for every format. Nesting is refused before
+Markdown renders it (a list 300 levels deep ended in a RecursionError), the PDF converter's
+limits name the line, a file is judged by its content (a PNG named kaart.dat), the work of every
+SVG is bounded, and a long word breaks in the PDF."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+
+from koppelkansen.check.content import (
+    MAX_FILTERED,
+    MAX_PIXELS,
+    MAX_SVG_ELEMENTS,
+    check_media_file,
+    font_coverage,
+    sniff,
+)
+from koppelkansen.check.structure import MAX_NESTING, nesting, page_structure_problems
+from koppelkansen.pdf.convert import ConversionError, PageSource, convert_pages
+from koppelkansen.pdf.htmltypst import LONG_RUN, LONG_RUN_STEP, convert_page
+
+FRONT = "---\ntitle: Diep\ntype: pagina\nstatus: concept\n---\n\nTekst.\n\n"
+FONTS = __import__("conftest").ROOT / "docs" / "assets" / "fonts"
+EXTENSIONS = ["admonition", "def_list", "md_in_html", "tables", "pymdownx.details"]
+
+
+def _page(tmp_path, body: str):
+    path = tmp_path / "diep.md"
+    path.write_text(FRONT + body, encoding="utf-8")
+    return page_structure_problems(path, body)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "depth"),
+    [
+        # A list 300 levels deep: a RecursionError in Python-Markdown before.
+        ("".join("    " * i + "- x\n" for i in range(300)), 31, MAX_NESTING + 1),
+        ("> " * 120 + "diep\n", 1, 120),  # a quote 120 levels deep: refused at 1:1 before
+        (">" * 40 + " zonder spaties\n", 1, 40),
+        # Quotes in lists in admonitions: every kind of level counts.
+        (
+            "".join("    " * i + "!!! note\n\n" for i in range(20))
+            + "    " * 20
+            + "> " * 15
+            + "x\n",
+            41,
+            35,
+        ),
+        ("\t" * 40 + "- tabs tellen als vier spaties\n", 1, 41),
+        # <div markdown> nested 1,000 deep: a RecursionError in md_in_html.
+        ("<div markdown>\n" * 1000 + "x\n" + "</div>\n" * 1000, 31, 31),
+        ("<div><section>" * 20 + "x" + "</section></div>" * 20 + "\n", 1, 40),
+    ],
+)
+def test_nesting_too_deep_is_refused_at_its_line_before_rendering(tmp_path, body, line, depth):
+    (problem,) = _page(tmp_path, body)
+    assert (problem.line, problem.col) == (FRONT.count("\n") + line, 1)
+    assert (
+        f"{depth} niveaus diep" in problem.message and f"hoogstens {MAX_NESTING}" in problem.message
+    )
+
+
+def test_nesting_within_the_limit_and_deep_code_are_kept(tmp_path):
+    body = "".join("    " * i + "- x\n" for i in range(MAX_NESTING))
+    assert nesting(body) is None and _page(tmp_path, body) == []
+    markdown.markdown(body, extensions=EXTENSIONS)  # and it renders
+    fenced = "```\n" + "".join(" " * 4 * i + "> - x\n" for i in range(60)) + "```\n"
+    assert _page(tmp_path, fenced) == []
+    # Many <div>s one after the other, and tags in code, are no nesting.
+    siblings = (
+        "<div>x</div>\n" * 200 + "`<div>` " * 100 + "\n<details><summary>a</summary>b</details>\n"
+    )
+    assert _page(tmp_path, siblings) == []
+
+
+def _located(html: str, markdown_text: str, tmp_path) -> list[str]:
+    source = tmp_path / "docs" / "plan.md"
+    source.parent.mkdir(exist_ok=True)
+    source.write_text(markdown_text, encoding="utf-8")
+    page = PageSource(url="plan/", source="docs/plan.md", title="P", html=html, path=str(source))
+    with pytest.raises(ConversionError) as failed:
+        convert_pages([page], {}, "https://example.org/")
+    return [p.format() for p in failed.value.problems]
+
+
+def test_the_converters_depth_and_table_limits_name_their_line(tmp_path):
+    deep = "<div>" * 150 + "Hier is het te diep" + "</div>" * 150
+    text = "# P\n\nTekst.\n\n" + deep + "\n"
+    (found,) = _located(deep, text, tmp_path)
+    assert found.startswith("docs/plan.md:5:1: fout: de HTML van deze pagina is 150 elementen")
+    header = "| Gebied | Jaar | Thema |\n|---|---|---|\n"
+    table_md = "# P\n\nEen kleine tabel.\n\n" + header + "| a | b | c |\n\nEn een grote.\n\n"
+    table_md += (
+        "| Kolom een | Kolom twee | Kolom drie |\n|---|---|---|\n" + "| x | y | z |\n" * 3400
+    )
+    html = markdown.markdown(table_md, extensions=["tables"])
+    (found,) = _located(html, table_md, tmp_path)
+    assert found.startswith("docs/plan.md:11:1: fout: de tabellen op deze pagina hebben samen")
+
+
+def test_a_long_word_gets_places_to_break_and_dutch_words_stay_whole():
+    word = "a" * 10_000
+    text, problems = convert_page(
+        f"<p>{word}</p><p>arbeidsongeschiktheidsverzekering</p>", "p/", {}, "https://example.org/"
+    )
+    assert problems == []
+    assert text.count("\u200b") == 10_000 // LONG_RUN_STEP - 1
+    assert max(len(run) for run in re.findall("a+", text)) == LONG_RUN_STEP <= LONG_RUN
+    assert "arbeidsongeschiktheidsverzekering" in text  # 33 letters: Typst hyphenates it
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def _jpeg(marker: int, components: int) -> bytes:
+    sof = bytes([0xFF, marker]) + (8 + 3 * components).to_bytes(2, "big") + b"\x08"
+    sof += (20).to_bytes(2, "big") * 2 + bytes([components])
+    sof += b"".join(bytes([n + 1, 0x11, 0]) for n in range(components))
+    app0 = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("kaart.dat", _png(30_000, 30_000), "30000 × 30000 pixels"),  # by content, not name
+        ("kaart", _png(20_000, 20_000), "20000 × 20000 pixels"),  # no extension at all
+        ("foto.jpg", _png(10, 10), "heet .jpg maar is een PNG-bestand"),
+        ("drukwerk.jpg", _jpeg(0xC0, 4), "in CMYK"),
+        ("verliesvrij.jpeg", _jpeg(0xC3, 3), "op een zeldzame manier gecodeerd"),
+        ("rekenkundig.jpg", _jpeg(0xC9, 3), "op een zeldzame manier gecodeerd"),
+        (
+            "figuur.txt",
+            b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">\n'
+            b"<script>alert(1)</script></svg>",
+            "<script>",
+        ),
+    ],
+)
+def test_files_are_judged_by_their_content(tmp_path, name, data, expected):
+    path = tmp_path / name
+    path.write_bytes(data)
+    problems = check_media_file(path, name, FONTS)
+    assert any(expected in p.message for p in problems), problems
+    assert all(p.path == path for p in problems)
+
+
+def test_ordinary_files_pass():
+    assert sniff(_png(10, 10)) == "png" and sniff(b"%PDF-1.7") is None
+    assert MAX_PIXELS >= 3000 * 3000
+
+
+def test_files_that_are_no_image_pass(tmp_path):
+    for name, data in (
+        ("tabel.csv", b"a;b\n"),
+        ("plan.pdf", b"%PDF-1.7\n"),
+        ("x.svg.txt", b"tekst"),
+    ):
+        (tmp_path / name).write_bytes(data)
+        assert check_media_file(tmp_path / name, name, FONTS) == []
+    (tmp_path / "foto.jpg").write_bytes(_jpeg(0xC2, 3))  # progressive, RGB: fine
+    assert check_media_file(tmp_path / "foto.jpg", "foto.jpg", FONTS) == []
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" height="100">\n{}\n</svg>\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "expected"),
+    [
+        # Three 300-byte SVGs like this hung the build for more than a minute.
+        (
+            '<filter id="f" x="-10000%" y="-10000%" width="30000%" height="30000%">'
+            '<feGaussianBlur stdDeviation="500"/></filter>\n<rect width="9" height="9" filter="url(#f)"/>',
+            2,
+            "300 keer zo groot",
+        ),
+        ('<filter id="f" width="5" height="1.2"><feOffset/></filter>', 2, "5 keer zo groot"),
+        (
+            '<filter id="f" filterUnits="userSpaceOnUse" x="0" y="0" width="100000" height="100">'
+            "<feFlood/></filter>",
+            2,
+            "500 keer zo groot",
+        ),
+        ('<filter id="f">\n<feMorphology radius="50"/></filter>', 3, 'radius="50"'),
+        (
+            '<filter id="f">\n<feConvolveMatrix order="30" kernelMatrix="1"/></filter>',
+            3,
+            'order="30"',
+        ),
+        ('<filter id="f">\n<feTurbulence numOctaves="1000"/></filter>', 3, 'numOctaves="1000"'),
+        (
+            '<filter id="f"><feOffset/></filter>'
+            + "\n<rect filter='url(#f)'/>" * (MAX_FILTERED + 5),
+            MAX_FILTERED + 3,
+            f"hoogstens {MAX_FILTERED}",
+        ),
+        # A billion laughs of <use>: each level ten times the one before.
+        (
+            '<g id="a0"><rect/></g>\n'
+            + "".join(
+                f'<g id="a{n + 1}">' + f'<use href="#a{n}"/>' * 10 + "</g>\n" for n in range(8)
+            ),
+            1,
+            f"meer dan {MAX_SVG_ELEMENTS} elementen",
+        ),
+        ('<g id="g"><use xlink:href="#g"/></g>', 2, "naar zichzelf"),
+        (
+            '<text x="0" y="15">Hallo</text>\n<text x="0" y="40">Zon <tspan>😀</tspan></text>',
+            3,
+            "'😀'",
+        ),
+    ],
+)
+def test_the_work_of_every_svg_is_bounded_and_told_at_its_line(tmp_path, body, line, expected):
+    path = tmp_path / "figuur.svg"
+    path.write_text(SVG.format(body), encoding="utf-8")
+    problems = check_media_file(path, "figuur.svg", FONTS)
+    assert any(expected in p.message and p.line == line for p in problems), problems
+
+
+def test_an_ordinary_figure_with_a_shadow_and_reuse_passes(tmp_path):
+    body = (
+        '<filter id="s" x="-20%" y="-20%" width="140%" height="140%"><feGaussianBlur '
+        'stdDeviation="3"/><feMorphology radius="2"/></filter>\n<g id="h"><rect width="9" '
+        'height="9"/></g>'
+        + '<use href="#h"/>' * 50
+        + '\n<text filter="url(#s)">Café Ærø ± € – “x”</text>'
+    )
+    path = tmp_path / "figuur.svg"
+    path.write_text(SVG.format(body), encoding="utf-8")
+    assert check_media_file(path, "figuur.svg", FONTS) == []
+    assert ord("é") in font_coverage(FONTS) and ord("😀") not in font_coverage(FONTS)
