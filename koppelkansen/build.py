@@ -217,6 +217,7 @@ def run_engine(arguments: list[str], engine: str, in_process: bool) -> int:
         return subprocess.run(
             command, check=False, env={**os.environ, ENGINE_VARIABLE: engine}
         ).returncode
+    told = os.environ.get(ENGINE_VARIABLE)
     os.environ[ENGINE_VARIABLE] = engine
     argv = sys.argv
     sys.argv = [engine, *arguments]
@@ -230,6 +231,10 @@ def run_engine(arguments: list[str], engine: str, in_process: bool) -> int:
         return 1
     finally:
         sys.argv = argv
+        if told is None:  # for this build only (a test worker or a server runs more)
+            os.environ.pop(ENGINE_VARIABLE, None)
+        else:
+            os.environ[ENGINE_VARIABLE] = told
     return 0
 
 

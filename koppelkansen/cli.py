@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -73,16 +75,33 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from koppelkansen.problems import ANNOTATIONS_ENV
 
-    if args.annotations:
-        os.environ[ANNOTATIONS_ENV] = args.annotations
     # This process exists for this one build: the engine runs in it (no second interpreter).
-    return build_site(
-        Path(args.config_file),
-        Path(args.site_dir),
-        engine=args.engine,
-        in_process=True,
-        force=args.force,
-    )
+    with _told({ANNOTATIONS_ENV: args.annotations} if args.annotations else {}):
+        return build_site(
+            Path(args.config_file),
+            Path(args.site_dir),
+            engine=args.engine,
+            in_process=True,
+            force=args.force,
+        )
+
+
+@contextlib.contextmanager
+def _told(variables: dict[str, str]) -> Iterator[None]:
+    """What this command tells the build it starts, as the build reads it (once, at its start:
+    ``pipeline.BuildEnvironment``), for that build only: the variables are restored afterwards,
+    so a caller that runs several commands in one process (the tests, a server) does not carry one
+    command's proposal into the next build."""
+    old = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in old.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _list(value: str | None) -> list[str]:
@@ -201,12 +220,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
             "wijzigingspagina gemaakt."
         )
         return 0
-    os.environ[SINCE_ENV] = base.commit
-    os.environ[SINCE_NAME_ENV] = base.name
+    told = {SINCE_ENV: base.commit, SINCE_NAME_ENV: base.name}
     if args.annotations:
-        os.environ[ANNOTATIONS_ENV] = args.annotations
+        told[ANNOTATIONS_ENV] = args.annotations
     site = Path(args.site_dir)
-    code = build_site(Path(args.config_file), site, in_process=True)
+    with _told(told):
+        code = build_site(Path(args.config_file), site, in_process=True)
     if code != 0:
         return code
     page = site / SRC_URI.removesuffix(".md") / "index.html"

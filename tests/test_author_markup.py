@@ -21,6 +21,7 @@ from pdfvalidation import assert_archival
 from koppelkansen.check.content import check_page_html, check_page_images
 from koppelkansen.pdf.convert import ConversionError, PageSource, convert_pages
 from koppelkansen.pdf.htmltypst import convert_page
+from koppelkansen.pdf.pdfstreams import fix_stream_ends
 from koppelkansen.pdf.typeset import TEMPLATE
 from koppelkansen.pdf.typstsyntax import typst_str
 from koppelkansen.pdf.worker import typst_options
@@ -121,7 +122,7 @@ def test_tasks_and_abbreviations_reach_a_real_pdf(tmp_path):
         encoding="utf-8",
     )
     pdf = tmp_path / "taken.pdf"
-    pdf.write_bytes(typst.compile(str(main), **typst_options(FONTS, 0)))
+    pdf.write_bytes(fix_stream_ends(typst.compile(str(main), **typst_options(FONTS, 0))))
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout

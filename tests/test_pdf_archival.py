@@ -34,7 +34,7 @@ def _compile(tmp_path: Path, standards: list[str]) -> Path:
     main.write_text(DOCUMENT, encoding="utf-8")
     options = typst_options(FONTS, 1_540_987_200) | {"pdf_standards": standards}
     out = tmp_path / f"proef-{'-'.join(standards)}.pdf"
-    out.write_bytes(typst.compile(str(main), **options))
+    out.write_bytes(fix_stream_ends(typst.compile(str(main), **options)))
     return out
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typst
 
+from koppelkansen.pdf.pdfstreams import fix_stream_ends
 from koppelkansen.pdf.typeset import TEMPLATE
 from koppelkansen.pdf.typstsyntax import typst_str
 from koppelkansen.pdf.worker import typst_options
@@ -26,7 +27,7 @@ def _pdf(tmp_path: Path, name: str, body: str, fonts: Path) -> Path:
         encoding="utf-8",
     )
     out = tmp_path / f"{name}.pdf"
-    out.write_bytes(typst.compile(str(main), **typst_options(fonts, 0)))
+    out.write_bytes(fix_stream_ends(typst.compile(str(main), **typst_options(fonts, 0))))
     return out
 
 

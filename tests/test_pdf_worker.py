@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import typst
 
+from koppelkansen.pdf.pdfstreams import fix_stream_ends
 from koppelkansen.pdf.typeset import TEMPLATE
 from koppelkansen.pdf.typstsyntax import typst_str
 from koppelkansen.pdf.worker import ChildCompiler, WorkerError, typst_options
@@ -31,7 +32,9 @@ def test_small_pdfs_share_one_child_and_match_a_fresh_compile(tmp_path: Path) ->
         pdfs = [child.compile(main, FONTS, 0) for main in mains]
         assert child.started == 1
     # The same bytes as Typst in a process of its own: the child's cache changes no output.
-    assert pdfs == [typst.compile(str(main), **typst_options(FONTS, 0)) for main in mains]
+    assert pdfs == [
+        fix_stream_ends(typst.compile(str(main), **typst_options(FONTS, 0))) for main in mains
+    ]
     assert len(set(pdfs)) == 3
 
 

@@ -9,6 +9,7 @@ tests read that build or ask the command line for its messages, which build noth
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -539,7 +540,10 @@ def test_pages_only_in_the_working_tree_count_as_added_and_removed(tmp_path, cap
     a plan deleted only from the working tree is removed, and so are other pages."""
     config = make_pdf_project(tmp_path, {"programma.md": SHORT_PROGRAMME, NEW_PLAN: None})
     docs = tmp_path / "docs"
-    shutil.copy(PDF_DOCS / NEW_PLAN, docs / NEW_PLAN)  # untracked: never `git add`ed
+    # Untracked: never `git add`ed. Its own words, so that it is no rename of the deleted plan.
+    plan = (PDF_DOCS / NEW_PLAN).read_text(encoding="utf-8").split("# Projectplan")[0]
+    plan += "# Projectplan 9 Straatjes\n\nGrachten, kademuren en smalle straten vragen maatwerk.\n"
+    (docs / NEW_PLAN).write_text(plan, encoding="utf-8")
     (docs / "casussen" / "haven-stad" / "plan.md").unlink()  # deleted, not `git rm`ed
     (docs / "leerrondes" / "2018-plannen.md").rename(docs / "leerrondes" / "ronde-2018.md")
     assert "9-straatjes" in _git(tmp_path, "status", "--porcelain", "--untracked-files=all")
@@ -560,3 +564,18 @@ def test_pages_only_in_the_working_tree_count_as_added_and_removed(tmp_path, cap
         "**Pagina's verwijderd:** `docs/casussen/haven-stad/plan.md`, "
         "`docs/leerrondes/2018-plannen.md`" in text
     ), text
+
+
+@PROPOSAL
+def test_a_proposal_build_in_process_leaves_the_environment_as_it_was(proposal, tmp_path):
+    """The command tells its build the base through the environment, for that build only: a
+    second build in the same process (a test worker, a server) is no proposal (the leak once made
+    a later test's site grow a change page)."""
+    root, *_ = proposal
+    before = {k: v for k, v in os.environ.items() if k.startswith("KOPPELKANSEN_")}
+    arguments = ["wijzigingen", "--sinds", "main", "--docs", str(root / "docs")]
+    arguments += ["--config-file", str(root / "mkdocs.yml"), "--site-dir", str(tmp_path / "s")]
+    assert cli_main(arguments) == 0
+    assert (tmp_path / "s" / "wijzigingen" / "voorstel" / "index.html").is_file()
+    after = {k: v for k, v in os.environ.items() if k.startswith("KOPPELKANSEN_")}
+    assert after == before
