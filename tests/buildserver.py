@@ -88,10 +88,20 @@ def _child(arguments: list[str], cwd: str, env: dict[str, str], out: str, err: s
         sys.stderr.flush()
 
 
+def _in_environment(env: dict[str, str], target: Any, args: tuple[Any, ...]) -> None:
+    """In the forked child: the caller's environment, not the one the server started with (a
+    session fixture's variable of that moment would otherwise reach every later fork)."""
+    os.environ.clear()
+    os.environ.update(env)
+    tempfile.tempdir = None
+    target(*args)
+
+
 def start(target: Any, *args: Any) -> multiprocessing.process.BaseProcess:
-    """``target(*args)`` in a fork of the warmed-up server: a function of a module on the tests'
-    path (the server imports it by name), its arguments picklable (a :func:`pipe` end is)."""
-    process = _context().Process(target=target, args=args)
+    """``target(*args)`` in a fork of the warmed-up server, in this process's environment: a
+    function of a module on the tests' path (the server imports it by name), its arguments
+    picklable (a :func:`pipe` end is)."""
+    process = _context().Process(target=_in_environment, args=(dict(os.environ), target, args))
     process.start()
     return process
 
