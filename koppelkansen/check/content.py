@@ -508,34 +508,35 @@ def image_size(data: bytes) -> tuple[int, int] | None:
                 int.from_bytes(data[28:30], "little") & 0x3FFF,
             )
         return None
-    if data[:2] == b"\xff\xd8":  # JPEG: walk the segments to the first start-of-frame
-        at = 2
-        while at + 9 <= len(data) and data[at] == 0xFF:
-            marker = data[at + 1]
-            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
-                at += 1 if marker == 0xFF else 2
-                continue
-            length = int.from_bytes(data[at + 2 : at + 4], "big")
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                return int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(
-                    data[at + 5 : at + 7], "big"
-                )
-            at += 2 + length
+    if data[:2] == b"\xff\xd8":  # JPEG: the first start-of-frame segment
+        at = _jpeg_frame_at(data)
+        if at is not None and at + 9 <= len(data):
+            return int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(
+                data[at + 5 : at + 7], "big"
+            )
     return None
 
 
-def _jpeg_frame(data: bytes) -> tuple[int, int] | None:
-    """A JPEG's first start-of-frame marker and its number of colour components."""
+def _jpeg_frame_at(data: bytes) -> int | None:
+    """Where a JPEG's first start-of-frame segment starts (the one walk of its segments)."""
     at = 2
-    while at + 10 <= len(data) and data[at] == 0xFF:
+    while at + 4 <= len(data) and data[at] == 0xFF:
         marker = data[at + 1]
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
             at += 1 if marker == 0xFF else 2
             continue
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            return marker, data[at + 9]
+            return at
         at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
     return None
+
+
+def _jpeg_frame(data: bytes) -> tuple[int, int] | None:
+    """A JPEG's first start-of-frame marker and its number of colour components."""
+    at = _jpeg_frame_at(data)
+    if at is None or at + 10 > len(data):
+        return None
+    return data[at + 1], data[at + 9]
 
 
 def check_image_file(path: Path) -> list[Problem]:

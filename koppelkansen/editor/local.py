@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from koppelkansen.editor.site import LOCAL_BACKEND_ENV, LOCAL_BRANCH_ENV
+from koppelkansen.gitcommand import run_git
 
 HERE = Path(__file__).resolve().parent
 GUARD = HERE / "localserver.js"
@@ -33,19 +34,9 @@ GUARD = HERE / "localserver.js"
 PASSED = ("PATH", "HOME", "USERPROFILE", "SYSTEMROOT", "LANG", "TZ")
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-c", "core.quotepath=off", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def current_branch(root: Path) -> str:
     """The branch the editor works on; a Dutch SystemExit when there is none."""
-    result = _git(root, "symbolic-ref", "--quiet", "--short", "HEAD")
+    result = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD")
     if result.returncode != 0:
         raise SystemExit(
             f"{root} is geen git-kopie op een branch (git: {result.stderr.strip() or 'geen branch'}"
@@ -57,7 +48,7 @@ def current_branch(root: Path) -> str:
 
 def unsaved_changes(root: Path) -> list[str]:
     """Changed or new files that git does not hold yet: the editor's git mode would commit them."""
-    result = _git(root, "status", "--porcelain", "--untracked-files=all")
+    result = run_git(root, "status", "--porcelain", "--untracked-files=all")
     return [line[3:] for line in result.stdout.splitlines() if line.strip()]
 
 
@@ -70,7 +61,7 @@ def guard_env(root: Path, *, port: int, secret: str, origins: list[str]) -> dict
         KK_DECAP_SERVER=str(root / "node_modules" / "decap-server"),
         GIT_REPO_DIRECTORY=str(root),
     )
-    if not _git(root, "config", "user.email").stdout.strip():
+    if not run_git(root, "config", "user.email").stdout.strip():
         # git commits nothing without a name; an author who never set one still saves.
         for role in ("AUTHOR", "COMMITTER"):
             env[f"GIT_{role}_NAME"] = "Auteur (editor)"
