@@ -211,7 +211,9 @@ def cmd_changes(args: argparse.Namespace) -> int:
     statuses = corpus.vocabulary.status_labels()
     if args.samenvatting:
         with open(args.samenvatting, "a", encoding="utf-8") as out:
-            out.write(summary(proposal, statuses, prefix, args.artefact))
+            out.write(
+                summary(proposal, statuses, corpus.vocabulary.type_labels(), prefix, args.artefact)
+            )
     if args.alleen_samenvatting:
         return 0
     if not proposal.changes and not proposal.others and not args.altijd:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from koppelkansen.pages.model import Page
+from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.versions import diff
 from koppelkansen.versions.changepages import ChangeView, md_text, render
 from koppelkansen.versions.diff import INS_CUE, PlanChange, compare
@@ -46,7 +47,12 @@ def test_a_renamed_plan_with_one_word_added_is_one_change_with_that_word():
     ]
     assert any(f"<ins>{INS_CUE}groene </ins>" in cell for cell in blocks), blocks
     base = Base("main", "0" * 40, 0, "main")
-    text = summary(Proposal(base, ProposalView(base.version(), None, base), changes), {}, "docs")
+    text = summary(
+        Proposal(base, ProposalView(base.version(), None, base), changes),
+        Labels(),
+        Labels(),
+        "docs",
+    )
     row = next(line for line in text.splitlines() if line.startswith("| Plan"))
     assert "| 1 | 0 |" in row and "plan hernoemd, was casussen\\/haven\\-stad\\/plan\\.md" in row
     page = render(ChangeView(base.version(), None), changes, set(new), {}, "")
@@ -106,7 +112,12 @@ _PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 def test_every_markdown_active_character_of_a_title_is_inert_in_the_job_summary(title):
     base = Base("main", "0" * 40, 0, "main")
     change = PlanChange("x.md", title or "x", "gewijzigd", "concept", "concept")
-    text = summary(Proposal(base, ProposalView(base.version(), None, base), [change]), {}, "docs")
+    text = summary(
+        Proposal(base, ProposalView(base.version(), None, base), [change]),
+        Labels(),
+        Labels(),
+        "docs",
+    )
     row = next(
         line
         for line in text.splitlines()

@@ -272,7 +272,7 @@ def test_summary_and_annotations_keep_values_as_data():
     )
     evil.sections.append(SectionChange("## | kop", "toegevoegd"))
     view = ProposalView(base.version(), None, base)
-    text = summary(Proposal(base, view, [evil]), Labels(), "docs", "javascript:alert(1)")
+    text = summary(Proposal(base, view, [evil]), Labels(), Labels(), "docs", "javascript:alert(1)")
     row = next(line for line in text.splitlines() if line.startswith("| a"))
     assert row.count(" | ") == 4  # five cells: the title's | is escaped
     assert "\\[c\\]\\(javascript\\:x\\)" in row and "\\<img" in row
@@ -500,7 +500,8 @@ def test_the_review_shows_every_page_a_proposal_changes(tmp_path):
     assert changes[1].text is not None and changes[1].text.inserted == 3
     assert changes[2].fields == [("status", "concept", "vastgesteld")]
     statuses = {"concept": "Concept", "vastgesteld": "Vastgesteld"}
-    markdown = "\n".join(other_pages_markdown(changes, set(new), statuses))
+    types = Labels({"sessie": "Sessie", "pagina": "Pagina", "leerronde": "Leerronde"})
+    markdown = "\n".join(other_pages_markdown(changes, set(new), statuses, types))
     assert "## Andere pagina's" in markdown
     assert "### Sessie: [Werksessie](../casussen/haven-stad/werksessie.md)" in markdown
     assert "- datum: 2019 → 2019\\-03" in markdown  # Markdown-escaped, as every value
@@ -510,7 +511,7 @@ def test_the_review_shows_every_page_a_proposal_changes(tmp_path):
     assert "#### Doel" in markdown and "en de brug" in markdown
     base = Base("main", "a" * 40, 0, "main")
     proposal = Proposal(base, ProposalView(base.version(), None, base), [], others=changes)
-    text = summary(proposal, statuses, "docs")
+    text = summary(proposal, statuses, types, "docs")
     assert "| Werksessie | Sessie | gewijzigd, +3/−0 woorden | datum: 2019 → 2019\\-03 |" in text
     assert "| Over | Pagina | verplaatst van over\\.md | – |" in text
     assert "Dit voorstel vergeleken met de gepubliceerde plannen." in text

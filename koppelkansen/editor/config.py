@@ -20,6 +20,7 @@ from urllib.parse import quote
 import yaml
 
 from koppelkansen.editor.signin import SignIn
+from koppelkansen.pages.model import KEY_LABELS
 from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.scaffold import Request, render_page
 
@@ -108,28 +109,6 @@ def key_order(page_type: str) -> tuple[str, ...]:
 #: Keys for the maintainers (theme and search settings): kept as they are, not in the form.
 MAINTAINER_KEYS = {"template", "hide", "icon", "search"}
 
-LABELS = {
-    "title": "Titel",
-    "type": "Type",
-    "status": "Status",
-    "order": "Volgorde",
-    "description": "Samenvatting",
-    "case": "Casusgebied",
-    "kind": "Soort sessie",
-    "date": "Datum",
-    "date_label": "Datum in woorden",
-    "round": "Leerronde",
-    "period": "Periode",
-    "owners": "Eigenaars",
-    "cases": "Casusgebieden",
-    "organisations": "Organisaties",
-    "themes": "Thema's",
-    "overview": "Overzicht",
-    "updated": "Laatst inhoudelijk gewijzigd",
-    "start": "Begin",
-    "end": "Einde",
-}
-
 
 def repository(site_url: str) -> str | None:
     """``owner/repo`` of a GitHub Pages site, from its address; None for another host."""
@@ -194,7 +173,7 @@ def _date_field(name: str, schema: dict[str, Any], required: bool) -> dict[str, 
     date = schema["$defs"]["date"]
     return {
         "name": name,
-        "label": LABELS.get(name, name),
+        "label": KEY_LABELS.get(name, name),
         "widget": "string",
         "required": required,
         "pattern": [
@@ -218,7 +197,11 @@ def _field(
         return _date_field(name, schema, required)
     if ref in defs:  # the definition, with what the key itself adds (its own description)
         prop = {**defs[ref], **{k: v for k, v in prop.items() if k != "$ref"}}
-    field: dict[str, Any] = {"name": name, "label": LABELS.get(name, name), "required": required}
+    field: dict[str, Any] = {
+        "name": name,
+        "label": KEY_LABELS.get(name, name),
+        "required": required,
+    }
     if prop.get("description"):
         field["hint"] = prop["description"]
     if prop.get("type") == "array":
@@ -284,7 +267,7 @@ def collection_config(
             fields.append(
                 {
                     "name": "type",
-                    "label": LABELS["type"],
+                    "label": KEY_LABELS["type"],
                     "widget": "hidden",
                     "default": collection.type,
                 }

@@ -142,6 +142,31 @@ def content_digest(meta: dict[str, Any], body: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
+#: The Dutch name of each front-matter key, as the editor's form labels it and the review of a
+#: proposal names a changed value (in lower case there).
+KEY_LABELS = {
+    "title": "Titel",
+    "type": "Type",
+    "status": "Status",
+    "order": "Volgorde",
+    "description": "Samenvatting",
+    "case": "Casusgebied",
+    "kind": "Soort sessie",
+    "date": "Datum",
+    "date_label": "Datum in woorden",
+    "round": "Leerronde",
+    "period": "Periode",
+    "owners": "Eigenaars",
+    "cases": "Casusgebieden",
+    "organisations": "Organisaties",
+    "themes": "Thema's",
+    "overview": "Overzicht",
+    "updated": "Laatst inhoudelijk gewijzigd",
+    "start": "Begin",
+    "end": "Einde",
+}
+
+
 @dataclass(frozen=True)
 class PageRecord:
     """One checked page, typed, with its labels resolved (``""`` or ``()`` where a key is absent)."""

@@ -50,6 +50,10 @@ class Vocabulary:
         """Each status's label, for a page record and for what shows statuses of other versions."""
         return Labels({key: term.label for key, term in self.statuses.items()})
 
+    def type_labels(self) -> Labels:
+        """Each page type's label (the review of a proposal names a page by its type)."""
+        return Labels({key: term.label for key, term in self.types.items()})
+
     def organisation_refs(self) -> list[str]:
         """Every allowed value of ``organisations``/``owners``: ``org`` and ``org/unit``."""
         refs: list[str] = []

@@ -23,7 +23,7 @@ from koppelkansen.gitcommand import run_git
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
-from koppelkansen.pages.model import Page
+from koppelkansen.pages.model import KEY_LABELS, Page
 from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.versions.changepages import FOLDER, ChangeView, md_text, render, render_blocks
 from koppelkansen.versions.diff import PlanChange, compare, plan_diff
@@ -67,35 +67,9 @@ SHOWN_KEYS = (
     "order",
     "overview",
 )
-FIELD_LABELS = {
-    "title": "titel",
-    "status": "status",
-    "description": "samenvatting",
-    "case": "casusgebied",
-    "cases": "casusgebieden",
-    "kind": "soort sessie",
-    "date": "datum",
-    "date_label": "datum in woorden",
-    "round": "leerronde",
-    "period": "periode",
-    "owners": "eigenaars",
-    "organisations": "organisaties",
-    "themes": "thema's",
-    "order": "volgorde",
-    "overview": "overzicht",
-}
 #: A page at a new path with another title is the same page moved when its text is the same
 #: and at least this long (two new sessions both holding the template's text are not a move).
 MOVED_WORDS = 20
-TYPE_LABELS = {
-    "sessie": "Sessie",
-    "les": "Les",
-    "leerronde": "Leerronde",
-    "casus": "Casusgebied",
-    "pagina": "Pagina",
-    "programma": "Overkoepelend plan",
-    "plan": "Plan",
-}
 _MAX_REF = 200
 
 
@@ -265,7 +239,7 @@ def _fields(old: Page | None, new: Page | None) -> list[tuple[str, str, str]]:
     before = old.meta if old is not None else {}
     after = new.meta if new is not None else {}
     return [
-        (FIELD_LABELS[key], _value(before.get(key)), _value(after.get(key)))
+        (KEY_LABELS[key].lower(), _value(before.get(key)), _value(after.get(key)))
         for key in SHOWN_KEYS
         if before.get(key) != after.get(key)
     ]
@@ -321,7 +295,7 @@ def other_changes(
 
 
 def other_pages_markdown(
-    changes: list[PageChange], current: set[str], statuses: dict[str, str]
+    changes: list[PageChange], current: set[str], statuses: dict[str, str], types: Labels
 ) -> list[str]:
     """The section *Andere pagina's* of the change page: per page what happened, the values that
     changed and the changed paragraphs of its text."""
@@ -330,7 +304,7 @@ def other_pages_markdown(
     here = posixpath.dirname(SRC_URI)
     lines = ["## Andere pagina's", ""]
     for change in changes:
-        kind = TYPE_LABELS.get(change.type, change.type.capitalize() or "Pagina")
+        kind = types[change.type] if change.type else types["pagina"]
         title = md_text(change.title)
         heading = (
             f"[{title}]({posixpath.relpath(change.path, here)})"
@@ -448,12 +422,13 @@ def page_markdown(
     proposal: Proposal,
     current: set[str],
     statuses: Labels,
+    types: Labels,
     pdf_name: Callable[[str], str] | None,
 ) -> str:
     """The change page's Markdown: the version change pages' legend, blocks and cues."""
     pdf = f"../../downloads/{FOLDER}/{pdf_name(SRC_URI)}.pdf" if pdf_name else ""
     page = render(proposal.view, proposal.changes, current, statuses, pdf)
-    others = other_pages_markdown(proposal.others, current, statuses)
+    others = other_pages_markdown(proposal.others, current, statuses, types)
     return page.rstrip("\n") + "\n\n" + "\n".join(others) + "\n" if others else page
 
 
@@ -471,7 +446,11 @@ def _cell(text: str) -> str:
 
 
 def summary(
-    proposal: Proposal, statuses: Labels, docs_rel: str, artifact_url: str | None = None
+    proposal: Proposal,
+    statuses: Labels,
+    types: Labels,
+    docs_rel: str,
+    artifact_url: str | None = None,
 ) -> str:
     """A short Dutch summary for the job summary of a pull request (GitHub Markdown).
 
@@ -536,7 +515,7 @@ def summary(
                 for label, a, b in other.fields
             )
             lines.append(
-                f"| {_cell(other.title)} | {_cell(TYPE_LABELS.get(other.type, other.type))} | "
+                f"| {_cell(other.title)} | {_cell(types[other.type or 'pagina'])} | "
                 f"{what} | {values or '–'} |"
             )
         lines.append("")

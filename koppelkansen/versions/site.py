@@ -269,7 +269,11 @@ def read_version_site(
             raise_stopped(str(exc))
         proposal = compute(repo, base, prefix, docs_dir, working, site.types, applies)
         change_pages[SRC_URI] = page_markdown(
-            proposal, set(working), site.statuses, change_pdf_name if with_pdfs else None
+            proposal,
+            set(working),
+            site.statuses,
+            corpus.vocabulary.type_labels(),
+            change_pdf_name if with_pdfs else None,
         )
         log.info(
             "Voorstel: %d %s veranderd ten opzichte van %s",

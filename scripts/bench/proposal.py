@@ -72,7 +72,7 @@ def compute_view(root: Path) -> dict[str, float]:
         ["pagina"],
         defaults_filter(corpus.schema),
     )
-    page_markdown(proposal, set(corpus.pages), statuses, None)
+    page_markdown(proposal, set(corpus.pages), statuses, corpus.vocabulary.type_labels(), None)
     return {
         "wall": time.perf_counter() - wall,
         "cpu": time.process_time() - cpu,
