@@ -17,6 +17,7 @@ from pathlib import Path
 
 from koppelkansen.pdf import passes, worker
 from koppelkansen.pdf.bundles import PdfSpec
+from koppelkansen.pdf.contents import contents_lines, module_sections
 from koppelkansen.pdf.convert import (
     ConversionError,
     PageSource,
@@ -32,7 +33,7 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 #: Bump when the way main.typ is generated changes (the generated text is not hashed).
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Sources:
     mains: dict[str, Path] = field(default_factory=dict)
     #: The heading labels of each converted page, by page key.
     labels: dict[str, list[str]] = field(default_factory=dict)
+    #: The section titles (Typst markup) of each converted page, by page key (:mod:`.contents`).
+    sections: dict[str, list[str] | None] = field(default_factory=dict)
 
 
 @cache
@@ -110,11 +113,16 @@ class Typesetter:
 
     # -- Typst sources ---------------------------------------------------------------------
     def _main_typ(
-        self, spec: PdfSpec, page_files: dict[str, Path], labels: dict[str, list[str]] | None = None
+        self,
+        spec: PdfSpec,
+        page_files: dict[str, Path],
+        labels: dict[str, list[str]] | None = None,
+        sections: dict[str, list[str] | None] | None = None,
     ) -> str:
-        """The PDF's main file: the cover's data, every label the PDF holds (``kk-link`` links
-        inside the PDF only to those), and per chapter a ``#kk-chapter`` line that calls its page
-        module. ``labels``: the heading labels per page key (:func:`module_labels`)."""
+        """The PDF's main file: every label the PDF holds (``kk-link`` links inside the PDF only
+        to those), the cover's data and the lines of its contents page (:mod:`.contents`), and per
+        chapter a ``#kk-chapter`` line that calls its page module. ``labels``: the heading labels
+        per page key (:func:`module_labels`); ``sections``: the section titles per page key."""
         # PDF/A wants a document date: without a version date, `auto` takes Typst's timestamp
         # (typst_options: 0, the same every build).
         date = "auto"
@@ -125,8 +133,20 @@ class Typesetter:
             date = f"datetime(year: {d.year}, month: {d.month}, day: {d.day}, hour: {d.hour}, minute: {d.minute}, second: {d.second})"
         n = len(spec.chapters)
         note = f"{n} {'hoofdstuk' if n == 1 else 'hoofdstukken'}, ook te lezen op de website."
-        lines = [
-            f"#import {typst_str(str(TEMPLATE))}: *",
+        known = [
+            label
+            for chapter in spec.chapters
+            for label in (chapter.page.key, *(labels or {}).get(chapter.page.key, []))
+        ]
+        # One label a line: a dictionary, so `kk-link` looks a target up without a query. Before
+        # the cover: the contents' section titles may hold links.
+        lines = [f"#import {typst_str(str(TEMPLATE))}: *", "#let kk-link = kk-link-to.with(("]
+        lines.extend(f"  {typst_str(label)}: true," for label in dict.fromkeys(known))
+        lines.append("))")
+        contents = contents_lines(
+            ((c.page.key, c.page.title) for c in spec.chapters), sections or {}
+        )
+        lines += [
             "#show: report.with(",
             f"  title: {typst_str(spec.title)}, short-title: {typst_str(spec.short_title)},",
             f"  subtitle: {typst_str(spec.subtitle)}, partners: {typst_array(spec.partners)},",
@@ -141,17 +161,9 @@ class Typesetter:
                 if spec.overview_svg
                 else []
             ),
+            *([f"  contents: {contents},"] if contents is not None else []),
             ")",
         ]
-        known = [
-            label
-            for chapter in spec.chapters
-            for label in (chapter.page.key, *(labels or {}).get(chapter.page.key, []))
-        ]
-        # One label a line: a dictionary, so `kk-link` looks a target up without a query.
-        lines.append("#let kk-link = kk-link-to.with((")
-        lines.extend(f"  {typst_str(label)}: true," for label in dict.fromkeys(known))
-        lines.append("))")
         for number, chapter in enumerate(spec.chapters, start=1):
             page = chapter.page
             body = (
@@ -257,18 +269,20 @@ class Typesetter:
         (work / "pages").mkdir(parents=True, exist_ok=True)
         page_files: dict[str, Path] = {}
         labels: dict[str, list[str]] = {}
+        sections: dict[str, list[str] | None] = {}
         for key, text in typst_pages.items():
             path = work / "pages" / f"{key}.typ"
             path.write_text(f"#import {typst_str(str(TEMPLATE))}: *\n" + text, encoding="utf-8")
             page_files[key] = path
             labels[key] = module_labels(text)
+            sections[key] = module_sections(text)
         mains = {}
         for spec in sources.todo:
             main = work / f"{spec.name}.typ"
-            main.write_text(self._main_typ(spec, page_files, labels), encoding="utf-8")
+            main.write_text(self._main_typ(spec, page_files, labels, sections), encoding="utf-8")
             mains[spec.name] = main
         sources.work, sources.page_files, sources.mains = work, page_files, mains
-        sources.labels = labels
+        sources.labels, sources.sections = labels, sections
 
     def _compile(self, sources: Sources) -> dict[str, float]:
         keys, work, page_files, mains = (
@@ -295,7 +309,8 @@ class Typesetter:
                     one = replace(spec, chapters=[c for c in spec.chapters if c.page == page])
                     main = work / f"{spec.name}.alone.typ"
                     main.write_text(
-                        self._main_typ(one, page_files, sources.labels), encoding="utf-8"
+                        self._main_typ(one, page_files, sources.labels, sources.sections),
+                        encoding="utf-8",
                     )
                     return compile_with(main, self.font_dir, spec.epoch)
 
