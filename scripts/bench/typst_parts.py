@@ -29,15 +29,18 @@ if str(ROOT) not in sys.path:
 
 TEMPLATE = ROOT / "koppelkansen" / "pdf" / "templates" / "report.typ"
 FONTS = ROOT / "docs" / "assets" / "fonts"
-#: (text in the template, what replaces it) per feature.
+#: (text in the template, what replaces it) pairs per feature. The contents: Typst's outline and
+#: the stand-in that gives it its length in the first pass (pdf/contents.py).
 CUTS = {
-    "outline": ("outline(title: [Inhoud], depth: 2, indent: 1.6em)", "[]"),
-    "chapter-header": (
-        "header: kk-header(title, status: status, status-label: status-label),",
-        "",
+    "outline": (
+        ("outline(title: none, depth: 2)", "[]"),
+        ("contents != none and query(<kk-end>).len() == 0", "false"),
     ),
-    "page-total": ("#counter(page).final().first()", "?"),
-    "internal-links": ('if target != "" and target in known', "if false"),
+    "chapter-header": (
+        ("header: kk-header(title, status: status, status-label: status-label),", ""),
+    ),
+    "page-total": (("#counter(page).final().first()", "?"),),
+    "internal-links": (('if target != "" and target in known', "if false"),),
 }
 VARIANTS = {"full": [], **{f"no-{name}": [name] for name in CUTS}, "none-of-them": list(CUTS)}
 CHILD = r"""
@@ -88,10 +91,10 @@ def variant(work: Path, main: Path, pages_dir: str, name: str) -> dict[str, floa
     (folder / "pages").mkdir(parents=True)
     text = TEMPLATE.read_text(encoding="utf-8")
     for cut in VARIANTS[name]:
-        old, new = CUTS[cut]
-        if old not in text:
-            return f"the template no longer holds {old!r}"
-        text = text.replace(old, new)
+        for old, new in CUTS[cut]:
+            if old not in text:
+                return f"the template no longer holds {old!r}"
+            text = text.replace(old, new)
     (folder / "report.typ").write_text(text, encoding="utf-8")
 
     def moved(source: str) -> str:
