@@ -32,7 +32,7 @@ from typing import Any
 from lxml import html as lxml_html
 
 from koppelkansen.pages.vocabulary import Vocabulary
-from koppelkansen.search.words import MARK, root, words
+from koppelkansen.search.words import FORMS, FORMS_FILE, MARK, roots, words
 from koppelkansen.versions.changepages import FOLDER as CHANGE_FOLDER
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -181,11 +181,11 @@ def prepare(page_html: str, vocabulary: Vocabulary | None) -> str | None:
     for key, value in meta.items():
         if value:
             parts.append(f'<span data-pagefind-meta="{key}:{html.escape(value)}"></span>')
-    roots = sorted({r for word in words(_article_text(page_html)) if (r := root(word))})
+    found = sorted({r for word in set(words(_article_text(page_html))) for r in roots(word)})
     tail = ""
-    if roots:  # after the page's text, so that Pagefind's content starts with the page's own
+    if found:  # after the page's text, so that Pagefind's content starts with the page's own
         tail = (
-            f'<div data-pagefind-weight="{ROOT_WEIGHT}">{" ".join(r + MARK for r in roots)}</div>'
+            f'<div data-pagefind-weight="{ROOT_WEIGHT}">{" ".join(r + MARK for r in found)}</div>'
         )
     end = page_html.rfind(f"</{ROOT_SELECTOR}>")
     if end < match.end():
@@ -310,6 +310,8 @@ def build_index(site_dir: Path, vocabulary: Vocabulary | None) -> Result:
     for path in list(scratch.iterdir()):
         if UNUSED_BUNDLE.match(path.name):
             path.unlink()
+    forms = json.dumps(FORMS, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    (scratch / FORMS_FILE).write_text(forms, encoding="utf-8")  # for search.js: words.py's table
     old = site_dir / f".{OUTPUT}.old"
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 #: Written behind every root in the index and in the query: Pagefind's stemmer leaves it alone
 #: and no Dutch word contains it, so the root is one word of its own that nothing else prefixes.
@@ -29,12 +31,25 @@ SEPARABLE = (
     "aan", "af", "bij", "door", "in", "mee", "na", "om", "onder", "op", "over", "samen", "terug",
     "toe", "uit", "vast", "voor", "weg",
 )  # fmt: skip
-#: Endings taken off, longest first, one at a time until none is left.
-ENDINGS = ("heden", "ingen", "ing", "en", "es", "s", "e", "d", "t")
 #: The last consonant as it is written when the word ends there.
 FINAL = {"v": "f", "z": "s"}
 #: A root keeps at least this many letters.
 SHORTEST = 3
+#: Diminutives: taken off like the other endings ("straatjes" → "straatje" → "straat").
+ENDINGS = (
+    "heden", "ingen", "etjes", "etje", "pjes", "pje", "ing", "jes", "en", "es", "je", "s", "e", "d",
+    "t",
+)  # fmt: skip
+
+#: The table of irregular forms (one family a line, the lemma first; see the file's head).
+TABLE = Path(__file__).with_name("forms.txt")
+#: The table as the browser reads it, in the index's folder: ``{form: [lemma, ...]}``.
+FORMS_FILE = "woordvormen.json"
+#: A word ending in a form is joined through it when the part before is at least this long
+#: and the form at least :data:`SHORTEST` letters ("be" + "schreven").
+SHORTEST_HEAD = 2
+#: Prefixes after which a participle has no ``ge-`` of its own ("ontworpen": ont + geworpen).
+INSEPARABLE = ("be", "er", "ge", "her", "ont", "ver")
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PARTICIPLE = re.compile(rf"^({'|'.join(SEPARABLE)})?ge(?=[^\W\d_]{{2,}}[dtn]$)")
@@ -68,3 +83,45 @@ def root(word: str) -> str:
                 break
     w = re.sub(r"([aeiou])\1", r"\1", w)  # maak/mak, leer/ler
     return re.sub(r"([^aeiou])\1$", r"\1", w)  # plann/plan, zett/zet
+
+
+def read_forms(text: str) -> dict[str, tuple[str, ...]]:
+    """Each form of the table (``forms.txt``'s text) and the lemmas it is a form of."""
+    found: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        family = line.split("#", 1)[0].split()
+        for form in family:
+            lemmas_ = found.setdefault(form, [])
+            if family[0] not in lemmas_:
+                lemmas_.append(family[0])
+    return {form: tuple(lemmas_) for form, lemmas_ in sorted(found.items())}
+
+
+FORMS = read_forms(TABLE.read_text(encoding="utf-8"))
+
+
+def lemmas(folded: str) -> tuple[str, ...]:
+    """The lemmas of a folded word by the table: its own line(s), else through the longest
+    form it ends in ("beschreven" → "beschrijven"); () for a word the table does not know."""
+    if folded in FORMS:
+        return FORMS[folded]
+    for cut in range(SHORTEST_HEAD, len(folded) - SHORTEST + 1):
+        head, tail = folded[:cut], folded[cut:]
+        found = FORMS.get(tail)
+        if found is None and head.endswith(INSEPARABLE):
+            found = FORMS.get("ge" + tail)
+        if found is not None:
+            return tuple(head + lemma for lemma in found)
+    return ()
+
+
+@cache
+def roots(word: str) -> tuple[str, ...]:
+    """Every root of one word: its own (:func:`root`, if it has one), then its lemmas' roots."""
+    found = [r] if (r := root(word)) else []
+    w = fold(word)
+    if w.isalpha():
+        for lemma in lemmas(w):
+            if (r := root(lemma)) and r not in found:
+                found.append(r)
+    return tuple(found)
