@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -435,6 +436,43 @@ def test_a_draft_and_an_edited_page_are_found_after_a_rebuild(browser, tmp_path)
     assert draft["urls"] == {"schets/"}
     assert "Status: Concept" in draft["results"][0]["facts"]
     assert edited["urls"] == {""}
+
+
+def test_make_serve_indexes_after_the_pages_are_served_and_equals_a_cold_index(tmp_path):
+    """A rebuild of ``make serve`` writes the index in a thread: the site keeps the last complete
+    index meanwhile (MkDocs emptied the folder), and the new one equals a cold index as data."""
+    page = (
+        '<html><body><article><span hidden data-kk-search-fields data-kk-type="plan" '
+        'data-kk-status="concept" data-kk-case=""></span><h1>{0}</h1><p>{1}</p></article>'
+        "</body></html>"
+    )
+    texts = {f"p{n}": f"Pagina {n} over sessies en plannen" for n in range(6)}
+
+    def write(site: Path) -> None:
+        for name, text in texts.items():
+            (site / name).mkdir(parents=True, exist_ok=True)
+            (site / name / "index.html").write_text(page.format(name, text), encoding="utf-8")
+
+    site, cold = tmp_path / "site", tmp_path / "koud"
+    search_index.forget()
+    write(site)
+    search_index.build_index_later(site, None)
+    search_index.wait()
+    first = search_index.fragments(site)
+    assert len(first) == 6 and not (site / "search").exists()
+    shutil.rmtree(site)  # what MkDocs does before a rebuild
+    texts["p3"] = "Hier staan de kribbenwerken die werden beschreven"
+    write(site)
+    search_index.build_index_later(site, None)
+    stale = search_index.fragments(site)  # the pages are served now, with the last index
+    search_index.wait()
+    fresh = search_index.fragments(site)
+    search_index.forget()
+    write(cold)
+    search_index.build_index(cold, None)
+    assert stale == first != fresh == search_index.fragments(cold)
+    assert "kribbenwerken" in next(f for f in fresh if f["url"] == "/p3/")["content"]
+    assert sorted(p.name for p in site.iterdir() if p.name not in texts) == [search_index.OUTPUT]
 
 
 def test_a_failing_pagefind_stops_with_a_dutch_message_and_keeps_the_old_index(

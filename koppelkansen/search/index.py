@@ -20,10 +20,13 @@ import hashlib
 import html
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +71,10 @@ ROOT_WEIGHT = "0.5"
 #: The element the template prints (kk-search-fields.html).
 FIELDS = re.compile(r"<span\b[^>]*\bdata-kk-search-fields\b[^>]*></span>")
 ATTRIBUTE = re.compile(r'\bdata-kk-([a-z]+)="([^"]*)"')
+#: Where the article starts, and what is written around it for Pagefind.
+ARTICLE_START = re.compile(rf"<{ROOT_SELECTOR}\b")
+PAGE_START = '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"></head><body>'
+PAGE_END = "</body></html>"
 #: Filter names readers see (Dutch), by field.
 FILTER_NAMES = {"case": "Casusgebied", "type": "Soort", "status": "Status"}
 
@@ -80,6 +87,9 @@ INDEX_FAILED = (
     "De zoekindex is niet gemaakt: {reason}. Draai 'make venv' opnieuw (Pagefind hoort bij de "
     "geïnstalleerde pakketten); meld het aan de beheerders als het daarna nog gebeurt."
 )
+
+#: ``make serve``: the index of a rebuild is written (after its pages are served).
+INDEX_WRITTEN = "Zoekindex bijgewerkt: {pages} pagina's in {seconds:.2f} s."
 
 
 class SearchIndexError(Exception):
@@ -190,13 +200,15 @@ def prepare(page_html: str, vocabulary: Vocabulary | None) -> str | None:
     end = page_html.rfind(f"</{ROOT_SELECTOR}>")
     if end < match.end():
         end = match.end()
-    return (
-        page_html[: match.start()]
-        + "".join(parts)
-        + page_html[match.end() : end]
-        + tail
-        + page_html[end:]
-    )
+    # Only the article goes to Pagefind (all it reads of a page: ROOT_SELECTOR, and its title is
+    # the article's first heading); the header, navigation and footer would cost it time and a
+    # record the memory of ``make serve`` for nothing.
+    article = ARTICLE_START.search(page_html, 0, match.start())
+    head, foot = page_html[: match.start()], page_html[end:]
+    if article is not None:
+        head = PAGE_START + page_html[article.start() : match.start()]
+        foot = page_html[end : end + len(f"</{ROOT_SELECTOR}>")] + PAGE_END
+    return head + "".join(parts) + page_html[match.end() : end] + tail + foot
 
 
 def records(site_dir: Path, vocabulary: Vocabulary | None) -> tuple[list[Record], int]:
@@ -319,3 +331,67 @@ def build_index(site_dir: Path, vocabulary: Vocabulary | None) -> Result:
     scratch.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return Result(pages=count, reused=reused)
+
+
+# -- make serve: the index after the page is served ------------------------------------------
+
+#: The index a rebuild of ``make serve`` is writing, after the pages are served.
+_running: threading.Thread | None = None
+#: The last complete index of this process, outside the site folder (hard links where the file
+#: system allows): MkDocs empties the site folder before each rebuild, and the rebuilt site has
+#: this index until its own is written.
+_kept: tempfile.TemporaryDirectory[str] | None = None
+
+
+def _link_or_copy(source: str, target: str) -> object:
+    try:
+        os.link(source, target)  # Pagefind's files are replaced whole, never written in place
+    except OSError:
+        shutil.copy2(source, target)
+    return target
+
+
+def _keep(index: Path) -> None:
+    global _kept
+    if _kept is None:
+        _kept = tempfile.TemporaryDirectory(prefix="koppelkansen-zoekindex-")
+    copy = Path(_kept.name, OUTPUT)
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(index, copy, copy_function=_link_or_copy)
+
+
+def _index_in_background(site_dir: Path, vocabulary: Vocabulary | None) -> None:
+    """The thread of :func:`build_index_later`: an error is logged (the pages are served by now)."""
+    start = time.perf_counter()
+    try:
+        result = build_index(site_dir, vocabulary)
+        _keep(site_dir / OUTPUT)
+        log.info(INDEX_WRITTEN.format(pages=result.pages, seconds=time.perf_counter() - start))
+    except SearchIndexError as error:
+        log.error(str(error))
+    except OSError as error:  # the site folder went away (the server stopped)
+        log.error(INDEX_FAILED.format(reason=f"{type(error).__name__}: {error}"))
+
+
+def build_index_later(site_dir: Path, vocabulary: Vocabulary | None) -> None:
+    """``make serve``: the index of ``site_dir`` in a thread, so that the rebuilt pages are served
+    without waiting for it; until it is written the site has the last complete index of this
+    process. The next rebuild waits for it first (:func:`wait`, before MkDocs empties the site)."""
+    global _running
+    wait()
+    remove_theme_search(site_dir)
+    target = site_dir / OUTPUT
+    if _kept is not None and not target.exists():
+        shutil.copytree(Path(_kept.name, OUTPUT), target, copy_function=_link_or_copy)
+    _running = threading.Thread(
+        target=_index_in_background, args=(site_dir, vocabulary), name="koppelkansen-zoekindex"
+    )
+    _running.start()
+
+
+def wait() -> None:
+    """Until the index :func:`build_index_later` started is written (at once if none is)."""
+    global _running
+    if _running is not None:
+        _running.join()
+        _running = None
