@@ -5,6 +5,7 @@ base path (/plannen/). The real site is the quality gates' build (conftest.real_
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -178,6 +179,28 @@ def test_the_index_is_dutch_and_holds_the_pages_and_nothing_else(real_site):
     assert "data-pagefind" not in home and MARK not in re.sub(
         r"<script.*?</script>", "", home, flags=re.S
     )
+
+
+@REAL
+def test_the_index_of_the_same_pages_is_the_same_byte_for_byte(real_site, tmp_path):
+    """Pagefind lists the filters (three here) in any order (Pagefind/pagefind#638): sorted."""
+    prepared, _ = search_index.records(real_site, None)
+    trees = []
+    for run in range(3):
+        output = tmp_path / f"index-{run}"
+        search_index._write(prepared, output)
+        assert search_index.make_stable(output)
+        trees.append({p.relative_to(output): p.read_bytes() for p in output.rglob("*.*")})
+    assert (
+        trees[0] == trees[1] == trees[2]
+        and len(list((tmp_path / "index-0" / "filter").iterdir())) == 3
+    )
+    # Metadata that is not as expected (another Pagefind) is left as Pagefind wrote it.
+    meta = next((tmp_path / "index-0").glob("*.pf_meta"))
+    meta.write_bytes(gzip.compress(b"pagefind_dcd\xff"))
+    entry = (tmp_path / "index-0" / "pagefind-entry.json").read_bytes()
+    assert not search_index.make_stable(tmp_path / "index-0")
+    assert meta.exists() and (tmp_path / "index-0" / "pagefind-entry.json").read_bytes() == entry
 
 
 def test_a_page_is_prepared_once_per_process(tmp_path):

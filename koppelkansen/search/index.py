@@ -286,6 +286,133 @@ def _write(records_: list[Record], output: Path) -> int:
     return int(indexed.group(1))
 
 
+# -- the same index from the same pages -----------------------------------------------------
+
+#: What Pagefind writes in front of its data (after gzip).
+SIGNATURE = b"pagefind_dcd"
+#: The place of the filters in a language's metadata (``pagefind.<hash>.pf_meta``, a CBOR array:
+#: version, pages, index chunks, filters, sorts, metadata keys).
+META_FILTERS = 3
+
+Cbor = int | str | bytes | list["Cbor"]
+
+
+def _cbor_head(data: bytes, at: int) -> tuple[int, int, int]:
+    """The major type, argument and end of the CBOR item head at ``at``."""
+    kind, info = data[at] >> 5, data[at] & 31
+    if info < 24:
+        return kind, info, at + 1
+    size = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
+    if size is None:
+        raise ValueError(f"CBOR: no definite length at {at}")
+    return kind, int.from_bytes(data[at + 1 : at + 1 + size], "big"), at + 1 + size
+
+
+def _cbor_read(data: bytes, at: int) -> tuple[Cbor, int]:
+    """The CBOR item at ``at`` (unsigned integers, byte and text strings, arrays) and its end."""
+    kind, argument, at = _cbor_head(data, at)
+    if kind == 0:
+        return argument, at
+    if kind in (2, 3):
+        raw = data[at : at + argument]
+        return (raw if kind == 2 else raw.decode("utf-8")), at + argument
+    if kind == 4:
+        items = []
+        for _ in range(argument):
+            item, at = _cbor_read(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"CBOR: type {kind} not read here")
+
+
+def _cbor_write(item: Cbor) -> bytes:
+    """``item`` in CBOR's shortest form (as Pagefind writes it)."""
+    if isinstance(item, int):
+        kind, argument, body = 0, item, b""
+    elif isinstance(item, bytes):
+        kind, argument, body = 2, len(item), item
+    elif isinstance(item, str):
+        body = item.encode("utf-8")
+        kind, argument = 3, len(body)
+    else:
+        kind, argument, body = 4, len(item), b"".join(_cbor_write(i) for i in item)
+    if argument < 24:
+        head = bytes([kind << 5 | argument])
+    else:
+        size = next(n for n in (1, 2, 4, 8) if argument < 1 << (8 * n))
+        head = bytes([kind << 5 | {1: 24, 2: 25, 4: 26, 8: 27}[size]]) + argument.to_bytes(size)
+    return head + body
+
+
+def _read_checked(path: Path) -> list[Cbor] | None:
+    """A Pagefind file's CBOR array, if this module writes it back to the same bytes."""
+    try:
+        raw = gzip.decompress(path.read_bytes())
+        if not raw.startswith(SIGNATURE):
+            return None
+        item, end = _cbor_read(raw, len(SIGNATURE))
+    except (OSError, EOFError, ValueError, IndexError, UnicodeDecodeError, gzip.BadGzipFile):
+        return None
+    if end != len(raw) or SIGNATURE + _cbor_write(item) != raw or not isinstance(item, list):
+        return None
+    return item
+
+
+def _stable_file(path: Path, sort_at: int) -> bytes | None:
+    """A filter file (``[name, [[value, pages], ...]]``) with its values sorted, as written."""
+    item = _read_checked(path)
+    if item is None or len(item) <= sort_at or not isinstance(item[sort_at], list):
+        return None
+    values = item[sort_at]
+    assert isinstance(values, list)
+    if not all(isinstance(v, list) and v and isinstance(v[0], str) for v in values):
+        return None
+    item[sort_at] = sorted(values, key=lambda v: str(v[0]) if isinstance(v, list) else "")
+    return SIGNATURE + _cbor_write(item)
+
+
+def make_stable(output: Path) -> bool:
+    """Pagefind writes a language's filters (in its metadata) and each filter's values (in the
+    filter's file) in any order (Pagefind/pagefind#638), so the same pages gave other files, named
+    by their content, from run to run. Sorts both by name and names the files by their content
+    again (``pagefind-entry.json`` names the metadata). Returns False, and changes nothing, when
+    a file is not as expected (another Pagefind version): that index stays as written."""
+    entry_path = output / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    renamed = []
+    for language in entry.get("languages", {}).values():
+        meta_path = output / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read_checked(meta_path)
+        if meta is None:
+            return False
+        filters = meta[META_FILTERS] if len(meta) > META_FILTERS else None
+        if not isinstance(filters, list) or not all(
+            isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f)
+            for f in filters
+        ):
+            return False
+        prefix = language["hash"].split("_", 1)[0]
+        for pair in filters:  # [name, file]: the file is [name, [[value, [page, ...]], ...]]
+            assert isinstance(pair, list) and isinstance(pair[1], str)
+            path = output / "filter" / f"{pair[1]}.pf_filter"
+            values = _stable_file(path, sort_at=1)
+            if values is None:
+                return False
+            pair[1] = f"{prefix}_{hashlib.sha256(values).hexdigest()[:7]}"
+            renamed.append((path, output / "filter" / f"{pair[1]}.pf_filter", values))
+        meta[META_FILTERS] = sorted(filters, key=lambda f: str(f[0]) if isinstance(f, list) else "")
+        data = SIGNATURE + _cbor_write(meta)
+        name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:10]}"
+        renamed.append((meta_path, output / f"pagefind.{name}.pf_meta", data))
+        language["hash"] = name
+    for old, _, _ in renamed:
+        old.unlink()
+    for _, new, data in renamed:
+        new.write_bytes(gzip.compress(data, mtime=0))
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    return True
+
+
 def fragments(site_dir: Path) -> list[dict[str, Any]]:
     """Each indexed page as the index holds it (``url``, ``content``, ``meta``, ``filters``), by
     URL: Pagefind's fragments (gzip, a signature, then JSON). For checks and tests."""
@@ -322,6 +449,8 @@ def build_index(site_dir: Path, vocabulary: Vocabulary | None) -> Result:
     for path in list(scratch.iterdir()):
         if UNUSED_BUNDLE.match(path.name):
             path.unlink()
+    if not make_stable(scratch):
+        log.debug("Zoekindex: Pagefind's metadata not as expected; left as written")
     forms = json.dumps(FORMS, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     (scratch / FORMS_FILE).write_text(forms, encoding="utf-8")  # for search.js: words.py's table
     old = site_dir / f".{OUTPUT}.old"
