@@ -83,6 +83,9 @@ ROOT_PAIRS = [
     ("voorschrijven", "voorgeschreven"), ("onderbrengen", "ondergebracht"), ("opnemen", "opnam"),
     ("bevinden", "bevonden"), ("ontstaan", "ontstond"), ("begrijpen", "begrepen"),
     ("meedenken", "meedacht"), ("bijdragen", "bijgedragen"), ("vergeten", "vergat"),
+    ("ondernemen", "ondernomen"), ("overwegen", "overwogen"), ("voldoen", "voldaan"),
+    ("overlijden", "overleden"), ("vergelijken", "vergeleken"), ("beschrijft", "beschreven"),
+    ("worden", "werd"), ("worden", "geworden"), ("ontvangen", "ontving"), ("verliezen", "verloor"),
     # regular verbs (the rules)
     ("werken", "gewerkt"), ("werken", "werkte"), ("leren", "geleerd"), ("toepassen", "toegepast"),
     ("uitvoeren", "uitgevoerd"), ("reizen", "gereisd"), ("leven", "leefde"),
@@ -95,6 +98,10 @@ ROOT_PAIRS = [
     ("organisatie", "organisaties"), ("strategie", "strategieën"),  # -ie/-ies, -ieën
     ("museum", "musea"), ("criterium", "criteria"), ("centrum", "centra"), ("medium", "media"),
     ("politicus", "politici"), ("regio", "regio's"), ("idee", "ideeën"), ("zee", "zeeën"),
+    # nouns with ge- in front: a plural is not a participle
+    ("gemeente", "gemeenten"), ("gebouw", "gebouwen"), ("gesprek", "gesprekken"),
+    ("gevolg", "gevolgen"), ("geval", "gevallen"), ("gebruik", "gebruiken"),
+    ("crisis", "crises"), ("index", "indices"), ("symposium", "symposia"), ("ei", "eieren"),
     # diminutives
     ("straat", "straatje"), ("straat", "straatjes"), ("straatje", "straatjes"),
     ("boom", "boompje"), ("bloem", "bloemetjes"), ("stoel", "stoeltje"), ("auto", "autootje"),
@@ -127,7 +134,7 @@ def test_the_table_of_irregular_forms_is_well_formed():
     assert sorted({x for x in lemmas_ if lemmas_.count(x) > 1}) == []
     # A form in two families is a form of both ("was": zijn, wassen).
     assert FORMS["was"] == ("zijn", "wassen") and FORMS["schreef"] == ("schrijven",)
-    assert lemmas("ontworpen") == ("ontwerpen",) and lemmas("raadsleden") == ("raadslid",)
+    assert "ontwerpen" in lemmas("ontworpen") and "raadslid" in lemmas("raadsleden")
     assert lemmas("plannen") == () and roots("de") == () and roots("is") == ("zijn",)
 
 
@@ -410,13 +417,14 @@ def test_the_words_roots_in_the_browser_are_the_indexs(searcher, real_site):
     )} | {w for pair in [*QUERY_PAIRS, *ROOT_PAIRS] for w in pair} | set(TRICKY) | set(FORMS)
       | {f"be{w}" for w in FORMS} | {f"{w}s" for w in FORMS})  # fmt: skip
     in_browser = page.evaluate(
-        "ws => ws.map(w => [window.koppelkansenSearchWords.root(w), window.koppelkansenSearchWords.roots(w)])",
+        "ws => ws.map(w => [window.koppelkansenSearchWords.root(w),"
+        " window.koppelkansenSearchWords.root(w, false), window.koppelkansenSearchWords.roots(w)])",
         every,
     )
     differ = [
-        (w, b, (root(w), list(roots(w))))
+        (w, b, (root(w), root(w, participle=False), list(roots(w))))
         for w, b in zip(every, in_browser, strict=True)
-        if b != [root(w), list(roots(w))]
+        if b != [root(w), root(w, participle=False), list(roots(w))]
     ]
     assert len(every) > 1500 and differ == []
 

@@ -46,10 +46,9 @@ TABLE = Path(__file__).with_name("forms.txt")
 #: The table as the browser reads it, in the index's folder: ``{form: [lemma, ...]}``.
 FORMS_FILE = "woordvormen.json"
 #: A word ending in a form is joined through it when the part before is at least this long
-#: and the form at least :data:`SHORTEST` letters ("be" + "schreven").
+#: and the form at least :data:`SHORTEST` letters ("be" + "schreven"); a participle after a
+#: prefix may have no ``ge-`` of its own ("ontworpen": ont + geworpen).
 SHORTEST_HEAD = 2
-#: Prefixes after which a participle has no ``ge-`` of its own ("ontworpen": ont + geworpen).
-INSEPARABLE = ("be", "er", "ge", "her", "ont", "ver")
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PARTICIPLE = re.compile(rf"^({'|'.join(SEPARABLE)})?ge(?=[^\W\d_]{{2,}}[dtn]$)")
@@ -66,12 +65,14 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-def root(word: str) -> str:
-    """The root of one word (see the module's text); "" for a word too short to have one."""
+def root(word: str, participle: bool = True) -> str:
+    """The root of one word (see the module's text); "" for a word too short to have one.
+    ``participle=False``: a ``ge-`` in front is kept (a noun: "gebouwen", "gemeenten")."""
     w = fold(word)
     if len(w) < SHORTEST or not w.isalpha():
         return ""
-    w = _PARTICIPLE.sub(r"\1", w)
+    if participle:
+        w = _PARTICIPLE.sub(r"\1", w)
     stripped = True
     while stripped:
         stripped = False
@@ -101,27 +102,29 @@ FORMS = read_forms(TABLE.read_text(encoding="utf-8"))
 
 
 def lemmas(folded: str) -> tuple[str, ...]:
-    """The lemmas of a folded word by the table: its own line(s), else through the longest
-    form it ends in ("beschreven" → "beschrijven"); () for a word the table does not know."""
-    if folded in FORMS:
-        return FORMS[folded]
+    """The lemmas of a folded word by the table: its own line(s), and through every form it ends
+    in, also as a participle without its ``ge-`` ("beschreven" → be + schreven → "beschrijven";
+    "ondernomen" → onder + genomen; "vergeleken" → verge + leken → "vergelijken", beside the
+    wrong "verlijken": a root too many finds a page more, never one less); () for a word the
+    table does not know."""
+    found = list(FORMS.get(folded, ()))
     for cut in range(SHORTEST_HEAD, len(folded) - SHORTEST + 1):
         head, tail = folded[:cut], folded[cut:]
-        found = FORMS.get(tail)
-        if found is None and head.endswith(INSEPARABLE):
-            found = FORMS.get("ge" + tail)
-        if found is not None:
-            return tuple(head + lemma for lemma in found)
-    return ()
+        for lemma in (*FORMS.get(tail, ()), *FORMS.get("ge" + tail, ())):
+            if head + lemma not in found:
+                found.append(head + lemma)
+    return tuple(found)
 
 
 @cache
 def roots(word: str) -> tuple[str, ...]:
-    """Every root of one word: its own (:func:`root`, if it has one), then its lemmas' roots."""
-    found = [r] if (r := root(word)) else []
+    """Every root of one word: its own (:func:`root`, if it has one; also with a ``ge-`` in front
+    kept: "gebouwen" is a plural, not a participle), then its lemmas' roots (or the lemma
+    itself when it is too short to have one: "ei")."""
+    found = [r for r in dict.fromkeys((root(word), root(word, participle=False))) if r]
     w = fold(word)
     if w.isalpha():
         for lemma in lemmas(w):
-            if (r := root(lemma)) and r not in found:
+            if (r := root(lemma) or lemma) not in found:
                 found.append(r)
     return tuple(found)

@@ -14,7 +14,6 @@
   const FINAL = { v: "f", z: "s" };
   const SHORTEST = 3;
   const SHORTEST_HEAD = 2;
-  const INSEPARABLE = ["be", "er", "ge", "her", "ont", "ver"];
   const FORMS_FILE = "woordvormen.json";
   const WORD = /[^\P{L}]+(?:['’][^\P{L}]+)*/gu;
   const PARTICIPLE = new RegExp(`^(${SEPARABLE.join("|")})?ge(?=\\p{L}{2,}[dtn]$)`, "u");
@@ -27,10 +26,10 @@
 
   const words = (text) => text.match(WORD) || [];
 
-  const root = (word) => {
+  const root = (word, participle = true) => {
     let w = fold(word);
     if (w.length < SHORTEST || !/^\p{L}+$/u.test(w)) return "";
-    w = w.replace(PARTICIPLE, "$1");
+    if (participle) w = w.replace(PARTICIPLE, "$1");
     let stripped = true;
     while (stripped) {
       stripped = false;
@@ -49,29 +48,26 @@
   };
 
   const lemmas = (folded) => {
-    if (forms.has(folded)) return forms.get(folded);
+    const found = [...(forms.get(folded) || [])];
     for (let cut = SHORTEST_HEAD; cut <= folded.length - SHORTEST; cut++) {
       const head = folded.slice(0, cut);
       const tail = folded.slice(cut);
-      let found = forms.get(tail);
-      if (found === undefined && INSEPARABLE.some((p) => head.endsWith(p))) {
-        found = forms.get(`ge${tail}`);
+      for (const lemma of [...(forms.get(tail) || []), ...(forms.get(`ge${tail}`) || [])]) {
+        if (!found.includes(head + lemma)) found.push(head + lemma);
       }
-      if (found !== undefined) return found.map((lemma) => head + lemma);
     }
-    return [];
+    return found;
   };
 
   const known = new Map(); // roots by word, for the excerpts (emptied with a new table)
   const roots = (word) => {
     if (known.has(word)) return known.get(word);
-    const own = root(word);
-    const found = own ? [own] : [];
+    const found = [...new Set([root(word), root(word, false)])].filter(Boolean);
     const w = fold(word);
     if (/^\p{L}+$/u.test(w)) {
       for (const lemma of lemmas(w)) {
-        const r = root(lemma);
-        if (r && !found.includes(r)) found.push(r);
+        const r = root(lemma) || lemma;
+        if (!found.includes(r)) found.push(r);
       }
     }
     known.set(word, found);
@@ -160,8 +156,8 @@
   // roots (the roots the index holds); the best score of any.
   const wordResults = async (word, filters) => {
     const asked = [[word, 1]];
-    const own = root(word);
-    for (const r of roots(word)) asked.push([r + MARK, r === own ? 1 : LEMMA_SCORE]);
+    const own = [root(word), root(word, false)];
+    for (const r of roots(word)) asked.push([r + MARK, own.includes(r) ? 1 : LEMMA_SCORE]);
     const found = new Map();
     for (const [query, weight] of asked) {
       const search = await pagefind.search(query, { filters });
