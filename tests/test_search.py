@@ -87,7 +87,7 @@ ROOT_PAIRS = [
     ("overlijden", "overleden"), ("vergelijken", "vergeleken"), ("beschrijft", "beschreven"),
     ("worden", "werd"), ("worden", "geworden"), ("ontvangen", "ontving"), ("verliezen", "verloor"),
     # regular verbs (the rules)
-    ("werken", "gewerkt"), ("werken", "werkte"), ("leren", "geleerd"), ("toepassen", "toegepast"),
+    ("werken", "gewerkt"), ("werken", "werkte"), ("verkennen", "verkend"), ("bestellen", "besteld"), ("leren", "geleerd"), ("toepassen", "toegepast"),
     ("uitvoeren", "uitgevoerd"), ("reizen", "gereisd"), ("leven", "leefde"),
     # irregular plurals, also in compounds
     ("stad", "steden"), ("schip", "schepen"), ("lid", "leden"), ("gat", "gaten"),

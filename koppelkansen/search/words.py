@@ -80,6 +80,7 @@ def root(word: str, participle: bool = True) -> str:
             if w.endswith(ending) and len(w) - len(ending) >= SHORTEST:
                 w = w[: -len(ending)] + ("heid" if ending == "heden" else "")
                 w = w[:-1] + FINAL.get(w[-1], w[-1])  # leven/leef, reizen/reis
+                w = re.sub(r"([^aeiou])\1$", r"\1", w)  # verkenn/verken, then -en again
                 stripped = True
                 break
     w = re.sub(r"([aeiou])\1", r"\1", w)  # maak/mak, leer/ler

@@ -38,6 +38,7 @@
           w = w.slice(0, -ending.length) + (ending === "heden" ? "heid" : "");
           const last = w.slice(-1);
           w = w.slice(0, -1) + (FINAL[last] || last);
+          w = w.replace(/([^aeiou])\1$/, "$1");
           stripped = true;
           break;
         }
