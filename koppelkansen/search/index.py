@@ -11,6 +11,8 @@ not changed), the labels of its fields as Pagefind filters and metadata, and the
 words (:mod:`koppelkansen.search.words`) at a low weight.
 
 Material's own search (its lunr index and worker) is not shipped: its files are removed here.
+In ``make serve`` the index is written in a thread after the rebuilt pages are served
+(:func:`build_index_later`); Pagefind's filter files are made byte-stable (:func:`make_stable`).
 """
 
 from __future__ import annotations
