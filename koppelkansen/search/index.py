@@ -472,6 +472,8 @@ _running: threading.Thread | None = None
 #: system allows): MkDocs empties the site folder before each rebuild, and the rebuilt site has
 #: this index until its own is written.
 _kept: tempfile.TemporaryDirectory[str] | None = None
+#: The site folder whose index is kept.
+_kept_for: Path | None = None
 
 
 def _link_or_copy(source: str, target: str) -> object:
@@ -483,7 +485,8 @@ def _link_or_copy(source: str, target: str) -> object:
 
 
 def _keep(index: Path) -> None:
-    global _kept
+    global _kept, _kept_for
+    _kept_for = index.parent
     if _kept is None:
         _kept = tempfile.TemporaryDirectory(prefix="koppelkansen-zoekindex-")
     copy = Path(_kept.name, OUTPUT)
@@ -512,7 +515,7 @@ def build_index_later(site_dir: Path, vocabulary: Vocabulary | None) -> None:
     wait()
     remove_theme_search(site_dir)
     target = site_dir / OUTPUT
-    if _kept is not None and not target.exists():
+    if _kept is not None and _kept_for == site_dir and not target.exists():
         shutil.copytree(Path(_kept.name, OUTPUT), target, copy_function=_link_or_copy)
     _running = threading.Thread(
         target=_index_in_background, args=(site_dir, vocabulary), name="koppelkansen-zoekindex"
