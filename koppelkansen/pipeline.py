@@ -72,7 +72,7 @@ from koppelkansen.problems import (
     os_error_reason,
     summary,
 )
-from koppelkansen.search.index import SearchIndexError, build_index
+from koppelkansen.search import index as search
 from koppelkansen.versions.pdfs import EDITION_DATE_ENV, EDITION_ENV, NESTED_ENV, edition_date
 from koppelkansen.versions.proposal import SINCE_ENV, SINCE_NAME_ENV
 from koppelkansen.versions.site import (
@@ -222,6 +222,7 @@ class SiteBuild:
 
     def __init__(self, options: Options) -> None:
         self.options = options
+        search.wait()  # make serve: the last rebuild's index, before MkDocs empties the site
         self.corpus: Corpus | None = None
         self.renderer = OverviewRenderer()
         self.history = GitHistory()
@@ -500,9 +501,13 @@ class SiteBuild:
         an old version, which only makes its PDFs."""
         if self.options.environment.version_build:
             return
+        vocabulary = self.corpus.vocabulary if self.corpus else None
+        if self.options.live:  # make serve: written after the pages are served
+            search.build_index_later(self.options.site_dir, vocabulary)
+            return
         try:
-            build_index(self.options.site_dir, self.corpus.vocabulary if self.corpus else None)
-        except SearchIndexError as error:
+            search.build_index(self.options.site_dir, vocabulary)
+        except search.SearchIndexError as error:
             log.error(str(error))
             raise BuildStopped(STOPPED) from None
 

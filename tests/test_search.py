@@ -5,8 +5,10 @@ base path (/plannen/). The real site is the quality gates' build (conftest.real_
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,17 @@ from browser_support import (
 from conftest import make_site_project, run_build
 
 from koppelkansen.search import index as search_index
-from koppelkansen.search.words import MARK, fold, root, words
+from koppelkansen.search.words import (
+    FORMS,
+    FORMS_FILE,
+    MARK,
+    TABLE,
+    fold,
+    lemmas,
+    root,
+    roots,
+    words,
+)
 
 REAL = pytest.mark.xdist_group("site-real")
 
@@ -38,17 +50,92 @@ QUERY_PAIRS = [
     ("vaststellen", "vastgesteld"),  # a participle after a separable prefix
     ("één", "een"),  # diacritics
     ("pagina", "pagina's"),  # an apostrophe
+    ("schrijven", "schreef"),  # a strong verb (forms.txt), in the site as geschreven, onderschreven
+    ("betrekken", "betrokken"),
+    ("steden", "stad"),  # an irregular plural, also at the end of a word (Amstelstad)
+    ("straat", "Straatjes"),  # a diminutive (9 Straatjes)
 ]
+
+#: More forms of one word, tried on the roots alone (no page of the site needs to hold them):
+#: each kind the rules or the table of irregular forms (koppelkansen/search/forms.txt) join.
+ROOT_PAIRS = [
+    # strong and irregular verbs: infinitive, present, past, participle
+    *[("zijn", w) for w in ("is", "ben", "was", "waren", "geweest")],
+    *[("hebben", w) for w in ("heeft", "had", "hadden", "gehad")],
+    ("doen", "gedaan"), ("doen", "deed"), ("gaan", "ging"), ("gaan", "gegaan"), ("gaan", "gaat"),
+    ("nemen", "genomen"), ("nemen", "nam"), ("geven", "gegeven"), ("geven", "gaf"),
+    ("vinden", "gevonden"), ("vinden", "vond"), ("lopen", "liep"), ("lopen", "gelopen"),
+    ("kiezen", "gekozen"), ("kiezen", "koos"), ("spreken", "gesproken"), ("spreken", "sprak"),
+    ("zoeken", "gezocht"), ("brengen", "gebracht"), ("denken", "gedacht"), ("kopen", "gekocht"),
+    ("schrijven", "geschreven"), ("schreef", "geschreven"), ("schrijft", "schreven"),
+    ("komen", "kwam"), ("komen", "gekomen"), ("zien", "zag"), ("zien", "gezien"),
+    ("staan", "stond"), ("weten", "wist"), ("zeggen", "zei"), ("zeggen", "gezegd"),
+    ("kunnen", "kon"), ("kunnen", "kan"), ("mogen", "mocht"), ("willen", "wilde"),
+    ("krijgen", "kreeg"), ("blijven", "bleef"), ("blijken", "gebleken"), ("houden", "hield"),
+    ("helpen", "geholpen"), ("beginnen", "begon"), ("trekken", "getrokken"), ("lezen", "las"),
+    ("zitten", "gezeten"), ("liggen", "lag"), ("vallen", "viel"), ("laten", "liet"),
+    ("vragen", "vroeg"), ("dragen", "gedragen"), ("bieden", "geboden"), ("sluiten", "gesloten"),
+    ("wegen", "gewogen"), ("breken", "gebroken"), ("eten", "gegeten"), ("roepen", "riep"),
+    ("hangen", "hing"), ("winnen", "gewonnen"), ("stijgen", "gestegen"), ("kijken", "keek"),
+    # with a prefix: separable (a ge- inside) and inseparable (no ge-)
+    ("bespreken", "besproken"), ("afspreken", "afgesproken"), ("ontwerpen", "ontworpen"),
+    ("aannemen", "aangenomen"), ("verkopen", "verkocht"), ("beschrijven", "beschreven"),
+    ("voorschrijven", "voorgeschreven"), ("onderbrengen", "ondergebracht"), ("opnemen", "opnam"),
+    ("bevinden", "bevonden"), ("ontstaan", "ontstond"), ("begrijpen", "begrepen"),
+    ("meedenken", "meedacht"), ("bijdragen", "bijgedragen"), ("vergeten", "vergat"),
+    ("ondernemen", "ondernomen"), ("overwegen", "overwogen"), ("voldoen", "voldaan"),
+    ("overlijden", "overleden"), ("vergelijken", "vergeleken"), ("beschrijft", "beschreven"),
+    ("worden", "werd"), ("worden", "geworden"), ("ontvangen", "ontving"), ("verliezen", "verloor"),
+    # regular verbs (the rules)
+    ("werken", "gewerkt"), ("werken", "werkte"), ("verkennen", "verkend"), ("bestellen", "besteld"), ("leren", "geleerd"), ("toepassen", "toegepast"),
+    ("uitvoeren", "uitgevoerd"), ("reizen", "gereisd"), ("leven", "leefde"),
+    # irregular plurals, also in compounds
+    ("stad", "steden"), ("schip", "schepen"), ("lid", "leden"), ("gat", "gaten"),
+    ("weg", "wegen"), ("dag", "dagen"), ("glas", "glazen"), ("huis", "huizen"),
+    ("middel", "middelen"), ("gegeven", "gegevens"), ("kind", "kinderen"), ("blad", "bladeren"),
+    ("binnenstad", "binnensteden"), ("raadslid", "raadsleden"), ("tabblad", "tabbladen"),
+    ("mogelijkheid", "mogelijkheden"), ("gelegenheid", "gelegenheden"),  # -heid/-heden
+    ("organisatie", "organisaties"), ("strategie", "strategieën"),  # -ie/-ies, -ieën
+    ("museum", "musea"), ("criterium", "criteria"), ("centrum", "centra"), ("medium", "media"),
+    ("politicus", "politici"), ("regio", "regio's"), ("idee", "ideeën"), ("zee", "zeeën"),
+    # nouns with ge- in front: a plural is not a participle
+    ("gemeente", "gemeenten"), ("gebouw", "gebouwen"), ("gesprek", "gesprekken"),
+    ("gevolg", "gevolgen"), ("geval", "gevallen"), ("gebruik", "gebruiken"),
+    ("crisis", "crises"), ("index", "indices"), ("symposium", "symposia"), ("ei", "eieren"),
+    # diminutives
+    ("straat", "straatje"), ("straat", "straatjes"), ("straatje", "straatjes"),
+    ("boom", "boompje"), ("bloem", "bloemetjes"), ("stoel", "stoeltje"), ("auto", "autootje"),
+]  # fmt: skip
 
 
 # --- the word roots ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("one", "other"), [*QUERY_PAIRS, ("reizen", "gereisd"), ("leven", "leefde")]
-)
-def test_the_forms_of_a_word_have_one_root(one, other):
-    assert root(one) == root(other) != ""
+def test_the_forms_of_a_word_share_a_root():
+    """Each form's roots (the index holds a page's, the query asks for the typed word's) meet."""
+    apart = [
+        (one, roots(one), other, roots(other))
+        for one, other in [*QUERY_PAIRS, *ROOT_PAIRS]
+        if not set(roots(one)) & set(roots(other))
+    ]
+    assert len(ROOT_PAIRS) > 100 and apart == []
+
+
+def test_the_table_of_irregular_forms_is_well_formed():
+    families = [
+        line.split() for line in TABLE.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]  # fmt: skip
+    assert len(families) > 150
+    assert [
+        f for f in families if len(f) < 2 or any(not re.fullmatch("[a-z]+", w) for w in f)
+    ] == []
+    lemmas_ = [family[0] for family in families]
+    assert sorted({x for x in lemmas_ if lemmas_.count(x) > 1}) == []
+    # A form in two families is a form of both ("was": zijn, wassen).
+    assert FORMS["was"] == ("zijn", "wassen") and FORMS["schreef"] == ("schrijven",)
+    assert "ontwerpen" in lemmas("ontworpen") and "raadslid" in lemmas("raadsleden")
+    assert lemmas("plannen") == () and roots("de") == () and roots("is") == ("zijn",)
 
 
 @pytest.mark.parametrize(
@@ -99,6 +186,28 @@ def test_the_index_is_dutch_and_holds_the_pages_and_nothing_else(real_site):
     assert "data-pagefind" not in home and MARK not in re.sub(
         r"<script.*?</script>", "", home, flags=re.S
     )
+
+
+@REAL
+def test_the_index_of_the_same_pages_is_the_same_byte_for_byte(real_site, tmp_path):
+    """Pagefind lists the filters (three here) in any order (Pagefind/pagefind#638): sorted."""
+    prepared, _ = search_index.records(real_site, None)
+    trees = []
+    for run in range(3):
+        output = tmp_path / f"index-{run}"
+        search_index._write(prepared, output)
+        assert search_index.make_stable(output)
+        trees.append({p.relative_to(output): p.read_bytes() for p in output.rglob("*.*")})
+    assert (
+        trees[0] == trees[1] == trees[2]
+        and len(list((tmp_path / "index-0" / "filter").iterdir())) == 3
+    )
+    # Metadata that is not as expected (another Pagefind) is left as Pagefind wrote it.
+    meta = next((tmp_path / "index-0").glob("*.pf_meta"))
+    meta.write_bytes(gzip.compress(b"pagefind_dcd\xff"))
+    entry = (tmp_path / "index-0" / "pagefind-entry.json").read_bytes()
+    assert not search_index.make_stable(tmp_path / "index-0")
+    assert meta.exists() and (tmp_path / "index-0" / "pagefind-entry.json").read_bytes() == entry
 
 
 def test_a_page_is_prepared_once_per_process(tmp_path):
@@ -299,13 +408,25 @@ TRICKY = ["geïnvesteerd", "Ideeën", "ruïne", "café's", "ÉÉN", "Øresund", 
 @REAL
 def test_the_words_roots_in_the_browser_are_the_indexs(searcher, real_site):
     """search.js and koppelkansen/search/words.py give every word of the site the same root."""
-    page, _, _ = searcher
+    page, base, _ = searcher
+    _search(page, base, "plan")  # the dialog has loaded the index and the table of forms
+    served = json.loads((real_site / "pagefind" / FORMS_FILE).read_text(encoding="utf-8"))
+    assert {form: tuple(found) for form, found in served.items()} == FORMS
     every = sorted({w for path in search_index.page_files(real_site) for w in words(
         search_index._article_text(path.read_text(encoding="utf-8"))
-    )} | {w for pair in QUERY_PAIRS for w in pair} | set(TRICKY))  # fmt: skip
-    in_browser = page.evaluate("ws => ws.map(w => window.koppelkansenSearchWords.root(w))", every)
-    differ = [(w, b, root(w)) for w, b in zip(every, in_browser, strict=True) if b != root(w)]
-    assert len(every) > 500 and differ == []
+    )} | {w for pair in [*QUERY_PAIRS, *ROOT_PAIRS] for w in pair} | set(TRICKY) | set(FORMS)
+      | {f"be{w}" for w in FORMS} | {f"{w}s" for w in FORMS})  # fmt: skip
+    in_browser = page.evaluate(
+        "ws => ws.map(w => [window.koppelkansenSearchWords.root(w),"
+        " window.koppelkansenSearchWords.root(w, false), window.koppelkansenSearchWords.roots(w)])",
+        every,
+    )
+    differ = [
+        (w, b, (root(w), root(w, participle=False), list(roots(w))))
+        for w, b in zip(every, in_browser, strict=True)
+        if b != [root(w), root(w, participle=False), list(roots(w))]
+    ]
+    assert len(every) > 1500 and differ == []
 
 
 # --- the author's loop ------------------------------------------------------------------------
@@ -346,6 +467,43 @@ def test_a_draft_and_an_edited_page_are_found_after_a_rebuild(browser, tmp_path)
     assert draft["urls"] == {"schets/"}
     assert "Status: Concept" in draft["results"][0]["facts"]
     assert edited["urls"] == {""}
+
+
+def test_make_serve_indexes_after_the_pages_are_served_and_equals_a_cold_index(tmp_path):
+    """A rebuild of ``make serve`` writes the index in a thread: the site keeps the last complete
+    index meanwhile (MkDocs emptied the folder), and the new one equals a cold index as data."""
+    page = (
+        '<html><body><article><span hidden data-kk-search-fields data-kk-type="plan" '
+        'data-kk-status="concept" data-kk-case=""></span><h1>{0}</h1><p>{1}</p></article>'
+        "</body></html>"
+    )
+    texts = {f"p{n}": f"Pagina {n} over sessies en plannen" for n in range(6)}
+
+    def write(site: Path) -> None:
+        for name, text in texts.items():
+            (site / name).mkdir(parents=True, exist_ok=True)
+            (site / name / "index.html").write_text(page.format(name, text), encoding="utf-8")
+
+    site, cold = tmp_path / "site", tmp_path / "koud"
+    search_index.forget()
+    write(site)
+    search_index.build_index_later(site, None)
+    search_index.wait()
+    first = search_index.fragments(site)
+    assert len(first) == 6 and not (site / "search").exists()
+    shutil.rmtree(site)  # what MkDocs does before a rebuild
+    texts["p3"] = "Hier staan de kribbenwerken die werden beschreven"
+    write(site)
+    search_index.build_index_later(site, None)
+    stale = search_index.fragments(site)  # the pages are served now, with the last index
+    search_index.wait()
+    fresh = search_index.fragments(site)
+    search_index.forget()
+    write(cold)
+    search_index.build_index(cold, None)
+    assert stale == first != fresh == search_index.fragments(cold)
+    assert "kribbenwerken" in next(f for f in fresh if f["url"] == "/p3/")["content"]
+    assert sorted(p.name for p in site.iterdir() if p.name not in texts) == [search_index.OUTPUT]
 
 
 def test_a_failing_pagefind_stops_with_a_dutch_message_and_keeps_the_old_index(

@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
@@ -26,6 +27,10 @@ import psutil
 from scripts.bench.measure import Measurement, load_average
 
 BUNDLE_LINE = re.compile(r"PDF koppelkansen-projectplannen\.pdf gezet in")
+#: ``make serve`` writes the search index after the rebuilt pages are served, and says so
+#: (koppelkansen.search.index.INDEX_WRITTEN); each build ends with "Documentation built".
+INDEX_LINE = re.compile(r"Zoekindex bijgewerkt: ")
+BUILT_LINE = re.compile(r"Documentation built in ")
 
 
 def free_port() -> int:
@@ -46,6 +51,8 @@ class Server:
         self.lines: list[tuple[float, str]] = []
         self._lock = threading.Lock()
         self.proc: subprocess.Popen[str] | None = None
+        self._index_seen = 0  # index lines before the last edit, and when it was saved
+        self._saved = 0.0
 
     def __enter__(self) -> Server:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -113,6 +120,29 @@ class Server:
             time.sleep(0.02)
         return None
 
+    def _count(self, pattern: re.Pattern[str]) -> list[float]:
+        with self._lock:
+            return [t for t, line in self.lines if pattern.search(line)]
+
+    def settle(self, timeout: float) -> None:
+        """Until the search index of every build so far is written (it follows the served pages)."""
+        deadline = time.perf_counter() + timeout
+        while len(self._count(INDEX_LINE)) < len(self._count(BUILT_LINE)):
+            if time.perf_counter() > deadline or (self.proc and self.proc.poll() is not None):
+                return
+            time.sleep(0.02)
+
+    def wait_for_index(self, page: Measurement, timeout: float) -> Measurement:
+        """After :meth:`edit_and_wait_page`: from its save until the log says that the rebuild's
+        search index is written (the edited page findable by its new words)."""
+        deadline = time.perf_counter() + timeout
+        while len(self._count(INDEX_LINE)) <= self._index_seen:
+            if time.perf_counter() > deadline or (self.proc and self.proc.poll() is not None):
+                return replace(page, seconds=timeout, returncode=None, timed_out=True)
+            time.sleep(0.02)
+        seconds = self._count(INDEX_LINE)[self._index_seen] - self._saved
+        return replace(page, seconds=seconds)
+
     def fetch(self, path: str) -> str:
         """The page the server serves at ``path`` now ("" while it cannot)."""
         try:
@@ -125,10 +155,12 @@ class Server:
         """Put ``word`` into ``page`` (served at ``path``); time until the server serves it."""
         assert self.proc is not None
         time.sleep(1.0)  # let the watcher settle after the previous build
+        self.settle(timeout)  # and the previous build's search index
         load = load_average()
         process = psutil.Process(self.proc.pid)
         before = process.cpu_times()
-        start = time.perf_counter()
+        self._index_seen = len(self._count(INDEX_LINE))
+        start = self._saved = time.perf_counter()
         _replace_first_word(page, word)
         deadline = start + timeout
         found = False

@@ -9,21 +9,27 @@
   const MARK = "qx";
   const SEPARABLE = ["aan", "af", "bij", "door", "in", "mee", "na", "om", "onder", "op", "over",
     "samen", "terug", "toe", "uit", "vast", "voor", "weg"];
-  const ENDINGS = ["heden", "ingen", "ing", "en", "es", "s", "e", "d", "t"];
+  const ENDINGS = ["heden", "ingen", "etjes", "etje", "pjes", "pje", "ing", "jes", "en", "es", "je",
+    "s", "e", "d", "t"];
   const FINAL = { v: "f", z: "s" };
   const SHORTEST = 3;
+  const SHORTEST_HEAD = 2;
+  const FORMS_FILE = "woordvormen.json";
   const WORD = /[^\P{L}]+(?:['’][^\P{L}]+)*/gu;
   const PARTICIPLE = new RegExp(`^(${SEPARABLE.join("|")})?ge(?=\\p{L}{2,}[dtn]$)`, "u");
+  // The table of irregular forms (koppelkansen/search/forms.txt), {form: [lemma, ...]}, read
+  // from the index's folder with the index.
+  let forms = new Map();
 
   const fold = (word) =>
     word.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/['’]/g, "");
 
   const words = (text) => text.match(WORD) || [];
 
-  const root = (word) => {
+  const root = (word, participle = true) => {
     let w = fold(word);
     if (w.length < SHORTEST || !/^\p{L}+$/u.test(w)) return "";
-    w = w.replace(PARTICIPLE, "$1");
+    if (participle) w = w.replace(PARTICIPLE, "$1");
     let stripped = true;
     while (stripped) {
       stripped = false;
@@ -32,6 +38,7 @@
           w = w.slice(0, -ending.length) + (ending === "heden" ? "heid" : "");
           const last = w.slice(-1);
           w = w.slice(0, -1) + (FINAL[last] || last);
+          w = w.replace(/([^aeiou])\1$/, "$1");
           stripped = true;
           break;
         }
@@ -41,7 +48,39 @@
     return w.replace(/([^aeiou])\1$/, "$1");
   };
 
-  window.koppelkansenSearchWords = { fold, words, root, MARK };
+  const lemmas = (folded) => {
+    const found = [...(forms.get(folded) || [])];
+    for (let cut = SHORTEST_HEAD; cut <= folded.length - SHORTEST; cut++) {
+      const head = folded.slice(0, cut);
+      const tail = folded.slice(cut);
+      for (const lemma of [...(forms.get(tail) || []), ...(forms.get(`ge${tail}`) || [])]) {
+        if (!found.includes(head + lemma)) found.push(head + lemma);
+      }
+    }
+    return found;
+  };
+
+  const known = new Map(); // roots by word, for the excerpts (emptied with a new table)
+  const roots = (word) => {
+    if (known.has(word)) return known.get(word);
+    const found = [...new Set([root(word), root(word, false)])].filter(Boolean);
+    const w = fold(word);
+    if (/^\p{L}+$/u.test(w)) {
+      for (const lemma of lemmas(w)) {
+        const r = root(lemma) || lemma;
+        if (!found.includes(r)) found.push(r);
+      }
+    }
+    known.set(word, found);
+    return found;
+  };
+
+  const useForms = (table) => {
+    forms = new Map(Object.entries(table));
+    known.clear();
+  };
+
+  window.koppelkansenSearchWords = { fold, words, root, roots, MARK, useForms };
 
   // --- the dialog ----------------------------------------------------------------------------
   const dialog = document.getElementById("kk-search");
@@ -69,8 +108,13 @@
   const load = () => {
     if (unusable) return Promise.resolve(null);
     if (!loading) {
-      loading = import(new URL("pagefind/pagefind.js", siteRoot).href)
-        .then(async (module) => {
+      const table = fetch(new URL(`pagefind/${FORMS_FILE}`, siteRoot).href).then((response) => {
+        if (!response.ok) throw new Error(`${FORMS_FILE}: ${response.status}`);
+        return response.json();
+      });
+      loading = Promise.all([import(new URL("pagefind/pagefind.js", siteRoot).href), table])
+        .then(async ([module, formsTable]) => {
+          useForms(formsTable);
           await module.options({ baseUrl: "/", excerptLength: EXCERPT_WORDS });
           await module.init();
           pagefind = module;
@@ -105,18 +149,23 @@
     return filters;
   };
 
+  // A page found only through a lemma of the table (schreef → schrijven) ranks below one that
+  // holds the word or its own root.
+  const LEMMA_SCORE = 0.5;
+
   // One query word's pages: the word as typed (Pagefind's own stemming and prefix match) and its
-  // root (the roots the index holds); the best score of either.
+  // roots (the roots the index holds); the best score of any.
   const wordResults = async (word, filters) => {
-    const asked = [word];
-    const r = root(word);
-    if (r) asked.push(r + MARK);
+    const asked = [[word, 1]];
+    const own = [root(word), root(word, false)];
+    for (const r of roots(word)) asked.push([r + MARK, own.includes(r) ? 1 : LEMMA_SCORE]);
     const found = new Map();
-    for (const query of asked) {
+    for (const [query, weight] of asked) {
       const search = await pagefind.search(query, { filters });
       for (const result of search.results) {
         const best = found.get(result.id);
-        if (!best || best.score < result.score) found.set(result.id, result);
+        const score = result.score * weight;
+        if (!best || best.score < score) found.set(result.id, { result, score });
       }
     }
     return found;
@@ -132,10 +181,10 @@
     for (const word of typed) {
       const found = await wordResults(word, filters);
       const next = new Map();
-      for (const [id, result] of found) {
-        if (combined === null) next.set(id, { result, score: result.score });
+      for (const [id, { result, score }] of found) {
+        if (combined === null) next.set(id, { result, score });
         else if (combined.has(id)) {
-          next.set(id, { result, score: combined.get(id).score + result.score });
+          next.set(id, { result, score: combined.get(id).score + score });
         }
       }
       combined = next;
@@ -149,12 +198,12 @@
     const all = content.split(/\s+/).filter(Boolean);
     const cut = all.findIndex((w) => w.endsWith(MARK) && /^\p{L}+$/u.test(w));
     const text = cut >= 0 ? all.slice(0, cut) : all;
-    const roots = new Set(typed.map(root).filter(Boolean));
+    const asked = new Set(typed.flatMap(roots));
     const folded = typed.map(fold);
     const matches = (token) => words(token).some((w) => {
       const f = fold(w);
-      return roots.has(root(w)) || folded.some((q) => q.length >= SHORTEST && f.startsWith(q)) ||
-        folded.includes(f);
+      return roots(w).some((r) => asked.has(r)) ||
+        folded.some((q) => q.length >= SHORTEST && f.startsWith(q)) || folded.includes(f);
     });
     const first = Math.max(0, text.findIndex(matches));
     const start = Math.max(0, first - 8);
