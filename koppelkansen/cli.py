@@ -183,8 +183,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
         resolve,
         summary,
     )
-    from koppelkansen.versions.site import change_pdf_name
     from koppelkansen.versions.tags import docs_prefix, repo_root
+    from koppelkansen.versions.versionsite import change_pdf_name
 
     me = "koppelkansen wijzigingen"
     docs = Path(args.docs)

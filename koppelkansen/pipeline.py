@@ -36,15 +36,15 @@ from koppelkansen.check.content import (
 )
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
-from koppelkansen.editor.config import edit_target, repository
-from koppelkansen.editor.signin import SignIn, sign_in
-from koppelkansen.editor.site import (
+from koppelkansen.editor.admin import (
     LOCAL_BACKEND_ENV,
     LOCAL_BRANCH_ENV,
     RESERVED_FOR_EDITOR,
     reserved_for_editor,
     write_editor,
 )
+from koppelkansen.editor.config import edit_target, repository
+from koppelkansen.editor.signin import SignIn, sign_in
 from koppelkansen.figures.scenes import programme_figure
 from koppelkansen.figures.shapes import alt_text
 from koppelkansen.figures.svg import print_svg
@@ -54,7 +54,7 @@ from koppelkansen.pages.activefiles import active_document
 from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
 from koppelkansen.pages.model import Corpus
 from koppelkansen.pages.pageinfo import page_info
-from koppelkansen.pdf import site as site_pdfs
+from koppelkansen.pdf import sitepdfs
 from koppelkansen.pdf.bundles import BUNDLE_NAME, bundle_specs, partners
 from koppelkansen.pdf.convert import PageSource
 from koppelkansen.pdf.downloads import (
@@ -75,7 +75,7 @@ from koppelkansen.problems import (
 from koppelkansen.search.index import SearchIndexError, build_index
 from koppelkansen.versions.pdfs import EDITION_DATE_ENV, EDITION_ENV, NESTED_ENV, edition_date
 from koppelkansen.versions.proposal import SINCE_ENV, SINCE_NAME_ENV
-from koppelkansen.versions.site import (
+from koppelkansen.versions.versionsite import (
     VersionSite,
     change_pdf_specs,
     place_version_pdfs,
@@ -384,7 +384,7 @@ class SiteBuild:
             if spec.name == BUNDLE_NAME:  # page 2: the programme at a glance
                 figure = programme_figure(corpus)
                 spec.overview_svg, spec.overview_alt = print_svg(figure), alt_text(figure)
-        bundle, changes = site_pdfs.typesetters(
+        bundle, changes = sitepdfs.typesetters(
             options.cache_root,
             options.docs_dir.resolve() / "assets" / "fonts",
             options.site_url,
@@ -407,7 +407,7 @@ class SiteBuild:
             change_specs = change_pdf_specs(
                 self.versions, rendered, partners(corpus.vocabulary), latest
             )
-        self.pdfs, self.pdf_job = site_pdfs.start(
+        self.pdfs, self.pdf_job = sitepdfs.start(
             specs,
             change_specs,
             media,

@@ -21,6 +21,7 @@ from browser_support import (
 from conftest import in_ci, make_site_project, run_build
 
 from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.editor.admin import index_html, reserved_for_editor, write_editor
 from koppelkansen.editor.config import (
     CALENDAR_DATE,
     COLLECTIONS,
@@ -30,7 +31,6 @@ from koppelkansen.editor.config import (
     key_order,
     repository,
 )
-from koppelkansen.editor.site import index_html, reserved_for_editor, write_editor
 from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.scaffold import Request, draft_page
 from koppelkansen.search.index import fragments

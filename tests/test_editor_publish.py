@@ -24,10 +24,10 @@ from github_standin import GitHubStandIn, standin_repository
 from importgraph import imports
 
 from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.editor.admin import write_editor
 from koppelkansen.editor.config import edit_target, editor_config
 from koppelkansen.editor.oauth import App, check_state, make_state, settings_from
 from koppelkansen.editor.signin import PREVIEW_CONTEXT, SignIn, sign_in
-from koppelkansen.editor.site import write_editor
 from koppelkansen.problems import BuildStopped
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -230,7 +230,7 @@ def test_every_variable_a_build_reads_is_in_the_fingerprint_and_nowhere_else_in_
         other = inputs.fingerprint(ROOT / "mkdocs.yml", [], environ={name: "2"})
         assert one is not None and other is not None and one != other, name
     package = ROOT / "koppelkansen"
-    stages = ["pipeline.py", "pages", "check", "overviews", "figures", "versions/site.py"]
+    stages = ["pipeline.py", "pages", "check", "overviews", "figures", "versions/versionsite.py"]
     readers = [
         f"{path.relative_to(package)}:{number}"
         for stage in stages
@@ -288,7 +288,7 @@ def test_history_git_config_and_the_editor_are_inputs(project, tmp_path, monkeyp
         )
         assert found is not None and f"omgevingsvariabele {name}" in found, (name, found)
     assert inputs.EDITOR_BUNDLE.as_posix() == "node_modules/decap-cms/dist"
-    from koppelkansen.editor.site import BUNDLE
+    from koppelkansen.editor.admin import BUNDLE
 
     assert inputs.EDITOR_BUNDLE == BUNDLE  # where the build copies the editor from
     config = clone / "mkdocs.yml"
