@@ -313,8 +313,7 @@ def test_a_save_during_the_build_makes_the_next_build_run(project, monkeypatch, 
     page = next(p for p in sorted((root / "docs").rglob("*.md")) if "title:" in p.read_text())
     original = page.read_text("utf-8")
 
-    def engine(arguments, engine, in_process):
-        scratch = Path(arguments[arguments.index("--site-dir") + 1])
+    def engine(engine, config_file, scratch, in_process):
         scratch.mkdir()
         (scratch / "index.html").write_text("<p>gebouwd</p>", encoding="utf-8")
         if saves:
@@ -325,11 +324,11 @@ def test_a_save_during_the_build_makes_the_next_build_run(project, monkeypatch, 
     # Changed, changed back, then saved with the same bytes (an editor that saves on every key).
     for saved in (original + "\nOpgeslagen tijdens de build.\n", original, original):
         saves = [saved]
-        assert build._build(config, site, None, "mkdocs", True, force=True) == 0
+        assert build._build(config, site, "mkdocs", None, force=True) == 0
         assert "tijdens de build is een invoerbestand gewijzigd" in capsys.readouterr().out
         assert inputs.read_state(site) is None
-        assert build._build(config, site, None, "mkdocs", True) == 0
+        assert build._build(config, site, "mkdocs", None) == 0
         assert "site/ bouwen: van site/ is niet bekend waaruit" in capsys.readouterr().out
     # Nothing saved during the build: the next one has nothing to do.
-    assert build._build(config, site, None, "mkdocs", True) == 0
+    assert build._build(config, site, "mkdocs", None) == 0
     assert "actueel; niets te doen" in capsys.readouterr().out
