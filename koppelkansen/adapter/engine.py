@@ -13,6 +13,7 @@ same lines.
 from __future__ import annotations
 
 import importlib
+import shutil
 from pathlib import Path
 
 import click
@@ -23,8 +24,12 @@ def build_here(engine: str, config_file: Path, site_dir: Path) -> int:
     command_line = importlib.import_module(f"{engine}.__main__")
     config = importlib.import_module(f"{engine}.config")
     commands = importlib.import_module(f"{engine}.commands.build")
-    # The console handler of the engine's logger for this build (the command line makes one per
-    # run; it removes itself when the state is dropped).
+    # The console handler of the engine's logger for this build, as its command line makes one
+    # per run. Its formatter wraps lines at the terminal's width, which the command line reads as
+    # it starts: read again here, for this process's terminal (a process forked from one that
+    # imported the engine on a terminal, a build server, may write into a pipe).
+    wrapper = command_line.ColorFormatter.text_wrapper
+    wrapper.width = shutil.get_terminal_size(fallback=(0, 0)).columns
     state = command_line.State()
     try:
         command_line._enable_warnings()
