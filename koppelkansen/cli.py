@@ -183,6 +183,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
         ProposalError,
         compute,
         resolve,
+        shown_keys,
         summary,
     )
     from koppelkansen.versions.tags import docs_prefix, repo_root
@@ -207,9 +208,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
         return 1
     prefix = docs_prefix(repo, docs)
     types = _bundle_types(Path(args.config_file))
-    proposal = compute(
-        repo, base, prefix, docs, corpus.pages, types, defaults_filter(corpus.schema)
-    )
+    applies, shown = defaults_filter(corpus.schema), shown_keys(corpus.schema)
+    proposal = compute(repo, base, prefix, docs, corpus.pages, types, applies, shown)
     statuses = corpus.vocabulary.status_labels()
     if args.samenvatting:
         with open(args.samenvatting, "a", encoding="utf-8") as out:

@@ -173,7 +173,7 @@ def test_the_editors_key_order_is_the_templates(request_, tmp_path):
         (docs / "casussen" / "haven-stad" / "projectplan.md").unlink()
     _, fields = draft_page(_corpus(docs), request_)
     keys = ["title", "type", "status", *(key for key, _ in fields)]
-    order = key_order(request_.type)
+    order = key_order(request_.type, _corpus().schema)
     assert keys == sorted(keys, key=order.index)
     config = editor_config(_corpus().schema, _corpus().vocabulary, repo=None)
     collection = _collection(config, request_.type)

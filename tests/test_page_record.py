@@ -3,6 +3,7 @@ resolved in one place and a digest of its content."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pytest
@@ -62,3 +63,33 @@ def test_a_value_of_the_wrong_type_reads_as_absent_and_an_unknown_status_as_itse
     # A status an old version used that the vocabulary no longer has: its own label, one rule.
     assert record.status_label == "ingetrokken" == vocabulary.status_labels()["ingetrokken"]
     assert Labels({"a": "A"})["b"] == "b"
+
+
+def test_a_key_added_to_the_schema_is_in_the_editors_order_and_the_proposals_keys(tmp_path):
+    """The one schema file drives the key lists: the editor's order of a page's keys and the
+    keys a proposal names a changed value of are derived from it, so a new key (of every page,
+    or of one type) is in both, and a key the schema drops is in neither."""
+    from koppelkansen.editor.config import editor_config, key_order
+    from koppelkansen.versions.proposal import NOT_SHOWN, other_changes, shown_keys
+
+    schema = copy.deepcopy(_corpus(tmp_path).schema)
+    everywhere = set(schema["properties"])
+    for name in ("sessie", "plan", "les"):
+        everywhere |= set(schema["$defs"][name]["properties"])
+    assert set(key_order("sessie", schema)) | {"template", "hide", "icon", "search"} >= everywhere
+    assert set(shown_keys(schema)) == set(key_order("pagina", schema)) - NOT_SHOWN
+    schema["properties"]["contact"] = {"type": "string", "minLength": 1}
+    schema["$defs"]["sessie"]["properties"]["locatie"] = {"type": "string", "minLength": 1}
+    del schema["$defs"]["les"]["properties"]["cases"]
+    for kind in ("sessie", "plan", "pagina"):
+        assert "contact" in key_order(kind, schema), kind
+    assert {"contact", "locatie"} <= set(shown_keys(schema))
+    assert "locatie" in key_order("sessie", schema) and "cases" not in shown_keys(schema)
+    assert "cases" not in key_order("les", schema)
+    config = editor_config(schema, _corpus(tmp_path / "b").vocabulary, repo=None)
+    sessions = next(c for c in config["collections"] if c["name"] == "sessie")
+    assert {"contact", "locatie"} <= {field["name"] for field in sessions["fields"]}
+    old = {"a.md": Page.of_version("a.md", {"type": "pagina", "contact": "Ans"}, "Tekst.\n")}
+    new = {"a.md": Page.of_version("a.md", {"type": "pagina", "contact": "Bert"}, "Tekst.\n")}
+    [change] = other_changes(old, new, [], shown_keys(schema))
+    assert change.fields == [("contact", "Ans", "Bert")]

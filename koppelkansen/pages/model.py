@@ -167,6 +167,20 @@ KEY_LABELS = {
 }
 
 
+def front_matter_keys(schema: dict[str, Any]) -> tuple[str, ...]:
+    """Every key a page's front matter may hold by ``schema`` (the one schema file): the keys of
+    every page, then those of each type (``$defs`` named in ``allOf``). In the order a page writes
+    them (:data:`KEY_LABELS`'s, the editor's form and the page templates); a key without a label
+    yet comes after them, in the schema's order."""
+    keys = list(schema.get("properties", {}))
+    for branch in schema.get("allOf", []):
+        ref = str(branch.get("then", {}).get("$ref", ""))
+        own = schema.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {})
+        keys += [key for key in own.get("properties", {}) if key not in keys]
+    rank = list(KEY_LABELS)
+    return tuple(sorted(keys, key=lambda key: rank.index(key) if key in rank else len(rank)))
+
+
 @dataclass(frozen=True)
 class PageRecord:
     """One checked page, typed, with its labels resolved (``""`` or ``()`` where a key is absent)."""
