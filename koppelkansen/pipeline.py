@@ -52,7 +52,7 @@ from koppelkansen.overviews.compute import generated_specs
 from koppelkansen.overviews.render import OverviewRenderer, generated_pages
 from koppelkansen.pages.activefiles import active_document
 from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
-from koppelkansen.pages.model import Corpus
+from koppelkansen.pages.model import Corpus, Page, PageRecord
 from koppelkansen.pages.pageinfo import page_info
 from koppelkansen.pdf import sitepdfs
 from koppelkansen.pdf.bundles import BUNDLE_NAME, bundle_specs, partners
@@ -361,7 +361,7 @@ class SiteBuild:
         options = self.options
         sources = [
             PageSource.of(
-                corpus.pages[page.src_uri],
+                corpus.record(page.src_uri),
                 url=page.url,
                 html=page.html,
                 path=page.abs_src_path,
@@ -424,12 +424,17 @@ class SiteBuild:
         ``meta``: the page's front matter as the theme has it (a generated page has no record)."""
         corpus = self.corpus
         record = corpus.record(src_uri) if corpus is not None and src_uri in corpus.pages else None
+        # A page without a file of its own (an overview, a change page): the record of the front
+        # matter it was given, read as a page's is.
+        shown = record
+        if shown is None and corpus is not None:
+            shown = PageRecord.of(Page.of_version(src_uri, dict(meta), ""), corpus.vocabulary)
         changed = self.history.times.get(src_uri)
         context: dict[str, Any] = {
             "kk_page": page_info(
-                dict(meta),
-                self.corpus.vocabulary if self.corpus else None,
+                shown,
                 iso_date(changed) if changed else None,
+                generated=record is None and meta.get("generated") is True,
             )
         }
         # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.
@@ -438,7 +443,7 @@ class SiteBuild:
         else:
             entries = [download_entry(result) for result in self.pdfs]
         context["koppelkansen_pdfs"] = entries
-        case = record.case if record is not None else meta.get("case")
+        case = shown.case if shown is not None else ""
         context["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
@@ -446,14 +451,14 @@ class SiteBuild:
         if record is not None and publishes_editor:
             context["kk_edit_url"] = edit_target(
                 src_uri,
-                dict(meta),
+                record.type,
                 repo=repository(self.options.site_url),
                 # make schrijven: the pages open in the local editor, which needs no sign-in.
                 sign_in=None if self.options.environment.editor_local_backend else self.sign_in,
             )
         site = self.versions
         if site is not None:
-            template = record.template if record is not None else meta.get("template")
+            template = shown.template if shown is not None else ""
             if template == "downloads.html":
                 context["kk_versions"] = site.entries()
                 context["kk_versions_notice"] = site.listing.notice

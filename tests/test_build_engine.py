@@ -87,7 +87,7 @@ def test_the_command_line_runs_the_engine_in_its_own_process(in_process, tmp_pat
     ]
 
 
-def test_the_engines_api_builds_strict_and_ends_as_its_command_line(tmp_path, capsys):
+def test_the_engines_api_builds_strict_and_ends_as_its_command_line(tmp_path, capsys, monkeypatch):
     """The real API: a warning fails the build (strict) with the engine's exit code, without
     a traceback; the same project without the warning builds."""
     docs = tmp_path / "docs"
@@ -98,6 +98,10 @@ def test_the_engines_api_builds_strict_and_ends_as_its_command_line(tmp_path, ca
     assert engine_api.build_here("mkdocs", config, tmp_path / "out") == 1
     err = capsys.readouterr().err
     assert "nergens.md" in err and "Traceback" not in err
+    # Into a pipe, as the command line writes there: plain lines, neither coloured nor wrapped.
+    warning = next(line for line in err.splitlines() if "nergens.md" in line)
+    assert warning.startswith("WARNING -  ") and "\x1b" not in err, err
+    assert "not found among documentation files" in warning
     (docs / "index.md").write_text("# Start\n", encoding="utf-8")
     assert engine_api.build_here("mkdocs", config, tmp_path / "out") == 0
     assert (tmp_path / "out" / "index.html").is_file()

@@ -203,8 +203,8 @@ def test_edit_links_open_the_page_in_its_collection_or_on_the_git_host():
         ),
     }
     for (src, kind), expected in cases.items():
-        assert edit_target(src, {"type": kind}, repo=repo) == expected
-    assert edit_target("sessies/werksessie.md", {"type": "sessie"}, repo=None) is None
+        assert edit_target(src, kind, repo=repo) == expected
+    assert edit_target("sessies/werksessie.md", "sessie", repo=None) is None
 
 
 def test_the_editors_folder_is_reserved():

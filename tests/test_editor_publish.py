@@ -98,13 +98,12 @@ def test_the_sign_in_settings_make_the_backend_and_refuse_what_cannot_work():
 
 
 def test_until_sign_in_is_set_up_the_edit_link_opens_the_git_hosts_editor():
-    meta = {"type": "plan"}
     src = "casussen/haven-stad/projectplan.md"
-    assert edit_target(src, meta, repo=REPO, sign_in=SignIn(repo=REPO)) == (
+    assert edit_target(src, "plan", repo=REPO, sign_in=SignIn(repo=REPO)) == (
         f"https://github.com/{REPO}/edit/main/docs/{src}"
     )
     ready = SignIn(repo=REPO, oauth_provider="https://aanmelden.example.org")
-    assert edit_target(src, meta, repo=REPO, sign_in=ready) == (
+    assert edit_target(src, "plan", repo=REPO, sign_in=ready) == (
         "admin/#/collections/plan/entries/haven-stad"
     )
 

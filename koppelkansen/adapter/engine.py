@@ -13,7 +13,9 @@ same lines.
 from __future__ import annotations
 
 import importlib
-import shutil
+import logging
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -25,12 +27,11 @@ def build_here(engine: str, config_file: Path, site_dir: Path) -> int:
     config = importlib.import_module(f"{engine}.config")
     commands = importlib.import_module(f"{engine}.commands.build")
     # The console handler of the engine's logger for this build, as its command line makes one
-    # per run. Its formatter wraps lines at the terminal's width, which the command line reads as
-    # it starts: read again here, for this process's terminal (a process forked from one that
-    # imported the engine on a terminal, a build server, may write into a pipe).
-    wrapper = command_line.ColorFormatter.text_wrapper
-    wrapper.width = shutil.get_terminal_size(fallback=(0, 0)).columns
+    # per run, and its choice of format (``color_option``): colours and lines wrapped at the
+    # terminal's width on a terminal, plain lines into a pipe or a file, or where asked.
     state = command_line.State()
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        state.stream.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
     try:
         command_line._enable_warnings()
         cfg = config.load_config(config_file=str(config_file), strict=True, site_dir=str(site_dir))

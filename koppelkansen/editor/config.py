@@ -369,7 +369,7 @@ def dump_config(config: dict[str, Any]) -> str:
 
 def edit_target(
     src_uri: str,
-    meta: dict[str, Any],
+    page_type: str,
     *,
     repo: str | None,
     branch: str = "main",
@@ -383,7 +383,7 @@ def edit_target(
     if sign_in is not None and not sign_in.ready:
         return host.edit_url(path)
     for collection in COLLECTIONS:
-        if meta.get("type") != collection.type:
+        if page_type != collection.type:
             continue
         if collection.per_case:
             case = path.removeprefix(f"{DOCS}/{collection.folder}/").split("/")[0]

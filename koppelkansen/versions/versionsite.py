@@ -202,7 +202,7 @@ def change_pdf_spec(
         source=page.source,
         title=page.title,
         html=_PDF_LINK.sub("", _HIDDEN_CUE.sub("", page.html)),
-        meta=page.meta,
+        record=page.record,
         path=page.path,
     )
     return PdfSpec(
