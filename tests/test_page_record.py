@@ -93,3 +93,13 @@ def test_a_key_added_to_the_schema_is_in_the_editors_order_and_the_proposals_key
     new = {"a.md": Page.of_version("a.md", {"type": "pagina", "contact": "Bert"}, "Tekst.\n")}
     [change] = other_changes(old, new, [], shown_keys(schema))
     assert change.fields == [("contact", "Ans", "Bert")]
+
+
+def test_a_record_of_a_page_the_check_refused_is_built_and_shows_the_value_as_written(tmp_path):
+    """The check's cross-references read the records of pages that also fail the schema: a
+    date that does not exist (month 13, 30 February) is written as it is, never an error."""
+    vocabulary = _corpus(tmp_path).vocabulary
+    for date in ("2018-13-01", "2019-02-30", "2018-00"):
+        page = Page.of_version("a.md", {"type": "sessie", "date": date}, "")
+        record = PageRecord.of(page, vocabulary)
+        assert (record.date, record.when) == (date, date)
