@@ -309,13 +309,18 @@ class SiteBuild:
     def is_change_page(self, src_uri: str) -> bool:
         return src_uri in self.change_pages
 
-    def meta(self, src_uri: str) -> dict[str, Any]:
-        """The checked front matter of a page, or the specification of a generated overview."""
-        if self.corpus is None:
-            return {}
-        if src_uri in self.corpus.pages:
-            return self.corpus.pages[src_uri].meta
-        return generated_specs(self.corpus.vocabulary).get(src_uri, {})
+    def record(self, src_uri: str) -> PageRecord | None:
+        """The record of a page (:meth:`Corpus.record`), or of a generated overview's
+        specification read as a page's front matter is; None for another file."""
+        corpus = self.corpus
+        if corpus is None:
+            return None
+        if src_uri in corpus.pages:
+            return corpus.record(src_uri)
+        spec = generated_specs(corpus.vocabulary).get(src_uri)
+        if spec is None:
+            return None
+        return PageRecord.of(Page.of_version(src_uri, spec, ""), corpus.vocabulary)
 
     # -- 3. each page ----------------------------------------------------------------------
     def page_markdown(
@@ -327,7 +332,7 @@ class SiteBuild:
             return dict(meta), markdown
         if src_uri in self.corpus.pages:
             meta = self.corpus.pages[src_uri].meta
-        return dict(meta), self.renderer.apply(self.corpus, src_uri, dict(meta), markdown, url)
+        return dict(meta), self.renderer.apply(self.corpus, src_uri, markdown, url)
 
     def page_html(self, html: str, url: str, source: Path, markdown: str) -> None:
         """Script, embedded documents, remote resources and paths out of docs/ are refused here,
@@ -418,23 +423,20 @@ class SiteBuild:
         )
 
     # -- 5. what the templates show --------------------------------------------------------
-    def page_context(self, src_uri: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+    def page_context(self, src_uri: str) -> dict[str, Any]:
         """The keys the theme's templates read beside MkDocs' own: the page header (status badge,
-        concept notice, last change), the PDF downloads, a plan's history and the versions.
-        ``meta``: the page's front matter as the theme has it (a generated page has no record)."""
+        concept notice, last change), the PDF downloads, a plan's history and the versions, each
+        from the page's record (:meth:`record`; a change page has none)."""
         corpus = self.corpus
         record = corpus.record(src_uri) if corpus is not None and src_uri in corpus.pages else None
-        # A page without a file of its own (an overview, a change page): the record of the front
-        # matter it was given, read as a page's is.
-        shown = record
-        if shown is None and corpus is not None:
-            shown = PageRecord.of(Page.of_version(src_uri, dict(meta), ""), corpus.vocabulary)
+        # A generated overview has the record of its specification (and no file to edit).
+        shown = self.record(src_uri)
         changed = self.history.times.get(src_uri)
         context: dict[str, Any] = {
             "kk_page": page_info(
                 shown,
                 iso_date(changed) if changed else None,
-                generated=record is None and meta.get("generated") is True,
+                generated=record is None and shown is not None,
             )
         }
         # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.

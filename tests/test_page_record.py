@@ -12,7 +12,10 @@ from conftest import make_docs
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.overviews.compute import Entry, entry
 from koppelkansen.pages.model import NO_ORDER, Page, PageRecord
+from koppelkansen.pages.pageinfo import page_info
 from koppelkansen.pages.vocabulary import Labels
+from koppelkansen.pdf.bundles import chapter_for
+from koppelkansen.pdf.convert import PageSource
 
 
 def _corpus(tmp_path, files=None):
@@ -37,8 +40,17 @@ def test_a_record_is_typed_frozen_and_has_its_labels_resolved(tmp_path):
     assert (record.date, record.when, record.order) == ("2018", "2018", NO_ORDER)
     with pytest.raises(dataclasses.FrozenInstanceError):
         record.status = "vastgesteld"  # type: ignore[misc]
-    # Every view of the page is derived from it, field for field.
-    assert entry(corpus, corpus.pages[record.src_uri]) == Entry.of(record)
+    # Every view of the page is derived from it: the overviews' entry is the record itself, the
+    # PDF's chapter and the page header take its labels.
+    assert Entry is PageRecord and entry(corpus, corpus.pages[record.src_uri]) is record
+    source = PageSource.of(record, url="u/", html="", path="/x/s.md", root=tmp_path, title="T")
+    chapter = chapter_for(source)
+    assert (source.title, source.type, source.case) == (record.title, "sessie", "haven-stad")
+    assert (chapter.kind, chapter.status_label) == ("Sessie", "Concept")
+    assert chapter.status_note == record.status_description
+    assert chapter.info == f"{record.case_label} · 2018"
+    header = page_info(record, None)
+    assert (header.status_label, header.status_description) == ("Concept", chapter.status_note)
 
 
 def test_the_digest_follows_the_content_and_only_the_content(tmp_path):
