@@ -31,9 +31,9 @@ class Page:
 
     The one model of a page: the loader makes it, for the working copy and for every old version
     (:meth:`of_version`), and the check, the overviews, the figures, the versions and the PDFs take
-    it. The views that need resolved labels or rendered output derive from it
-    (:class:`~koppelkansen.overviews.compute.Entry`, :class:`~koppelkansen.pages.pageinfo.PageInfo`,
-    :class:`~koppelkansen.pdf.convert.PageSource`)."""
+    it. After the check, later stages read its :class:`PageRecord` (an overview's entry is the
+    record; :class:`~koppelkansen.pages.pageinfo.PageInfo` and
+    :class:`~koppelkansen.pdf.convert.PageSource` derive from it)."""
 
     path: Path
     #: Path below the docs folder, with forward slashes, as MkDocs names it (``src_uri``).
