@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import fcntl
 import os
-import runpy
 import shutil
 import stat
 import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -145,7 +144,8 @@ def _cannot_remove(path: Path, site_dir: Path) -> None:
 
 #: The site generators the build can run: MkDocs 1.x, or ProperDocs, its maintained drop-in fork
 #: (same mkdocs.yml, same plugins and themes; docs-dev/properdocs.md). Each is run as its own
-#: command line, ``python -m <module> build``: in a child process, or in this one (see build_site).
+#: command line in a child process (``python -m <module> build``), or through its API in this one
+#: (see build_site).
 ENGINES = ("mkdocs", "properdocs")
 ENGINE_VARIABLE = "KOPPELKANSEN_ENGINE"
 
@@ -160,13 +160,18 @@ def engine_from_environment() -> str:
     return engine
 
 
+#: A build by the engine's API in this process (``adapter.engine.build_here``, handed in by the
+#: command line: this module comes before the adapter): engine, configuration, scratch folder in;
+#: the exit code out.
+InProcess = Callable[[str, Path, Path], int]
+
+
 def build_site(
     config_file: Path,
     site_dir: Path,
-    extra_args: list[str] | None = None,
     engine: str | None = None,
     *,
-    in_process: bool = False,
+    in_process: InProcess | None = None,
     force: bool = False,
 ) -> int:
     """Run ``<engine> build --strict`` into a sibling scratch folder, then replace ``site_dir``.
@@ -175,8 +180,8 @@ def build_site(
     A failed build leaves ``site_dir`` exactly as it was and removes the scratch folder.
 
     The engine runs in a child process, so that a caller that lives on (a test, a script) keeps no
-    state of MkDocs, its plugins or its logging. With ``in_process`` it runs in this process, as
-    ``python -m <engine>`` would: for ``koppelkansen build``, whose process exists for this one
+    state of MkDocs, its plugins or its logging. With ``in_process`` it runs in this process,
+    through the engine's API: for ``koppelkansen build``, whose process exists for this one
     build, so that it does not start and import everything a second time.
 
     When none of the build's inputs changed since the site in ``site_dir`` was built
@@ -199,7 +204,7 @@ def build_site(
                     file=sys.stderr,
                 )
                 return 3
-            return _build(config_file, site_dir, extra_args, engine, in_process, force)
+            return _build(config_file, site_dir, engine, in_process, force)
     except OSError as exc:  # a full disk, a read-only folder: ours to explain, not a bug
         print(
             f"{exc.filename or site_dir.parent}: fout: {os_error_reason(exc)}; "
@@ -209,41 +214,31 @@ def build_site(
         return 1
 
 
-def run_engine(arguments: list[str], engine: str, in_process: bool) -> int:
-    """``python -m <engine> <arguments>``: its exit code. The engine's own builds (a version's
-    PDFs) are told the engine through the environment."""
-    if not in_process:
-        command = [sys.executable, "-m", engine, *arguments]
+def run_engine(engine: str, config_file: Path, scratch: Path, in_process: InProcess | None) -> int:
+    """``<engine> build --strict`` into ``scratch``: its exit code. The engine's own builds (a
+    version's PDFs) are told the engine through the environment."""
+    if in_process is None:
+        command = [sys.executable, "-m", engine, "build", "--strict"]
+        command += ["--config-file", str(config_file), "--site-dir", str(scratch)]
         return subprocess.run(
             command, check=False, env={**os.environ, ENGINE_VARIABLE: engine}
         ).returncode
     told = os.environ.get(ENGINE_VARIABLE)
     os.environ[ENGINE_VARIABLE] = engine
-    argv = sys.argv
-    sys.argv = [engine, *arguments]
     try:
-        # Exactly what `python -m <engine>` runs; its command line always ends in SystemExit.
-        runpy.run_module(engine, run_name="__main__", alter_sys=True)
-    except SystemExit as done:
-        if done.code is None or isinstance(done.code, int):
-            return done.code or 0
-        print(done.code, file=sys.stderr)
-        return 1
+        return in_process(engine, config_file, scratch)
     finally:
-        sys.argv = argv
         if told is None:  # for this build only (a test worker or a server runs more)
             os.environ.pop(ENGINE_VARIABLE, None)
         else:
             os.environ[ENGINE_VARIABLE] = told
-    return 0
 
 
 def _build(
     config_file: Path,
     site_dir: Path,
-    extra_args: list[str] | None,
     engine: str,
-    in_process: bool,
+    in_process: InProcess | None,
     force: bool = False,
 ) -> int:
     scratch = site_dir.with_name(f".{site_dir.name}.building")
@@ -254,11 +249,10 @@ def _build(
     if blocker is not None:
         _cannot_remove(blocker, site_dir)
         return 1
-    arguments = ["build", "--strict", "--config-file", str(config_file), "--site-dir", str(scratch)]
     # Before the build, and again after it: a file saved while it ran (the build may have read
     # either version) leaves no fingerprint, so the next build runs again.
     # (The environment as the build starts: an engine run in this process sets variables.)
-    command, environ = [engine, *(extra_args or [])], dict(os.environ)
+    command, environ = [engine], dict(os.environ)
     current = inputs.fingerprint(config_file, command, environ=environ)
     reason = "gevraagd met --force" if force else None
     reason = reason or inputs.stale_reason(inputs.read_state(site_dir), current, site_dir)
@@ -268,7 +262,7 @@ def _build(
     print(f"{site_dir.name}/ bouwen: {reason}.")
     times = inputs.file_times(config_file)
     try:
-        returncode = run_engine([*arguments, *(extra_args or [])], engine, in_process)
+        returncode = run_engine(engine, config_file, scratch, in_process)
     except Exception:  # a bug in the engine or a plugin: shown as a child process would show it
         traceback.print_exc()
         returncode = 1

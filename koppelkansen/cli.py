@@ -73,6 +73,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from koppelkansen.adapter.engine import build_here
     from koppelkansen.problems import ANNOTATIONS_ENV
 
     # This process exists for this one build: the engine runs in it (no second interpreter).
@@ -81,7 +82,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             Path(args.config_file),
             Path(args.site_dir),
             engine=args.engine,
-            in_process=True,
+            in_process=build_here,
             force=args.force,
         )
 
@@ -172,6 +173,7 @@ def cmd_version(args: argparse.Namespace) -> int:
 
 def cmd_changes(args: argparse.Namespace) -> int:
     """``make wijzigingen SINDS=<ref>``: the change page and PDF of the working tree against a ref."""
+    from koppelkansen.adapter.engine import build_here
     from koppelkansen.check.frontmatter import check_docs, defaults_filter
     from koppelkansen.problems import ANNOTATIONS_ENV
     from koppelkansen.versions.proposal import (
@@ -181,10 +183,11 @@ def cmd_changes(args: argparse.Namespace) -> int:
         ProposalError,
         compute,
         resolve,
+        shown_keys,
         summary,
     )
-    from koppelkansen.versions.site import change_pdf_name
     from koppelkansen.versions.tags import docs_prefix, repo_root
+    from koppelkansen.versions.versionsite import change_pdf_name
 
     me = "koppelkansen wijzigingen"
     docs = Path(args.docs)
@@ -205,9 +208,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
         return 1
     prefix = docs_prefix(repo, docs)
     types = _bundle_types(Path(args.config_file))
-    proposal = compute(
-        repo, base, prefix, docs, corpus.pages, types, defaults_filter(corpus.schema)
-    )
+    applies, shown = defaults_filter(corpus.schema), shown_keys(corpus.schema)
+    proposal = compute(repo, base, prefix, docs, corpus.pages, types, applies, shown)
     statuses = corpus.vocabulary.status_labels()
     if args.samenvatting:
         with open(args.samenvatting, "a", encoding="utf-8") as out:
@@ -227,7 +229,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
         told[ANNOTATIONS_ENV] = args.annotations
     site = Path(args.site_dir)
     with _told(told):
-        code = build_site(Path(args.config_file), site, in_process=True)
+        code = build_site(Path(args.config_file), site, in_process=build_here)
     if code != 0:
         return code
     page = site / SRC_URI.removesuffix(".md") / "index.html"

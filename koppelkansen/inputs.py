@@ -53,7 +53,7 @@ OUTPUT_VARIABLES = (
 )
 VARIABLE_PREFIX = "KOPPELKANSEN_"
 OTHER_PREFIXES = ("TYPST_",)
-#: Decap's bundle that the build copies into ``site/admin/`` (as ``koppelkansen.editor.site``
+#: Decap's bundle that the build copies into ``site/admin/`` (as ``koppelkansen.editor.admin``
 #: finds it: in the configuration's project, else beside this package).
 EDITOR_BUNDLE = Path("node_modules") / "decap-cms" / "dist"
 EDITOR_FILES = "*decap-cms.js"

@@ -36,15 +36,15 @@ from koppelkansen.check.content import (
 )
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
-from koppelkansen.editor.config import edit_target, repository
-from koppelkansen.editor.signin import SignIn, sign_in
-from koppelkansen.editor.site import (
+from koppelkansen.editor.admin import (
     LOCAL_BACKEND_ENV,
     LOCAL_BRANCH_ENV,
     RESERVED_FOR_EDITOR,
     reserved_for_editor,
     write_editor,
 )
+from koppelkansen.editor.config import edit_target, repository
+from koppelkansen.editor.signin import SignIn, sign_in
 from koppelkansen.figures.scenes import programme_figure
 from koppelkansen.figures.shapes import alt_text
 from koppelkansen.figures.svg import print_svg
@@ -52,9 +52,9 @@ from koppelkansen.overviews.compute import generated_specs
 from koppelkansen.overviews.render import OverviewRenderer, generated_pages
 from koppelkansen.pages.activefiles import active_document
 from koppelkansen.pages.gitdates import GitHistory, git_history, iso_date
-from koppelkansen.pages.model import Corpus
+from koppelkansen.pages.model import Corpus, Page, PageRecord
 from koppelkansen.pages.pageinfo import page_info
-from koppelkansen.pdf import site as site_pdfs
+from koppelkansen.pdf import sitepdfs
 from koppelkansen.pdf.bundles import BUNDLE_NAME, bundle_specs, partners
 from koppelkansen.pdf.convert import PageSource
 from koppelkansen.pdf.downloads import (
@@ -75,7 +75,7 @@ from koppelkansen.problems import (
 from koppelkansen.search import index as search
 from koppelkansen.versions.pdfs import EDITION_DATE_ENV, EDITION_ENV, NESTED_ENV, edition_date
 from koppelkansen.versions.proposal import SINCE_ENV, SINCE_NAME_ENV
-from koppelkansen.versions.site import (
+from koppelkansen.versions.versionsite import (
     VersionSite,
     change_pdf_specs,
     place_version_pdfs,
@@ -310,13 +310,18 @@ class SiteBuild:
     def is_change_page(self, src_uri: str) -> bool:
         return src_uri in self.change_pages
 
-    def meta(self, src_uri: str) -> dict[str, Any]:
-        """The checked front matter of a page, or the specification of a generated overview."""
-        if self.corpus is None:
-            return {}
-        if src_uri in self.corpus.pages:
-            return self.corpus.pages[src_uri].meta
-        return generated_specs(self.corpus.vocabulary).get(src_uri, {})
+    def record(self, src_uri: str) -> PageRecord | None:
+        """The record of a page (:meth:`Corpus.record`), or of a generated overview's
+        specification read as a page's front matter is; None for another file."""
+        corpus = self.corpus
+        if corpus is None:
+            return None
+        if src_uri in corpus.pages:
+            return corpus.record(src_uri)
+        spec = generated_specs(corpus.vocabulary).get(src_uri)
+        if spec is None:
+            return None
+        return PageRecord.of(Page.of_version(src_uri, spec, ""), corpus.vocabulary)
 
     # -- 3. each page ----------------------------------------------------------------------
     def page_markdown(
@@ -328,7 +333,7 @@ class SiteBuild:
             return dict(meta), markdown
         if src_uri in self.corpus.pages:
             meta = self.corpus.pages[src_uri].meta
-        return dict(meta), self.renderer.apply(self.corpus, src_uri, dict(meta), markdown, url)
+        return dict(meta), self.renderer.apply(self.corpus, src_uri, markdown, url)
 
     def page_html(self, html: str, url: str, source: Path, markdown: str) -> None:
         """Script, embedded documents, remote resources and paths out of docs/ are refused here,
@@ -362,7 +367,7 @@ class SiteBuild:
         options = self.options
         sources = [
             PageSource.of(
-                corpus.pages[page.src_uri],
+                corpus.record(page.src_uri),
                 url=page.url,
                 html=page.html,
                 path=page.abs_src_path,
@@ -385,7 +390,7 @@ class SiteBuild:
             if spec.name == BUNDLE_NAME:  # page 2: the programme at a glance
                 figure = programme_figure(corpus)
                 spec.overview_svg, spec.overview_alt = print_svg(figure), alt_text(figure)
-        bundle, changes = site_pdfs.typesetters(
+        bundle, changes = sitepdfs.typesetters(
             options.cache_root,
             options.docs_dir.resolve() / "assets" / "fonts",
             options.site_url,
@@ -408,7 +413,7 @@ class SiteBuild:
             change_specs = change_pdf_specs(
                 self.versions, rendered, partners(corpus.vocabulary), latest
             )
-        self.pdfs, self.pdf_job = site_pdfs.start(
+        self.pdfs, self.pdf_job = sitepdfs.start(
             specs,
             change_specs,
             media,
@@ -419,18 +424,20 @@ class SiteBuild:
         )
 
     # -- 5. what the templates show --------------------------------------------------------
-    def page_context(self, src_uri: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+    def page_context(self, src_uri: str) -> dict[str, Any]:
         """The keys the theme's templates read beside MkDocs' own: the page header (status badge,
-        concept notice, last change), the PDF downloads, a plan's history and the versions.
-        ``meta``: the page's front matter as the theme has it (a generated page has no record)."""
+        concept notice, last change), the PDF downloads, a plan's history and the versions, each
+        from the page's record (:meth:`record`; a change page has none)."""
         corpus = self.corpus
         record = corpus.record(src_uri) if corpus is not None and src_uri in corpus.pages else None
+        # A generated overview has the record of its specification (and no file to edit).
+        shown = self.record(src_uri)
         changed = self.history.times.get(src_uri)
         context: dict[str, Any] = {
             "kk_page": page_info(
-                dict(meta),
-                self.corpus.vocabulary if self.corpus else None,
+                shown,
                 iso_date(changed) if changed else None,
+                generated=record is None and shown is not None,
             )
         }
         # PDF downloads; URLs relative to the site root, templates put {{ base_url }} in front.
@@ -439,7 +446,7 @@ class SiteBuild:
         else:
             entries = [download_entry(result) for result in self.pdfs]
         context["koppelkansen_pdfs"] = entries
-        case = record.case if record is not None else meta.get("case")
+        case = shown.case if shown is not None else ""
         context["koppelkansen_case_pdf"] = next(
             (e for e in entries if case and e["case"] == case), None
         )
@@ -447,14 +454,14 @@ class SiteBuild:
         if record is not None and publishes_editor:
             context["kk_edit_url"] = edit_target(
                 src_uri,
-                dict(meta),
+                record.type,
                 repo=repository(self.options.site_url),
                 # make schrijven: the pages open in the local editor, which needs no sign-in.
                 sign_in=None if self.options.environment.editor_local_backend else self.sign_in,
             )
         site = self.versions
         if site is not None:
-            template = record.template if record is not None else meta.get("template")
+            template = shown.template if shown is not None else ""
             if template == "downloads.html":
                 context["kk_versions"] = site.entries()
                 context["kk_versions_notice"] = site.listing.notice

@@ -23,6 +23,7 @@ import yaml
 import koppelkansen.adapter.plugin  # imported here, so that every fork has it
 import koppelkansen.build
 import koppelkansen.cli
+from koppelkansen.adapter.engine import build_here
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +74,9 @@ def _warm_up() -> None:
         warning_filters, showwarning = warnings.filters[:], warnings.showwarning
         try:
             os.chdir(target)
-            koppelkansen.build.build_site(target / "mkdocs.yml", target / "site", in_process=True)
+            koppelkansen.build.build_site(
+                target / "mkdocs.yml", target / "site", in_process=build_here
+            )
         except BaseException:  # a failed warm-up only costs time
             pass
         finally:

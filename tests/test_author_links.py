@@ -37,8 +37,8 @@ from koppelkansen.versions.pdfs import (
     rules_key,
     version_pdfs,
 )
-from koppelkansen.versions.site import version_notice
 from koppelkansen.versions.tags import Version
+from koppelkansen.versions.versionsite import version_notice
 
 PAGE = """\
 ---

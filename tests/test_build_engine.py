@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+import koppelkansen.adapter.engine as engine_api
 import koppelkansen.build as build
 
 
@@ -49,19 +49,19 @@ def test_unknown_engine_is_refused(commands, monkeypatch, tmp_path):
 
 @pytest.fixture
 def in_process(monkeypatch):
-    """The engine's command line as `koppelkansen build` runs it in its own process: what it was
-    given, and the exit it ends with."""
+    """The engine's API as `koppelkansen build` calls it in its own process: what it was given,
+    and the exit code it ends with."""
     ran = []
     # The in-process run sets the variable for the engine's own builds; monkeypatch puts it back.
     monkeypatch.setenv(build.ENGINE_VARIABLE, "mkdocs")
 
-    def fake_run_module(name, run_name, alter_sys):
-        ran.append((name, run_name, list(build.sys.argv), build.os.environ[build.ENGINE_VARIABLE]))
-        Path(build.sys.argv[-1]).mkdir()  # the scratch folder a build writes
-        raise SystemExit(ran_exit.pop(0))
+    def fake_build_here(engine, config_file, site_dir):
+        ran.append((engine, config_file, site_dir, build.os.environ[build.ENGINE_VARIABLE]))
+        site_dir.mkdir()  # the scratch folder a build writes
+        return ran_exit.pop(0)
 
     ran_exit: list = []
-    monkeypatch.setattr(build.runpy, "run_module", fake_run_module)
+    monkeypatch.setattr(engine_api, "build_here", fake_build_here)
     monkeypatch.setattr(build.subprocess, "run", lambda *a, **k: pytest.fail("a child process"))
     return ran, ran_exit
 
@@ -70,24 +70,41 @@ def test_the_command_line_runs_the_engine_in_its_own_process(in_process, tmp_pat
     from koppelkansen.cli import main
 
     ran, exits = in_process
-    exits.extend([2, "kapot", 0])
+    exits.extend([2, 0])
     config, site = tmp_path / "mkdocs.yml", tmp_path / "site"
     arguments = ["build", "--config-file", str(config), "--site-dir", str(site)]
     argv = list(sys.argv)
     assert main(arguments) == 2
-    assert main(arguments) == 1
-    err = capsys.readouterr().err
-    assert "kapot" in err and "De site is niet gebouwd" in err
+    assert "De site is niet gebouwd" in capsys.readouterr().err
+    assert not site.exists()
     assert main([*arguments, "--engine", "properdocs"]) == 0
-    assert sys.argv == argv  # given back
+    assert sys.argv == argv  # never touched
     assert site.is_dir()  # the scratch folder became the site
-    scratch = str(tmp_path / ".site.building")
-    command = ["build", "--strict", "--config-file", str(config), "--site-dir", scratch]
+    scratch = tmp_path / ".site.building"
     assert ran == [
-        ("mkdocs", "__main__", ["mkdocs", *command], "mkdocs"),
-        ("mkdocs", "__main__", ["mkdocs", *command], "mkdocs"),
-        ("properdocs", "__main__", ["properdocs", *command], "properdocs"),
+        ("mkdocs", config, scratch, "mkdocs"),
+        ("properdocs", config, scratch, "properdocs"),
     ]
+
+
+def test_the_engines_api_builds_strict_and_ends_as_its_command_line(tmp_path, capsys, monkeypatch):
+    """The real API: a warning fails the build (strict) with the engine's exit code, without
+    a traceback; the same project without the warning builds."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Start\n\n[weg](nergens.md)\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Proef\n", encoding="utf-8")
+    assert engine_api.build_here("mkdocs", config, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "nergens.md" in err and "Traceback" not in err
+    # Into a pipe, as the command line writes there: plain lines, neither coloured nor wrapped.
+    warning = next(line for line in err.splitlines() if "nergens.md" in line)
+    assert warning.startswith("WARNING -  ") and "\x1b" not in err, err
+    assert "not found among documentation files" in warning
+    (docs / "index.md").write_text("# Start\n", encoding="utf-8")
+    assert engine_api.build_here("mkdocs", config, tmp_path / "out") == 0
+    assert (tmp_path / "out" / "index.html").is_file()
 
 
 def test_a_crash_in_the_engine_leaves_the_site_and_says_so(monkeypatch, tmp_path, capsys):
@@ -99,8 +116,7 @@ def test_a_crash_in_the_engine_leaves_the_site_and_says_so(monkeypatch, tmp_path
         (tmp_path / ".site.building").mkdir()
         raise RuntimeError("fout in een plugin")
 
-    monkeypatch.setattr(build.runpy, "run_module", crash)
-    assert build.build_site(tmp_path / "mkdocs.yml", tmp_path / "site", in_process=True) == 1
+    assert build.build_site(tmp_path / "mkdocs.yml", tmp_path / "site", in_process=crash) == 1
     err = capsys.readouterr().err
     assert "RuntimeError: fout in een plugin" in err and "De site is niet gebouwd" in err
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "oud"

@@ -21,6 +21,7 @@ from browser_support import (
 from conftest import in_ci, make_site_project, run_build
 
 from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.editor.admin import index_html, reserved_for_editor, write_editor
 from koppelkansen.editor.config import (
     CALENDAR_DATE,
     COLLECTIONS,
@@ -30,7 +31,6 @@ from koppelkansen.editor.config import (
     key_order,
     repository,
 )
-from koppelkansen.editor.site import index_html, reserved_for_editor, write_editor
 from koppelkansen.pages.vocabulary import load_vocabulary
 from koppelkansen.scaffold import Request, draft_page
 from koppelkansen.search.index import fragments
@@ -173,7 +173,7 @@ def test_the_editors_key_order_is_the_templates(request_, tmp_path):
         (docs / "casussen" / "haven-stad" / "projectplan.md").unlink()
     _, fields = draft_page(_corpus(docs), request_)
     keys = ["title", "type", "status", *(key for key, _ in fields)]
-    order = key_order(request_.type)
+    order = key_order(request_.type, _corpus().schema)
     assert keys == sorted(keys, key=order.index)
     config = editor_config(_corpus().schema, _corpus().vocabulary, repo=None)
     collection = _collection(config, request_.type)
@@ -203,8 +203,8 @@ def test_edit_links_open_the_page_in_its_collection_or_on_the_git_host():
         ),
     }
     for (src, kind), expected in cases.items():
-        assert edit_target(src, {"type": kind}, repo=repo) == expected
-    assert edit_target("sessies/werksessie.md", {"type": "sessie"}, repo=None) is None
+        assert edit_target(src, kind, repo=repo) == expected
+    assert edit_target("sessies/werksessie.md", "sessie", repo=None) is None
 
 
 def test_the_editors_folder_is_reserved():

@@ -24,10 +24,10 @@ from github_standin import GitHubStandIn, standin_repository
 from importgraph import imports
 
 from koppelkansen.check.frontmatter import check_docs
+from koppelkansen.editor.admin import write_editor
 from koppelkansen.editor.config import edit_target, editor_config
 from koppelkansen.editor.oauth import App, check_state, make_state, settings_from
 from koppelkansen.editor.signin import PREVIEW_CONTEXT, SignIn, sign_in
-from koppelkansen.editor.site import write_editor
 from koppelkansen.problems import BuildStopped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,13 +98,12 @@ def test_the_sign_in_settings_make_the_backend_and_refuse_what_cannot_work():
 
 
 def test_until_sign_in_is_set_up_the_edit_link_opens_the_git_hosts_editor():
-    meta = {"type": "plan"}
     src = "casussen/haven-stad/projectplan.md"
-    assert edit_target(src, meta, repo=REPO, sign_in=SignIn(repo=REPO)) == (
+    assert edit_target(src, "plan", repo=REPO, sign_in=SignIn(repo=REPO)) == (
         f"https://github.com/{REPO}/edit/main/docs/{src}"
     )
     ready = SignIn(repo=REPO, oauth_provider="https://aanmelden.example.org")
-    assert edit_target(src, meta, repo=REPO, sign_in=ready) == (
+    assert edit_target(src, "plan", repo=REPO, sign_in=ready) == (
         "admin/#/collections/plan/entries/haven-stad"
     )
 

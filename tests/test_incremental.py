@@ -340,11 +340,33 @@ def _receive(connection, process, what: str) -> dict:
     return answer
 
 
+#: The cold builds' own cache folder (``pdf_cache_dir``: the PDFs, their Typst, the versions): a
+#: cold build never reads what the session wrote, and runs beside the session's build of the
+#: same state instead of after it (two builds may not share one cache folder at a time).
+COLD_CACHE = ".cache/koud"
+
+
+def _cold_config(config: Path) -> Path:
+    """The project's configuration as it is now, with the cold builds' own cache folder."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    plugins = [
+        {"koppelkansen": {**(entry["koppelkansen"] or {}), "pdf_cache_dir": COLD_CACHE}}
+        if isinstance(entry, dict) and "koppelkansen" in entry
+        else entry
+        for entry in data["plugins"]
+    ]
+    assert plugins != data["plugins"], data["plugins"]
+    cold = config.with_name("mkdocs-koud.yml")
+    cold.write_text(yaml.safe_dump({**data, "plugins": plugins}, sort_keys=False), "utf-8")
+    return cold
+
+
 @pytest.mark.xdist_group("incremental-vs-cold")
 def test_incremental_builds_equal_cold_builds_after_each_single_kind_of_edit(tmp_path):
     """One project, one session of rebuilds (as ``make serve``), and after each single edit a cold
-    build of the same state in a fresh process: the two sites (pages, search index, PDFs) are the
-    same byte for byte. One edit per state, so that no edit's effect hides another's; each
+    build of the same state in a fresh process, with caches of its own (its PDFs typeset by
+    itself, not taken from the session's cache): the two sites (pages, search index, PDFs) are
+    the same byte for byte. One edit per state, so that no edit's effect hides another's; each
     state's cold site differs from the state before it, so every edit reached the site."""
     config = make_pdf_project(tmp_path)
     shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
@@ -361,13 +383,13 @@ def test_incremental_builds_equal_cold_builds_after_each_single_kind_of_edit(tmp
         before = _tree(warm_site)
         for name, edit, page, shows in _states(tmp_path):
             edit()
-            ours.send("build")
-            result = _receive(ours, session, f"{name}: incremental build")
             shutil.rmtree(cold_site, ignore_errors=True)
             cold_end, cold_theirs = buildserver.pipe()
             process = buildserver.start(
-                incremental_builds.cold, str(config), str(cold_site), cold_theirs
+                incremental_builds.cold, str(_cold_config(config)), str(cold_site), cold_theirs
             )
+            ours.send("build")  # while the cold build runs: they share no cache
+            result = _receive(ours, session, f"{name}: incremental build")
             _receive(cold_end, process, f"{name}: cold build")
             process.join()
             warm, cold = _tree(warm_site), _tree(cold_site)

@@ -230,7 +230,7 @@ def test_every_variable_a_build_reads_is_in_the_fingerprint_and_nowhere_else_in_
         other = inputs.fingerprint(ROOT / "mkdocs.yml", [], environ={name: "2"})
         assert one is not None and other is not None and one != other, name
     package = ROOT / "koppelkansen"
-    stages = ["pipeline.py", "pages", "check", "overviews", "figures", "versions/site.py"]
+    stages = ["pipeline.py", "pages", "check", "overviews", "figures", "versions/versionsite.py"]
     readers = [
         f"{path.relative_to(package)}:{number}"
         for stage in stages
@@ -288,7 +288,7 @@ def test_history_git_config_and_the_editor_are_inputs(project, tmp_path, monkeyp
         )
         assert found is not None and f"omgevingsvariabele {name}" in found, (name, found)
     assert inputs.EDITOR_BUNDLE.as_posix() == "node_modules/decap-cms/dist"
-    from koppelkansen.editor.site import BUNDLE
+    from koppelkansen.editor.admin import BUNDLE
 
     assert inputs.EDITOR_BUNDLE == BUNDLE  # where the build copies the editor from
     config = clone / "mkdocs.yml"
@@ -313,8 +313,7 @@ def test_a_save_during_the_build_makes_the_next_build_run(project, monkeypatch, 
     page = next(p for p in sorted((root / "docs").rglob("*.md")) if "title:" in p.read_text())
     original = page.read_text("utf-8")
 
-    def engine(arguments, engine, in_process):
-        scratch = Path(arguments[arguments.index("--site-dir") + 1])
+    def engine(engine, config_file, scratch, in_process):
         scratch.mkdir()
         (scratch / "index.html").write_text("<p>gebouwd</p>", encoding="utf-8")
         if saves:
@@ -325,11 +324,11 @@ def test_a_save_during_the_build_makes_the_next_build_run(project, monkeypatch, 
     # Changed, changed back, then saved with the same bytes (an editor that saves on every key).
     for saved in (original + "\nOpgeslagen tijdens de build.\n", original, original):
         saves = [saved]
-        assert build._build(config, site, None, "mkdocs", True, force=True) == 0
+        assert build._build(config, site, "mkdocs", None, force=True) == 0
         assert "tijdens de build is een invoerbestand gewijzigd" in capsys.readouterr().out
         assert inputs.read_state(site) is None
-        assert build._build(config, site, None, "mkdocs", True) == 0
+        assert build._build(config, site, "mkdocs", None) == 0
         assert "site/ bouwen: van site/ is niet bekend waaruit" in capsys.readouterr().out
     # Nothing saved during the build: the next one has nothing to do.
-    assert build._build(config, site, None, "mkdocs", True) == 0
+    assert build._build(config, site, "mkdocs", None) == 0
     assert "actueel; niets te doen" in capsys.readouterr().out

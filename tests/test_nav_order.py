@@ -3,12 +3,16 @@ section titles from the folder's index page; previous/next links follow the new 
 
 from __future__ import annotations
 
+from conftest import ROOT
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from koppelkansen.adapter import nav as adapter_nav
+from koppelkansen.pages.model import Page as PageModel
+from koppelkansen.pages.model import PageRecord
+from koppelkansen.pages.vocabulary import load_vocabulary
 
 
 def _page(src_uri: str, config: MkDocsConfig) -> Page:
@@ -34,7 +38,13 @@ def test_on_nav_orders_index_first_then_by_order_and_titles_sections_from_their_
     )
     items = [pages["z.md"], pages["b.md"], section, pages["index.md"], pages["a.md"]]
     nav = Navigation(items, list(pages.values()))
-    result = adapter_nav.arrange(nav, lambda uri: meta.get(uri, {}), lambda uri: False)
+    vocabulary, _ = load_vocabulary(ROOT / "docs" / "schema" / "vocabulary.yml")
+    assert vocabulary is not None
+    records = {
+        uri: PageRecord.of(PageModel.of_version(uri, {"type": "pagina", **m}, ""), vocabulary)
+        for uri, m in meta.items()
+    }
+    result = adapter_nav.arrange(nav, records.get, lambda uri: False)
 
     def shape(items):
         return [

@@ -9,6 +9,7 @@ tests read that build or ask the command line for its messages, which build noth
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -457,7 +458,7 @@ def _page(uri: str, body: str = "Tekst.\n", **meta: object) -> Page:
 def test_the_review_shows_every_page_a_proposal_changes(tmp_path):
     """Sessions, lessons, rounds and other pages: new, moved, deleted, changed in their text or in
     a value the overviews show; unchanged pages and plans (shown above them) are not listed."""
-    from koppelkansen.versions.proposal import other_changes, other_pages_markdown
+    from koppelkansen.versions.proposal import other_changes, other_pages_markdown, shown_keys
 
     session = {"title": "Werksessie", "type": "sessie", "case": "haven-stad", "date": "2019"}
     old = {
@@ -488,7 +489,8 @@ def test_the_review_shows_every_page_a_proposal_changes(tmp_path):
             "casussen/haven-stad/plan.md", "Anders.\n", type="plan"
         ),
     }
-    changes = other_changes(old, new, ["plan", "programma"])
+    keys = shown_keys(json.loads((ROOT / "docs/schema/frontmatter.schema.json").read_text("utf-8")))
+    changes = other_changes(old, new, ["plan", "programma"], keys)
     assert [(c.path, c.kind, c.moved_from) for c in changes] == [
         ("casussen/amstelstad/nieuw.md", "toegevoegd", ""),
         ("casussen/haven-stad/werksessie.md", "gewijzigd", ""),

@@ -35,7 +35,7 @@ _LOGGER = "mkdocs"
 #: What the banner says above the error lines.
 HEADING = "De laatste wijziging is niet gebouwd; je ziet de laatste goede versie van de site."
 ADVICE = "Herstel de fout en sla het bestand op: de pagina ververst zich dan vanzelf."
-#: The editor's folder below the site (``koppelkansen.editor.site.ADMIN``; the adapter may not
+#: The editor's folder below the site (``koppelkansen.editor.admin.ADMIN``; the adapter may not
 #: import the editor) and the marker in its page that keeps the live-reload script out.
 EDITOR = "admin/"
 EDITOR_MARKER = b'<meta name="kk-editor"'

@@ -15,8 +15,10 @@ from mkdocs.structure.pages import Page
 
 from koppelkansen.adapter.theme import escaped_title
 from koppelkansen.overviews.compute import nav_key
+from koppelkansen.pages.model import PageRecord
 
-Meta = Callable[[str], dict[str, Any]]
+#: The record of a page by its ``src_uri`` (a generated page's too), None for another file.
+Records = Callable[[str], PageRecord | None]
 
 
 def _index_of(section: Section) -> Page | None:
@@ -25,19 +27,19 @@ def _index_of(section: Section) -> Page | None:
     )
 
 
-def _arranged(items: list, meta: Meta) -> list:
+def _arranged(items: list, records: Records) -> list:
     keyed: list[tuple[tuple[int, int, int], Any]] = []
     for position, item in enumerate(items):
         if isinstance(item, Section):
-            item.children = _arranged(item.children, meta)
+            item.children = _arranged(item.children, records)
             index = _index_of(item)
-            index_meta = meta(index.file.src_uri) if index else {}
-            if isinstance(index_meta.get("title"), str):
-                item.title = escaped_title(index_meta["title"])
-            keyed.append((nav_key(index_meta, position, first=False), item))
+            index_record = records(index.file.src_uri) if index else None
+            if index_record is not None and index_record.title:
+                item.title = escaped_title(index_record.title)
+            keyed.append((nav_key(index_record, position, first=False), item))
         elif isinstance(item, Page):
             first = item.file.name == "index"
-            keyed.append((nav_key(meta(item.file.src_uri), position, first=first), item))
+            keyed.append((nav_key(records(item.file.src_uri), position, first=first), item))
         else:
             keyed.append((nav_key(None, position, first=False), item))
     return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
@@ -60,10 +62,10 @@ def _without(items: list, hidden: Callable[[str], bool]) -> list:
     return kept
 
 
-def arrange(nav: Navigation, meta: Meta, hidden: Callable[[str], bool]) -> Navigation:
+def arrange(nav: Navigation, records: Records, hidden: Callable[[str], bool]) -> Navigation:
     """``nav`` arranged in place: order, section titles, hidden pages; previous and next links
     follow the new order."""
-    nav.items = _arranged(_without(nav.items, hidden), meta)
+    nav.items = _arranged(_without(nav.items, hidden), records)
     pages: list[Page] = []
 
     def walk(items: list) -> None:

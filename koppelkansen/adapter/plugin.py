@@ -157,7 +157,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
 
     def on_nav(self, nav_: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.build is not None
-        self.nav = nav.arrange(nav_, self.build.meta, self.build.is_change_page)
+        self.nav = nav.arrange(nav_, self.build.record, self.build.is_change_page)
         self.render_key = incremental.build_key(config, files)
         return self.nav  # the PDF bundle follows the nav order
 
@@ -200,7 +200,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     ) -> TemplateContext:
         assert self.build is not None
         extra = cast(dict[str, Any], context)  # our own keys beside MkDocs' TemplateContext
-        extra.update(self.build.page_context(page.file.src_uri, page.meta))
+        extra.update(self.build.page_context(page.file.src_uri))
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

@@ -268,9 +268,9 @@ def _cross_references(corpus: Corpus) -> list[Problem]:
     for page in sorted(corpus.pages.values(), key=lambda p: p.src_uri):
         if not page.parsed:
             continue
-        meta = page.meta
-        if page.type in ("sessie", "les", "plan") and isinstance(meta.get("round"), str):
-            round_key = meta["round"]
+        record = corpus.record(page.src_uri)  # after the schema: a wrong type reads as absent
+        if record.type in ("sessie", "les", "plan") and record.round:
+            round_key = record.round
             need(
                 page,
                 ("round",),
@@ -279,12 +279,10 @@ def _cross_references(corpus: Corpus) -> list[Problem]:
                 f"'type: leerronde' en 'round: {round_key}', of kies een leerronde die er wel is",
             )
         cases: list[tuple[tuple[str | int, ...], str]] = []
-        if page.type in ("sessie", "plan") and isinstance(meta.get("case"), str):
-            cases.append((("case",), meta["case"]))
-        if page.type == "les" and isinstance(meta.get("cases"), list):
-            cases.extend(
-                ((("cases", i)), c) for i, c in enumerate(meta["cases"]) if isinstance(c, str)
-            )
+        if record.type in ("sessie", "plan") and record.case:
+            cases.append((("case",), record.case))
+        if record.type == "les":
+            cases.extend(((("cases", i)), c) for i, c in enumerate(record.cases))
         for key_path, case in cases:
             need(
                 page,

@@ -74,7 +74,7 @@ class SiteIndex:
     pdfs: int = 0
 
 
-#: The browser editor's page (koppelkansen/editor/site.py): its fragments are the routes of a
+#: The browser editor's page (koppelkansen/editor/admin.py): its fragments are the routes of a
 #: single-page app ("Bewerk deze pagina" links to #/collections/<collection>/entries/<slug>).
 EDITOR_PAGE = "admin/index.html"
 

@@ -33,7 +33,7 @@ ANCHOR = "anchor"  # a link to an anchor that the page does not have
 CONFLICT = "conflict"  # two files that would get one address (README.md beside index.md)
 OTHER = "other"  # any other warning of the generator
 
-#: Where a version's PDFs are put in the site (koppelkansen.versions.site.place_version_pdfs).
+#: Where a version's PDFs are put in the site (koppelkansen.versions.versionsite.place_version_pdfs).
 VERSION_PDFS = "downloads/versies/"
 
 FIX_LINK = "Pas de link aan (een pad vanaf dit Markdown-bestand naar een ander, met / ertussen)"

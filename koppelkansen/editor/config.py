@@ -20,7 +20,7 @@ from urllib.parse import quote
 import yaml
 
 from koppelkansen.editor.signin import SignIn
-from koppelkansen.pages.model import KEY_LABELS
+from koppelkansen.pages.model import KEY_LABELS, front_matter_keys
 from koppelkansen.pages.vocabulary import Vocabulary
 from koppelkansen.scaffold import Request, render_page
 
@@ -75,35 +75,16 @@ COLLECTIONS = (
     Collection("pagina", "pagina", "Pagina's", "", depth=2),
 )
 
-#: The order of the keys in a page, as the templates write them (title, type, status first).
-KEY_ORDER = (
-    "title",
-    "type",
-    "status",
-    "order",
-    "description",
-    "case",
-    "kind",
-    "date",
-    "date_label",
-    "round",
-    "period",
-    "owners",
-    "cases",
-    "organisations",
-    "themes",
-    "overview",
-    "updated",
-)
-#: Where a template writes its keys in another order (the plan: owners and themes before round).
-TYPE_KEY_ORDER = {
-    "plan": (*KEY_ORDER[:6], "owners", "themes", "round", "date", *KEY_ORDER[-2:]),
-}
 
-
-def key_order(page_type: str) -> tuple[str, ...]:
-    """The order of the keys in a page of ``page_type``; Decap writes them in its fields' order."""
-    return TYPE_KEY_ORDER.get(page_type, KEY_ORDER)
+def key_order(page_type: str, schema: dict[str, Any]) -> tuple[str, ...]:
+    """The order of the keys in a page of ``page_type``, as the templates write them (title, type,
+    status first); Decap writes them in its fields' order. Every key of the schema
+    (:func:`~koppelkansen.pages.model.front_matter_keys`) but the maintainers'; a plan writes its
+    owners and themes before its round and date."""
+    order = tuple(key for key in front_matter_keys(schema) if key not in MAINTAINER_KEYS)
+    if page_type == "plan":
+        return (*order[:6], "owners", "themes", "round", "date", *order[-2:])
+    return order
 
 
 #: Keys for the maintainers (theme and search settings): kept as they are, not in the form.
@@ -258,7 +239,7 @@ def collection_config(
         # states it keeps it as written).
         properties.pop("case", None)
         required.discard("case")
-    names = [key for key in key_order(collection.type) if key in properties]
+    names = [key for key in key_order(collection.type, schema) if key in properties]
     names += [key for key in properties if key not in names and key not in MAINTAINER_KEYS]
     defaults = dict(collection.defaults)
     fields: list[dict[str, Any]] = []
@@ -388,7 +369,7 @@ def dump_config(config: dict[str, Any]) -> str:
 
 def edit_target(
     src_uri: str,
-    meta: dict[str, Any],
+    page_type: str,
     *,
     repo: str | None,
     branch: str = "main",
@@ -402,7 +383,7 @@ def edit_target(
     if sign_in is not None and not sign_in.ready:
         return host.edit_url(path)
     for collection in COLLECTIONS:
-        if meta.get("type") != collection.type:
+        if page_type != collection.type:
             continue
         if collection.per_case:
             case = path.removeprefix(f"{DOCS}/{collection.folder}/").split("/")[0]

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from koppelkansen.editor.site import LOCAL_BACKEND_ENV, LOCAL_BRANCH_ENV
+from koppelkansen.editor.admin import LOCAL_BACKEND_ENV, LOCAL_BRANCH_ENV
 from koppelkansen.gitcommand import run_git
 
 HERE = Path(__file__).resolve().parent

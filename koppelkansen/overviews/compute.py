@@ -16,7 +16,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from koppelkansen.pages.model import NO_ORDER, Corpus, Page, PageRecord, order_of
+from koppelkansen.pages.model import NO_ORDER, Corpus, Page, PageRecord
 from koppelkansen.pages.vocabulary import Vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -39,60 +39,19 @@ PAGE_OVERVIEWS = ("casussen", "tijdlijn", "matrix", "organisaties", "mapinhoud")
 #: Generated overview pages (no Markdown source) live below this folder.
 OVERVIEW_FOLDER = "overzichten"
 
-_NO_ORDER = NO_ORDER
 
-
-@dataclass(frozen=True)
-class Entry:
-    """One page as an overview shows it: derived from the page model (:func:`entry`) with every
-    label resolved from the vocabulary and the date written in Dutch. A record of its own because
-    the templates print it as is and the overviews sort it (it is frozen and hashable)."""
-
-    src_uri: str
-    title: str
-    type: str
-    type_label: str
-    status: str
-    status_label: str
-    description: str = ""
-    #: What the reader sees as the date: ``date_label``, else the date or period in Dutch.
-    when: str = ""
-    kind_label: str = ""
-    case: str = ""
-    case_label: str = ""
-    sort_date: tuple[int, int, int] | None = None
-    order: int = _NO_ORDER
-    #: Position of the case area in the vocabulary (pages without one come last).
-    case_rank: int = 99
-
-    @classmethod
-    def of(cls, record: PageRecord) -> Entry:
-        return cls(
-            src_uri=record.src_uri,
-            title=record.title,
-            type=record.type,
-            type_label=record.type_label,
-            status=record.status,
-            status_label=record.status_label,
-            description=record.description,
-            when=record.when,
-            kind_label=record.kind_label,
-            case=record.case,
-            case_label=record.case_label,
-            sort_date=record.sort_date,
-            order=record.order,
-            case_rank=record.case_rank,
-        )
+#: One page as an overview shows it: its record itself (every label resolved from the vocabulary,
+#: the date written in Dutch, frozen and hashable: the overviews sort it and the templates print
+#: it as is), not a copy of some of its fields.
+Entry = PageRecord
 
 
 def entry(corpus: Corpus, page: Page) -> Entry:
-    """The overview's view of a page, from its record (:meth:`Corpus.record`)."""
-    record = (
-        corpus.record(page.src_uri)
-        if corpus.pages.get(page.src_uri) is page
-        else PageRecord.of(page, corpus.vocabulary)
-    )
-    return Entry.of(record)
+    """The overview's view of a page: its record (:meth:`Corpus.record`; a page of another
+    corpus, an old version's, gets its own)."""
+    if corpus.pages.get(page.src_uri) is page:
+        return corpus.record(page.src_uri)
+    return PageRecord.of(page, corpus.vocabulary)
 
 
 def _by_order(entries: list[Entry]) -> list[Entry]:
@@ -389,22 +348,32 @@ def organisations(corpus: Corpus) -> list[OrganisationOverview]:
 # -- which overview a page shows --------------------------------------------------------------
 
 
-def overview_for(meta: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """``(overview name, arguments)`` for a page's merged front matter, or ``None``.
+def overview_for(record: PageRecord, organisation: str = "") -> tuple[str, dict[str, Any]] | None:
+    """``(overview name, arguments)`` for a page's record, or ``None``.
 
     Case pages and learning-round pages get theirs by type; any page can ask for one with
-    ``overview:``; generated organisation pages carry ``organisation:``.
+    ``overview:``; generated organisation pages carry their ``organisation``.
     """
-    if meta.get("type") == "casus" and isinstance(meta.get("case"), str):
-        return "casus", {"case": meta["case"]}
-    if meta.get("type") == "leerronde" and isinstance(meta.get("round"), str):
-        return "leerronde", {"round_key": meta["round"]}
-    name = meta.get("overview")
-    if name == "organisatie" and isinstance(meta.get("organisation"), str):
-        return "organisatie", {"org_key": meta["organisation"]}
-    if name in (*PAGE_OVERVIEWS, "overzichten"):
-        return str(name), {}
+    if record.type == "casus" and record.case:
+        return "casus", {"case": record.case}
+    if record.type == "leerronde" and record.round:
+        return "leerronde", {"round_key": record.round}
+    if record.overview == "organisatie" and organisation:
+        return "organisatie", {"org_key": organisation}
+    if record.overview in (*PAGE_OVERVIEWS, "overzichten"):
+        return record.overview, {}
     return None
+
+
+def page_overview(corpus: Corpus, src_uri: str) -> tuple[str, dict[str, Any]] | None:
+    """The overview a page of ``corpus`` or a generated page shows (:func:`overview_for`)."""
+    if src_uri in corpus.pages:
+        return overview_for(corpus.record(src_uri))
+    spec = generated_specs(corpus.vocabulary).get(src_uri)
+    if spec is None:
+        return None
+    record = PageRecord.of(Page.of_version(src_uri, spec, ""), corpus.vocabulary)
+    return overview_for(record, str(spec.get("organisation") or ""))
 
 
 def compute(corpus: Corpus, name: str, **arguments: Any) -> Any:
@@ -505,13 +474,8 @@ def generated_children(vocabulary: Vocabulary) -> list[GeneratedChild]:
 # -- navigation order -------------------------------------------------------------------------
 
 
-def nav_order(meta: dict[str, Any] | None) -> int:
-    """Where a page (or the section of its index page) goes among its siblings; lower comes first."""
-    return order_of(meta or {})
-
-
-def nav_key(meta: dict[str, Any] | None, position: int, *, first: bool) -> tuple[int, int, int]:
+def nav_key(record: PageRecord | None, position: int, *, first: bool) -> tuple[int, int, int]:
     """The sort key of an item of the navigation among its siblings: a folder's index page
     (``first``) before the rest, then by ``order:`` (a section by its index page's), then in the
     order found (``position``)."""
-    return (0 if first else 1, nav_order(meta), position)
+    return (0 if first else 1, record.order if record is not None else NO_ORDER, position)

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from koppelkansen.figures.scenes import FIGURES
 from koppelkansen.figures.svg import site_html
-from koppelkansen.overviews.compute import compute, generated_specs, overview_for
+from koppelkansen.overviews.compute import compute, generated_specs, page_overview
 from koppelkansen.pages.model import Corpus
 from koppelkansen.pages.urls import markdown_link, relative_file, relative_url
 from koppelkansen.pages.vocabulary import Vocabulary
@@ -92,9 +92,7 @@ class OverviewRenderer:
         html = site_html(built, lambda src_uri: relative_url(page_url, src_uri))
         return Markup(f"\n\n{html}\n\n")
 
-    def apply(
-        self, corpus: Corpus, src_uri: str, meta: dict[str, Any], markdown: str, page_url: str = ""
-    ) -> str:
+    def apply(self, corpus: Corpus, src_uri: str, markdown: str, page_url: str = "") -> str:
         """The page's Markdown with its figures and its overview at the markers (overview: or at the end)."""
 
         def figure(match: re.Match[str]) -> str:
@@ -109,7 +107,7 @@ class OverviewRenderer:
             return str(self.figure(corpus, match.group(1), page_url))
 
         markdown = FIGURE_MARKER.sub(figure, markdown)
-        wanted = overview_for(meta)
+        wanted = page_overview(corpus, src_uri)
         if wanted is None:
             return markdown
         name, arguments = wanted

@@ -76,9 +76,9 @@ def dutch_date(value: str) -> str:
 
     A value that is no such date comes back unchanged (the front-matter check reports it).
     """
-    year, month, day = date_sort_key(value)
-    if year == 9999:
+    if not is_date(value):  # month 13, 31 February: written as they are
         return value
+    year, month, day = date_sort_key(value)
     if not month:
         return str(year)
     if not day:

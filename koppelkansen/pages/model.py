@@ -31,9 +31,9 @@ class Page:
 
     The one model of a page: the loader makes it, for the working copy and for every old version
     (:meth:`of_version`), and the check, the overviews, the figures, the versions and the PDFs take
-    it. The views that need resolved labels or rendered output derive from it
-    (:class:`~koppelkansen.overviews.compute.Entry`, :class:`~koppelkansen.pages.pageinfo.PageInfo`,
-    :class:`~koppelkansen.pdf.convert.PageSource`)."""
+    it. After the check, later stages read its :class:`PageRecord` (an overview's entry is the
+    record; :class:`~koppelkansen.pages.pageinfo.PageInfo` and
+    :class:`~koppelkansen.pdf.convert.PageSource` derive from it)."""
 
     path: Path
     #: Path below the docs folder, with forward slashes, as MkDocs names it (``src_uri``).
@@ -165,6 +165,20 @@ KEY_LABELS = {
     "start": "Begin",
     "end": "Einde",
 }
+
+
+def front_matter_keys(schema: dict[str, Any]) -> tuple[str, ...]:
+    """Every key a page's front matter may hold by ``schema`` (the one schema file): the keys of
+    every page, then those of each type (``$defs`` named in ``allOf``). In the order a page writes
+    them (:data:`KEY_LABELS`'s, the editor's form and the page templates); a key without a label
+    yet comes after them, in the schema's order."""
+    keys = list(schema.get("properties", {}))
+    for branch in schema.get("allOf", []):
+        ref = str(branch.get("then", {}).get("$ref", ""))
+        own = schema.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {})
+        keys += [key for key in own.get("properties", {}) if key not in keys]
+    rank = list(KEY_LABELS)
+    return tuple(sorted(keys, key=lambda key: rank.index(key) if key in rank else len(rank)))
 
 
 @dataclass(frozen=True)

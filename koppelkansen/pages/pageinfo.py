@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from koppelkansen.pages.dates import dutch_date
-from koppelkansen.pages.vocabulary import Vocabulary
+from koppelkansen.pages.model import PageRecord
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 
 @dataclass(frozen=True)
 class PageInfo:
-    """The page header's view of a page, derived from its front matter (the page model's, or a
-    generated overview's specification) and its git date: what the theme's partial prints, with
-    the labels resolved. A record of its own because generated pages, which have no page model,
-    get a header too."""
+    """The page header's view of a page, derived from its record (the page's, or the record of a
+    generated page's specification) and its git date: what the theme's partial prints. A record
+    of its own because it holds what the record does not: the git date and whether the build
+    wrote the page."""
 
     status: str
     status_label: str
@@ -39,24 +38,23 @@ class PageInfo:
 
 
 def page_info(
-    meta: dict[str, Any], vocabulary: Vocabulary | None, git_date: str | None = None
+    record: PageRecord | None, git_date: str | None = None, *, generated: bool = False
 ) -> PageInfo:
-    """``git_date``: the day of the last commit touching the page (``JJJJ-MM-DD``), if any."""
-    status = str(meta.get("status", ""))
-    term = vocabulary.statuses.get(status) if vocabulary else None
-    label = vocabulary.status_labels()[status] if vocabulary else status
+    """The header of the page of ``record`` (None: a build without a checked corpus);
+    ``git_date``: the day of the last commit touching the page (``JJJJ-MM-DD``), if any;
+    ``generated``: an overview the build writes."""
     updated = updated_iso = source = ""
     if git_date:
         updated_iso = git_date
         updated, source = dutch_date(updated_iso), "git"
-    elif isinstance(meta.get("updated"), str):
-        updated_iso = meta["updated"]
+    elif record is not None and record.updated:
+        updated_iso = record.updated
         updated, source = dutch_date(updated_iso), "front matter"
     return PageInfo(
-        status=status,
-        status_label=label,
-        status_description=term.description if term else "",
-        generated=meta.get("generated") is True,
+        status=record.status if record is not None else "",
+        status_label=record.status_label if record is not None else "",
+        status_description=record.status_description if record is not None else "",
+        generated=generated,
         updated=updated,
         updated_iso=updated_iso,
         updated_from=source,

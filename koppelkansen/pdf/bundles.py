@@ -99,23 +99,23 @@ def _status_rank(status: str) -> int:
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
 
 
-def chapter_for(page: PageSource, vocabulary: Vocabulary) -> Chapter:
-    kind = page.get("type")
-    status = page.get("status")
-    status_term = vocabulary.statuses.get(status)
+def chapter_for(page: PageSource) -> Chapter:
+    """A chapter's cover lines, running header and status notice, from the page's record."""
+    record = page.record
+    if record is None:
+        return Chapter(page, "", "", "", "", "")
     info: list[str] = []
-    case = page.get("case")
-    if case in vocabulary.cases and kind != "casus":
-        info.append(vocabulary.cases[case].label)
-    if page.get("date"):
-        info.append(dutch_date(page.get("date")))
+    if record.case_label and record.type != "casus":
+        info.append(record.case_label)
+    if record.date:
+        info.append(dutch_date(record.date))
     return Chapter(
         page=page,
-        kind=vocabulary.types[kind].label if kind in vocabulary.types else kind,
+        kind=record.type_label,
         info=" · ".join(info),
-        status=status,
-        status_label=status_term.label if status_term else status,
-        status_note=status_term.description if status_term else "",
+        status=record.status,
+        status_label=record.status_label,
+        status_note=record.status_description,
     )
 
 
@@ -143,14 +143,12 @@ def bundle_specs(
         commit_times = last_changes(docs_dir)
     orgs = partners(vocabulary)
     specs: list[PdfSpec] = []
-    bundle = [page for page in pages if page.get("type") in bundle_types]
+    bundle = [page for page in pages if page.type in bundle_types]
     if bundle:
         cases = [
-            vocabulary.cases[c].label
-            for c in vocabulary.cases
-            if any(p.get("case") == c for p in bundle)
+            vocabulary.cases[c].label for c in vocabulary.cases if any(p.case == c for p in bundle)
         ]
-        has_programme = any(p.get("type") == "programma" for p in bundle)
+        has_programme = any(p.type == "programma" for p in bundle)
         if cases:
             subtitle = (
                 "Het overkoepelende plan en de projectplannen voor "
@@ -166,7 +164,7 @@ def bundle_specs(
                 short_title="Projectplannen",
                 subtitle=subtitle,
                 partners=orgs,
-                chapters=[chapter_for(p, vocabulary) for p in bundle],
+                chapters=[chapter_for(p) for p in bundle],
                 keywords=[
                     "Koppelkansen",
                     "projectplan",
@@ -178,7 +176,7 @@ def bundle_specs(
             )
         )
     for case, term in vocabulary.cases.items():
-        members = [p for p in pages if p.get("case") == case and p.get("type") in CASE_TYPES]
+        members = [p for p in pages if p.case == case and p.type in CASE_TYPES]
         if not members:
             continue
         specs.append(
@@ -188,7 +186,7 @@ def bundle_specs(
                 short_title=term.label,
                 subtitle=f"Het casusgebied, het projectplan en de sessies voor {term.label}",
                 partners=orgs,
-                chapters=[chapter_for(p, vocabulary) for p in members],
+                chapters=[chapter_for(p) for p in members],
                 case=case,
                 keywords=["Koppelkansen", "casusgebied", term.label, "Amsterdam"],
             )

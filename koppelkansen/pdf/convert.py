@@ -16,12 +16,9 @@ from pathlib import Path
 from lxml import etree
 
 from koppelkansen.figures import svg as figure_svg
-from koppelkansen.pages.model import Page
+from koppelkansen.pages.model import PageRecord
 from koppelkansen.pdf import htmltypst
 from koppelkansen.problems import SourceFinder
-
-#: The front-matter fields a chapter shows (cover lines, running header, status notice).
-PDF_FIELDS = ("type", "status", "case", "date")
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -30,10 +27,10 @@ CONVERTER = Path(htmltypst.__file__)
 
 @dataclass(frozen=True)
 class PageSource:
-    """One site page as the PDF sees it: derived from the page model (:meth:`of`) with what only
-    the rendered site knows (its URL and HTML). A record of its own because it is frozen and
-    hashable (the PDF cache keys on it) and because the change pages, which have no page model,
-    are PDF chapters too."""
+    """One site page as the PDF sees it: its page record (:meth:`of`) with what only the rendered
+    site knows (its URL and HTML). A record of its own because it is frozen and hashable (the PDF
+    cache keys on it) and because the change pages, which have no page record, are PDF chapters
+    too."""
 
     #: URL below the site root as MkDocs gives it (``casussen/amstelstad/plan/``; ``""`` for home).
     url: str
@@ -42,13 +39,15 @@ class PageSource:
     title: str
     #: The page's content as MkDocs rendered it (``page.content``).
     html: str
-    meta: tuple[tuple[str, str], ...] = ()
+    #: The checked page's record (its type, status, case, date and their labels: what a chapter
+    #: shows); None for a change page.
+    record: PageRecord | None = None
     #: Absolute path of the Markdown file (for the version date from git).
     path: str = ""
 
     @classmethod
     def of(
-        cls, page: Page, *, url: str, html: str, path: str, root: Path, title: str
+        cls, record: PageRecord, *, url: str, html: str, path: str, root: Path, title: str
     ) -> PageSource:
         """The PDF's view of a checked page, as the generator rendered it: its URL and HTML, its
         file (``path``, absolute; named relative to ``root`` in messages) and the generator's
@@ -56,10 +55,12 @@ class PageSource:
         file = Path(path)
         return cls(
             url=url,
-            source=file.relative_to(root).as_posix() if file.is_relative_to(root) else page.src_uri,
-            title=str(page.meta.get("title") or title),
+            source=file.relative_to(root).as_posix()
+            if file.is_relative_to(root)
+            else record.src_uri,
+            title=record.title or title,
             html=html,
-            meta=tuple((k, str(page.meta[k])) for k in PDF_FIELDS if k in page.meta),
+            record=record,
             path=path,
         )
 
@@ -67,8 +68,13 @@ class PageSource:
     def key(self) -> str:
         return page_key(self.url)
 
-    def get(self, name: str, default: str = "") -> str:
-        return dict(self.meta).get(name, default)
+    @property
+    def type(self) -> str:
+        return self.record.type if self.record is not None else ""
+
+    @property
+    def case(self) -> str:
+        return self.record.case if self.record is not None else ""
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def case_downloads(corpus: Corpus, base: str = "downloads/") -> dict[str, str]:
     return {
         case: f"{base}{case_pdf_name(case)}.pdf"
         for case in corpus.vocabulary.cases
-        if any(p.meta.get("case") == case and p.type in CASE_TYPES for p in corpus.pages.values())
+        if any(r.case == case and r.type in CASE_TYPES for r in corpus.records())
     }
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from koppelkansen import problems
 from koppelkansen.check.frontmatter import nearest
@@ -23,7 +24,7 @@ from koppelkansen.gitcommand import run_git
 from koppelkansen.pages.dates import dutch_date
 from koppelkansen.pages.gitdates import iso_date
 from koppelkansen.pages.loader import DEFAULTS_FILE, Applies, load_texts
-from koppelkansen.pages.model import KEY_LABELS, Page
+from koppelkansen.pages.model import KEY_LABELS, Page, front_matter_keys
 from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.versions.changepages import FOLDER, ChangeView, md_text, render, render_blocks
 from koppelkansen.versions.diff import PlanChange, compare, plan_diff
@@ -48,25 +49,19 @@ PUBLISHED_BRANCHES = frozenset(
     for remote in ("", "origin/", "refs/heads/", "refs/remotes/origin/")
     for name in ("main", "master")
 )
-#: The front-matter keys the site's overviews, lists and PDFs show (docs-dev/versions.md): a
-#: change in one of them is a change the reader sees, also on a page whose text is unchanged.
-SHOWN_KEYS = (
-    "title",
-    "status",
-    "description",
-    "case",
-    "cases",
-    "kind",
-    "date",
-    "date_label",
-    "round",
-    "period",
-    "owners",
-    "organisations",
-    "themes",
-    "order",
-    "overview",
-)
+#: The front-matter keys of the schema that the site does not show as a value of the page: its
+#: type (a page is listed under it), ``updated`` (a date for pages without git history, shown as
+#: the page's last change) and the maintainers' theme settings. Every other key of the schema is
+#: shown by the overviews, lists or PDFs (docs-dev/versions.md): a change in one of them is a
+#: change the reader sees, also on a page whose text is unchanged.
+NOT_SHOWN = frozenset({"type", "updated", "template", "hide", "icon", "search"})
+
+
+def shown_keys(schema: dict[str, Any]) -> tuple[str, ...]:
+    """The keys whose changed value a proposal names, in the order a page writes them."""
+    return tuple(key for key in front_matter_keys(schema) if key not in NOT_SHOWN)
+
+
 #: A page at a new path with another title is the same page moved when its text is the same
 #: and at least this long (two new sessions both holding the template's text are not a move).
 MOVED_WORDS = 20
@@ -235,21 +230,24 @@ def _value(value: object) -> str:
     return str(value)
 
 
-def _fields(old: Page | None, new: Page | None) -> list[tuple[str, str, str]]:
+def _fields(
+    old: Page | None, new: Page | None, shown: tuple[str, ...]
+) -> list[tuple[str, str, str]]:
     before = old.meta if old is not None else {}
     after = new.meta if new is not None else {}
     return [
-        (KEY_LABELS[key].lower(), _value(before.get(key)), _value(after.get(key)))
-        for key in SHOWN_KEYS
+        (KEY_LABELS.get(key, key).lower(), _value(before.get(key)), _value(after.get(key)))
+        for key in shown
         if before.get(key) != after.get(key)
     ]
 
 
 def other_changes(
-    old: dict[str, Page], new: dict[str, Page], plan_types: list[str]
+    old: dict[str, Page], new: dict[str, Page], plan_types: list[str], shown: tuple[str, ...]
 ) -> list[PageChange]:
     """Every page of another type than ``plan_types`` that the proposal adds, removes, moves (the
-    same text at another path) or changes (its text or a value the site shows)."""
+    same text at another path) or changes (its text or a value the site shows: ``shown``,
+    :func:`shown_keys`)."""
     old = {p: page for p, page in old.items() if page.type not in plan_types}
     new = {p: page for p, page in new.items() if page.type not in plan_types}
     added = [p for p in sorted(new) if p not in old]
@@ -280,7 +278,7 @@ def other_changes(
             changes.append(PageChange(path, page.label, page.type, "toegevoegd"))
             continue
         text = plan_diff(before, page) if before.body != page.body else None
-        fields = _fields(before, page)
+        fields = _fields(before, page, shown)
         if path in moved:
             changes.append(
                 PageChange(path, page.label, page.type, "verplaatst", moved[path], fields, text)
@@ -404,8 +402,10 @@ def compute(
     working: dict[str, Page],
     types: list[str],
     applies: Applies,
+    shown: tuple[str, ...],
 ) -> Proposal:
-    """What the working tree changes against ``base``: the plans, and the pages added or removed."""
+    """What the working tree changes against ``base``: the plans, and the pages added or removed
+    (``shown``: the keys whose changed value is named, :func:`shown_keys`)."""
     old = base_pages(repo, base, prefix, docs_dir.resolve(), working, applies)
     view = ProposalView(base.version(), None, base)
     return Proposal(
@@ -414,7 +414,7 @@ def compute(
         changes=compare(old, working, types),
         added=sorted(set(working) - set(old)),
         removed=sorted(set(old) - set(working)),
-        others=other_changes(old, working, types),
+        others=other_changes(old, working, types, shown),
     )
 
 

@@ -294,11 +294,11 @@ def meeting_problem(docs_dir: Path, meeting: str) -> str:
             f"OVERLEG '{meeting}' is niet te controleren: de woordenlijst of het schema in "
             "docs/schema/ is niet te gebruiken. Draai 'make check' en los de meldingen op."
         )
-    pages = {page.src_uri.removesuffix(".md"): page for page in corpus.pages.values()}
+    pages = {record.src_uri.removesuffix(".md"): record for record in corpus.records()}
     meetings = sorted(
         uri
         for uri, page in pages.items()
-        if page.type == MEETING_TYPE and page.meta.get("kind") == MEETING_KIND
+        if page.type == MEETING_TYPE and page.kind == MEETING_KIND
     )
     if meeting in meetings and _meeting_ok(meeting):
         return ""
@@ -308,10 +308,9 @@ def meeting_problem(docs_dir: Path, meeting: str) -> str:
     elif page.type != MEETING_TYPE:
         why = f"docs/{meeting}.md is een pagina van type '{page.type}', geen overleg"
     else:
-        kind = page.meta.get("kind")
         why = (
-            f"docs/{meeting}.md is een sessie van soort '{kind}', geen {MEETING_KIND}"
-            if isinstance(kind, str)
+            f"docs/{meeting}.md is een sessie van soort '{page.kind}', geen {MEETING_KIND}"
+            if page.kind
             else f"docs/{meeting}.md is een sessie zonder soort (kind), geen {MEETING_KIND}"
         )
     rule = (

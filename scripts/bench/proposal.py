@@ -54,7 +54,7 @@ def make_repository(work: Path, pages: int) -> Path:
 def compute_view(root: Path) -> dict[str, float]:
     """Read the corpus, then compute the change view against ``main``: seconds of that alone."""
     from koppelkansen.check.frontmatter import check_docs, defaults_filter
-    from koppelkansen.versions.proposal import compute, page_markdown, resolve
+    from koppelkansen.versions.proposal import compute, page_markdown, resolve, shown_keys
     from koppelkansen.versions.tags import docs_prefix
 
     docs = root / "docs"
@@ -71,6 +71,7 @@ def compute_view(root: Path) -> dict[str, float]:
         corpus.pages,
         ["pagina"],
         defaults_filter(corpus.schema),
+        shown_keys(corpus.schema),
     )
     page_markdown(proposal, set(corpus.pages), statuses, corpus.vocabulary.type_labels(), None)
     return {

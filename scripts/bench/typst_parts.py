@@ -62,6 +62,7 @@ print(cold, time.perf_counter() - started)
 def bundle_sources(work: Path, pages: int) -> tuple[Path, str]:
     """The bundle's main file and page files of an n-page corpus, copied into ``work``; and the
     folder the page files were written to (named in the main file)."""
+    from koppelkansen.adapter.engine import build_here
     from koppelkansen.build import build_site
     from koppelkansen.pdf import typeset
     from scripts.bench.corpus import make_corpus
@@ -79,7 +80,7 @@ def bundle_sources(work: Path, pages: int) -> tuple[Path, str]:
 
     typeset.Typesetter._compile = keep  # type: ignore[method-assign]
     shutil.rmtree(corpus.root / ".cache", ignore_errors=True)
-    if build_site(corpus.config_file, corpus.root / "site", force=True, in_process=True) != 0:
+    if build_site(corpus.config_file, corpus.root / "site", force=True, in_process=build_here) != 0:
         raise SystemExit("the corpus did not build")
     mains = sorted((work / "sources").glob("koppelkansen-projectplannen*.typ"))
     return mains[0], kept["pages"]

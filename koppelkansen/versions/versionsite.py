@@ -37,6 +37,7 @@ from koppelkansen.versions.proposal import (
     page_markdown,
     resolve,
     shown,
+    shown_keys,
 )
 from koppelkansen.versions.tags import (
     Version,
@@ -201,7 +202,7 @@ def change_pdf_spec(
         source=page.source,
         title=page.title,
         html=_PDF_LINK.sub("", _HIDDEN_CUE.sub("", page.html)),
-        meta=page.meta,
+        record=page.record,
         path=page.path,
     )
     return PdfSpec(
@@ -267,7 +268,8 @@ def read_version_site(
             base = resolve(repo, ref, name)
         except ProposalError as exc:
             raise_stopped(str(exc))
-        proposal = compute(repo, base, prefix, docs_dir, working, site.types, applies)
+        keys = shown_keys(corpus.schema)
+        proposal = compute(repo, base, prefix, docs_dir, working, site.types, applies, keys)
         change_pages[SRC_URI] = page_markdown(
             proposal,
             set(working),
