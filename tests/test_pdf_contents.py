@@ -71,7 +71,6 @@ def _chapter(i: int) -> Chapter:
         source=f"docs/h{i:02d}.md",
         title=f"Hoofdstuk {i:02d}",
         html=f"<p>Inleiding {i}.</p>{sections}",
-        meta=(("type", "plan"), ("status", "vastgesteld")),
     )
     return Chapter(page, "Projectplan", "", "vastgesteld", "Vastgesteld", "")
 
