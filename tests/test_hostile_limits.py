@@ -49,7 +49,19 @@ def _page(tmp_path, body: str):
             41,
             35,
         ),
-        ("\t" * 40 + "- tabs tellen als vier spaties\n", 1, 41),
+        # Tabs count as four spaces, in real nesting (40 tabs before one item are code).
+        ("".join("\t" * i + "- x\n" for i in range(40)), 31, 31),
+        # A list inside a quote: the levels after the '>' count too.
+        ("".join("> " + "    " * i + "- x\n" for i in range(40)), 30, 31),
+        # Deep nesting mixed with HTML blocks: a <div markdown> around lists, in lists.
+        # (16 items, 15 <div>s open around the last one, four lines an item).
+        (
+            "".join(
+                "    " * i + "- x\n\n" + "    " * (i + 1) + "<div markdown>\n\n" for i in range(16)
+            ),
+            61,
+            31,
+        ),
         # <div markdown> nested 1,000 deep: a RecursionError in md_in_html.
         ("<div markdown>\n" * 1000 + "x\n" + "</div>\n" * 1000, 31, 31),
         ("<div><section>" * 20 + "x" + "</section></div>" * 20 + "\n", 1, 40),
@@ -74,6 +86,48 @@ def test_nesting_within_the_limit_and_deep_code_are_kept(tmp_path):
         "<div>x</div>\n" * 200 + "`<div>` " * 100 + "\n<details><summary>a</summary>b</details>\n"
     )
     assert _page(tmp_path, siblings) == []
+
+
+#: Indentation is no nesting: code at any indentation, tabs and lists with code inside are content
+#: (a code block indented 120 spaces was refused as nesting).
+CONTENT_NOT_NESTING = {
+    "indented code, 124 spaces": "Tekst.\n\n" + " " * 124 + "print('diep')\n" + " " * 120 + "x\n",
+    "indented code, 40 tabs": "Tekst.\n\n" + "\t" * 40 + "- geen lijst maar code\n",
+    "a listing of a deep list in indented code": "Tekst.\n\n"
+    + "".join("    " + "    " * i + "- x\n" for i in range(60)),
+    "fenced code at 124 spaces in a list": "- item\n\n"
+    + " " * 124
+    + "```\n"
+    + " " * 124
+    + "code\n"
+    + " " * 124
+    + "```\n",
+    "fenced code indented in a list item": "- x\n\n    ```text\n"
+    + "".join("    " * (i + 1) + "- y\n" for i in range(60))
+    + "    ```\n",
+    "lists with code inside, ten deep": "".join(
+        "    " * i
+        + "- stap\n\n"
+        + "    " * (i + 1)
+        + "~~~\n"
+        + "    " * (i + 40)
+        + "z\n"
+        + "    " * (i + 1)
+        + "~~~\n\n"
+        for i in range(10)
+    ),
+    "a <pre> with deep indentation": "<pre>\n"
+    + "".join("    " * i + "- x\n" for i in range(60))
+    + "</pre>\n",
+    "a paragraph continued far to the right": "Tekst\n"
+    + "".join(" " * 4 * i + "- nog steeds tekst\n" for i in range(1, 3)),
+}
+
+
+@pytest.mark.parametrize("body", CONTENT_NOT_NESTING.values(), ids=CONTENT_NOT_NESTING.keys())
+def test_indentation_of_code_is_content_not_nesting(tmp_path, body):
+    assert nesting(body) is None and _page(tmp_path, body) == []
+    markdown.markdown(body, extensions=[*EXTENSIONS, "pymdownx.superfences"])  # and it renders
 
 
 def _located(html: str, markdown_text: str, tmp_path) -> list[str]:

@@ -139,27 +139,57 @@ def headings(body: str) -> list[tuple[int, int, int, str, bool]]:
 
 def nesting(body: str) -> tuple[int, int, int] | None:
     """The first line of a Markdown body nested deeper than :data:`MAX_NESTING`: (line, column,
-    depth), or None. A level is a ``>`` of a quote, four spaces of indentation (a tab is four)
-    before a list item, an admonition, a tab or a details block and the text inside them, or a
-    raw HTML block element still open (``<div>``, ``<details>``, ...); fenced code and code
-    spans are not counted."""
+    depth), or None.
+
+    A level is a ``>`` of a quote, a list item, admonition, tab or details block that holds the
+    line (the blocks still open, read from their indentation as in :func:`headings`), or a raw
+    HTML block element still open (``<div>``, ``<details>``, ...). Indentation alone is no level:
+    indented code (four spaces or a tab more than its block, after a blank line) and fenced code
+    at any indentation are content, and so is the text of a ``<pre>``; a code block indented 120
+    spaces was refused as nesting before."""
     fence: tuple[str, int] | None = None
     html = 0  # raw HTML elements open at the start of the line
+    openers: list[int] = []  # indentation of the open list items, admonitions, tabs, details
+    previous_blank = True
+    in_code = False
+    in_pre = False
     for number, raw in enumerate(body.splitlines(), start=1):
         outer, rest = _indent(raw)  # a list or admonition's indentation, then its quotes
+        if fence is not None:
+            close = _FENCE.match(rest)
+            if close and close.group(1)[0] == fence[0] and len(close.group(1)) >= fence[1]:
+                fence = None
+            else:  # a fence inside a quote closes inside it
+                quoted = _QUOTE.match(rest)
+                inner = _indent(rest[quoted.end() :])[1] if quoted else ""
+                closed = _FENCE.match(inner)
+                if closed and closed.group(1)[0] == fence[0] and len(closed.group(1)) >= fence[1]:
+                    fence = None
+            continue
+        if in_pre:
+            in_pre = "</pre>" not in rest.lower()
+            continue
+        if not rest:
+            previous_blank = True
+            continue
+        holding = next((at for at in reversed(openers) if at < outer), None)
+        base = holding + 4 if holding is not None else 0
+        if outer - base >= 4 and (previous_blank or in_code):
+            in_code, previous_blank = True, False  # indented code: content, however far in
+            continue
+        in_code = previous_blank = False
         quote = _QUOTE.match(rest)
         quotes = quote.group(0).count(">") if quote else 0
         rest = rest[quote.end() :] if quote else rest
-        width, text = _indent(rest.removeprefix(" ") if quotes else rest)
-        width += outer
-        if fence is not None:
-            close = _FENCE.match(text)
-            if close and close.group(1)[0] == fence[0] and len(close.group(1)) >= fence[1]:
-                fence = None
-            continue
+        inner, text = _indent(rest.removeprefix(" ") if quotes else rest)
+        width = outer + inner  # the blocks inside a quote: their indentation after the '>'
+        while openers and width <= openers[-1]:
+            openers.pop()
         opened = _FENCE.match(text)
         if opened:
             fence = (opened.group(1)[0], len(opened.group(1)))
+        elif text[:4].lower() == "<pre" and "</pre>" not in text.lower():
+            in_pre = True
         deepest = html
         for tag in _HTML_TAG.finditer(_CODE_SPAN.sub("", text)):
             if tag.group(1):
@@ -167,7 +197,10 @@ def nesting(body: str) -> tuple[int, int, int] | None:
             elif not tag.group(3):
                 html += 1
                 deepest = max(deepest, html)
-        depth = quotes + width // 4 + (1 if _OPENER.match(text) else 0) + deepest
+        opener = not opened and _OPENER.match(text) is not None
+        if opener:
+            openers.append(width)
+        depth = quotes + len(openers) + deepest
         if depth > MAX_NESTING:
             return number, 1, depth
     return None
