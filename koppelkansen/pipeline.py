@@ -65,6 +65,7 @@ from koppelkansen.pdf.downloads import (
     reserved_for_pdfs,
 )
 from koppelkansen.pdf.typeset import PdfResult
+from koppelkansen.pdf.worker import TypstLimits
 from koppelkansen.problems import (
     ANNOTATIONS_ENV,
     BuildStopped,
@@ -193,6 +194,8 @@ class Options:
     editor_sign_in: Mapping[str, Any] | None = None
     #: What the environment variables say (read by the adapter).
     environment: BuildEnvironment = BuildEnvironment()
+    #: Time and memory of one PDF in Typst (the ``pdf_limits`` option: ``TypstLimits.read``).
+    pdf_limits: Mapping[str, Any] | None = None
 
     @property
     def root(self) -> Path:
@@ -389,6 +392,7 @@ class SiteBuild:
             options.docs_dir.resolve() / "assets" / "fonts",
             options.site_url,
             options.live,
+            TypstLimits.read(options.pdf_limits or {}),
         )
         downloads = options.site_dir / "downloads"
         change_specs = []

@@ -27,7 +27,7 @@ def notice(log: logging.Logger, message: str) -> None:
     ``mkdocs.yml`` says ``strict: true``, and the generator counts every warning of its loggers
     to fail the build. The record goes to every handler of ``log`` and its parents except that
     counter (the generator's ``CountHandler``); without any handler it is printed on stderr."""
-    record = log.makeRecord(log.name, logging.WARNING, __file__, 0, message, None, None)
+    record = log.makeRecord(log.name, logging.WARNING, __file__, 0, message, (), None)
     shown = False
     logger: logging.Logger | None = log
     while logger is not None:

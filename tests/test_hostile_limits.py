@@ -297,3 +297,87 @@ def test_an_ordinary_figure_with_a_shadow_and_reuse_passes(tmp_path):
     path.write_text(SVG.format(body), encoding="utf-8")
     assert check_media_file(path, "figuur.svg", FONTS) == []
     assert ord("é") in font_coverage(FONTS) and ord("😀") not in font_coverage(FONTS)
+
+
+# -- Typst bounded in time and memory (issue 31) ----------------------------------------------
+#: What the static bounds of the check refuse (a filter region 300 times its element): here it
+#: reaches Typst, as a construct those bounds do not know would.
+SLOW_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><filter id="f" '
+    'x="-15000%" y="-15000%" width="30000%" height="30000%"><feGaussianBlur stdDeviation="400"/>'
+    '</filter><rect width="300" height="300" filter="url(#f)"/></svg>'
+)
+
+
+def test_typst_is_stopped_at_its_time_and_memory_limits_and_the_next_pdf_builds(tmp_path):
+    from koppelkansen.pdf.worker import ChildCompiler, TypstOutOfMemory, TypstTimeout
+
+    hang = tmp_path / "hang.typ"
+    hang.write_text("#for i in range(2000000000) {}\nx\n", encoding="utf-8")
+    greedy = tmp_path / "greedy.typ"
+    greedy.write_text("#let a = range(300000000)\n#a.len()\n", encoding="utf-8")
+    good = tmp_path / "goed.typ"
+    good.write_text('#set document(title: "Goed")\n= Goed\n\nTekst.\n', encoding="utf-8")
+    with ChildCompiler() as child:
+        with pytest.raises(TypstTimeout, match="na 0.5 seconden niet klaar"):
+            child.compile(hang, FONTS, 0, seconds=0.5)
+        with pytest.raises(TypstOutOfMemory, match="meer dan 1500 MB geheugen"):
+            child.compile(greedy, FONTS, 0, memory_mb=1500)
+        assert child.compile(good, FONTS, 0, seconds=60, memory_mb=1500).startswith(b"%PDF")
+        assert child.started == 3  # each stopped child was replaced
+
+
+def test_a_pdf_over_its_time_limit_names_the_bundle_and_the_page(tmp_path):
+    from koppelkansen.pdf.bundles import Chapter, PdfSpec
+    from koppelkansen.pdf.typeset import Typesetter
+    from koppelkansen.pdf.worker import TypstLimits
+
+    figure = tmp_path / "docs" / "zwaar.svg"
+    figure.parent.mkdir()
+    figure.write_text(SLOW_SVG, encoding="utf-8")
+
+    def chapter(name: str, html: str) -> Chapter:
+        page = PageSource(url=f"{name}/", source=f"docs/{name}.md", title=name, html=html)
+        return Chapter(page, "Plan", "", "concept", "Concept", "")
+
+    spec = PdfSpec(
+        name="bundel",
+        title="Bundel",
+        short_title="Bundel",
+        subtitle="",
+        partners=[],
+        chapters=[
+            chapter("licht", "<p>Tekst.</p>"),
+            chapter("zwaar", '<p><img alt="Zwaar" src="../zwaar.svg"></p>'),
+        ],
+    )
+    limits = TypstLimits(seconds=0.5, seconds_per_chapter=0.75)  # 2 s the bundle, 1.25 s a page
+    typesetter = Typesetter(tmp_path / "cache", FONTS, "https://example.org/", limits=limits)
+    with pytest.raises(ConversionError) as failed:
+        typesetter.build([spec], {"zwaar.svg": str(figure)}, tmp_path / "out")
+    (problem,) = failed.value.problems
+    assert problem.source == "docs/zwaar.md"
+    assert problem.message.startswith(
+        "Het zetten van de PDF bundel.pdf (2 hoofdstukken) duurde langer dan 2 seconden en is "
+        "gestopt, ook als die pagina alleen in een PDF staat."
+    )
+    assert not (tmp_path / "out").exists()  # no PDF written
+
+
+def test_pdf_limits_are_a_setting_read_strictly():
+    from koppelkansen.pdf.worker import TypstLimits
+
+    assert TypstLimits().for_chapters(1000) == (560.0, 12096)  # the bench bundle's room
+    assert TypstLimits.read({"seconds": 5, "memory_mb_per_chapter": 1}).for_chapters(10) == (
+        10.0,
+        4106,
+    )
+    for wrong, said in (
+        ({"sekonden": 5}, "onbekende sleutel 'sekonden'"),
+        ({"seconds": "lang"}, "'seconds' moet een getal zijn"),
+        ({"memory_mb": 1.5}, "'memory_mb' moet een geheel getal zijn"),
+        ({"seconds": 0}, "'seconds' moet groter dan 0 zijn"),
+        ({"memory_mb": True}, "geheel getal"),
+    ):
+        with pytest.raises(ValueError, match=said):
+            TypstLimits.read(wrong)

@@ -161,8 +161,8 @@ def nesting(body: str) -> tuple[int, int, int] | None:
                 fence = None
             else:  # a fence inside a quote closes inside it
                 quoted = _QUOTE.match(rest)
-                inner = _indent(rest[quoted.end() :])[1] if quoted else ""
-                closed = _FENCE.match(inner)
+                after = _indent(rest[quoted.end() :])[1] if quoted else ""
+                closed = _FENCE.match(after)
                 if closed and closed.group(1)[0] == fence[0] and len(closed.group(1)) >= fence[1]:
                     fence = None
             continue
