@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 
 from koppelkansen.check.content import (
     check_css_file,
+    check_embedded_files,
     check_file_references,
     check_media_file,
     check_page_html,
@@ -234,6 +235,8 @@ class SiteBuild:
         self.change_pages: dict[str, str] = {}
         #: Active content or outside paths found in pages, SVG figures and style sheets.
         self.content_problems: list[Problem] = []
+        #: The author's files refused by check_file, by src_uri (their path in docs/).
+        self.refused_files: dict[str, list[Problem]] = {}
         self.pdfs: list[PdfResult] = []
         #: PDFs being typeset while the templates render.
         self.pdf_job: PdfJob | None = None
@@ -283,7 +286,10 @@ class SiteBuild:
             self._report(check_css_file(path, url) + check_file_references(path, url))
         elif not is_page:  # an image is judged by its content, not its name (issue 31)
             fonts = self.options.docs_dir.resolve() / "assets" / "fonts"
-            self._report(check_media_file(path, url, fonts))
+            problems = check_media_file(path, url, fonts)
+            self._report(problems)
+            if problems:  # told again at the line of every page that shows it (page_html)
+                self.refused_files[src_uri] = problems
 
     def authors_file(self, abs_src_path: str | None) -> Path | None:
         """A file of the docs folder, as the check reads it (a link inside docs/ is the author's
@@ -344,6 +350,7 @@ class SiteBuild:
             text = markdown
         self._report(list(checked_page_html(html, url, source, text)))
         self._report(check_page_images(html, url, source, text, self.options.docs_dir))
+        self._report(check_embedded_files(html, url, source, text, self.refused_files))
 
     # -- 4. the PDFs -----------------------------------------------------------------------
     def start_pdfs(

@@ -8,10 +8,16 @@ from pathlib import Path
 import pytest
 from conftest import make_docs, make_site_project, run_build
 
-from koppelkansen.check.content import check_css_file, check_page_html, check_svg_file
+from koppelkansen.check.content import (
+    check_css_file,
+    check_embedded_files,
+    check_page_html,
+    check_svg_file,
+)
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.cli import main
 from koppelkansen.pages.loader import scan
+from koppelkansen.problems import Problem
 
 FRONT = "---\ntitle: Aanval\ntype: pagina\nstatus: concept\n---\n\n"
 
@@ -152,6 +158,21 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path):
     (docs / "pixel.md").write_text(
         FRONT + "\n\n![pixel](https://tracker.example/p.gif)\n", encoding="utf-8"
     )
+    # Refused files are told at the line of the page that shows them too (issue 31): an image
+    # in Markdown, one in HTML, an SVG with a script at its own line 2, a PNG named .dat.
+    (docs / "figuren").mkdir()
+    (docs / "figuren" / "actief.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>',
+        encoding="utf-8",
+    )
+    (docs / "figuren" / "kaart.dat").write_bytes((docs / "bom.png").read_bytes())
+    (docs / "toont.md").write_text(
+        FRONT
+        + "Tekst.\n\n![Een bom](bom.png)\n\n"  # line 9
+        + '<p><img src="../figuren/actief.svg" alt="Actief"></p>\n\n'  # line 11
+        + "En ![een kaart](figuren/kaart.dat).\n",  # line 13
+        encoding="utf-8",
+    )
     # Entity-encoded schemes, after a harmless link: each is named at its own line.
     (docs / "entiteit.md").write_text(
         FRONT
@@ -173,6 +194,14 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path):
         assert f"docs/entiteit.md:{line}:1: {javascript}" in err, err
     assert "docs/entiteit.md:7:" not in err
     assert "docs/bom.png:1:1: fout: deze afbeelding is 40000 × 40000 pixels" in err
+    for line, name, file in (
+        (9, "bom.png", "docs/bom.png:1: deze afbeelding is 40000"),
+        (11, "actief.svg", "docs/figuren/actief.svg:2: <script>"),
+        (13, "kaart.dat", "docs/figuren/kaart.dat:1: deze afbeelding"),
+    ):
+        (told,) = [m for m in err.splitlines() if f"docs/toont.md:{line}:1: fout: " in m]
+        assert f"deze pagina toont '{name}', en dat bestand is geweigerd: " in told, told
+        assert file in told, told
     assert "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "oud"
     assert not list(tmp_path.glob(".site.*"))
@@ -413,3 +442,40 @@ def test_names_differing_only_in_case_are_refused(
         f"een een andere naam, bijvoorbeeld '{better}'\n"
     ) in out
     assert refused not in {p.name for p in scan(docs)[0]}
+
+
+def test_every_way_of_showing_a_refused_file_is_told_at_the_pages_line():
+    """An image in Markdown (twice), in HTML, in a srcset and a <picture>'s <source>, an inline
+    SVG's <image>, a video's poster: each at its own line; a link to the file is no showing."""
+    import markdown
+
+    source = FRONT + (
+        "![a](../media/foto.webp)\n\n"  # line 7
+        "Nog eens: ![b](../media/foto.webp)\n\n"  # 9
+        '<img src="../../media/groot.gif" alt="c">\n\n'  # 11
+        '<img src="../../media/ok.png" srcset="../../media/groot.gif 2x" alt="d">\n\n'  # 13
+        '<picture><source srcset="../../media/kaart.avif"><img src="../../media/ok.png" '
+        'alt="e"></picture>\n\n'  # 15
+        '<svg><image href="../../media/figuur.svg"/></svg>\n\n'  # 17
+        '<video poster="../../media/groot.gif" controls></video>\n\n'  # 19
+        "[een link](../media/foto.webp)\n"  # 21: not shown, no problem
+    )
+    html = markdown.markdown(source.split("---\n", 2)[2], extensions=["md_in_html"])
+    # MkDocs rewrites a Markdown image's path from the page's URL: plan/ is one folder deeper.
+    html = html.replace('src="../media/', 'src="../../media/')
+    page = Path("docs/casussen/plan.md")
+    refused = {
+        name: [Problem(Path("docs/media") / name.rsplit("/", 1)[1], 3, 1, "fout hier")]
+        for name in ("media/foto.webp", "media/groot.gif", "media/kaart.avif", "media/figuur.svg")
+    }
+    problems = check_embedded_files(html, "casussen/plan/", page, source, refused)
+    assert [(p.line, p.message.split("'")[1]) for p in problems] == [
+        (7, "foto.webp"),
+        (9, "foto.webp"),
+        (11, "groot.gif"),
+        (13, "groot.gif"),
+        (15, "kaart.avif"),
+        (17, "figuur.svg"),
+        (19, "groot.gif"),
+    ]
+    assert "docs/media/figuur.svg:3: fout hier. Herstel het bestand" in problems[5].message

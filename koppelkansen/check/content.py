@@ -15,6 +15,7 @@ import re
 import socket
 import struct
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -425,6 +426,81 @@ def check_page_images(
                     "telt een pad vanaf de map van de pagina op de site, niet vanaf het "
                     ".md-bestand; controleer naam en map, of schrijf ![korte beschrijving](pad) "
                     "in Markdown",
+                )
+            )
+    return sorted(set(problems))
+
+
+#: The attributes by which a page embeds a file (shown in the page, not linked to).
+_EMBEDDING = {
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "image": ("href", "{http://www.w3.org/1999/xlink}href"),
+    "video": ("poster",),
+    "input": ("src",),
+}
+
+
+def _embedded(element: etree._Element) -> list[str]:
+    """The URLs of the files ``element`` embeds."""
+    urls: list[str] = []
+    for attribute in _EMBEDDING.get(_local(element.tag), ()):
+        value = (element.get(attribute) or "").strip()
+        if value:
+            urls.extend(srcset_urls(value) if attribute == "srcset" else [value])
+    return urls
+
+
+def check_embedded_files(
+    html: str,
+    page_url: str,
+    source: Path,
+    source_text: str,
+    refused: Mapping[str, list[Problem]],
+) -> list[Problem]:
+    """Every file of docs/ that this page embeds (an image written in Markdown or HTML, an
+    ``<image>`` of an inline SVG, a video's poster) and that is refused itself (``refused``: the
+    problems of each refused file, by its path in docs/), at the line of the page that embeds it,
+    with the file's own first problem: the author sees where the picture is used as well as
+    what is wrong inside it."""
+    if not refused or not html.strip():
+        return []
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml.html.fragment_fromstring(
+            _CONTROL.sub(" ", html), create_parent="div", parser=parser
+        )
+    except (etree.ParserError, ValueError):
+        return []  # check_page_html reports an unreadable page
+    raw = _SourceElements(source_text, parser)
+    found = _Occurrences(source_text)
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        line = raw.line(element)  # counted for every element, in document order
+        for url in _embedded(element):
+            if _is_remote(url) or url.startswith("#") or _scheme(url):
+                continue
+            path, _ = resolve(page_url, url)
+            if path is None:
+                continue
+            target = os.path.normpath(unquote(path)).replace(os.sep, "/")
+            its = refused.get(target)
+            if not its:
+                continue
+            name = target.rsplit("/", 1)[-1]
+            at = line if line is not None else found.line(name, name)
+            first = its[0]
+            more = f" (en nog {len(its) - 1} in dat bestand)" if len(its) > 1 else ""
+            problems.append(
+                Problem(
+                    source,
+                    at,
+                    1,
+                    f"deze pagina toont '{shown_url(name)}', en dat bestand is geweigerd: "
+                    f"{first.display_path()}:{first.line}: {first.message}{more}. Herstel het "
+                    "bestand, of haal de afbeelding van deze pagina",
                 )
             )
     return sorted(set(problems))
