@@ -479,3 +479,33 @@ def test_every_way_of_showing_a_refused_file_is_told_at_the_pages_line():
         (19, "groot.gif"),
     ]
     assert "docs/media/figuur.svg:3: fout hier. Herstel het bestand" in problems[5].message
+
+
+def test_an_svg_that_loads_a_stylesheet_and_a_stylesheet_in_disguise_are_refused(tmp_path):
+    """An SVG opened on the site runs the XSLT its <?xml-stylesheet?> names (HTML with script),
+    and the stylesheet can be named stijl.txt: both are refused (issue 31)."""
+    from koppelkansen.pages.activefiles import active_document
+
+    svg = tmp_path / "fig.svg"
+    svg.write_text(
+        '<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="stijl.txt"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<?foo bar?><rect width="1" height="1"/>'
+        "</svg>\n<?xml-stylesheet href='x.css'?>",
+        encoding="utf-8",
+    )
+    assert [(p.line, p.message.split(" …")[0].split()[-1]) for p in check_svg_file(svg)] == [
+        (2, "<?xml-stylesheet"),
+        (4, "<?foo"),
+        (5, "<?xml-stylesheet"),
+    ]
+    for start in (
+        b'<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">',
+        b'\n <stylesheet xmlns="http://www.w3.org/1999/XSL/Transform" version="1.0">',
+        b"<?xml-stylesheet href='a'?><x/>",
+        b"<![CDATA[x]]>",
+    ):
+        (tmp_path / "stijl.txt").write_bytes(start)
+        assert "begint als HTML of XML" in (active_document(tmp_path / "stijl.txt") or ""), start
+    for text in (b"<10 jaar,3\n", b"< geen element", b"tekst <b>later</b>"):
+        (tmp_path / "tabel.csv").write_bytes(text)
+        assert active_document(tmp_path / "tabel.csv") is None

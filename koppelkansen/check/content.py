@@ -532,6 +532,25 @@ def check_svg_file(path: Path, font_dir: Path | None = None) -> list[Problem]:
         problems.append(
             Problem(path, 1, 1, "deze SVG bevat een <!DOCTYPE> met eigen regels; haal die weg")
         )
+    # <?xml-stylesheet href="stijl.txt" type="text/xsl"?> turns the figure, opened on the site,
+    # into whatever the stylesheet makes (HTML with script); before, inside or after the root.
+    instructions = [
+        *root.itersiblings(preceding=True),
+        *root.iter(etree.ProcessingInstruction),
+        *root.itersiblings(),
+    ]
+    for node in instructions:
+        if isinstance(node, etree._ProcessingInstruction):
+            problems.append(
+                Problem(
+                    path,
+                    node.sourceline if isinstance(node.sourceline, int) else 1,
+                    1,
+                    f"deze SVG bevat de instructie <?{shown_url(str(node.target))} …?>, die een "
+                    "stijlblad of een XSLT-bestand kan laden dat de figuur op de site in een "
+                    "webpagina met script verandert; haal die regel weg",
+                )
+            )
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
