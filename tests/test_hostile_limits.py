@@ -186,6 +186,31 @@ def _jpeg(marker: int, components: int) -> bytes:
     return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
 
 
+def _late_jpeg(width: int, height: int, metadata_kb: int) -> bytes:
+    """A JPEG whose frame header comes after ``metadata_kb`` KB of metadata (EXIF segments)."""
+    segments = b"".join(
+        b"\xff\xe1" + (1026).to_bytes(2, "big") + bytes(1024) for _ in range(metadata_kb)
+    )
+    sof = b"\xff\xc0\x00\x11\x08" + height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    sof += b"\x03\x01\x11\x00\x02\x11\x00\x03\x11\x00"
+    return b"\xff\xd8" + segments + sof + b"\xff\xd9"
+
+
+def _gif(screen: int, frame: int, extensions: int = 0) -> bytes:
+    """A GIF whose first image (after ``extensions`` comment blocks) is ``frame`` pixels square,
+    on a screen ``screen`` pixels square."""
+    comment = b"\x21\xfe" + b"\x03abc" * 3 + b"\x00"
+    return (
+        b"GIF89a"
+        + screen.to_bytes(2, "little") * 2
+        + b"\x00\x00\x00"
+        + comment * extensions
+        + b"\x2c\x00\x00\x00\x00"
+        + frame.to_bytes(2, "little") * 2
+        + b"\x00\x02\x02\x44\x01\x00\x3b"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
@@ -195,6 +220,13 @@ def _jpeg(marker: int, components: int) -> bytes:
         ("drukwerk.jpg", _jpeg(0xC0, 4), "in CMYK"),
         ("verliesvrij.jpeg", _jpeg(0xC3, 3), "op een zeldzame manier gecodeerd"),
         ("rekenkundig.jpg", _jpeg(0xC9, 3), "op een zeldzame manier gecodeerd"),
+        # The frame after 300 KB of metadata (the check read 256 KB), and after 40 MB.
+        ("laat.jpg", _late_jpeg(60_000, 60_000, 300), "60000 × 60000 pixels"),
+        ("heel-laat.jpg", _late_jpeg(20_000, 20_000, 9_000), "20000 × 20000 pixels"),
+        ("te-laat.jpg", _late_jpeg(200, 200, 10_001), "meer dan 10000 blokken metadata"),
+        # A GIF's first image larger than its screen (the check read the screen only).
+        ("klein-scherm.gif", _gif(1, 30_000, extensions=50), "30000 × 30000 pixels"),
+        ("groot-scherm.gif", _gif(30_000, 1), "30000 × 30000 pixels"),
         (
             "figuur.txt",
             b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">\n'
@@ -202,6 +234,7 @@ def _jpeg(marker: int, components: int) -> bytes:
             "<script>",
         ),
     ],
+    ids=lambda value: value if isinstance(value, str) and "." in value else "",
 )
 def test_files_are_judged_by_their_content(tmp_path, name, data, expected):
     path = tmp_path / name
@@ -211,8 +244,16 @@ def test_files_are_judged_by_their_content(tmp_path, name, data, expected):
     assert all(p.path == path for p in problems)
 
 
-def test_ordinary_files_pass():
+def test_ordinary_files_pass(tmp_path):
     assert sniff(_png(10, 10)) == "png" and sniff(b"%PDF-1.7") is None
+    for name, data in (
+        ("foto.jpg", _late_jpeg(4000, 3000, 300)),
+        ("plaatje.gif", _gif(600, 400, extensions=3)),
+        ("kapot.gif", b"GIF89a\x10\x00\x10\x00\x80\x00\x00"),  # truncated: Typst tells it
+        ("kapot.jpg", b"\xff\xd8\xff\xe1\xff\xff"),
+    ):
+        (tmp_path / name).write_bytes(data)
+        assert check_media_file(tmp_path / name, name, FONTS) == [], name
     assert MAX_PIXELS >= 3000 * 3000
 
 

@@ -17,6 +17,7 @@ import struct
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
@@ -626,6 +627,71 @@ def _jpeg_frame_at(data: bytes) -> int | None:
     return None
 
 
+#: Segments or blocks read before a JPEG's frame or a GIF's first image (a seek and a few bytes
+#: each): metadata comes in segments of up to 64 KB; a file with more before its image is refused.
+_MAX_SEGMENTS = 10_000
+#: What :func:`_image_header` gives for a JPEG whose frame lies beyond :data:`_MAX_SEGMENTS`.
+_TOO_MANY_SEGMENTS = b"\xff\xd8too many segments"
+
+
+def _image_header(handle: BinaryIO) -> bytes:
+    """The bytes :func:`image_size` and :func:`_jpeg_frame` read, from an open file: its first
+    4 KB; for a JPEG its start and its start-of-frame segment wherever it lies (metadata of any
+    length may come first: the frame after 300 KB of it was not found, and a 60 000 × 60 000
+    JPEG passed); for a GIF its header with the larger of its screen and first image."""
+    head = handle.read(4096)
+    if head[:2] == b"\xff\xd8":
+        at = 2
+        for _ in range(_MAX_SEGMENTS):
+            handle.seek(at)
+            segment = handle.read(4)
+            if len(segment) < 4 or segment[0] != 0xFF:
+                break
+            marker = segment[1]
+            if marker in (0xD8, 0x01, 0xFF) or 0xD0 <= marker <= 0xD7:
+                at += 1 if marker == 0xFF else 2
+                continue
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                handle.seek(at)
+                return b"\xff\xd8" + handle.read(2 + int.from_bytes(segment[2:4], "big"))
+            at += 2 + int.from_bytes(segment[2:4], "big")
+        else:
+            return _TOO_MANY_SEGMENTS
+        return head[:2]
+    if head[:6] in (b"GIF87a", b"GIF89a") and len(head) >= 13:
+        size = _gif_image_size(handle, head)
+        if size is not None:
+            width = max(int.from_bytes(head[6:8], "little"), size[0])
+            height = max(int.from_bytes(head[8:10], "little"), size[1])
+            return head[:6] + width.to_bytes(2, "little") + height.to_bytes(2, "little")
+    return head
+
+
+def _gif_image_size(handle: BinaryIO, head: bytes) -> tuple[int, int] | None:
+    """The size of a GIF's first image (which may be larger than its screen), or None."""
+    at = 13 + (3 << ((head[10] & 7) + 1) if head[10] & 0x80 else 0)
+    for _ in range(_MAX_SEGMENTS):
+        handle.seek(at)
+        kind = handle.read(1)
+        if kind == b"\x2c":  # image descriptor: left, top, width, height
+            found = handle.read(8)
+            if len(found) < 8:
+                return None
+            return int.from_bytes(found[4:6], "little"), int.from_bytes(found[6:8], "little")
+        if kind != b"\x21" or not handle.read(1):  # an extension: its label, then sub-blocks
+            return None
+        at = handle.tell()
+        for _ in range(_MAX_SEGMENTS):
+            length = handle.read(1)
+            if not length:
+                return None
+            at += 1 + length[0]
+            if length[0] == 0:
+                break
+            handle.seek(at)
+    return None
+
+
 def _jpeg_frame(data: bytes) -> tuple[int, int] | None:
     """A JPEG's first start-of-frame marker and its number of colour components."""
     at = _jpeg_frame_at(data)
@@ -639,9 +705,20 @@ def check_image_file(path: Path) -> list[Problem]:
     colours and a coding the PDF can hold."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(256 * 1024)  # a JPEG's frame header may follow its metadata
+            head = _image_header(handle)
     except OSError as exc:
         return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
+    if head == _TOO_MANY_SEGMENTS:
+        return [
+            Problem(
+                path,
+                1,
+                1,
+                f"deze JPEG heeft meer dan {_MAX_SEGMENTS} blokken metadata voor het beeld zelf; "
+                "zo is niet na te gaan hoe groot zij is. Sla haar opnieuw op (bijvoorbeeld met "
+                "'Exporteren als' zonder metadata) of als PNG",
+            )
+        ]
     if head[:2] == b"\xff\xd8":
         frame = _jpeg_frame(head)
         if frame is not None and frame[1] == 4:
