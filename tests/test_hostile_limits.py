@@ -422,3 +422,47 @@ def test_pdf_limits_are_a_setting_read_strictly():
     ):
         with pytest.raises(ValueError, match=said):
             TypstLimits.read(wrong)
+
+
+def test_a_table_wider_than_a_page_is_refused_at_its_line(tmp_path):
+    """5,000 columns were a thin line in the PDF (issue 31); Markdown and HTML tables, colspan
+    counted, code left alone."""
+    from koppelkansen.check.structure import MAX_TABLE_COLUMNS
+
+    wide = MAX_TABLE_COLUMNS + 1
+    body = (
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n"  # lines 1-3: fine
+        + "|"
+        + "|".join(f"k{i}" for i in range(5000))
+        + "|\n"  # line 5: 5,000 columns
+        + "|"
+        + "---|" * 5000
+        + "\n"
+        + "|"
+        + "x|" * 5000
+        + "\n\n"
+        + "```\n"
+        + "|---" * 100
+        + "|\n```\n\n"  # lines 9-11: code
+        + "<table>\n<tr><th>a</th></tr>\n"  # line 15: the first row too wide
+        + "<tr>"
+        + "<td>x</td>" * wide
+        + "</tr>\n<tr>"
+        + "<td>y</td>" * wide
+        + "</tr>\n"
+        + "</table>\n\n"
+        + '<table><tr><td colspan="40">breed</td></tr></table>\n'  # line 19
+        + "k1 | k2\n"
+        + "--|--" * 1
+        + "\n"  # a table without outer pipes: 2 columns
+    )
+    problems = _page(tmp_path, body)
+    start = FRONT.count("\n")
+    assert [(p.line - start, p.message.split(" (")[0]) for p in problems] == [
+        (5, "deze tabel heeft 5000 kolommen"),
+        (15, f"deze tabel heeft {wide} kolommen"),
+        (19, "deze tabel heeft 40 kolommen"),
+    ]
+    assert "Draai de tabel om" in problems[0].message
+    narrow = "|" + "|".join("k" * MAX_TABLE_COLUMNS) + "|\n|" + "---|" * MAX_TABLE_COLUMNS + "\n"
+    assert _page(tmp_path, narrow) == []

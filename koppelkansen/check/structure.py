@@ -206,6 +206,70 @@ def nesting(body: str) -> tuple[int, int, int] | None:
     return None
 
 
+#: Most columns a table may have: an A4 page holds about 30 columns of two or three letters; a
+#: table of 5,000 columns was a thin line in the PDF, its text on top of each other.
+MAX_TABLE_COLUMNS = 30
+#: The delimiter row of a Markdown table: ``| --- | :-: |`` (the pipes at the ends optional).
+_DELIMITER_ROW = re.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*")
+_HTML_ROW = re.compile(
+    r"<table\b|<tr\b|<t[dh]\b(?:[^>]*?\bcolspan\s*=\s*[\"']?(\d+))?", re.IGNORECASE
+)
+
+
+def wide_tables(body: str) -> list[tuple[int, int]]:
+    """Every table of a Markdown body with more than :data:`MAX_TABLE_COLUMNS` columns: (line of
+    its header or first row, columns). Markdown tables by their delimiter row (the header is the
+    line above it), HTML tables by their widest row (``colspan`` counted); not in fenced code."""
+    found: list[tuple[int, int]] = []
+    fence: tuple[str, int] | None = None
+    row: tuple[int, int] | None = None  # an HTML row: its line, its columns so far
+    told = False  # the HTML table of this row is told already
+    for number, raw in enumerate(body.splitlines(), start=1):
+        text = raw.strip()
+        opened = _FENCE.match(text)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= fence[1]:
+                fence = None
+            continue
+        if opened:
+            fence = (opened.group(1)[0], len(opened.group(1)))
+            continue
+        if _DELIMITER_ROW.fullmatch(text):
+            columns = text.strip("|").count("|") + 1
+            if columns > MAX_TABLE_COLUMNS:
+                found.append((max(number - 1, 1), columns))
+            continue
+        if "<t" not in text.lower():
+            continue
+        for tag in _HTML_ROW.finditer(text):
+            opening = tag.group(0).lower()
+            if opening == "<table":
+                row, told = None, False
+            elif opening == "<tr":
+                row = (number, 0)
+            elif row is not None:
+                row = (row[0], row[1] + min(int(tag.group(1) or 1), 1000))
+                if row[1] > MAX_TABLE_COLUMNS and not told:
+                    found.append(row)  # once a table, at its first row that is too wide
+                    told = True
+    return found
+
+
+def table_problems(path: Path, body: str, first_line: int = 1) -> list[Problem]:
+    """Every table wider than :data:`MAX_TABLE_COLUMNS` columns, at its first line."""
+    return [
+        Problem(
+            path,
+            first_line + line - 1,
+            1,
+            f"deze tabel heeft {columns} kolommen (hoogstens {MAX_TABLE_COLUMNS}); zo breed past "
+            "ze niet leesbaar op een pagina van de PDF. Draai de tabel om (kolommen worden "
+            "rijen), of verdeel haar over meer tabellen",
+        )
+        for line, columns in wide_tables(body)
+    ]
+
+
 def nesting_problems(path: Path, body: str, first_line: int = 1) -> list[Problem]:
     """A page nested deeper than :data:`MAX_NESTING`, at the first line that is too deep."""
     found = nesting(body)
@@ -274,10 +338,12 @@ def heading_problems(path: Path, body: str, first_line: int = 1) -> list[Problem
 
 
 def page_structure_problems(path: Path, body: str) -> list[Problem]:
-    """Nesting and heading problems of a page read from ``path`` whose text after the front
+    """Nesting, heading and table problems of a page read from ``path`` whose text after the front
     matter is ``body``. Nesting first: a page nested too deep is not read for its headings. The
     line the body starts on is found by reading the file again, only for a page with a problem."""
-    problems = nesting_problems(path, body) or heading_problems(path, body)
+    problems = (nesting_problems(path, body) or heading_problems(path, body)) + table_problems(
+        path, body
+    )
     if not problems:
         return []
     try:
