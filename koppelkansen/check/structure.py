@@ -34,8 +34,13 @@ _SETEXT = re.compile(r"(=+|-+)[ \t]*$")
 _HTML_HEADING = re.compile(r"<h([1-6])(?=[\s/>])", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _INLINE_COMMENT = re.compile(r"<!--.*?-->")
-#: A line that opens a block whose content is indented by four more spaces.
-_OPENER = re.compile(r"(?:!!!|\?\?\?\+?|===|[-*+][ \t]|\d{1,9}[.)][ \t])")
+#: A line that opens a block whose content is indented by four more spaces: an admonition,
+#: details, a tab, a list item, a footnote's definition, a definition list's definition.
+_OPENER = re.compile(
+    r"(?:!!!|\?\?\?\+?|===|[-*+][ \t]|\d{1,9}[.)][ \t]|\[\^[^\]\s]+\]:(?:[ \t]|$)|:[ \t])"
+)
+#: Openers whose line may hold content itself (``- #### Kop``), after the marker.
+_CONTENT_OPENER = re.compile(r"[-*+][ \t]|\d{1,9}[.)][ \t]|\[\^[^\]\s]+\]:(?:[ \t]|$)|:[ \t]")
 #: Longest heading text shown in a message.
 _SHOWN = 60
 #: Deepest nesting of blocks a page may have: lists, quotes, admonitions, tabs and details, each
@@ -81,6 +86,11 @@ def headings(body: str) -> list[tuple[int, int, int, str, bool]]:
     paragraph: tuple[int, int, str] | None = None  # a one-line paragraph: (line, column, text)
     for number, raw in enumerate(body.splitlines(), start=1):
         width, text = _indent(raw)
+        column = width  # where the text starts, for messages
+        quote = _QUOTE.match(text)
+        if quote:  # a quote's content is read as any other: its headings count too
+            inner, text = _indent(text[quote.end() :].removeprefix(" "))
+            width, column = width + inner, len(raw) - len(text)
         if fence is not None:
             close = _FENCE.match(text)
             if (
@@ -113,26 +123,33 @@ def headings(body: str) -> list[tuple[int, int, int, str, bool]]:
             continue
         underline = _SETEXT.match(text)
         if underline and paragraph is not None and width - base < 4:
-            line, column, title = paragraph
-            found.append((line, column, 1 if underline.group(1)[0] == "=" else 2, title, False))
+            line, at, title = paragraph
+            found.append((line, at, 1 if underline.group(1)[0] == "=" else 2, title, False))
             previous_blank, paragraph = False, None
             continue
         atx = _ATX.match(text) if width - base < 4 else None
         if atx:
-            found.append((number, width + 1, len(atx.group(1)), _shown(atx.group(2)), False))
+            found.append((number, column + 1, len(atx.group(1)), _shown(atx.group(2)), False))
             previous_blank, paragraph = False, None
             continue
+        marker = _CONTENT_OPENER.match(text)
+        if marker:  # a list item, footnote or definition that starts with a heading
+            offset, rest = _indent(text[marker.end() :])
+            atx = _ATX.match(rest) if offset < 4 else None
+            if atx:
+                at = column + marker.end() + (len(text) - marker.end() - len(rest)) + 1
+                found.append((number, at, len(atx.group(1)), _shown(atx.group(2)), False))
         blanked = _INLINE_COMMENT.sub(lambda m: " " * len(m[0]), text)
         for match in _HTML_HEADING.finditer(_CODE_SPAN.sub(lambda m: " " * len(m[0]), blanked)):
             rest = text[match.end() :]
             title = re.sub(r"<[^>]*>", "", rest.partition(">")[2].split("</")[0])
             level = int(match.group(1))
-            found.append((number, width + match.start() + 1, level, _shown(title), True))
+            found.append((number, column + match.start() + 1, level, _shown(title), True))
         if _OPENER.match(text):
             openers.append(width)
             paragraph = None
         else:
-            paragraph = (number, width + 1, _shown(text)) if previous_blank else None
+            paragraph = (number, column + 1, _shown(text)) if previous_blank else None
         previous_blank = False
     return found
 
