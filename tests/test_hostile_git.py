@@ -32,6 +32,12 @@ HOSTILE_CONFIG = [
     ("core.autocrlf", "true"),
     ("i18n.logOutputEncoding", "ISO-8859-1"),
     ("status.showUntrackedFiles", "no"),
+    ("log.showSignature", "true"),
+    ("diff.orderFile", "/bestaat-niet"),  # git stopped: "failed to read orderfile"
+    ("core.bigFileThreshold", "1"),  # every file "binary": no status lines in the patch
+    ("diff.external", "/bin/false"),
+    ("diff.srcPrefix", "x/"),  # git 2.45 and later
+    ("diff.dstPrefix", "y/"),
 ]
 
 
@@ -78,6 +84,9 @@ def test_dates_statuses_versions_and_fingerprint_ignore_the_git_configuration(tm
     status = run_git(repo, "status", "--porcelain").stdout
     for key, value in HOSTILE_CONFIG:
         _git(repo, "config", key, value)
+    # Attributes (the checkout's own, like .gitattributes in a pull request) that make a page
+    # binary to git's diff: its status lines were no longer read.
+    (repo / ".git" / "info" / "attributes").write_text("*.md binary\n", encoding="utf-8")
     hostile = git_history(docs)
     assert hostile.times == clean.times
     assert hostile.statuses == clean.statuses
