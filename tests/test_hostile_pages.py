@@ -509,3 +509,22 @@ def test_an_svg_that_loads_a_stylesheet_and_a_stylesheet_in_disguise_are_refused
     for text in (b"<10 jaar,3\n", b"< geen element", b"tekst <b>later</b>"):
         (tmp_path / "tabel.csv").write_bytes(text)
         assert active_document(tmp_path / "tabel.csv") is None
+
+
+def test_make_check_tells_refused_images_and_style_sheets_before_the_build(tmp_path, capsys):
+    """`make check` checks the files of docs/ as the build does (it read only the pages)."""
+    docs = make_docs(tmp_path)
+    (docs / "bom.dat").write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (40000).to_bytes(4, "big") * 2 + bytes(5)
+    )
+    (docs / "figuur.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<script>1</script></svg>', encoding="utf-8"
+    )
+    (docs / "stijl.css").write_text("p {}\n@import url(https://evil.example/x.css);\n")
+    (docs / "hulp.html").write_text("<script>1</script>", encoding="utf-8")  # told once
+    assert main(["check", str(docs)]) == 1
+    out = capsys.readouterr().out
+    assert "bom.dat:1:1: fout: deze afbeelding is 40000 × 40000 pixels" in out
+    assert "figuur.svg:2:1: fout: <script>" in out
+    assert "stijl.css:2:1: fout:" in out
+    assert out.count("hulp.html:1:1: fout:") == 1

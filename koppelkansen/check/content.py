@@ -1200,3 +1200,29 @@ def check_file_references(path: Path, site_path: str) -> list[Problem]:
             at, column = _column(lines, line, url.strip()) if url.strip() else (line, 1)
             problems.append(Problem(path, at, column, why))
     return sorted(set(problems))
+
+
+def docs_file_problems(
+    docs_dir: Path, skip: set[Path] | frozenset[Path] = frozenset()
+) -> list[Problem]:
+    """Every style sheet and media file below ``docs_dir`` checked as the build checks it
+    (``pipeline.check_file``), for ``make check``: an image too large, a CMYK JPEG or an SVG
+    with a script is told before the build. Dot-files, pages and links are left out (the loader
+    tells links that leave docs/), and so are the files in ``skip`` (refused already)."""
+    fonts = docs_dir.resolve() / "assets" / "fonts"
+    problems: list[Problem] = []
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(folder) / name
+            lower = name.lower()
+            if name.startswith(".") or lower.endswith((".md", ".markdown")) or path in skip:
+                continue
+            if path.is_symlink() or not path.is_file():
+                continue
+            url = path.relative_to(docs_dir).as_posix()
+            if lower.endswith(".css"):
+                problems.extend(check_css_file(path, url) + check_file_references(path, url))
+            else:
+                problems.extend(check_media_file(path, url, fonts))
+    return problems
