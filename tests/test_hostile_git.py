@@ -84,9 +84,6 @@ def test_dates_statuses_versions_and_fingerprint_ignore_the_git_configuration(tm
     status = run_git(repo, "status", "--porcelain").stdout
     for key, value in HOSTILE_CONFIG:
         _git(repo, "config", key, value)
-    # Attributes (the checkout's own, like .gitattributes in a pull request) that make a page
-    # binary to git's diff: its status lines were no longer read.
-    (repo / ".git" / "info" / "attributes").write_text("*.md binary\n", encoding="utf-8")
     hostile = git_history(docs)
     assert hostile.times == clean.times
     assert hostile.statuses == clean.statuses

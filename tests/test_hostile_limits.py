@@ -244,6 +244,25 @@ def test_files_are_judged_by_their_content(tmp_path, name, data, expected):
     assert all(p.path == path for p in problems)
 
 
+@pytest.mark.parametrize(
+    ("body", "line", "expected"),
+    [
+        # Typst draws each glyph as a path: two million characters took minutes.
+        ("<text>\n" + "x" * 30_000 + "</text>", 2, "meer dan 20000 tekens tekst"),
+        ("<text>a</text>\n<text>" + "y" * 20_000 + "</text>", 3, "meer dan 20000 tekens tekst"),
+        # lxml's English advice ("use XML_PARSE_HUGE option") is no advice for an author.
+        ("<g>" * 300 + "</g>" * 300, 2, "meer dan 256 niveaus diep"),
+    ],
+    ids=["text", "text-in-two", "depth"],
+)
+def test_an_svg_with_too_much_text_or_depth_is_refused_in_dutch(tmp_path, body, line, expected):
+    path = tmp_path / "figuur.svg"
+    path.write_text(f'<svg xmlns="http://www.w3.org/2000/svg">\n{body}</svg>', encoding="utf-8")
+    (problem,) = check_media_file(path, "figuur.svg", FONTS)
+    assert problem.line == line and expected in problem.message, problem
+    assert "XML_PARSE_HUGE" not in problem.message
+
+
 def test_ordinary_files_pass(tmp_path):
     assert sniff(_png(10, 10)) == "png" and sniff(b"%PDF-1.7") is None
     for name, data in (

@@ -520,14 +520,14 @@ def check_svg_file(path: Path, font_dir: Path | None = None) -> list[Problem]:
     except OSError as exc:
         return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
     except etree.XMLSyntaxError as exc:
-        return [
-            Problem(
-                path,
-                exc.lineno or 1,
-                1,
-                f"deze SVG is geen geldige XML ({exc.msg}); exporteer de figuur opnieuw",
+        why = f"deze SVG is geen geldige XML ({exc.msg}); exporteer de figuur opnieuw"
+        if "Excessive depth" in str(exc.msg) or "huge" in str(exc.msg).lower():
+            why = (
+                "deze SVG is te groot om te lezen: haar elementen zitten meer dan 256 niveaus "
+                "diep in elkaar, of een tekst erin is groter dan 10 MB. Maak haar eenvoudiger "
+                "of exporteer haar opnieuw"
             )
-        ]
+        return [Problem(path, exc.lineno or 1, 1, why)]
     problems = []
     if root.getroottree().docinfo.internalDTD is not None:
         problems.append(
@@ -559,6 +559,7 @@ def check_svg_file(path: Path, font_dir: Path | None = None) -> list[Problem]:
         for message, _ in _element_problems(element, page_url=None, svg=True):
             problems.append(Problem(path, line, 1, message))
     problems.extend(_svg_work_problems(path, root))
+    problems.extend(_svg_text_length_problems(path, root))
     if font_dir is not None:
         problems.extend(_svg_text_problems(path, root, font_dir))
     return sorted(set(problems))
@@ -841,6 +842,9 @@ MAX_FILTER_REGION = 2.0
 #: Filter primitives in one SVG, and elements drawn through a filter.
 MAX_FILTER_PRIMITIVES = 100
 MAX_FILTERED = 20
+#: Characters of text in one SVG: Typst draws every glyph of an SVG's text as a path, so a
+#: figure with two million characters took minutes; a full-page diagram has a few thousand.
+MAX_SVG_TEXT = 20_000
 #: Bounds of the primitives whose work grows with an attribute, per pixel: feMorphology's with the
 #: square of its radius (radius 3 took 2.5 s, radius 10 more than a minute).
 _PRIMITIVE_LIMITS = {
@@ -1016,6 +1020,29 @@ def _svg_work_problems(path: Path, root: etree._Element) -> list[Problem]:
             )
         )
     return problems
+
+
+def _svg_text_length_problems(path: Path, root: etree._Element) -> list[Problem]:
+    """An SVG with more than :data:`MAX_SVG_TEXT` characters of text, at the element where the
+    count passes it."""
+    total = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        total += len((element.text or "").strip()) + len((element.tail or "").strip())
+        if total > MAX_SVG_TEXT:
+            line = element.sourceline if isinstance(element.sourceline, int) else 1
+            return [
+                Problem(
+                    path,
+                    line,
+                    1,
+                    f"deze SVG bevat meer dan {MAX_SVG_TEXT} tekens tekst (de PDF tekent elke "
+                    "letter van een figuur als vorm); zet lange tekst op de pagina zelf, niet in "
+                    "de figuur",
+                )
+            ]
+    return []
 
 
 def _svg_text_problems(path: Path, root: etree._Element, font_dir: Path) -> list[Problem]:

@@ -55,7 +55,6 @@ def git_history(folder: Path) -> GitHistory:
         "--no-color",
         "--no-ext-diff",
         "--no-textconv",
-        "--text",  # a page git's attributes call binary (*.md binary) still shows its lines
         "--src-prefix=a/",
         "--dst-prefix=b/",
         "--no-renames",
