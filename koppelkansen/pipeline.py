@@ -34,6 +34,8 @@ from koppelkansen.check.content import (
     check_media_file,
     check_page_html,
     check_page_images,
+    refused_through_svgs,
+    svg_embedded_files,
 )
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
@@ -237,6 +239,8 @@ class SiteBuild:
         self.content_problems: list[Problem] = []
         #: The author's files refused by check_file, by src_uri (their path in docs/).
         self.refused_files: dict[str, list[Problem]] = {}
+        #: What each SVG of docs/ draws (its line, the file), until the pages are checked.
+        self.svg_files: dict[str, list[tuple[int, str]]] = {}
         self.pdfs: list[PdfResult] = []
         #: PDFs being typeset while the templates render.
         self.pdf_job: PdfJob | None = None
@@ -289,7 +293,9 @@ class SiteBuild:
             problems = check_media_file(path, url, fonts)
             self._report(problems)
             if problems:  # told again at the line of every page that shows it (page_html)
-                self.refused_files[src_uri] = problems
+                self.refused_files[src_uri] = list(problems)
+            elif drawn := svg_embedded_files(path, src_uri):  # an SVG that draws other files
+                self.svg_files[src_uri] = drawn
 
     def authors_file(self, abs_src_path: str | None) -> Path | None:
         """A file of the docs folder, as the check reads it (a link inside docs/ is the author's
@@ -348,6 +354,10 @@ class SiteBuild:
             text = source.read_text(encoding="utf-8", errors="replace")
         except OSError:
             text = markdown
+        if self.svg_files:  # once, when every file has been checked
+            drawn, self.svg_files = self.svg_files, {}
+            docs = self.options.docs_dir.resolve()
+            self._report(refused_through_svgs(drawn, self.refused_files, docs))
         self._report(list(checked_page_html(html, url, source, text)))
         self._report(check_page_images(html, url, source, text, self.options.docs_dir))
         self._report(check_embedded_files(html, url, source, text, self.refused_files))

@@ -166,11 +166,18 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path):
         encoding="utf-8",
     )
     (docs / "figuren" / "kaart.dat").write_bytes((docs / "bom.png").read_bytes())
+    # An SVG that draws the refused PNG (at its line 3), shown by a page (line 15).
+    (docs / "figuren" / "omhulsel.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<rect width="1" height="1"/>\n'
+        '<image href="../bom.png" width="9" height="9"/></svg>',
+        encoding="utf-8",
+    )
     (docs / "toont.md").write_text(
         FRONT
         + "Tekst.\n\n![Een bom](bom.png)\n\n"  # line 9
         + '<p><img src="../figuren/actief.svg" alt="Actief"></p>\n\n'  # line 11
-        + "En ![een kaart](figuren/kaart.dat).\n",  # line 13
+        + "En ![een kaart](figuren/kaart.dat).\n\n"  # line 13
+        + "![Omhulsel](figuren/omhulsel.svg)\n",  # line 15
         encoding="utf-8",
     )
     # Entity-encoded schemes, after a harmless link: each is named at its own line.
@@ -194,10 +201,14 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path):
         assert f"docs/entiteit.md:{line}:1: {javascript}" in err, err
     assert "docs/entiteit.md:7:" not in err
     assert "docs/bom.png:1:1: fout: deze afbeelding is 40000 × 40000 pixels" in err
+    (drawn,) = [m for m in err.splitlines() if "docs/figuren/omhulsel.svg:3:1: fout: " in m]
+    assert "deze figuur toont 'bom.png', en dat bestand is geweigerd: " in drawn
+    assert "docs/bom.png:1: deze afbeelding is 40000" in drawn
     for line, name, file in (
         (9, "bom.png", "docs/bom.png:1: deze afbeelding is 40000"),
         (11, "actief.svg", "docs/figuren/actief.svg:2: <script>"),
         (13, "kaart.dat", "docs/figuren/kaart.dat:1: deze afbeelding"),
+        (15, "omhulsel.svg", "docs/figuren/omhulsel.svg:3: deze figuur toont 'bom.png'"),
     ):
         (told,) = [m for m in err.splitlines() if f"docs/toont.md:{line}:1: fout: " in m]
         assert f"deze pagina toont '{name}', en dat bestand is geweigerd: " in told, told

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import os
+import posixpath
 import re
 import socket
 import struct
@@ -1252,4 +1253,65 @@ def docs_file_problems(
                 problems.extend(check_css_file(path, url) + check_file_references(path, url))
             else:
                 problems.extend(check_media_file(path, url, fonts))
+    return problems
+
+
+def svg_embedded_files(path: Path, src_uri: str) -> list[tuple[int, str]]:
+    """The files of docs/ an SVG (at ``src_uri`` in docs/) draws, an ``<image>``'s or a
+    ``<feImage>``'s ``href``: (line in the SVG, the file's path in docs/)."""
+    try:
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+        root = etree.fromstring(path.read_bytes(), parser)
+    except (OSError, etree.XMLSyntaxError):
+        return []  # check_svg_file reports it
+    found = []
+    folder = posixpath.dirname(src_uri)
+    for element in root.iter():
+        if _local(element.tag) not in ("image", "feimage"):
+            continue
+        for name, value in element.attrib.items():
+            url = str(value).strip()
+            if str(name).rsplit("}", 1)[-1].lower() != "href" or not url:
+                continue
+            if _is_remote(url) or _scheme(url) or url.startswith(("#", "/")):
+                continue
+            target = posixpath.normpath(posixpath.join(folder, unquote(urlsplit(url).path)))
+            line = element.sourceline if isinstance(element.sourceline, int) else 1
+            found.append((line, target))
+    return found
+
+
+def refused_through_svgs(
+    drawn: Mapping[str, list[tuple[int, str]]], refused: dict[str, list[Problem]], docs_dir: Path
+) -> list[Problem]:
+    """Each SVG that draws a refused file, at the SVG's line (``drawn``: what each SVG draws,
+    :func:`svg_embedded_files`); such an SVG joins ``refused``, so a page that shows it is told
+    too (:func:`check_embedded_files`). An SVG that draws an SVG that draws a refused file is
+    found as well (repeated until nothing changes, at most once per SVG)."""
+    problems = []
+    told: set[tuple[str, int, str]] = set()
+    for _ in range(len(drawn) + 1):
+        added = False
+        for svg, files in drawn.items():
+            for line, target in files:
+                its = refused.get(target)
+                if not its or (svg, line, target) in told:
+                    continue
+                told.add((svg, line, target))
+                first = its[0]
+                problem = Problem(
+                    docs_dir / svg,
+                    line,
+                    1,
+                    f"deze figuur toont '{shown_url(target.rsplit('/', 1)[-1])}', en dat bestand "
+                    f"is geweigerd: {first.display_path()}:{first.line}: {first.message}. Herstel "
+                    "het bestand, of haal het uit de figuur",
+                )
+                refused.setdefault(svg, []).append(problem)
+                problems.append(problem)
+                added = True
+        if not added:
+            break
     return problems
