@@ -485,3 +485,22 @@ def test_a_table_wider_than_a_page_is_refused_at_its_line(tmp_path):
     assert "Draai de tabel om" in problems[0].message
     narrow = "|" + "|".join("k" * MAX_TABLE_COLUMNS) + "|\n|" + "---|" * MAX_TABLE_COLUMNS + "\n"
     assert _page(tmp_path, narrow) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "`" * 200_000,  # (`+).*?\1 took minutes
+        "<div " * 100_000,  # a tag without '>' was scanned to the end of the line, per tag
+        "<td colspan=" * 100_000,
+        "<h2>" * 50_000,  # each heading's title was cut from the rest of the line
+        "|---" * 100_000 + "x",
+    ],
+    ids=["backticks", "open-tags", "open-cells", "headings", "delimiter-row"],
+)
+def test_the_structure_check_is_linear_in_a_hostile_line(tmp_path, line):
+    import time
+
+    started = time.process_time()
+    _page(tmp_path, "Tekst.\n\n" + line + "\n")
+    assert time.process_time() - started < 5  # about 0.1-2 s; quadratic was minutes
