@@ -539,3 +539,40 @@ def test_make_check_tells_refused_images_and_style_sheets_before_the_build(tmp_p
     assert "figuur.svg:2:1: fout: <script>" in out
     assert "stijl.css:2:1: fout:" in out
     assert out.count("hulp.html:1:1: fout:") == 1
+
+
+@pytest.mark.parametrize(
+    "css",
+    ["url(" * 100_000, "image-set(" * 100_000, 'url("' * 100_000, "@import '" * 100_000],
+    ids=["url", "image-set", "quoted-url", "import"],
+)
+def test_the_css_check_is_linear_in_a_hostile_style_sheet(tmp_path, css):
+    """url\\((.*?)\\) read to the end of the text from every url( (minutes for 30,000)."""
+    import time
+
+    sheet = tmp_path / "stijl.css"
+    sheet.write_text(css + "\nurl(https://evil.example/x.png)\n", encoding="utf-8")
+    started = time.process_time()
+    problems = check_css_file(sheet, "stijl.css")
+    assert time.process_time() - started < 5  # about 0.1-1.5 s
+    assert problems  # and the remote file after it is still found
+
+
+def test_css_references_are_read_as_before():
+    from koppelkansen.check.content import _css_references
+
+    css = (
+        "a{background:url( 'a.png' )} b{background:url(b.png)} c{x:url(\"c d.png\")}\n"
+        "@import 'e.css'; @import url(f.css); d{background:image-set('g.png' 1x, \"h.png\" 2x)}\n"
+        "/* url(kommentaar.png) */ e{content:'geen url'} f{background:u\\72 l(i.png)}"
+    )
+    assert _css_references(css) == [
+        "a.png",
+        "b.png",
+        "c d.png",
+        "e.css",
+        "f.css",
+        "g.png",
+        "h.png",
+        "i.png",
+    ]

@@ -57,7 +57,6 @@ SAFE_SCHEMES = frozenset(("http", "https", "mailto", "tel"))
 _BAD_SCHEMES = ("javascript", "vbscript", "data", "file", "livescript", "mocha")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 _CSS_DANGER = re.compile(r"@import|expression\s*\(|behavior\s*:|-moz-binding", re.IGNORECASE)
 
 
@@ -121,9 +120,36 @@ class _SourceElements:
 
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.DOTALL)
-#: image-set() loads plain strings too, without url().
-_CSS_IMAGE_SET = re.compile(r"image-set\(([^)]*)\)", re.IGNORECASE)
-_CSS_STRING = re.compile(r"""(['"])(.*?)\1""", re.DOTALL)
+#: The tokens of CSS that name a file, read left to right in one pass: every alternative always
+#: matches once it starts (a string without its closing quote ends at the line's end, as in CSS),
+#: so no character is read twice; ``url\((.*?)\)`` took minutes on 30,000 ``url(`` without ``)``.
+#: image-set() loads plain strings too, without url(); @import a plain string.
+_CSS_TOKENS = re.compile(
+    r"""url\(\s*(?:"(?P<u1>[^"\n]*)"?|'(?P<u2>[^'\n]*)'?|(?P<u3>[^()'"\s]*))"""
+    r"""|(?P<set>image-set\()"""
+    r"""|@import\s+(?:"(?P<i1>[^"\n]*)"?|'(?P<i2>[^'\n]*)'?)"""
+    r"""|"(?P<s1>[^"\n]*)"?|'(?P<s2>[^'\n]*)'?"""
+    r"""|(?P<close>\))""",
+    re.IGNORECASE,
+)
+
+
+def _css_urls(css: str, imports: bool) -> list[str]:
+    """What a piece of CSS (comments gone, escapes decoded) loads: every url(), every string
+    in an image-set(), and (``imports``) every ``@import "..."``; in time linear in the CSS."""
+    found: list[str] = []
+    in_set = False
+    for token in _CSS_TOKENS.finditer(css):
+        kind = token.lastgroup
+        if kind in ("u1", "u2", "u3"):
+            found.append(token.group(kind) or "")
+        elif kind == "set":
+            in_set = True
+        elif kind == "close":
+            in_set = False
+        elif (kind in ("i1", "i2") and imports) or (kind in ("s1", "s2") and in_set):
+            found.append(token.group(kind) or "")
+    return found
 
 
 def _css_unescape(css: str) -> str:
@@ -153,10 +179,7 @@ def _css_problems(css: str, what: str, page_url: str | None = None) -> list[tupl
                 danger.group(0),
             )
         )
-    urls = [match.group(2) for match in _CSS_URL.finditer(css)]
-    for image_set in _CSS_IMAGE_SET.finditer(css):
-        urls += [string.group(2) for string in _CSS_STRING.finditer(image_set.group(1))]
-    for url in urls:
+    for url in _css_urls(css, imports=False):
         scheme = _scheme(url)
         if scheme in ("javascript", "vbscript") or (_is_remote(url) and scheme != "data"):
             found.append(
@@ -1175,15 +1198,7 @@ def _column(lines: list[str], line: int, needle: str) -> tuple[int, int]:
 
 def _css_references(css: str) -> list[str]:
     """The files a piece of CSS names: every url() and @import (with or without url())."""
-    css = _css_unescape(css)
-    found = [match.group(2) for match in _CSS_URL.finditer(css)]
-    found += [string.group(2) for string in _CSS_IMPORT.finditer(css)]
-    for image_set in _CSS_IMAGE_SET.finditer(css):
-        found += [string.group(2) for string in _CSS_STRING.finditer(image_set.group(1))]
-    return found
-
-
-_CSS_IMPORT = re.compile(r"""@import\s+(['"])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+    return _css_urls(_css_unescape(css), imports=True)
 
 
 def check_file_references(path: Path, site_path: str) -> list[Problem]:
