@@ -68,7 +68,7 @@ def _page(tmp_path, body: str):
     ],
 )
 def test_nesting_too_deep_is_refused_at_its_line_before_rendering(tmp_path, body, line, depth):
-    (problem,) = _page(tmp_path, body)
+    (problem,) = [p for p in _page(tmp_path, body) if "niveaus diep" in p.message]
     assert (problem.line, problem.col) == (FRONT.count("\n") + line, 1)
     assert (
         f"{depth} niveaus diep" in problem.message and f"hoogstens {MAX_NESTING}" in problem.message
@@ -504,3 +504,31 @@ def test_the_structure_check_is_linear_in_a_hostile_line(tmp_path, line):
     started = time.process_time()
     _page(tmp_path, "Tekst.\n\n" + line + "\n")
     assert time.process_time() - started < 5  # about 0.1-2 s; quadratic was minutes
+
+
+def test_a_paragraph_too_busy_for_markdown_is_refused_at_its_line(tmp_path):
+    """Python-Markdown reads a paragraph's links in time quadratic in their number: 20,000
+    '[x](' took more than ten minutes of every build. Lists and tables are read per item."""
+    from koppelkansen.check.structure import MAX_INLINE_MARKS
+
+    many = MAX_INLINE_MARKS + 1
+    body = (
+        "Gewone tekst met een [link](a.md).\n\n"
+        + "[x](" * many
+        + "\n\n"  # line 3
+        + "Tekst\n"
+        + "<span>x</span>\n" * (many // 2 + 1)
+        + "\n"  # line 5: over many lines
+        + "".join(f"- [punt {n}](a.md)\n" for n in range(many))  # a list: per item
+        + "\n"
+        + "".join(f"| [r{n}](a.md) | x |\n" for n in range(many))  # a table: per row
+        + "\n```\n"
+        + "[x](" * many
+        + "\n```\n"  # code
+    )
+    problems = [p for p in _page(tmp_path, body) if "alinea" in p.message]
+    start = FRONT.count("\n")
+    assert [(p.line - start, p.message.split(" links")[0]) for p in problems] == [
+        (3, f"deze alinea bevat {many}"),
+        (5, f"deze alinea bevat {2 * (many // 2 + 1)}"),
+    ]

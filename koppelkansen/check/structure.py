@@ -298,6 +298,44 @@ def wide_tables(body: str) -> list[tuple[int, int]]:
     return found
 
 
+#: Links, images, HTML tags and web addresses one paragraph may hold: Python-Markdown reads a
+#: paragraph's inline markup in time that grows with the square of their number (4,000 ``[x](``
+#: took 14 s, 20,000 of them more than ten minutes, in every build and every ``make serve``);
+#: a long real paragraph holds a few dozen.
+MAX_INLINE_MARKS = 1000
+_INLINE_MARK = re.compile(r"\[|<|://")
+
+
+def busy_paragraphs(body: str) -> list[tuple[int, int]]:
+    """Every paragraph (lines up to a blank line, a list item or a table row; not fenced code)
+    with more than
+    :data:`MAX_INLINE_MARKS` of ``[``, ``<`` and ``://``: (its first line, how many)."""
+    found: list[tuple[int, int]] = []
+    fence: tuple[str, int] | None = None
+    start, marks = 0, 0
+    for number, raw in enumerate(body.splitlines(), start=1):
+        text = raw.strip()
+        opened = _FENCE.match(text)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= fence[1]:
+                fence = None
+            continue
+        if opened:
+            fence = (opened.group(1)[0], len(opened.group(1)))
+        # A list item or a table row is read on its own: it starts a new count.
+        if opened or not text or text.startswith("|") or _OPENER.match(text):
+            if marks > MAX_INLINE_MARKS:
+                found.append((start, marks))
+            start, marks = 0, 0
+            if opened or not text:
+                continue
+        start = start or number
+        marks += len(_INLINE_MARK.findall(text))
+    if marks > MAX_INLINE_MARKS:
+        found.append((start, marks))
+    return found
+
+
 def table_problems(path: Path, body: str, first_line: int = 1) -> list[Problem]:
     """Every table wider than :data:`MAX_TABLE_COLUMNS` columns, at its first line."""
     return [
@@ -310,6 +348,17 @@ def table_problems(path: Path, body: str, first_line: int = 1) -> list[Problem]:
             "rijen), of verdeel haar over meer tabellen",
         )
         for line, columns in wide_tables(body)
+    ] + [
+        Problem(
+            path,
+            first_line + line - 1,
+            1,
+            f"deze alinea bevat {marks} links, afbeeldingen, HTML-tags of webadressen (tekens "
+            f"'[', '<' of '://'; hoogstens {MAX_INLINE_MARKS} in één alinea): zoveel maakt het "
+            "bouwen van de site minutenlang traag. Verdeel de tekst over meer alinea's (een "
+            "lege regel ertussen), of zet een lange lijst in een tabel of opsomming",
+        )
+        for line, marks in busy_paragraphs(body)
     ]
 
 
