@@ -35,6 +35,7 @@ def _docs_exists(docs: Path, hint: str) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from koppelkansen.check.content import docs_file_problems
     from koppelkansen.check.frontmatter import check_docs
     from koppelkansen.pages.activefiles import active_files
     from koppelkansen.problems import summary
@@ -43,7 +44,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not _docs_exists(docs, "geef de map met de pagina's (meestal docs)"):
         return 2
     _, problems, checked = check_docs(docs)
-    problems = sorted(set(problems) | set(active_files(docs)))  # no HTML/XML document in docs/
+    active = active_files(docs)  # no HTML/XML document in docs/
+    files = docs_file_problems(docs, {p.path for p in active})  # images, SVGs, style sheets
+    problems = sorted(set(problems) | set(active) | set(files))
     for problem in problems:
         print(problem.format_github() if args.format == "github" else problem.format())
     print(summary(problems, checked), file=sys.stderr if problems else sys.stdout)

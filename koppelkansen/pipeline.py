@@ -29,10 +29,13 @@ from typing import Any, ClassVar
 
 from koppelkansen.check.content import (
     check_css_file,
+    check_embedded_files,
     check_file_references,
     check_media_file,
     check_page_html,
     check_page_images,
+    refused_through_svgs,
+    svg_embedded_files,
 )
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.check.pagelinks import EngineWarning, LinkSite, explain
@@ -65,6 +68,7 @@ from koppelkansen.pdf.downloads import (
     reserved_for_pdfs,
 )
 from koppelkansen.pdf.typeset import PdfResult
+from koppelkansen.pdf.worker import TypstLimits
 from koppelkansen.problems import (
     ANNOTATIONS_ENV,
     BuildStopped,
@@ -193,6 +197,8 @@ class Options:
     editor_sign_in: Mapping[str, Any] | None = None
     #: What the environment variables say (read by the adapter).
     environment: BuildEnvironment = BuildEnvironment()
+    #: Time and memory of one PDF in Typst (the ``pdf_limits`` option: ``TypstLimits.read``).
+    pdf_limits: Mapping[str, Any] | None = None
 
     @property
     def root(self) -> Path:
@@ -232,6 +238,10 @@ class SiteBuild:
         self.change_pages: dict[str, str] = {}
         #: Active content or outside paths found in pages, SVG figures and style sheets.
         self.content_problems: list[Problem] = []
+        #: The author's files refused by check_file, by src_uri (their path in docs/).
+        self.refused_files: dict[str, list[Problem]] = {}
+        #: What each SVG of docs/ draws (its line, the file), until the pages are checked.
+        self.svg_files: dict[str, list[tuple[int, str]]] = {}
         self.pdfs: list[PdfResult] = []
         #: PDFs being typeset while the templates render.
         self.pdf_job: PdfJob | None = None
@@ -281,7 +291,12 @@ class SiteBuild:
             self._report(check_css_file(path, url) + check_file_references(path, url))
         elif not is_page:  # an image is judged by its content, not its name (issue 31)
             fonts = self.options.docs_dir.resolve() / "assets" / "fonts"
-            self._report(check_media_file(path, url, fonts))
+            problems = check_media_file(path, url, fonts)
+            self._report(problems)
+            if problems:  # told again at the line of every page that shows it (page_html)
+                self.refused_files[src_uri] = list(problems)
+            elif drawn := svg_embedded_files(path, src_uri):  # an SVG that draws other files
+                self.svg_files[src_uri] = drawn
 
     def authors_file(self, abs_src_path: str | None) -> Path | None:
         """A file of the docs folder, as the check reads it (a link inside docs/ is the author's
@@ -345,8 +360,13 @@ class SiteBuild:
             text = source.read_text(encoding="utf-8", errors="replace")
         except OSError:
             text = markdown
+        if self.svg_files:  # once, when every file has been checked
+            drawn, self.svg_files = self.svg_files, {}
+            docs = self.options.docs_dir.resolve()
+            self._report(refused_through_svgs(drawn, self.refused_files, docs))
         self._report(list(checked_page_html(html, url, source, text)))
         self._report(check_page_images(html, url, source, text, self.options.docs_dir))
+        self._report(check_embedded_files(html, url, source, text, self.refused_files))
 
     # -- 4. the PDFs -----------------------------------------------------------------------
     def start_pdfs(
@@ -395,6 +415,7 @@ class SiteBuild:
             options.docs_dir.resolve() / "assets" / "fonts",
             options.site_url,
             options.live,
+            TypstLimits.read(options.pdf_limits or {}),
         )
         downloads = options.site_dir / "downloads"
         change_specs = []

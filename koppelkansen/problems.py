@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,24 @@ def shown(text: str, limit: int | None = None) -> str:
     if limit is not None and len(line) > limit:
         return line[: limit - 1] + "…"
     return line
+
+
+def notice(log: logging.Logger, message: str) -> None:
+    """A warning an author sees (``WARNING -`` in the build's log) that does not stop a build:
+    ``mkdocs.yml`` says ``strict: true``, and the generator counts every warning of its loggers
+    to fail the build. The record goes to every handler of ``log`` and its parents except that
+    counter (the generator's ``CountHandler``); without any handler it is printed on stderr."""
+    record = log.makeRecord(log.name, logging.WARNING, __file__, 0, message, (), None)
+    shown = False
+    logger: logging.Logger | None = log
+    while logger is not None:
+        for handler in logger.handlers:
+            if type(handler).__name__ != "CountHandler" and record.levelno >= handler.level:
+                handler.handle(record)
+                shown = True
+        logger = logger.parent if logger.propagate else None
+    if not shown:
+        print(f"WARNING -  {message}", file=sys.stderr)
 
 
 @dataclass(frozen=True, order=True)

@@ -569,6 +569,9 @@ def test_history_that_todays_rules_refuse_never_blocks_a_build(tmp_path):
             "versie voldoet niet aan de regels van nu."
         ) in result.stderr
         assert refused in result.stderr
+        # A visible warning (issue 31) that --strict does not count: the build went on.
+        assert f"WARNING -  Let op: de PDF's van versie {label} (tag {tag})" in result.stderr
+        assert "de PDF's die de directies van deze versie kregen" in result.stderr
     downloads = (tmp_path / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert downloads.count("Niet beschikbaar in deze build.") == 2
     changes = "".join(

@@ -32,6 +32,12 @@ HOSTILE_CONFIG = [
     ("core.autocrlf", "true"),
     ("i18n.logOutputEncoding", "ISO-8859-1"),
     ("status.showUntrackedFiles", "no"),
+    ("log.showSignature", "true"),
+    ("diff.orderFile", "/bestaat-niet"),  # git stopped: "failed to read orderfile"
+    ("core.bigFileThreshold", "1"),  # every file "binary": no status lines in the patch
+    ("diff.external", "/bin/false"),
+    ("diff.srcPrefix", "x/"),  # git 2.45 and later
+    ("diff.dstPrefix", "y/"),
 ]
 
 

@@ -8,10 +8,16 @@ from pathlib import Path
 import pytest
 from conftest import make_docs, make_site_project, run_build
 
-from koppelkansen.check.content import check_css_file, check_page_html, check_svg_file
+from koppelkansen.check.content import (
+    check_css_file,
+    check_embedded_files,
+    check_page_html,
+    check_svg_file,
+)
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.cli import main
 from koppelkansen.pages.loader import scan
+from koppelkansen.problems import Problem
 
 FRONT = "---\ntitle: Aanval\ntype: pagina\nstatus: concept\n---\n\n"
 
@@ -152,6 +158,28 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path):
     (docs / "pixel.md").write_text(
         FRONT + "\n\n![pixel](https://tracker.example/p.gif)\n", encoding="utf-8"
     )
+    # Refused files are told at the line of the page that shows them too (issue 31): an image
+    # in Markdown, one in HTML, an SVG with a script at its own line 2, a PNG named .dat.
+    (docs / "figuren").mkdir()
+    (docs / "figuren" / "actief.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>',
+        encoding="utf-8",
+    )
+    (docs / "figuren" / "kaart.dat").write_bytes((docs / "bom.png").read_bytes())
+    # An SVG that draws the refused PNG (at its line 3), shown by a page (line 15).
+    (docs / "figuren" / "omhulsel.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<rect width="1" height="1"/>\n'
+        '<image href="../bom.png" width="9" height="9"/></svg>',
+        encoding="utf-8",
+    )
+    (docs / "toont.md").write_text(
+        FRONT
+        + "Tekst.\n\n![Een bom](bom.png)\n\n"  # line 9
+        + '<p><img src="../figuren/actief.svg" alt="Actief"></p>\n\n'  # line 11
+        + "En ![een kaart](figuren/kaart.dat).\n\n"  # line 13
+        + "![Omhulsel](figuren/omhulsel.svg)\n",  # line 15
+        encoding="utf-8",
+    )
     # Entity-encoded schemes, after a harmless link: each is named at its own line.
     (docs / "entiteit.md").write_text(
         FRONT
@@ -173,6 +201,18 @@ def test_build_refuses_hostile_pages_and_keeps_the_site(tmp_path):
         assert f"docs/entiteit.md:{line}:1: {javascript}" in err, err
     assert "docs/entiteit.md:7:" not in err
     assert "docs/bom.png:1:1: fout: deze afbeelding is 40000 × 40000 pixels" in err
+    (drawn,) = [m for m in err.splitlines() if "docs/figuren/omhulsel.svg:3:1: fout: " in m]
+    assert "deze figuur toont 'bom.png', en dat bestand is geweigerd: " in drawn
+    assert "docs/bom.png:1: deze afbeelding is 40000" in drawn
+    for line, name, file in (
+        (9, "bom.png", "docs/bom.png:1: deze afbeelding is 40000"),
+        (11, "actief.svg", "docs/figuren/actief.svg:2: <script>"),
+        (13, "kaart.dat", "docs/figuren/kaart.dat:1: deze afbeelding"),
+        (15, "omhulsel.svg", "docs/figuren/omhulsel.svg:3: deze figuur toont 'bom.png'"),
+    ):
+        (told,) = [m for m in err.splitlines() if f"docs/toont.md:{line}:1: fout: " in m]
+        assert f"deze pagina toont '{name}', en dat bestand is geweigerd: " in told, told
+        assert file in told, told
     assert "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "oud"
     assert not list(tmp_path.glob(".site.*"))
@@ -413,3 +453,126 @@ def test_names_differing_only_in_case_are_refused(
         f"een een andere naam, bijvoorbeeld '{better}'\n"
     ) in out
     assert refused not in {p.name for p in scan(docs)[0]}
+
+
+def test_every_way_of_showing_a_refused_file_is_told_at_the_pages_line():
+    """An image in Markdown (twice), in HTML, in a srcset and a <picture>'s <source>, an inline
+    SVG's <image>, a video's poster: each at its own line; a link to the file is no showing."""
+    import markdown
+
+    source = FRONT + (
+        "![a](../media/foto.webp)\n\n"  # line 7
+        "Nog eens: ![b](../media/foto.webp)\n\n"  # 9
+        '<img src="../../media/groot.gif" alt="c">\n\n'  # 11
+        '<img src="../../media/ok.png" srcset="../../media/groot.gif 2x" alt="d">\n\n'  # 13
+        '<picture><source srcset="../../media/kaart.avif"><img src="../../media/ok.png" '
+        'alt="e"></picture>\n\n'  # 15
+        '<svg><image href="../../media/figuur.svg"/></svg>\n\n'  # 17
+        '<video poster="../../media/groot.gif" controls></video>\n\n'  # 19
+        "[een link](../media/foto.webp)\n"  # 21: not shown, no problem
+    )
+    html = markdown.markdown(source.split("---\n", 2)[2], extensions=["md_in_html"])
+    # MkDocs rewrites a Markdown image's path from the page's URL: plan/ is one folder deeper.
+    html = html.replace('src="../media/', 'src="../../media/')
+    page = Path("docs/casussen/plan.md")
+    refused = {
+        name: [Problem(Path("docs/media") / name.rsplit("/", 1)[1], 3, 1, "fout hier")]
+        for name in ("media/foto.webp", "media/groot.gif", "media/kaart.avif", "media/figuur.svg")
+    }
+    problems = check_embedded_files(html, "casussen/plan/", page, source, refused)
+    assert [(p.line, p.message.split("'")[1]) for p in problems] == [
+        (7, "foto.webp"),
+        (9, "foto.webp"),
+        (11, "groot.gif"),
+        (13, "groot.gif"),
+        (15, "kaart.avif"),
+        (17, "figuur.svg"),
+        (19, "groot.gif"),
+    ]
+    assert "docs/media/figuur.svg:3: fout hier. Herstel het bestand" in problems[5].message
+
+
+def test_an_svg_that_loads_a_stylesheet_and_a_stylesheet_in_disguise_are_refused(tmp_path):
+    """An SVG opened on the site runs the XSLT its <?xml-stylesheet?> names (HTML with script),
+    and the stylesheet can be named stijl.txt: both are refused (issue 31)."""
+    from koppelkansen.pages.activefiles import active_document
+
+    svg = tmp_path / "fig.svg"
+    svg.write_text(
+        '<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="stijl.txt"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<?foo bar?><rect width="1" height="1"/>'
+        "</svg>\n<?xml-stylesheet href='x.css'?>",
+        encoding="utf-8",
+    )
+    assert [(p.line, p.message.split(" …")[0].split()[-1]) for p in check_svg_file(svg)] == [
+        (2, "<?xml-stylesheet"),
+        (4, "<?foo"),
+        (5, "<?xml-stylesheet"),
+    ]
+    for start in (
+        b'<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">',
+        b'\n <stylesheet xmlns="http://www.w3.org/1999/XSL/Transform" version="1.0">',
+        b"<?xml-stylesheet href='a'?><x/>",
+        b"<![CDATA[x]]>",
+    ):
+        (tmp_path / "stijl.txt").write_bytes(start)
+        assert "begint als HTML of XML" in (active_document(tmp_path / "stijl.txt") or ""), start
+    for text in (b"<10 jaar,3\n", b"< geen element", b"tekst <b>later</b>"):
+        (tmp_path / "tabel.csv").write_bytes(text)
+        assert active_document(tmp_path / "tabel.csv") is None
+
+
+def test_make_check_tells_refused_images_and_style_sheets_before_the_build(tmp_path, capsys):
+    """`make check` checks the files of docs/ as the build does (it read only the pages)."""
+    docs = make_docs(tmp_path)
+    (docs / "bom.dat").write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (40000).to_bytes(4, "big") * 2 + bytes(5)
+    )
+    (docs / "figuur.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<script>1</script></svg>', encoding="utf-8"
+    )
+    (docs / "stijl.css").write_text("p {}\n@import url(https://evil.example/x.css);\n")
+    (docs / "hulp.html").write_text("<script>1</script>", encoding="utf-8")  # told once
+    assert main(["check", str(docs)]) == 1
+    out = capsys.readouterr().out
+    assert "bom.dat:1:1: fout: deze afbeelding is 40000 × 40000 pixels" in out
+    assert "figuur.svg:2:1: fout: <script>" in out
+    assert "stijl.css:2:1: fout:" in out
+    assert out.count("hulp.html:1:1: fout:") == 1
+
+
+@pytest.mark.parametrize(
+    "css",
+    ["url(" * 100_000, "image-set(" * 100_000, 'url("' * 100_000, "@import '" * 100_000],
+    ids=["url", "image-set", "quoted-url", "import"],
+)
+def test_the_css_check_is_linear_in_a_hostile_style_sheet(tmp_path, css):
+    """url\\((.*?)\\) read to the end of the text from every url( (minutes for 30,000)."""
+    import time
+
+    sheet = tmp_path / "stijl.css"
+    sheet.write_text(css + "\nurl(https://evil.example/x.png)\n", encoding="utf-8")
+    started = time.process_time()
+    problems = check_css_file(sheet, "stijl.css")
+    assert time.process_time() - started < 5  # about 0.1-1.5 s
+    assert problems  # and the remote file after it is still found
+
+
+def test_css_references_are_read_as_before():
+    from koppelkansen.check.content import _css_references
+
+    css = (
+        "a{background:url( 'a.png' )} b{background:url(b.png)} c{x:url(\"c d.png\")}\n"
+        "@import 'e.css'; @import url(f.css); d{background:image-set('g.png' 1x, \"h.png\" 2x)}\n"
+        "/* url(kommentaar.png) */ e{content:'geen url'} f{background:u\\72 l(i.png)}"
+    )
+    assert _css_references(css) == [
+        "a.png",
+        "b.png",
+        "c d.png",
+        "e.css",
+        "f.css",
+        "g.png",
+        "h.png",
+        "i.png",
+    ]

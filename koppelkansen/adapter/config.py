@@ -5,6 +5,23 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from koppelkansen.pdf.worker import TypstLimits
+
+
+class _Limits(c.Type[dict]):
+    """The ``pdf_limits`` mapping, its keys and values checked when mkdocs.yml is read."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict:
+        checked = super().run_validation(value)
+        try:
+            TypstLimits.read(checked)
+        except ValueError as exc:
+            raise c.ValidationError(str(exc)) from None
+        return checked
+
 
 class KoppelkansenConfig(base.Config):
     #: Check every page's front matter before the build; a rejected page stops the build.
@@ -20,3 +37,7 @@ class KoppelkansenConfig(base.Config):
     pdf_bundle_types = c.ListOfItems(c.Type(str), default=["programma", "plan"])
     #: Cache of typeset PDFs, relative to the folder of mkdocs.yml.
     pdf_cache_dir = c.Type(str, default=".cache/pdf")
+    #: Time and memory one PDF may take in Typst: ``seconds``, ``seconds_per_chapter``,
+    #: ``memory_mb``, ``memory_mb_per_chapter`` (koppelkansen.pdf.worker.TypstLimits, whose
+    #: defaults hold the 1,000-page bench bundle; docs-dev/threat-model.md).
+    pdf_limits = _Limits()

@@ -11,11 +11,14 @@ from __future__ import annotations
 import functools
 import ipaddress
 import os
+import posixpath
 import re
 import socket
 import struct
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
@@ -54,7 +57,6 @@ SAFE_SCHEMES = frozenset(("http", "https", "mailto", "tel"))
 _BAD_SCHEMES = ("javascript", "vbscript", "data", "file", "livescript", "mocha")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 _CSS_DANGER = re.compile(r"@import|expression\s*\(|behavior\s*:|-moz-binding", re.IGNORECASE)
 
 
@@ -118,9 +120,36 @@ class _SourceElements:
 
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.DOTALL)
-#: image-set() loads plain strings too, without url().
-_CSS_IMAGE_SET = re.compile(r"image-set\(([^)]*)\)", re.IGNORECASE)
-_CSS_STRING = re.compile(r"""(['"])(.*?)\1""", re.DOTALL)
+#: The tokens of CSS that name a file, read left to right in one pass: every alternative always
+#: matches once it starts (a string without its closing quote ends at the line's end, as in CSS),
+#: so no character is read twice; ``url\((.*?)\)`` took minutes on 30,000 ``url(`` without ``)``.
+#: image-set() loads plain strings too, without url(); @import a plain string.
+_CSS_TOKENS = re.compile(
+    r"""url\(\s*(?:"(?P<u1>[^"\n]*)"?|'(?P<u2>[^'\n]*)'?|(?P<u3>[^()'"\s]*))"""
+    r"""|(?P<set>image-set\()"""
+    r"""|@import\s+(?:"(?P<i1>[^"\n]*)"?|'(?P<i2>[^'\n]*)'?)"""
+    r"""|"(?P<s1>[^"\n]*)"?|'(?P<s2>[^'\n]*)'?"""
+    r"""|(?P<close>\))""",
+    re.IGNORECASE,
+)
+
+
+def _css_urls(css: str, imports: bool) -> list[str]:
+    """What a piece of CSS (comments gone, escapes decoded) loads: every url(), every string
+    in an image-set(), and (``imports``) every ``@import "..."``; in time linear in the CSS."""
+    found: list[str] = []
+    in_set = False
+    for token in _CSS_TOKENS.finditer(css):
+        kind = token.lastgroup
+        if kind in ("u1", "u2", "u3"):
+            found.append(token.group(kind) or "")
+        elif kind == "set":
+            in_set = True
+        elif kind == "close":
+            in_set = False
+        elif (kind in ("i1", "i2") and imports) or (kind in ("s1", "s2") and in_set):
+            found.append(token.group(kind) or "")
+    return found
 
 
 def _css_unescape(css: str) -> str:
@@ -150,10 +179,7 @@ def _css_problems(css: str, what: str, page_url: str | None = None) -> list[tupl
                 danger.group(0),
             )
         )
-    urls = [match.group(2) for match in _CSS_URL.finditer(css)]
-    for image_set in _CSS_IMAGE_SET.finditer(css):
-        urls += [string.group(2) for string in _CSS_STRING.finditer(image_set.group(1))]
-    for url in urls:
+    for url in _css_urls(css, imports=False):
         scheme = _scheme(url)
         if scheme in ("javascript", "vbscript") or (_is_remote(url) and scheme != "data"):
             found.append(
@@ -430,6 +456,81 @@ def check_page_images(
     return sorted(set(problems))
 
 
+#: The attributes by which a page embeds a file (shown in the page, not linked to).
+_EMBEDDING = {
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "image": ("href", "{http://www.w3.org/1999/xlink}href"),
+    "video": ("poster",),
+    "input": ("src",),
+}
+
+
+def _embedded(element: etree._Element) -> list[str]:
+    """The URLs of the files ``element`` embeds."""
+    urls: list[str] = []
+    for attribute in _EMBEDDING.get(_local(element.tag), ()):
+        value = (element.get(attribute) or "").strip()
+        if value:
+            urls.extend(srcset_urls(value) if attribute == "srcset" else [value])
+    return urls
+
+
+def check_embedded_files(
+    html: str,
+    page_url: str,
+    source: Path,
+    source_text: str,
+    refused: Mapping[str, list[Problem]],
+) -> list[Problem]:
+    """Every file of docs/ that this page embeds (an image written in Markdown or HTML, an
+    ``<image>`` of an inline SVG, a video's poster) and that is refused itself (``refused``: the
+    problems of each refused file, by its path in docs/), at the line of the page that embeds it,
+    with the file's own first problem: the author sees where the picture is used as well as
+    what is wrong inside it."""
+    if not refused or not html.strip():
+        return []
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml.html.fragment_fromstring(
+            _CONTROL.sub(" ", html), create_parent="div", parser=parser
+        )
+    except (etree.ParserError, ValueError):
+        return []  # check_page_html reports an unreadable page
+    raw = _SourceElements(source_text, parser)
+    found = _Occurrences(source_text)
+    problems = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        line = raw.line(element)  # counted for every element, in document order
+        for url in _embedded(element):
+            if _is_remote(url) or url.startswith("#") or _scheme(url):
+                continue
+            path, _ = resolve(page_url, url)
+            if path is None:
+                continue
+            target = os.path.normpath(unquote(path)).replace(os.sep, "/")
+            its = refused.get(target)
+            if not its:
+                continue
+            name = target.rsplit("/", 1)[-1]
+            at = line if line is not None else found.line(name, name)
+            first = its[0]
+            more = f" (en nog {len(its) - 1} in dat bestand)" if len(its) > 1 else ""
+            problems.append(
+                Problem(
+                    source,
+                    at,
+                    1,
+                    f"deze pagina toont '{shown_url(name)}', en dat bestand is geweigerd: "
+                    f"{first.display_path()}:{first.line}: {first.message}{more}. Herstel het "
+                    "bestand, of haal de afbeelding van deze pagina",
+                )
+            )
+    return sorted(set(problems))
+
+
 def check_svg_file(path: Path, font_dir: Path | None = None) -> list[Problem]:
     """An SVG figure from docs/: no script, no event handlers, nothing loaded from elsewhere; work
     for the PDF that stays bounded (:func:`_svg_work_problems`); with ``font_dir`` (the PDF's
@@ -443,19 +544,38 @@ def check_svg_file(path: Path, font_dir: Path | None = None) -> list[Problem]:
     except OSError as exc:
         return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
     except etree.XMLSyntaxError as exc:
-        return [
-            Problem(
-                path,
-                exc.lineno or 1,
-                1,
-                f"deze SVG is geen geldige XML ({exc.msg}); exporteer de figuur opnieuw",
+        why = f"deze SVG is geen geldige XML ({exc.msg}); exporteer de figuur opnieuw"
+        if "Excessive depth" in str(exc.msg) or "huge" in str(exc.msg).lower():
+            why = (
+                "deze SVG is te groot om te lezen: haar elementen zitten meer dan 256 niveaus "
+                "diep in elkaar, of een tekst erin is groter dan 10 MB. Maak haar eenvoudiger "
+                "of exporteer haar opnieuw"
             )
-        ]
+        return [Problem(path, exc.lineno or 1, 1, why)]
     problems = []
     if root.getroottree().docinfo.internalDTD is not None:
         problems.append(
             Problem(path, 1, 1, "deze SVG bevat een <!DOCTYPE> met eigen regels; haal die weg")
         )
+    # <?xml-stylesheet href="stijl.txt" type="text/xsl"?> turns the figure, opened on the site,
+    # into whatever the stylesheet makes (HTML with script); before, inside or after the root.
+    instructions = [
+        *root.itersiblings(preceding=True),
+        *root.iter(etree.ProcessingInstruction),
+        *root.itersiblings(),
+    ]
+    for node in instructions:
+        if isinstance(node, etree._ProcessingInstruction):
+            problems.append(
+                Problem(
+                    path,
+                    node.sourceline if isinstance(node.sourceline, int) else 1,
+                    1,
+                    f"deze SVG bevat de instructie <?{shown_url(str(node.target))} …?>, die een "
+                    "stijlblad of een XSLT-bestand kan laden dat de figuur op de site in een "
+                    "webpagina met script verandert; haal die regel weg",
+                )
+            )
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -463,6 +583,7 @@ def check_svg_file(path: Path, font_dir: Path | None = None) -> list[Problem]:
         for message, _ in _element_problems(element, page_url=None, svg=True):
             problems.append(Problem(path, line, 1, message))
     problems.extend(_svg_work_problems(path, root))
+    problems.extend(_svg_text_length_problems(path, root))
     if font_dir is not None:
         problems.extend(_svg_text_problems(path, root, font_dir))
     return sorted(set(problems))
@@ -531,6 +652,71 @@ def _jpeg_frame_at(data: bytes) -> int | None:
     return None
 
 
+#: Segments or blocks read before a JPEG's frame or a GIF's first image (a seek and a few bytes
+#: each): metadata comes in segments of up to 64 KB; a file with more before its image is refused.
+_MAX_SEGMENTS = 10_000
+#: What :func:`_image_header` gives for a JPEG whose frame lies beyond :data:`_MAX_SEGMENTS`.
+_TOO_MANY_SEGMENTS = b"\xff\xd8too many segments"
+
+
+def _image_header(handle: BinaryIO) -> bytes:
+    """The bytes :func:`image_size` and :func:`_jpeg_frame` read, from an open file: its first
+    4 KB; for a JPEG its start and its start-of-frame segment wherever it lies (metadata of any
+    length may come first: the frame after 300 KB of it was not found, and a 60 000 × 60 000
+    JPEG passed); for a GIF its header with the larger of its screen and first image."""
+    head = handle.read(4096)
+    if head[:2] == b"\xff\xd8":
+        at = 2
+        for _ in range(_MAX_SEGMENTS):
+            handle.seek(at)
+            segment = handle.read(4)
+            if len(segment) < 4 or segment[0] != 0xFF:
+                break
+            marker = segment[1]
+            if marker in (0xD8, 0x01, 0xFF) or 0xD0 <= marker <= 0xD7:
+                at += 1 if marker == 0xFF else 2
+                continue
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                handle.seek(at)
+                return b"\xff\xd8" + handle.read(2 + int.from_bytes(segment[2:4], "big"))
+            at += 2 + int.from_bytes(segment[2:4], "big")
+        else:
+            return _TOO_MANY_SEGMENTS
+        return head[:2]
+    if head[:6] in (b"GIF87a", b"GIF89a") and len(head) >= 13:
+        size = _gif_image_size(handle, head)
+        if size is not None:
+            width = max(int.from_bytes(head[6:8], "little"), size[0])
+            height = max(int.from_bytes(head[8:10], "little"), size[1])
+            return head[:6] + width.to_bytes(2, "little") + height.to_bytes(2, "little")
+    return head
+
+
+def _gif_image_size(handle: BinaryIO, head: bytes) -> tuple[int, int] | None:
+    """The size of a GIF's first image (which may be larger than its screen), or None."""
+    at = 13 + (3 << ((head[10] & 7) + 1) if head[10] & 0x80 else 0)
+    for _ in range(_MAX_SEGMENTS):
+        handle.seek(at)
+        kind = handle.read(1)
+        if kind == b"\x2c":  # image descriptor: left, top, width, height
+            found = handle.read(8)
+            if len(found) < 8:
+                return None
+            return int.from_bytes(found[4:6], "little"), int.from_bytes(found[6:8], "little")
+        if kind != b"\x21" or not handle.read(1):  # an extension: its label, then sub-blocks
+            return None
+        at = handle.tell()
+        for _ in range(_MAX_SEGMENTS):
+            length = handle.read(1)
+            if not length:
+                return None
+            at += 1 + length[0]
+            if length[0] == 0:
+                break
+            handle.seek(at)
+    return None
+
+
 def _jpeg_frame(data: bytes) -> tuple[int, int] | None:
     """A JPEG's first start-of-frame marker and its number of colour components."""
     at = _jpeg_frame_at(data)
@@ -544,9 +730,20 @@ def check_image_file(path: Path) -> list[Problem]:
     colours and a coding the PDF can hold."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(256 * 1024)  # a JPEG's frame header may follow its metadata
+            head = _image_header(handle)
     except OSError as exc:
         return [Problem(path, 1, 1, f"dit bestand kan niet worden gelezen ({exc.strerror})")]
+    if head == _TOO_MANY_SEGMENTS:
+        return [
+            Problem(
+                path,
+                1,
+                1,
+                f"deze JPEG heeft meer dan {_MAX_SEGMENTS} blokken metadata voor het beeld zelf; "
+                "zo is niet na te gaan hoe groot zij is. Sla haar opnieuw op (bijvoorbeeld met "
+                "'Exporteren als' zonder metadata) of als PNG",
+            )
+        ]
     if head[:2] == b"\xff\xd8":
         frame = _jpeg_frame(head)
         if frame is not None and frame[1] == 4:
@@ -669,6 +866,9 @@ MAX_FILTER_REGION = 2.0
 #: Filter primitives in one SVG, and elements drawn through a filter.
 MAX_FILTER_PRIMITIVES = 100
 MAX_FILTERED = 20
+#: Characters of text in one SVG: Typst draws every glyph of an SVG's text as a path, so a
+#: figure with two million characters took minutes; a full-page diagram has a few thousand.
+MAX_SVG_TEXT = 20_000
 #: Bounds of the primitives whose work grows with an attribute, per pixel: feMorphology's with the
 #: square of its radius (radius 3 took 2.5 s, radius 10 more than a minute).
 _PRIMITIVE_LIMITS = {
@@ -846,6 +1046,29 @@ def _svg_work_problems(path: Path, root: etree._Element) -> list[Problem]:
     return problems
 
 
+def _svg_text_length_problems(path: Path, root: etree._Element) -> list[Problem]:
+    """An SVG with more than :data:`MAX_SVG_TEXT` characters of text, at the element where the
+    count passes it."""
+    total = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        total += len((element.text or "").strip()) + len((element.tail or "").strip())
+        if total > MAX_SVG_TEXT:
+            line = element.sourceline if isinstance(element.sourceline, int) else 1
+            return [
+                Problem(
+                    path,
+                    line,
+                    1,
+                    f"deze SVG bevat meer dan {MAX_SVG_TEXT} tekens tekst (de PDF tekent elke "
+                    "letter van een figuur als vorm); zet lange tekst op de pagina zelf, niet in "
+                    "de figuur",
+                )
+            ]
+    return []
+
+
 def _svg_text_problems(path: Path, root: etree._Element, font_dir: Path) -> list[Problem]:
     """Text of the SVG that the PDF's font cannot show (an emoji), at its line."""
     covered = font_coverage(font_dir)
@@ -975,15 +1198,7 @@ def _column(lines: list[str], line: int, needle: str) -> tuple[int, int]:
 
 def _css_references(css: str) -> list[str]:
     """The files a piece of CSS names: every url() and @import (with or without url())."""
-    css = _css_unescape(css)
-    found = [match.group(2) for match in _CSS_URL.finditer(css)]
-    found += [string.group(2) for string in _CSS_IMPORT.finditer(css)]
-    for image_set in _CSS_IMAGE_SET.finditer(css):
-        found += [string.group(2) for string in _CSS_STRING.finditer(image_set.group(1))]
-    return found
-
-
-_CSS_IMPORT = re.compile(r"""@import\s+(['"])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+    return _css_urls(_css_unescape(css), imports=True)
 
 
 def check_file_references(path: Path, site_path: str) -> list[Problem]:
@@ -1028,3 +1243,90 @@ def check_file_references(path: Path, site_path: str) -> list[Problem]:
             at, column = _column(lines, line, url.strip()) if url.strip() else (line, 1)
             problems.append(Problem(path, at, column, why))
     return sorted(set(problems))
+
+
+def docs_file_problems(
+    docs_dir: Path, skip: set[Path] | frozenset[Path] = frozenset()
+) -> list[Problem]:
+    """Every style sheet and media file below ``docs_dir`` checked as the build checks it
+    (``pipeline.check_file``), for ``make check``: an image too large, a CMYK JPEG or an SVG
+    with a script is told before the build. Dot-files, pages and links are left out (the loader
+    tells links that leave docs/), and so are the files in ``skip`` (refused already)."""
+    fonts = docs_dir.resolve() / "assets" / "fonts"
+    problems: list[Problem] = []
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(folder) / name
+            lower = name.lower()
+            if name.startswith(".") or lower.endswith((".md", ".markdown")) or path in skip:
+                continue
+            if path.is_symlink() or not path.is_file():
+                continue
+            url = path.relative_to(docs_dir).as_posix()
+            if lower.endswith(".css"):
+                problems.extend(check_css_file(path, url) + check_file_references(path, url))
+            else:
+                problems.extend(check_media_file(path, url, fonts))
+    return problems
+
+
+def svg_embedded_files(path: Path, src_uri: str) -> list[tuple[int, str]]:
+    """The files of docs/ an SVG (at ``src_uri`` in docs/) draws, an ``<image>``'s or a
+    ``<feImage>``'s ``href``: (line in the SVG, the file's path in docs/)."""
+    try:
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
+        root = etree.fromstring(path.read_bytes(), parser)
+    except (OSError, etree.XMLSyntaxError):
+        return []  # check_svg_file reports it
+    found = []
+    folder = posixpath.dirname(src_uri)
+    for element in root.iter():
+        if _local(element.tag) not in ("image", "feimage"):
+            continue
+        for name, value in element.attrib.items():
+            url = str(value).strip()
+            if str(name).rsplit("}", 1)[-1].lower() != "href" or not url:
+                continue
+            if _is_remote(url) or _scheme(url) or url.startswith(("#", "/")):
+                continue
+            target = posixpath.normpath(posixpath.join(folder, unquote(urlsplit(url).path)))
+            line = element.sourceline if isinstance(element.sourceline, int) else 1
+            found.append((line, target))
+    return found
+
+
+def refused_through_svgs(
+    drawn: Mapping[str, list[tuple[int, str]]], refused: dict[str, list[Problem]], docs_dir: Path
+) -> list[Problem]:
+    """Each SVG that draws a refused file, at the SVG's line (``drawn``: what each SVG draws,
+    :func:`svg_embedded_files`); such an SVG joins ``refused``, so a page that shows it is told
+    too (:func:`check_embedded_files`). An SVG that draws an SVG that draws a refused file is
+    found as well (repeated until nothing changes, at most once per SVG)."""
+    problems = []
+    told: set[tuple[str, int, str]] = set()
+    for _ in range(len(drawn) + 1):
+        added = False
+        for svg, files in drawn.items():
+            for line, target in files:
+                its = refused.get(target)
+                if not its or (svg, line, target) in told:
+                    continue
+                told.add((svg, line, target))
+                first = its[0]
+                problem = Problem(
+                    docs_dir / svg,
+                    line,
+                    1,
+                    f"deze figuur toont '{shown_url(target.rsplit('/', 1)[-1])}', en dat bestand "
+                    f"is geweigerd: {first.display_path()}:{first.line}: {first.message}. Herstel "
+                    "het bestand, of haal het uit de figuur",
+                )
+                refused.setdefault(svg, []).append(problem)
+                problems.append(problem)
+                added = True
+        if not added:
+            break
+    return problems

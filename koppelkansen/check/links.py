@@ -48,7 +48,7 @@ _LINK_ATTRS = {
 }
 # <link rel=...> values that name a host, not a resource to fetch or a page to visit.
 _HINT_RELS = {"preconnect", "dns-prefetch"}
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'"()]+)\1\s*\)""")
 
 
 @dataclass(frozen=True)

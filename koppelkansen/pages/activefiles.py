@@ -44,14 +44,15 @@ ACTIVE_EXTENSIONS = frozenset(
 )
 #: How many bytes a browser looks at when it sniffs (WHATWG MIME Sniffing: 1445 bytes).
 SNIFF_BYTES = 1445
-#: The start of a file that a browser (or an XML parser) takes for HTML or XML: the WHATWG
-#: "identify an unknown MIME type" patterns for HTML and XML, after a byte order mark and white
-#: space, any case, followed by a space or ``>``; and ``<?xml``, ``<svg``, ``<!doctype``.
+#: The start of a file that a browser (or an XML parser) takes for HTML or XML, after a byte
+#: order mark and white space, any case: the WHATWG "identify an unknown MIME type" patterns
+#: (``<html``, ``<script``, ``<!--``, ``<?xml`` ...), and any other element or processing
+#: instruction, since an XML document can be used whatever its name (an XSLT stylesheet named
+#: ``stijl.txt`` that starts ``<xsl:stylesheet``, pulled in by an SVG, makes HTML with script).
 _MARKUP = re.compile(
     rb"\A(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)?[\t\n\x0c\r ]*<(?:"
-    rb"(?:!doctype|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|svg"
-    rb"|object|embed|math)[\t\n\x0c\r >/]"
-    rb"|!--|\?xml)",
+    rb"[a-z_][a-z0-9_.:-]*[\t\n\x0c\r >/]"
+    rb"|!--|!doctype|!\[cdata\[|\?[a-z])",
     re.IGNORECASE,
 )
 #: The same patterns in UTF-16 (a browser decodes a BOM-marked file before it sniffs).

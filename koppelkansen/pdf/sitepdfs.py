@@ -16,6 +16,7 @@ from pathlib import Path
 from koppelkansen.pdf.convert import ConversionError
 from koppelkansen.pdf.downloads import LISTING, PdfJob
 from koppelkansen.pdf.typeset import PdfResult, PdfSpec, Typesetter
+from koppelkansen.pdf.worker import TypstLimits
 from koppelkansen.problems import BuildStopped
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -41,16 +42,15 @@ def pdf_errors(failed: str) -> Iterator[None]:
 
 
 def typesetters(
-    cache_dir: Path, font_dir: Path, site_url: str, live: bool
+    cache_dir: Path, font_dir: Path, site_url: str, live: bool, limits: TypstLimits | None = None
 ) -> tuple[Typesetter, Typesetter]:
     """The bundle's typesetter and the change pages' (a cache folder of their own).
 
     ``live`` (``make serve-pdf``): the compilers stay alive between rebuilds (koppelkansen.pdf.worker).
+    ``limits``: time and memory of one PDF (the ``pdf_limits`` setting).
     """
-    bundle = Typesetter(cache_dir=cache_dir, font_dir=font_dir, site_url=site_url, live=live)
-    changes = Typesetter(
-        cache_dir=cache_dir / "changes", font_dir=font_dir, site_url=site_url, live=live
-    )
+    bundle = Typesetter(cache_dir, font_dir, site_url, live, limits)
+    changes = Typesetter(cache_dir / "changes", font_dir, site_url, live, limits)
     return bundle, changes
 
 

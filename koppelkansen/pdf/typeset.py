@@ -78,11 +78,20 @@ class Typesetter:
     """Typesets PDFs one after the other in a child process, replaced when it has grown (``live``:
     one compiler per PDF kept alive in this process, for ``make serve-pdf``); see :mod:`.worker`."""
 
-    def __init__(self, cache_dir: Path, font_dir: Path, site_url: str, live: bool = False) -> None:
+    def __init__(
+        self,
+        cache_dir: Path,
+        font_dir: Path,
+        site_url: str,
+        live: bool = False,
+        limits: worker.TypstLimits | None = None,
+    ) -> None:
         self.cache_dir = cache_dir
         self.font_dir = font_dir
         self.site_url = site_url
         self.live = live
+        #: Time and memory of one PDF in the child (``pdf_limits``); the live compilers have none.
+        self.limits = limits or worker.TypstLimits()
 
     # -- cache -----------------------------------------------------------------------------
     def _tools(self) -> dict[str, str]:
@@ -293,29 +302,36 @@ class Typesetter:
         )
         assert work is not None
         child = worker.ChildCompiler()
-        compile_with: Callable[[Path, Path, int | None], bytes] = (
-            worker.compile_live if self.live else child.compile
-        )
+
+        def compile_with(main: Path, epoch: int | None, chapters: int) -> bytes:
+            if self.live:
+                return worker.compile_live(main, self.font_dir, epoch)
+            seconds, memory_mb = self.limits.for_chapters(chapters)
+            return child.compile(main, self.font_dir, epoch, seconds, memory_mb)
+
+        def alone(spec: PdfSpec, page: PageSource) -> bytes:  # the PDF with this chapter only
+            one = replace(spec, chapters=[c for c in spec.chapters if c.page == page])
+            main = work / f"{spec.name}.alone.typ"
+            main.write_text(
+                self._main_typ(one, page_files, sources.labels, sources.sections),
+                encoding="utf-8",
+            )
+            return compile_with(main, spec.epoch, 1)
 
         def compile_one(spec: PdfSpec) -> tuple[str, float, bytes | None, list[PdfProblem]]:
             t0 = time.perf_counter()
             try:
-                data = compile_with(mains[spec.name], self.font_dir, spec.epoch)
+                data = compile_with(mains[spec.name], spec.epoch, len(spec.chapters))
+            except (worker.TypstTimeout, worker.TypstOutOfMemory) as exc:
+                child.over_limit = True
+                return spec.name, 0.0, None, [self._over_limit(spec, exc, alone)]
             except worker.WorkerError as exc:
                 return spec.name, 0.0, None, [PdfProblem(spec.filename, str(exc))]
             except Exception as exc:  # typst.TypstError; its text names the generated file
-
-                def alone(page: PageSource) -> bytes:  # the PDF with only this page's chapter
-                    one = replace(spec, chapters=[c for c in spec.chapters if c.page == page])
-                    main = work / f"{spec.name}.alone.typ"
-                    main.write_text(
-                        self._main_typ(one, page_files, sources.labels, sources.sections),
-                        encoding="utf-8",
-                    )
-                    return compile_with(main, self.font_dir, spec.epoch)
-
                 chapters = {page_files[c.page.key]: c.page for c in spec.chapters}
-                problem = typst_problem(exc, spec.filename, mains[spec.name], chapters, alone)
+                problem = typst_problem(
+                    exc, spec.filename, mains[spec.name], chapters, lambda page: alone(spec, page)
+                )
                 return spec.name, 0.0, None, [problem]
             seconds = time.perf_counter() - t0
             if log.isEnabledFor(logging.DEBUG):  # one more compile, under gdb: see passes.py
@@ -332,7 +348,11 @@ class Typesetter:
         # One after the other: each compile uses both cores already, and one at a time keeps the
         # build's memory at that of the largest PDF (plus the child's limit, worker.ChildCompiler).
         with child:
-            outcomes = [compile_one(spec) for spec in sources.todo]
+            outcomes = []
+            for spec in sources.todo:
+                outcomes.append(compile_one(spec))
+                if outcomes[-1][3] and child.over_limit:
+                    break  # the other PDFs hold the same pages: no waiting for each again
         problems = [p for _, _, _, found in outcomes for p in found]
         if problems:
             raise ConversionError(problems)
@@ -349,6 +369,73 @@ class Typesetter:
         # Typst's layout passes on them (passes.py).
         self._prune(keys)
         return timings
+
+    def _over_limit(
+        self,
+        spec: PdfSpec,
+        exc: worker.TypstTimeout | worker.TypstOutOfMemory,
+        alone: Callable[[PdfSpec, PageSource], bytes],
+    ) -> PdfProblem:
+        """A PDF that Typst did not finish within its limits, named, with the page that does not
+        finish alone either when there is one (:meth:`_over_limit_page`)."""
+        n = len(spec.chapters)
+        page = spec.chapters[0].page if n == 1 else self._over_limit_page(spec, exc, alone)
+        timeout = isinstance(exc, worker.TypstTimeout)
+        what = (
+            f"duurde langer dan {exc.seconds:.0f} seconden"
+            if isinstance(exc, worker.TypstTimeout)
+            else f"had meer dan {exc.memory_mb} MB geheugen nodig"
+        )
+        hoofdstukken = "hoofdstuk" if n == 1 else "hoofdstukken"
+        told = f"Het zetten van de PDF {spec.filename} ({n} {hoofdstukken}) {what} en is gestopt"
+        setting = (
+            "seconds en seconds_per_chapter" if timeout else "memory_mb en memory_mb_per_chapter"
+        )
+        if page is not None:
+            where = "" if n == 1 else ", ook als die pagina alleen in een PDF staat"
+            return PdfProblem(
+                page.source,
+                f"{told}{where}. Op deze pagina staat iets waar Typst niet mee klaarkomt, meestal "
+                "een figuur: een SVG met een zwaar filter of heel veel elementen, of een heel "
+                "grote afbeelding. Vereenvoudig of verklein die figuur, of haal haar weg en kijk "
+                "of de PDF dan wel lukt",
+            )
+        return PdfProblem(
+            spec.filename,
+            f"{told}; geen pagina alleen veroorzaakt dat. Is de PDF gewoon zo groot, dan kan "
+            f"een beheerder de grens verhogen in mkdocs.yml (bij de plugin koppelkansen: "
+            f"pdf_limits, {setting}; zie docs-dev/threat-model.md)",
+        )
+
+    def _over_limit_page(
+        self,
+        spec: PdfSpec,
+        exc: worker.TypstTimeout | worker.TypstOutOfMemory,
+        alone: Callable[[PdfSpec, PageSource], bytes],
+    ) -> PageSource | None:
+        """The page of ``spec`` that also goes over the limit alone, tried one chapter at a time
+        (pages with figures first, then the longest), within the time the whole PDF had: a search
+        that never takes longer than the compile it explains. None when no page does alone."""
+        budget, _ = self.limits.for_chapters(len(spec.chapters))
+        deadline = time.monotonic() + budget
+        single, _ = self.limits.for_chapters(1)
+        chapters = sorted(
+            spec.chapters,
+            key=lambda c: (
+                -c.page.html.count("<img") - c.page.html.count("<svg"),
+                -len(c.page.html),
+            ),
+        )
+        for chapter in chapters:
+            if deadline - time.monotonic() < single:
+                return None  # no time left to tell a slow page from the rest
+            try:
+                alone(spec, chapter.page)
+            except type(exc):
+                return chapter.page
+            except Exception:  # another error is told when the page is fixed
+                continue
+        return None
 
     def _prune(self, keys: dict[str, str]) -> None:
         """Keep only the newest cache entry per PDF."""

@@ -14,6 +14,14 @@
 
 The Typst options themselves are :func:`typst_options`, in one place, here where Typst runs: this
 module imports nothing of the package (its child runs it as a script).
+
+**Limits** (:class:`TypstLimits`, issue 31): the static bounds of the check (pixels, an SVG's
+filter region and elements) cannot foresee every construct that makes Typst slow or greedy, so a
+compile in the child has a time limit (the parent stops waiting and kills the child) and an
+address-space limit (``RLIMIT_AS``, set by the child before each compile: an allocation past it
+ends the child). Both scale with the number of chapters of the PDF, so that the 1,000-page bench
+bundle (about 60 s and 6.4 GB) still builds; they are the plugin's ``pdf_limits`` setting.
+The live compilers of ``make serve-pdf`` run in the server's own process and have no limit.
 """
 
 from __future__ import annotations
@@ -22,9 +30,13 @@ import json
 import os
 import pickle
 import resource
+import select
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -35,6 +47,64 @@ RESTART_AFTER_MB = 256
 
 class WorkerError(RuntimeError):
     """The child process died without a PDF and without a Typst error (killed, out of memory)."""
+
+
+class TypstTimeout(WorkerError):
+    """A compile took longer than its time limit; the child was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Typst was na {seconds:g} seconden niet klaar")
+        self.seconds = seconds
+
+
+class TypstOutOfMemory(WorkerError):
+    """A compile needed more memory than its limit; the child ended."""
+
+    def __init__(self, memory_mb: int) -> None:
+        super().__init__(f"Typst had meer dan {memory_mb} MB geheugen nodig")
+        self.memory_mb = memory_mb
+
+
+@dataclass(frozen=True)
+class TypstLimits:
+    """How long and how much memory one PDF may take, growing with its chapters: ``seconds +
+    seconds_per_chapter * n`` and ``memory_mb + memory_mb_per_chapter * n`` (MB of address
+    space, which is more than the memory a process touches). The defaults hold the 1,000-page
+    bench bundle (about 60 s and 6.4 GB on a quiet machine) with room for a busy one: 560 s and
+    12 GB; a PDF of one page gets a minute and 4 GB."""
+
+    seconds: float = 60.0
+    seconds_per_chapter: float = 0.5
+    memory_mb: int = 4096
+    memory_mb_per_chapter: int = 8
+
+    def for_chapters(self, chapters: int) -> tuple[float, int]:
+        """The time limit (seconds) and the memory limit (MB) of a PDF of ``chapters``."""
+        return (
+            self.seconds + self.seconds_per_chapter * chapters,
+            self.memory_mb + self.memory_mb_per_chapter * chapters,
+        )
+
+    @classmethod
+    def read(cls, settings: Mapping[str, Any]) -> TypstLimits:
+        """The limits from the plugin's ``pdf_limits`` setting (missing keys keep their default);
+        a ValueError in Dutch for an unknown key or a value that is not a positive number."""
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in settings.items():
+            if key not in known:
+                raise ValueError(
+                    f"pdf_limits: onbekende sleutel '{key}'; bekend zijn {', '.join(known)}"
+                )
+            whole = known[key].type in (int, "int")
+            if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+                raise ValueError(
+                    f"pdf_limits: '{key}' moet een {'geheel ' if whole else ''}getal zijn"
+                )
+            if value <= 0:
+                raise ValueError(f"pdf_limits: '{key}' moet groter dan 0 zijn")
+            values[key] = value
+        return cls(**values)
 
 
 class ChildCompiler:
@@ -50,7 +120,9 @@ class ChildCompiler:
         self._stderr: IO[bytes] | None = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None  # made by the first compile
         self.started = 0  # child processes started, for the tests
+        self.over_limit = False  # set by the caller when a PDF went over its limits
         self._last_words = ""  # the last line a stopped child wrote to stderr
+        self._stderr_tail = ""  # and its first 8 KB and last 4 KB
 
     def __enter__(self) -> ChildCompiler:
         return self
@@ -81,8 +153,12 @@ class ChildCompiler:
                 child.wait()
             child.stdout.close()
         if self._stderr is not None:
+            end = self._stderr.seek(0, os.SEEK_END)
             self._stderr.seek(0)
-            lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+            head = self._stderr.read(8192)  # a Rust panic's first line, before its backtrace
+            self._stderr.seek(max(end - 4096, len(head)))
+            self._stderr_tail = (head + self._stderr.read()).decode("utf-8", "replace")
+            lines = self._stderr_tail.strip().splitlines()
             self._last_words = lines[-1] if lines else ""
             self._stderr.close()
             self._stderr = None
@@ -109,8 +185,17 @@ class ChildCompiler:
             f"het Typst-proces stopte met code {child.returncode if child else None}: {detail}"
         )
 
-    def compile(self, main: Path, font_dir: Path, epoch: int | None) -> bytes:
-        """The PDF of ``main``; raises the Typst error the child raised, or :class:`WorkerError`."""
+    def compile(
+        self,
+        main: Path,
+        font_dir: Path,
+        epoch: int | None,
+        seconds: float | None = None,
+        memory_mb: int | None = None,
+    ) -> bytes:
+        """The PDF of ``main``; raises the Typst error the child raised, or :class:`WorkerError`
+        (:class:`TypstTimeout` after ``seconds``, :class:`TypstOutOfMemory` past ``memory_mb``
+        of address space; None: no limit)."""
         if self._folder is None:
             self._folder = tempfile.TemporaryDirectory(prefix="kk-typst-")
         child = self._child or self._start(self._folder.name)
@@ -124,17 +209,25 @@ class ChildCompiler:
             "options": typst_options(font_dir, epoch),
             "out": str(out),
             "error": str(error),
+            "memory_mb": memory_mb,
         }
         try:
             child.stdin.write(json.dumps(request).encode() + b"\n")
             child.stdin.flush()
+            if not _readable(child.stdout, seconds):
+                child.kill()  # a hang: the child is stopped, the next PDF gets a new one
+                self._died()
+                raise TypstTimeout(seconds or 0)
             answer = child.stdout.readline()
         except OSError:
             answer = b""
         try:
             peak_kb = int(json.loads(answer)["peak_kb"])
         except (ValueError, KeyError, TypeError):  # no answer (it died), or not ours
-            raise self._died() from None
+            died = self._died()
+            if memory_mb is not None and _out_of_memory(self._stderr_tail):
+                raise TypstOutOfMemory(memory_mb) from None
+            raise died from None
         try:
             if error.is_file():
                 raise pickle.loads(error.read_bytes())
@@ -144,6 +237,28 @@ class ChildCompiler:
         finally:
             if peak_kb > self.restart_after_kb:
                 self._stop()
+
+
+def _readable(stream: IO[bytes], seconds: float | None) -> bool:
+    """Whether the child's answer arrives within ``seconds`` (None: waits for it)."""
+    if seconds is None:
+        return True
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        try:
+            ready, _, _ = select.select([stream], [], [], left)
+        except InterruptedError:  # a signal: wait for the rest
+            continue
+        return bool(ready)
+
+
+def _out_of_memory(stderr: str) -> bool:
+    """Whether a child ended for want of memory: Rust's allocation failure (an abort), or
+    Python's MemoryError."""
+    return "memory allocation of" in stderr or "MemoryError" in stderr
 
 
 def _archival(pdf: bytes) -> bytes:
@@ -191,8 +306,14 @@ def _serve(requests: IO[str], answers: IO[str]) -> int:
     """The child: one compile per request line until the parent closes the pipe."""
     import typst
 
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
     for line in requests:
         request = json.loads(line)
+        memory_mb = request.get("memory_mb")
+        limit = hard if memory_mb is None else int(memory_mb) * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         try:
             data = typst.compile(request["main"], **request["options"])
         except Exception as exc:  # typst.TypstError: the parent translates it

@@ -20,7 +20,7 @@ from koppelkansen.pages.vocabulary import Labels
 from koppelkansen.pdf.bundles import Chapter, PdfSpec
 from koppelkansen.pdf.convert import PageSource
 from koppelkansen.pdf.downloads import human_size
-from koppelkansen.problems import BuildStopped
+from koppelkansen.problems import BuildStopped, notice
 from koppelkansen.versions.cache import VersionCache
 from koppelkansen.versions.changepages import ChangeView, plan_anchor, views
 from koppelkansen.versions.pdfs import (
@@ -324,9 +324,10 @@ def version_notice(label: str, tag: str, reason: str) -> str:
         more = f"\n    (en nog {len(refused) - 10})" if len(refused) > 10 else ""
         return (
             f"Let op: de PDF's van versie {label} (tag {tag}) zijn niet gemaakt: de tekst van die versie "
-            "voldoet niet aan de regels van nu. De build gaat door; de Downloads-pagina toont ze "
-            "als niet beschikbaar en de oude tekst blijft wat hij was. Wat de regels van nu "
-            f"weigeren (regels in de tekst van die versie, niet in de werkmap):\n{shown}{more}"
+            "voldoet niet aan de regels van nu. De build gaat door; de PDF's die de directies "
+            "van deze versie kregen (bij de release van de tag) blijven wat ze waren, met de oude "
+            "tekst, maar deze site toont ze op de Downloads-pagina als 'Niet beschikbaar in deze "
+            f"build.' Wat de regels van nu weigeren (regels in de tekst van die versie, niet in de werkmap):\n{shown}{more}"
         )
     last = reason.strip().splitlines()[-1] if reason.strip() else "zonder melding"
     return (
@@ -366,7 +367,7 @@ def place_version_pdfs(site: VersionSite, config_file: Path, cache: Path, downlo
                 # the directors' PDFs would be missing from the site, so the build stops.
                 raise_stopped(version_failure(version.label, version.tag, str(exc)))
             # Its old text under today's rules: history is read, never judged; the build goes on.
-            log.info(version_notice(version.label, version.tag, str(exc)))
+            notice(log, version_notice(version.label, version.tag, str(exc)))  # not --strict
             continue
         target = downloads / "versies" / version.slug
         target.mkdir(parents=True, exist_ok=True)
