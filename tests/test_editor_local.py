@@ -681,6 +681,22 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
             time.sleep(0.1)
         assert published.read_text(encoding="utf-8") == text
         assert _git(checkout, "branch", "--list", "cms/*") == ""
+        # A one-word edit of a real page changes that one line in git, nothing in its front
+        # matter (a description longer than 80 characters, lists: Decap's own writer folded and
+        # rewrote them, +11/-4).
+        page.goto(base + "#/collections/plan/entries/amstelstad")
+        page.reload()  # Decap keeps the published entry's form on a change of the hash alone
+        words = "Amstelstad is een van die gebieden."
+        page.locator("[data-slate-editor]").get_by_text(words, exact=False).click()
+        page.keyboard.press("End")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(" in de stad.")
+        page.get_by_role("button", name="Opslaan").click()
+        page.get_by_role("button", name="Status: Concept").wait_for()
+        numstat = _git(checkout, "diff", "--numstat", "main", "cms/plan/amstelstad")
+        assert numstat == "1\t1\tdocs/casussen/amstelstad/projectplan.md\n", numstat
+        diff = _git(checkout, "diff", "main", "cms/plan/amstelstad")
+        assert "\n+te leren. Amstelstad is een van die gebieden in de stad.\n" in diff, diff
         context.close()
     finally:
         process.terminate()

@@ -29,6 +29,9 @@ DOCS = "docs"
 #: Where uploaded images go (repository path) and that folder below docs/.
 MEDIA_PUBLIC = "assets/afbeeldingen"
 MEDIA_FOLDER = f"{DOCS}/{MEDIA_PUBLIC}"
+#: The page format registered by ``static/start.js`` (``static/frontmatter.js``): Decap's own
+#: writer rewrites untouched front-matter lines; this one writes the project's one style.
+PAGE_FORMAT = "kk-frontmatter"
 #: The repository of a GitHub Pages site ``https://<owner>.github.io/<repo>/``.
 _PAGES_URL = re.compile(r"^https://([A-Za-z0-9-]+)\.github\.io/([A-Za-z0-9._-]+)/?")
 
@@ -90,8 +93,8 @@ KEY_ORDER = (
     "period",
     "owners",
     "cases",
-    "organisations",
     "themes",
+    "organisations",
     "overview",
     "updated",
 )
@@ -303,6 +306,7 @@ def collection_config(
         return {
             "name": collection.name,
             "label": collection.label,
+            "format": PAGE_FORMAT,
             **media,
             "files": [
                 {
@@ -322,7 +326,7 @@ def collection_config(
         else collection.label,
         "folder": "/".join(part for part in (DOCS, collection.folder) if part),
         "extension": "md",
-        "format": "frontmatter",
+        "format": PAGE_FORMAT,
         "create": collection.create,
         "slug": collection.slug,
         "filter": {"field": "type", "value": collection.type},

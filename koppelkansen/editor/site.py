@@ -48,6 +48,19 @@ def bundle_dir(root: Path) -> Path:
     )
 
 
+def yaml_files(dist: Path) -> list[Path]:
+    """The YAML parser the page format reads with (``static/start.js``): the browser build of
+    the ``yaml`` package, the version Decap bundles, beside decap-cms in ``node_modules``."""
+    folder = dist.parent.parent / "yaml" / "browser" / "dist"
+    files = sorted(folder.glob("*.js"))
+    if not (folder / "index.js").is_file():
+        raise BuildStopped(
+            f"De editor mist zijn YAML-lezer in {folder}: draai 'make node' (npm ci) en bouw "
+            "opnieuw."
+        )
+    return files
+
+
 def bundle_files(dist: Path) -> list[Path]:
     """The main script and its chunks (``<n>.decap-cms.js``), without source maps and without the
     second copy of every file that the package also ships (``cms.js``)."""
@@ -184,8 +197,11 @@ def write_editor(
     admin.mkdir(parents=True, exist_ok=True)
     for path in bundle_files(dist):
         shutil.copyfile(path, admin / path.name)
-    for name in ("hosts.js", "preview.js"):
+    for name in ("hosts.js", "frontmatter.js", "preview.js", "start.js"):
         shutil.copyfile(STATIC / name, admin / name)
+    (admin / "yaml").mkdir(exist_ok=True)
+    for path in yaml_files(dist):
+        shutil.copyfile(path, admin / "yaml" / path.name)
     (admin / "index.html").write_text(
         index_html(preview_styles(site_dir), vocabulary, local=bool(local_backend)),
         encoding="utf-8",
