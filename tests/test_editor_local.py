@@ -574,7 +574,10 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         assert secret_url.startswith(f"http://127.0.0.1:{editor_port}/api/v1/")
         assert len(secret_url.rsplit("/", 1)[1]) >= 40
 
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800},
+            permissions=["clipboard-read", "clipboard-write"],
+        )
         other = context.new_page()  # another tab with unsaved text
         other.set_default_timeout(15_000)
         other.goto(base + "#/collections/plan/entries/haven-stad")
@@ -687,8 +690,15 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         page.goto(base + "#/collections/plan/entries/amstelstad")
         page.reload()  # Decap keeps the published entry's form on a change of the hash alone
         words = "Amstelstad is een van die gebieden."
-        page.locator("[data-slate-editor]").get_by_text(words, exact=False).click()
-        page.keyboard.press("End")
+        line = page.locator("[data-slate-editor]").get_by_text(words, exact=False)
+        line.click()
+        # The cursor at the end of that line (a key such as End is not reliable in Slate).
+        line.evaluate(
+            "el => { const t = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);"
+            " let n, last; while ((n = t.nextNode())) last = n;"
+            " getSelection().collapse(last, last.length); }"
+        )
+        page.wait_for_function("() => getSelection().anchorOffset > 0")
         page.keyboard.press("Backspace")
         page.keyboard.type(" in de stad.")
         page.get_by_role("button", name="Opslaan").click()
@@ -697,6 +707,24 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         assert numstat == "1\t1\tdocs/casussen/amstelstad/projectplan.md\n", numstat
         diff = _git(checkout, "diff", "main", "cms/plan/amstelstad")
         assert "\n+te leren. Amstelstad is een van die gebieden in de stad.\n" in diff, diff
+        # Decap's "Kopieer pad" copies the repository path (docs/assets/...); pasted into a
+        # page it becomes the path from the page's folder, which the build accepts.
+        page.goto(base + "#/collections/sessie")
+        page.reload()
+        page.get_by_role("button", name="Media").click()
+        page.get_by_text("editor-bewerk-link.png", exact=True).first.click()
+        page.get_by_role("button", name="Kopieer pad").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == "docs/assets/afbeeldingen/editor-bewerk-link.png"
+        other.bring_to_front()
+        other.locator("[data-slate-editor]").get_by_text("afgesproken").first.click()
+        other.keyboard.press("Control+V")
+        pasted = "../../assets/afbeeldingen/editor-bewerk-link.png"
+        box = other.locator("[data-slate-editor]")
+        deadline = time.monotonic() + 10
+        while box.inner_text().count(pasted) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert box.inner_text().count(pasted) == 2 and "docs/assets" not in box.inner_text()
         context.close()
     finally:
         process.terminate()

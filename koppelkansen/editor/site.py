@@ -132,8 +132,9 @@ def index_html(styles: list[str], vocabulary: Vocabulary, *, local: bool = False
     lines.append(_json_script("kk-collections", names))
     # Only the local editor asks the live preview for the build's state (make schrijven).
     lines.append(_json_script("kk-build-status", BUILD_STATUS if local else None))
-    insert = {"lijst": INSERT_LIST, "diepte": collection_depths()} if local else None
-    lines.append(_json_script("kk-insert", insert))
+    # The folder levels of each collection: a path below docs/ becomes a path from the page.
+    lines.append(_json_script("kk-depths", collection_depths()))
+    lines.append(_json_script("kk-insert", {"lijst": INSERT_LIST} if local else None))
     template = (STATIC / "index.html").read_text(encoding="utf-8")
     return template.replace("{styles}", "\n".join(lines))
 

@@ -117,6 +117,40 @@
     };
     poll();
   }
+  // How many folders the open page is below docs/ (from the address: the collection, and the
+  // entry's slug, or a new entry's path template); -1 when no page is open.
+  var depths = JSON.parse(document.getElementById("kk-depths").textContent);
+  var depth = function () {
+    var m = /^#\/collections\/([^/]+)\/(entries\/(.+)|new)/.exec(location.hash);
+    if (!m) return -1;
+    var d = depths[decodeURIComponent(m[1])] || [0, 0, -1];
+    if (d[2] >= 0) return d[2];
+    if (m[3] === undefined) return d[0] + d[1];
+    return d[0] + decodeURIComponent(m[3].split("?")[0]).split("/").length - 1;
+  };
+  var fromPage = function (below) { return new Array(depth() + 1).join("../") + below; };
+  // Decap's "Kopieer pad" (media library) copies the repository path, docs/assets/...; pasted
+  // into a page's text it becomes the path from the page's own folder, which the build accepts
+  // and the preview shows. Only a paste that is nothing but such a path is changed.
+  var rewriting = false;
+  document.addEventListener("paste", function (event) {
+    if (rewriting || depth() < 0) return;
+    var editor = event.target && event.target.closest && event.target.closest("[data-slate-editor]");
+    var text = event.clipboardData && event.clipboardData.getData("text/plain");
+    var m = editor && text && /^\s*\/?docs\/([^\s()<>]+)\s*$/.exec(text);
+    if (!m) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var data = new DataTransfer();
+    data.setData("text/plain", fromPage(m[1]));
+    rewriting = true;
+    try {
+      editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                         cancelable: true}));
+    } finally {
+      rewriting = false;
+    }
+  }, true);
   // "Invoegen" (make schrijven): a link to another page or an image, chosen from a list, with
   // the path from this page's own folder (what the build accepts; the preview maps images to
   // the media folder). The raw text field has no toolbar of its own. The text goes in where the
@@ -131,14 +165,6 @@
       var el = node && (node.nodeType === 1 ? node : node.parentElement);
       if (el && el.closest("[data-slate-editor]")) saved = sel.getRangeAt(0).cloneRange();
     });
-    var depth = function () {
-      var m = /^#\/collections\/([^/]+)\/(entries\/(.+)|new)/.exec(location.hash);
-      if (!m) return 0;
-      var d = insert.diepte[decodeURIComponent(m[1])] || [0, 0, -1];
-      if (d[2] >= 0) return d[2];
-      if (m[3] === undefined) return d[0] + d[1];
-      return d[0] + decodeURIComponent(m[3]).split("/").length - 1;
-    };
     var put = function (text) {
       var editor = document.querySelector("[data-slate-editor]");
       if (!editor) return;
@@ -180,7 +206,7 @@
       select.addEventListener("change", function () {
         if (!select.value) return;
         var option = select.options[select.selectedIndex];
-        put(text(new Array(depth() + 1).join("../") + select.value, option.textContent));
+        put(text(fromPage(select.value), option.textContent));
         select.value = "";
       });
       refresh();
