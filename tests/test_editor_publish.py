@@ -498,7 +498,26 @@ def test_an_author_signs_in_saves_a_draft_and_sees_its_preview(browser, tmp_path
             if shots:  # without the passing notices, which cover the toolbar for a few seconds
                 page.add_style_tag(content=".notif__container { display: none !important; }")
                 page.screenshot(path=str(shots / "editor-voorvertoning-1280.png"))
-                page.set_viewport_size({"width": 375, "height": 812})
+            # On a phone every button of Decap's top bar is on the screen, and the form starts
+            # below the bar (the publish menu ran off the screen).
+            page.set_viewport_size({"width": 375, "height": 812})
+            page.get_by_role("button", name="Publiceer", exact=True).wait_for()
+            off = page.evaluate(
+                """() => {
+                  const bar = document.querySelector('[class*="-ToolbarContainer"]');
+                  const controls = [...bar.querySelectorAll('button, a, [role=button]')]
+                    .filter(e => e.getBoundingClientRect().width > 0);
+                  const out = controls.filter(e => e.getBoundingClientRect().right > innerWidth
+                    || e.getBoundingClientRect().left < 0).map(e => e.textContent.trim());
+                  const field = [...document.querySelectorAll('label')]
+                    .find(l => l.textContent.trim() === 'Titel');
+                  if (field.getBoundingClientRect().top < bar.getBoundingClientRect().bottom)
+                    out.push('het formulier begint onder de balk');
+                  return [controls.length, out];
+                }"""
+            )
+            assert off[0] >= 5 and off[1] == [], off
+            if shots:
                 page.screenshot(path=str(shots / "editor-voorvertoning-375.png"))
             context.close()
             if shots:  # the provider's pages: a refusal, and the answer outside a pop-up

@@ -55,7 +55,7 @@
   // Below 800 px the toolbar wraps onto more lines than Decap's fixed 66 px: the form starts
   // below it (index.html reads --kk-toolbar-h), so no field is under the toolbar.
   var root = document.documentElement;
-  new MutationObserver(function () {
+  var measure = function () {
     var toolbar = document.querySelector('[class*="-ToolbarContainer"]');
     var height = toolbar ? toolbar.offsetHeight + "px" : "";
     if (height && root.style.getPropertyValue("--kk-toolbar-h") !== height) {
@@ -65,7 +65,9 @@
     for (var f = 0; f < frames.length; f++) frames[f].title = "Voorbeeld van de pagina";
     var boxes = document.querySelectorAll('[contenteditable="true"][role="textbox"]:not([aria-label])');
     for (var b = 0; b < boxes.length; b++) boxes[b].setAttribute("aria-label", "Tekst");
-  }).observe(document.body, {childList: true, subtree: true});
+  };
+  new MutationObserver(measure).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener("resize", measure);  // a phone turned: the toolbar wraps otherwise
   // The live preview's build state (make schrijven only: the page names the file): a failed
   // build is a notice in the page's flow, above the editor, that covers nothing and goes away
   // after the next good build. Nothing is reloaded: what is typed in any tab stays.
