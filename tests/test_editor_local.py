@@ -623,8 +623,14 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         broken = checkout / "docs" / "programma.md"
         original = broken.read_text(encoding="utf-8")
         broken.write_text(original.replace("status:", "status: [kapot", 1), encoding="utf-8")
-        notice = page.locator("#kk-bouwstatus:not([hidden])", has_text="docs/programma.md:5:")
+        notice = page.locator("#kk-bouwstatus:not([hidden])", has_text="docs/programma.md")
         notice.wait_for(timeout=60_000)
+        # In the editor's terms: the page by its title, the line, the fix; no terminal command.
+        assert notice.locator("li").all_inner_texts() == [
+            "Pagina \u2018Overkoepelend plan\u2019 (docs/programma.md), regel 5: een lijst of "
+            "object tussen [ ] of { } wordt niet goed gesloten; controleer haakjes en komma's"
+        ]
+        assert "make" not in notice.inner_text()
         box = notice.bounding_box()
         toolbar = page.locator('[class*="-ToolbarContainer"]').first.bounding_box()
         assert box is not None and toolbar is not None

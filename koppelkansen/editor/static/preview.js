@@ -79,6 +79,28 @@
     notice.hidden = true;
     document.body.insertBefore(notice, document.body.firstChild);
     var shown = "";
+    // The page titles by path below docs/ (the "Invoegen" list, written by the same build).
+    var titles = {};
+    var insertList = JSON.parse(document.getElementById("kk-insert").textContent);
+    var readTitles = function () {
+      if (!insertList) return Promise.resolve();
+      return fetch(insertList.lijst, {cache: "no-store"}).then(function (r) { return r.json(); })
+        .then(function (list) {
+          titles = {};
+          (list.paginas || []).forEach(function (p) { titles[p.pad] = p.titel; });
+        }, function () {});
+    };
+    // A problem as the author can act on it in the editor: which page (its title and file),
+    // which line, and the build's own Dutch fix. Lines meant for a terminal are left out.
+    var LOCATED = /^(docs\/[^:]+?):(\d+):\d+: (fout|waarschuwing): ([\s\S]*)$/;
+    var explain = function (line) {
+      var m = LOCATED.exec(line);
+      if (!m) return line;
+      var title = titles[m[1].replace(/^docs\//, "")];
+      var page = title ? "Pagina \u2018" + title + "\u2019 (" + m[1] + ")" : m[1];
+      var where = m[2] === "1" ? "" : ", regel " + m[2];
+      return page + where + ": " + m[4];
+    };
     var show = function (errors) {
       var key = errors.join("\n");
       if (key === shown) return;
@@ -91,11 +113,13 @@
       }
       var heading = document.createElement("strong");
       heading.textContent = "De site is na je laatste bewaarde wijziging niet gebouwd. " +
-        "Je tekst in de editor is veilig; herstel wat hieronder staat en bewaar opnieuw.";
+        "Je tekst in de editor is veilig. Open de pagina die hieronder staat, herstel op de " +
+        "genoemde regel wat er staat (regels bovenaan het bestand zijn de velden van het " +
+        "formulier) en bewaar opnieuw.";
       var list = document.createElement("ul");
       for (var e = 0; e < errors.length; e++) {
         var item = document.createElement("li");
-        item.textContent = errors[e];
+        item.textContent = explain(errors[e]);
         list.appendChild(item);
       }
       notice.appendChild(heading);
@@ -110,10 +134,19 @@
       }).then(function (state) {
         if (!state) return;
         var lines = Array.isArray(state.fouten) ? state.fouten.map(String) : [];
-        // The problems at their file and line (docs/x.md:12:3: fout: ...); the build's closing
-        // lines (for the terminal) only when there is nothing else.
-        var located = lines.filter(function (l) { return /^[^\s:]+:\d+:\d+: /.test(l); });
-        show(located.length ? located : lines);
+        // The problems at their file and line (docs/x.md:12:3: fout: ...); without them, the
+        // build's other lines, but not its advice for the terminal ('make check') or the
+        // live preview's browser tab.
+        var located = lines.filter(function (l) { return LOCATED.test(l); });
+        var other = lines.filter(function (l) {
+          return !/make [a-z]|de browser toont/i.test(l);
+        });
+        if (lines.length && !located.length && !other.length) {
+          other = ["De site kon niet worden gebouwd. Bewaar de pagina opnieuw; blijft deze " +
+                   "melding staan, stuur haar dan naar het kernteam."];
+        }
+        var next = function () { show(located.length ? located : other); };
+        if (located.length && lines.join("\n") !== shown) readTitles().then(next); else next();
         setTimeout(poll, 1500);
       }, function () { setTimeout(poll, 5000); });
     };
