@@ -591,6 +591,7 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         page.set_default_timeout(15_000)
         page.goto(base + "#/collections/sessie/new", wait_until="load")  # signed in: same browser
         page.get_by_label("Titel", exact=True).wait_for()
+        form_violations = _axe(page)  # the new-page form
         # An empty new form says nothing about saved changes.
         assert not page.get_by_text("Wijzigingen opgeslagen", exact=True).is_visible()
         if shots:
@@ -731,14 +732,37 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         while box.inner_text().count(pasted) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert box.inner_text().count(pasted) == 2 and "docs/assets" not in box.inner_text()
+        # The published session is on its case page and the timeline of the live preview.
+        for path in ("casussen/haven-stad/", "overzichten/tijdlijn/"):
+            deadline = time.monotonic() + 60
+            shown = ""
+            while "Ontwerpatelier Zuidas één" not in shown and time.monotonic() < deadline:
+                shown = http_get(
+                    f"http://127.0.0.1:{site_port}/plannen/{path}", f"127.0.0.1:{site_port}"
+                )
+            assert "Ontwerpatelier Zuidas één" in shown, path
         context.close()
     finally:
         process.terminate()
         process.communicate(timeout=15)  # also closes the pipe
         log.close()
+    assert form_violations == [], form_violations
     assert process.returncode in (0, -15, 1)
     assert "Traceback" not in (tmp_path / "schrijven.log").read_text(encoding="utf-8")
     assert not list(checkout.glob("docs/**/*.html"))
+
+
+def _axe(page) -> list[str]:
+    """WCAG 2.1 A and AA violations (rule ids), once Decap's label transitions are done."""
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    return sorted(
+        page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+            "'wcag21a', 'wcag21aa']}, resultTypes: ['violations']}).then(r => r.violations"
+            ".map(v => v.id + ' ' + JSON.stringify(v.nodes.map(n => n.target))))"
+        )
+    )
 
 
 def http_get(url: str, host: str) -> str:

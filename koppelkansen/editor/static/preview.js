@@ -93,10 +93,12 @@
     // A problem as the author can act on it in the editor: which page (its title and file),
     // which line, and the build's own Dutch fix. Lines meant for a terminal are left out.
     var LOCATED = /^(docs\/[^:]+?):(\d+):\d+: (fout|waarschuwing): ([\s\S]*)$/;
+    var untitled = false;
     var explain = function (line) {
       var m = LOCATED.exec(line);
       if (!m) return line;
       var title = titles[m[1].replace(/^docs\//, "")];
+      if (!title) untitled = true;
       var page = title ? "Pagina \u2018" + title + "\u2019 (" + m[1] + ")" : m[1];
       var where = m[2] === "1" ? "" : ", regel " + m[2];
       return page + where + ": " + m[4];
@@ -117,6 +119,7 @@
         "genoemde regel wat er staat (regels bovenaan het bestand zijn de velden van het " +
         "formulier) en bewaar opnieuw.";
       var list = document.createElement("ul");
+      untitled = false;
       for (var e = 0; e < errors.length; e++) {
         var item = document.createElement("li");
         item.textContent = explain(errors[e]);
@@ -124,6 +127,8 @@
       }
       notice.appendChild(heading);
       notice.appendChild(list);
+      // The list of titles was not there (a rebuild in progress): asked again at the next poll.
+      if (untitled) shown = "";
       // The editor starts below the notice (index.html reads --kk-notice-h): it covers nothing.
       root.style.setProperty("--kk-notice-h", notice.offsetHeight + "px");
     };
