@@ -194,6 +194,25 @@ def test_the_editor_server_answers_the_editor_page_in_git_mode(guard):
         ("no secret", {"path": "/api/v1"}),
         ("wrong secret", {"path": "/api/v1/" + "y" * 47}),
         ("secret prefix", {"path": f"/api/v1/{SECRET[:-1]}"}),
+        # Fresh spellings (issue 31 item 1, second pass).
+        ("Host in capitals", {"host": "LOCALHOST:{port}"}),
+        ("Host with a trailing dot", {"host": "127.0.0.1.:{port}"}),
+        ("IPv6 loopback Host", {"host": "[::1]:{port}"}),
+        ("Host without port", {"host": "127.0.0.1"}),
+        ("short loopback Host", {"host": "127.1:{port}"}),
+        ("numeric loopback Host", {"host": "2130706433:{port}"}),
+        ("Host with user part", {"host": "127.0.0.1:{port}@aanvaller.example"}),
+        ("Host port with a zero", {"host": "127.0.0.1:0{port}"}),
+        ("Origin with a slash", {"origin": "http://127.0.0.1:8000/"}),
+        ("Origin in capitals", {"origin": "HTTP://127.0.0.1:8000"}),
+        ("Origin as a subdomain", {"origin": "http://127.0.0.1:8000.aanvaller.example"}),
+        ("IPv6 Origin", {"origin": "http://[::1]:8000"}),
+        ("secret with a slash", {"path": f"/api/v1/{SECRET}/"}),
+        ("double slash", {"path": f"/api/v1//{SECRET}"}),
+        ("path in capitals", {"path": f"/API/v1/{SECRET}"}),
+        ("encoded dots", {"path": f"/api/v1/%2e%2e/api/v1/{SECRET}"}),
+        ("encoded slash", {"path": f"/api/v1/{SECRET}%2F.."}),
+        ("dot segment", {"path": f"/api/v1/./{SECRET}"}),
     ],
 )
 def test_the_guard_refuses_requests_not_from_the_editor_page(guard, kind, request_):
@@ -223,6 +242,12 @@ def test_the_guard_refuses_requests_not_from_the_editor_page(guard, kind, reques
         "docs/hulp.html",
         "docs/assets/afbeeldingen/x.sh",
         "/etc/x.md",
+        "docs\\..\\GNUmakefile",
+        "docs/%2e%2e/../Makefile",
+        "docs/x.md\u0000.png",
+        "DOCS/../Makefile",
+        "docs/assets/afbeeldingen/x.svg.html",
+        "docs/hulp.xhtml",
     ],
 )
 def test_the_guard_writes_only_pages_and_media_below_docs(guard, path):
@@ -246,6 +271,71 @@ def test_the_guard_writes_only_pages_and_media_below_docs(guard, path):
     assert not (checkout / ".git" / "hooks" / "post-checkout.md").exists()
     assert list(outside.iterdir()) == []
     assert _git(checkout, "rev-parse", "HEAD") == before
+
+
+def _upload(name: str, data: bytes) -> dict:
+    import base64
+
+    body = _media(f"docs/assets/afbeeldingen/{name}")
+    body["params"]["asset"]["content"] = base64.b64encode(data).decode()
+    return body
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+SVG = b"<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'>"
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("kaart.svg", SVG + b"<script>fetch('/admin/config.yml')</script></svg>"),
+        ("kaart.svg", SVG.replace(b">", b" onload='alert(1)'>", 1) + b"</svg>"),
+        ("kaart.svg", SVG + b"<foreignObject><p>x</p></foreignObject></svg>"),
+        ("kaart.svg", SVG + b"<a href='javascript:alert(1)'><text>x</text></a></svg>"),
+        ("kaart.svg", SVG + b"<image href='data:image/svg+xml;base64,PHN2Zz4='/></svg>"),
+        (
+            "kaart.svg",
+            b"<!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>" + SVG + b"</svg>",
+        ),
+        ("kaart.svg", b"<html><script>1</script></html>"),
+        ("kaart.png", b"<html><script>alert(1)</script></html>"),
+        ("foto.jpg", PNG),
+        ("stuk.pdf", b"<script>1</script>"),
+    ],
+)
+def test_the_guard_judges_an_upload_by_its_content(guard, name, data):
+    """An image with script in it (or that is not the image its name says) is refused at the
+    upload, with the reason in Dutch; the build would refuse it later, the editor says it now."""
+    port, checkout, _ = guard
+    before = _git(checkout, "rev-parse", "HEAD")
+    status, answer = _post(port, _upload(name, data))
+    assert status == 403 and answer["error"].startswith("geweigerd: "), answer
+    assert _git(checkout, "rev-parse", "HEAD") == before
+
+
+def test_the_guard_accepts_real_images_and_only_the_editors_actions(guard):
+    port, checkout, _ = guard
+    for name, data in (("punt.png", PNG), ("punt.svg", SVG + b"<rect width='1'/></svg>")):
+        status, answer = _post(port, _upload(name, data))
+        assert status == 200, answer
+        assert f"docs/assets/afbeeldingen/{name}" in _git(checkout, "ls-tree", "-r", "main")
+    for body in ({"action": "getConfig"}, {"action": "deleteBranch", "params": {}}, {}):
+        status, answer = _post(port, body)
+        assert status == 403 and "onbekende actie" in answer["error"], (body, answer)
+
+
+def test_the_guard_answers_a_huge_or_broken_body_briefly(guard):
+    port, _, _ = guard
+    for payload, expected in ((b"{" + b" " * (51 * 1024 * 1024) + b"}", 413), (b"{kapot", 400)):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Content-Type": "application/json", "Host": f"127.0.0.1:{port}",
+                   "Origin": "http://127.0.0.1:8000"}  # fmt: skip
+        conn.request("POST", f"/api/v1/{SECRET}", payload, headers)
+        answer = conn.getresponse()
+        text = answer.read().decode()
+        conn.close()
+        assert answer.status == expected, (answer.status, text)
+        assert "error" in json.loads(text) and "at " not in text and "node_modules" not in text
 
 
 def test_nothing_in_the_checkout_or_the_shell_configures_the_editor_server(tmp_path, monkeypatch):
