@@ -301,21 +301,13 @@ def test_the_published_editor_loads_with_nothing_from_another_host(chromium, tmp
 
 
 @pytest.mark.xdist_group("site-real")
-def test_the_built_site_has_edit_links_and_no_editor_in_pdfs_search_or_sitemap(real_site):
-    """The project's own site as built (tests/conftest.py, ``real_site``): sign-in is not set up in
-    mkdocs.yml, so admin/ says so and "Bewerk deze pagina" opens GitHub's own editor; the edit
-    link is theme, not content (not in the PDFs nor in the search index); admin/ is in no index.
-    (The editor writing a session that the build puts on its case page and timeline:
-    tests/test_editor_local.py.)"""
+def test_the_built_site_has_no_editor_in_pdfs_search_or_sitemap(real_site):
+    """The project's own site as built once for the gates (tests/conftest.py, ``real_site``; a
+    proposal's build, so without admin/ and edit links: the notice is tested in
+    tests/test_editor_publish.py, the edit link in the live preview by tests/test_editor_local.py
+    and for GitHub by test_until_sign_in_is_set_up_the_edit_link_opens_the_git_hosts_editor):
+    the editor is in no PDF, search index or sitemap."""
     built = real_site
-    assert "nog niet ingesteld" in (built / "admin" / "index.html").read_text("utf-8")
-    plan_page = (built / "casussen" / "haven-stad" / "projectplan" / "index.html").read_text(
-        "utf-8"
-    )
-    assert (
-        '<a href="https://github.com/koppelkansen/plannen/edit/main/docs/casussen/haven-stad/'
-        'projectplan.md" class="kk-edit-link" rel="edit">Bewerk deze pagina</a>'
-    ) in plan_page
     pdf_text = subprocess.run(
         ["pdftotext", str(built / "downloads" / "koppelkansen-haven-stad.pdf"), "-"],
         capture_output=True,

@@ -831,6 +831,15 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
                     f"http://127.0.0.1:{site_port}/plannen/{path}", f"127.0.0.1:{site_port}"
                 )
             assert "Ontwerpatelier Zuidas één" in shown, path
+        # "Bewerk deze pagina" opens the page in this editor.
+        plan_page = http_get(
+            f"http://127.0.0.1:{site_port}/plannen/casussen/haven-stad/projectplan/",
+            f"127.0.0.1:{site_port}",
+        )
+        assert re.search(
+            r'href="[./]*admin/#/collections/plan/entries/haven-stad" class="kk-edit-link"',
+            plan_page,
+        ), plan_page[:200]
         context.close()
     finally:
         process.terminate()
