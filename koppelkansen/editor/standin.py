@@ -256,7 +256,7 @@ class GitHubStandIn:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<title>Pull requests (stand-in)</title></head>"
             '<body style="font: 16px/1.5 system-ui, sans-serif; max-width: 50em; margin: 1em auto;'
-            ' padding: 0 1em">'
+            ' padding: 0 1em; overflow-wrap: anywhere; color-scheme: light dark">'
             f"<h1>Pull requests van {html.escape(self.repo)}</h1>"
             "<p>Dit is de stand-in voor GitHub op je eigen computer, niet GitHub zelf.</p>"
             f"<ol>{''.join(items) or '<li>Nog geen pull requests.</li>'}</ol></body></html>"

@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Geen mkdocs.yml in {root}: draai dit in de map van het project.", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, _stop)
+    # Ctrl+C stops it even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     scratch = Path(tempfile.mkdtemp(prefix="proef-aanmelden-"))
     standin: GitHubStandIn | None = None
     provider: subprocess.Popen[bytes] | None = None
@@ -215,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the clean-up is not interrupted
         if server is not None:
             server.shutdown()
             server.server_close()
