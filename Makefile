@@ -133,6 +133,11 @@ schrijven: $(STAMP) $(NODE_STAMP) ## Write in the browser: the editor on http://
 aanmelden: $(STAMP) ## The OAuth provider for the editor's GitHub sign-in on 127.0.0.1:8090 (settings: docs-dev/editor.md)
 	$(PY) -m koppelkansen.editor.oauth
 
+# The published editor's sign-in, tried on this computer: the site built for a stand-in for GitHub,
+# the stand-in and the real OAuth provider, all on 127.0.0.1 (koppelkansen/editor/trial.py).
+proef-aanmelden: $(STAMP) $(NODE_STAMP) ## Try the published editor's sign-in against a stand-in for GitHub, on this computer (Ctrl+C stops it)
+	@$(PY) -m koppelkansen.editor.trial
+
 linkcheck: site ## Build site/ and check every internal link, anchor and PDF link in it
 	$(PY) -m koppelkansen.check.links site --docs $(DOCS)
 

@@ -4,12 +4,10 @@ the real editor (Decap CMS from node_modules) with a real decap-server, driven i
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -234,37 +232,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _decap_server(checkout: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        ["node", str(DECAP_SERVER)],
-        cwd=checkout,
-        env={
-            **os.environ,
-            "PORT": str(port),
-            "BIND_HOST": "127.0.0.1",
-            "GIT_REPO_DIRECTORY": str(checkout),
-            "MODE": "fs",
-            "LOG_LEVEL": "warn",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.1).close()
-            return server
-        except OSError:
-            if server.poll() is not None:
-                _, err = server.communicate()
-                raise AssertionError(f"decap-server stopte: {err}") from None
-            time.sleep(0.05)
-    server.kill()
-    server.communicate()
-    raise AssertionError("decap-server luistert niet binnen 10 s")
-
-
 def _watch(page) -> list[str]:
     """Console errors and uncaught exceptions of ``page``."""
     errors: list[str] = []
@@ -333,141 +300,24 @@ def test_the_published_editor_loads_with_nothing_from_another_host(chromium, tmp
     assert set(found) <= KNOWN_DECAP_VIOLATIONS, found
 
 
-def _scratch_checkout(target: Path) -> Path:
-    """A checkout of the project with its own docs/ (the editor writes there), the real
-    mkdocs.yml and overrides/."""
-    shutil.copytree(ROOT / "docs", target / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    (target / "overrides").symlink_to(ROOT / "overrides", target_is_directory=True)
-    return target
-
-
-def _split(text: str) -> tuple[dict, str]:
-    _, front, body = text.split("---\n", 2)
-    return yaml.safe_load(front), body
-
-
-def _choose(page, label: str, option: str) -> None:
-    page.get_by_label(label, exact=True).click()
-    page.get_by_text(option, exact=True).last.click()
-
-
-@EDITOR
-def test_an_author_creates_a_session_and_edits_a_plan_in_the_editor(chromium, tmp_path):
-    checkout = _scratch_checkout(tmp_path / "checkout")
-    corpus = _corpus(checkout / "docs")
-    port = _free_port()
-    admin_site = tmp_path / "editor"
-    (admin_site / "assets" / "images").mkdir(parents=True)
-    shutil.copy(FAVICON, admin_site / "assets" / "images")
-    (admin_site / "index.html").write_text(
-        '<link rel="canonical" href="https://koppelkansen.github.io/plannen/">', encoding="utf-8"
-    )
-    write_editor(
-        admin_site,
-        ROOT,
-        corpus.schema,
-        corpus.vocabulary,
-        repo="koppelkansen/plannen",
-        site_url="",
-        local_backend=f"http://127.0.0.1:{port}/api/v1",
-    )
-    # The live preview answers the editor's question for the build's state (make schrijven).
-    (admin_site / "admin" / "bouwstatus.json").write_text('{"fouten": []}', encoding="utf-8")
-    server = _decap_server(checkout, port)
-    shots = os.environ.get("KOPPELKANSEN_SCREENSHOTS")
-    try:
-        with serve(admin_site) as base:
-            context = chromium.new_context(viewport={"width": 1280, "height": 800})
-            page = context.new_page()
-            page.set_default_timeout(10_000)
-            errors = _watch(page)
-            page.goto(base + "admin/#/collections/sessie/new", wait_until="load")
-            page.get_by_role("button", name="Inloggen").click()
-            page.get_by_label("Titel", exact=True).fill("Ontwerpatelier Zuidas één")
-            _choose(page, "Casusgebied", "Haven-Stad")
-            _choose(page, "Soort sessie", "Ontwerpatelier")
-            _choose(page, "Leerronde", "Leerronde 2019: ontwerpateliers")
-            page.get_by_label("Datum", exact=True).fill("2019-03")
-            form_violations = _axe(page)  # the new-page form, filled in
-            if shots:
-                page.screenshot(path=f"{shots}/editor-nieuwe-sessie-1280.png")
-            page.get_by_role("button", name="Publiceer").click()
-            page.get_by_text("Publiceer nu", exact=True).click()
-            session = checkout / "docs" / "casussen" / "haven-stad" / "ontwerpatelier-zuidas-een.md"
-            deadline = time.monotonic() + 10
-            while not session.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            # Decap opens the saved page; then through the list of plans, as an author goes.
-            page.wait_for_url("**/entries/haven-stad/ontwerpatelier-zuidas-een")
-            page.goto(base + "admin/#/collections/plan")
-            page.locator("h2", has_text="Haven-Stad").click()
-            page.locator("[contenteditable=true]").get_by_text("afgesproken").first.dblclick()
-            page.keyboard.type("besloten")
-            # The preview follows the text once the editor has taken it in; then save.
-            page.frame_locator("iframe").get_by_text("hebben besloten om").wait_for()
-            page.get_by_role("button", name="Publiceer").click()
-            page.get_by_text("Publiceer nu", exact=True).click()
-
-            plan = checkout / "docs" / "casussen" / "haven-stad" / "projectplan.md"
-            deadline = time.monotonic() + 10
-            while "besloten" not in plan.read_text("utf-8") and time.monotonic() < deadline:
-                time.sleep(0.05)
-            if shots:
-                page.screenshot(path=f"{shots}/editor-projectplan-1280.png", full_page=True)
-            context.close()
-    finally:
-        server.terminate()
-        server.communicate(timeout=5)
-    text = session.read_text(encoding="utf-8")
-    assert text.startswith(
-        "---\ntitle: Ontwerpatelier Zuidas één\ntype: sessie\nstatus: concept\ncase: haven-stad\n"
-        "kind: ontwerpatelier\ndate: 2019-03\nround: 2019-ontwerpateliers\n---\n"
-    ), text
-    assert "## Doel van de sessie" in text and "## Vervolg" in text
-    assert errors == []
-    assert set(form_violations) <= KNOWN_DECAP_VIOLATIONS, form_violations
-    edited = plan.read_text(encoding="utf-8")
-    original = (ROOT / "docs" / "casussen" / "haven-stad" / "projectplan.md").read_text("utf-8")
-    # The word is changed and nothing else; Decap writes the front matter in its own YAML style
-    # (lists as blocks, long values folded), same keys in the same order, which the check reads.
-    front, body = _split(edited)
-    original_front, original_body = _split(original)
-    assert body == original_body.replace("afgesproken", "besloten", 1) != original_body
-    assert list(front) == list(original_front) and front == original_front
-    assert errors == []
-    # The check accepts both pages, and the build puts the session on its case page and timeline.
-    corpus, problems, _ = check_docs(checkout / "docs")
-    assert problems == []
-    result = run_build(checkout / "mkdocs.yml", checkout / "site")
-    assert result.returncode == 0, result.stderr
-    case_page = (checkout / "site" / "casussen" / "haven-stad" / "index.html").read_text("utf-8")
-    timeline = (checkout / "site" / "overzichten" / "tijdlijn" / "index.html").read_text("utf-8")
-    for html in (case_page, timeline):
-        assert "Ontwerpatelier Zuidas één" in html
-    built = checkout / "site"
-    # mkdocs.yml sets up no sign-in yet (editor_sign_in): admin/ says so, and the edit link opens
-    # the plan in GitHub's own editor (tests/test_editor_publish.py has the editor set up).
-    assert "nog niet ingesteld" in (built / "admin" / "index.html").read_text("utf-8")
-    plan_page = (built / "casussen" / "haven-stad" / "projectplan" / "index.html").read_text(
-        "utf-8"
-    )
-    assert (
-        '<a href="https://github.com/koppelkansen/plannen/edit/main/docs/casussen/haven-stad/'
-        'projectplan.md" class="kk-edit-link" rel="edit">Bewerk deze pagina</a>'
-    ) in plan_page
-    # The PDFs are made from the pages' content, which the edit link is not part of.
+@pytest.mark.xdist_group("site-real")
+def test_the_built_site_has_no_editor_in_pdfs_search_or_sitemap(real_site):
+    """The project's own site as built once for the gates (tests/conftest.py, ``real_site``; a
+    proposal's build, so without admin/ and edit links: the notice is tested in
+    tests/test_editor_publish.py, the edit link in the live preview by tests/test_editor_local.py
+    and for GitHub by test_until_sign_in_is_set_up_the_edit_link_opens_the_git_hosts_editor):
+    the editor is in no PDF, search index or sitemap."""
+    built = real_site
     pdf_text = subprocess.run(
         ["pdftotext", str(built / "downloads" / "koppelkansen-haven-stad.pdf"), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    assert "Ontwerpatelier Zuidas één" in pdf_text and "Bewerk deze pagina" not in pdf_text
+    assert "Sessie Havenstad" in pdf_text and "Bewerk deze pagina" not in pdf_text
     locations = [page["url"] for page in fragments(built)]
     assert "/casussen/haven-stad/" in locations
     assert [loc for loc in locations if loc.startswith("/admin")] == []
-    # The index holds the plan's text, not its edit link.
     plan = next(p for p in fragments(built) if p["url"] == "/casussen/haven-stad/projectplan/")
     assert "Projectplan Haven-Stad" in plan["content"] and "Bewerk deze" not in plan["content"]
     assert "admin/</loc>" not in (built / "sitemap.xml").read_text("utf-8")
@@ -506,7 +356,7 @@ def test_vocabulary_labels_stay_text_in_the_editors_files(label, tmp_path):
     assert options[0] == {"label": label, "value": "concept"}
     page = index_html(['../assets/"><script>x</script>.css'], vocab)
     assert "<script>alert" not in page and "<b>" not in page
-    assert page.count("<script") == page.count("</script>") == 7
+    assert page.count("<script") == page.count("</script>") == 10
     assert '"><script>x' not in page
 
 

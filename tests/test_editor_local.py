@@ -194,6 +194,25 @@ def test_the_editor_server_answers_the_editor_page_in_git_mode(guard):
         ("no secret", {"path": "/api/v1"}),
         ("wrong secret", {"path": "/api/v1/" + "y" * 47}),
         ("secret prefix", {"path": f"/api/v1/{SECRET[:-1]}"}),
+        # Fresh spellings (issue 31 item 1, second pass).
+        ("Host in capitals", {"host": "LOCALHOST:{port}"}),
+        ("Host with a trailing dot", {"host": "127.0.0.1.:{port}"}),
+        ("IPv6 loopback Host", {"host": "[::1]:{port}"}),
+        ("Host without port", {"host": "127.0.0.1"}),
+        ("short loopback Host", {"host": "127.1:{port}"}),
+        ("numeric loopback Host", {"host": "2130706433:{port}"}),
+        ("Host with user part", {"host": "127.0.0.1:{port}@aanvaller.example"}),
+        ("Host port with a zero", {"host": "127.0.0.1:0{port}"}),
+        ("Origin with a slash", {"origin": "http://127.0.0.1:8000/"}),
+        ("Origin in capitals", {"origin": "HTTP://127.0.0.1:8000"}),
+        ("Origin as a subdomain", {"origin": "http://127.0.0.1:8000.aanvaller.example"}),
+        ("IPv6 Origin", {"origin": "http://[::1]:8000"}),
+        ("secret with a slash", {"path": f"/api/v1/{SECRET}/"}),
+        ("double slash", {"path": f"/api/v1//{SECRET}"}),
+        ("path in capitals", {"path": f"/API/v1/{SECRET}"}),
+        ("encoded dots", {"path": f"/api/v1/%2e%2e/api/v1/{SECRET}"}),
+        ("encoded slash", {"path": f"/api/v1/{SECRET}%2F.."}),
+        ("dot segment", {"path": f"/api/v1/./{SECRET}"}),
     ],
 )
 def test_the_guard_refuses_requests_not_from_the_editor_page(guard, kind, request_):
@@ -223,6 +242,12 @@ def test_the_guard_refuses_requests_not_from_the_editor_page(guard, kind, reques
         "docs/hulp.html",
         "docs/assets/afbeeldingen/x.sh",
         "/etc/x.md",
+        "docs\\..\\GNUmakefile",
+        "docs/%2e%2e/../Makefile",
+        "docs/x.md\u0000.png",
+        "DOCS/../Makefile",
+        "docs/assets/afbeeldingen/x.svg.html",
+        "docs/hulp.xhtml",
     ],
 )
 def test_the_guard_writes_only_pages_and_media_below_docs(guard, path):
@@ -246,6 +271,71 @@ def test_the_guard_writes_only_pages_and_media_below_docs(guard, path):
     assert not (checkout / ".git" / "hooks" / "post-checkout.md").exists()
     assert list(outside.iterdir()) == []
     assert _git(checkout, "rev-parse", "HEAD") == before
+
+
+def _upload(name: str, data: bytes) -> dict:
+    import base64
+
+    body = _media(f"docs/assets/afbeeldingen/{name}")
+    body["params"]["asset"]["content"] = base64.b64encode(data).decode()
+    return body
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+SVG = b"<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'>"
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("kaart.svg", SVG + b"<script>fetch('/admin/config.yml')</script></svg>"),
+        ("kaart.svg", SVG.replace(b">", b" onload='alert(1)'>", 1) + b"</svg>"),
+        ("kaart.svg", SVG + b"<foreignObject><p>x</p></foreignObject></svg>"),
+        ("kaart.svg", SVG + b"<a href='javascript:alert(1)'><text>x</text></a></svg>"),
+        ("kaart.svg", SVG + b"<image href='data:image/svg+xml;base64,PHN2Zz4='/></svg>"),
+        (
+            "kaart.svg",
+            b"<!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>" + SVG + b"</svg>",
+        ),
+        ("kaart.svg", b"<html><script>1</script></html>"),
+        ("kaart.png", b"<html><script>alert(1)</script></html>"),
+        ("foto.jpg", PNG),
+        ("stuk.pdf", b"<script>1</script>"),
+    ],
+)
+def test_the_guard_judges_an_upload_by_its_content(guard, name, data):
+    """An image with script in it (or that is not the image its name says) is refused at the
+    upload, with the reason in Dutch; the build would refuse it later, the editor says it now."""
+    port, checkout, _ = guard
+    before = _git(checkout, "rev-parse", "HEAD")
+    status, answer = _post(port, _upload(name, data))
+    assert status == 403 and answer["error"].startswith("geweigerd: "), answer
+    assert _git(checkout, "rev-parse", "HEAD") == before
+
+
+def test_the_guard_accepts_real_images_and_only_the_editors_actions(guard):
+    port, checkout, _ = guard
+    for name, data in (("punt.png", PNG), ("punt.svg", SVG + b"<rect width='1'/></svg>")):
+        status, answer = _post(port, _upload(name, data))
+        assert status == 200, answer
+        assert f"docs/assets/afbeeldingen/{name}" in _git(checkout, "ls-tree", "-r", "main")
+    for body in ({"action": "getConfig"}, {"action": "deleteBranch", "params": {}}, {}):
+        status, answer = _post(port, body)
+        assert status == 403 and "onbekende actie" in answer["error"], (body, answer)
+
+
+def test_the_guard_answers_a_huge_or_broken_body_briefly(guard):
+    port, _, _ = guard
+    for payload, expected in ((b"{" + b" " * (51 * 1024 * 1024) + b"}", 413), (b"{kapot", 400)):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Content-Type": "application/json", "Host": f"127.0.0.1:{port}",
+                   "Origin": "http://127.0.0.1:8000"}  # fmt: skip
+        conn.request("POST", f"/api/v1/{SECRET}", payload, headers)
+        answer = conn.getresponse()
+        text = answer.read().decode()
+        conn.close()
+        assert answer.status == expected, (answer.status, text)
+        assert "error" in json.loads(text) and "at " not in text and "node_modules" not in text
 
 
 def test_nothing_in_the_checkout_or_the_shell_configures_the_editor_server(tmp_path, monkeypatch):
@@ -574,7 +664,10 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         assert secret_url.startswith(f"http://127.0.0.1:{editor_port}/api/v1/")
         assert len(secret_url.rsplit("/", 1)[1]) >= 40
 
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800},
+            permissions=["clipboard-read", "clipboard-write"],
+        )
         other = context.new_page()  # another tab with unsaved text
         other.set_default_timeout(15_000)
         other.goto(base + "#/collections/plan/entries/haven-stad")
@@ -588,6 +681,7 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         page.set_default_timeout(15_000)
         page.goto(base + "#/collections/sessie/new", wait_until="load")  # signed in: same browser
         page.get_by_label("Titel", exact=True).wait_for()
+        form_violations = _axe(page)  # the new-page form
         # An empty new form says nothing about saved changes.
         assert not page.get_by_text("Wijzigingen opgeslagen", exact=True).is_visible()
         if shots:
@@ -620,8 +714,14 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         broken = checkout / "docs" / "programma.md"
         original = broken.read_text(encoding="utf-8")
         broken.write_text(original.replace("status:", "status: [kapot", 1), encoding="utf-8")
-        notice = page.locator("#kk-bouwstatus:not([hidden])", has_text="docs/programma.md:5:")
+        notice = page.locator("#kk-bouwstatus:not([hidden])", has_text="docs/programma.md")
         notice.wait_for(timeout=60_000)
+        # In the editor's terms: the page by its title, the line, the fix; no terminal command.
+        assert notice.locator("li").all_inner_texts() == [
+            "Pagina \u2018Overkoepelend plan\u2019 (docs/programma.md), regel 5: een lijst of "
+            "object tussen [ ] of { } wordt niet goed gesloten; controleer haakjes en komma's"
+        ]
+        assert "make" not in notice.inner_text()
         box = notice.bounding_box()
         toolbar = page.locator('[class*="-ToolbarContainer"]').first.bounding_box()
         assert box is not None and toolbar is not None
@@ -681,14 +781,87 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
             time.sleep(0.1)
         assert published.read_text(encoding="utf-8") == text
         assert _git(checkout, "branch", "--list", "cms/*") == ""
+        # A one-word edit of a real page changes that one line in git, nothing in its front
+        # matter (a description longer than 80 characters, lists: Decap's own writer folded and
+        # rewrote them, +11/-4).
+        page.goto(base + "#/collections/plan/entries/amstelstad")
+        page.reload()  # Decap keeps the published entry's form on a change of the hash alone
+        words = "Amstelstad is een van die gebieden."
+        line = page.locator("[data-slate-editor]").get_by_text(words, exact=False)
+        line.click()
+        # The cursor at the end of that line (a key such as End is not reliable in Slate).
+        line.evaluate(
+            "el => { const t = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);"
+            " let n, last; while ((n = t.nextNode())) last = n;"
+            " getSelection().collapse(last, last.length); }"
+        )
+        page.wait_for_function("() => getSelection().anchorOffset > 0")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(" in de stad.")
+        page.get_by_role("button", name="Opslaan").click()
+        page.get_by_role("button", name="Status: Concept").wait_for()
+        numstat = _git(checkout, "diff", "--numstat", "main", "cms/plan/amstelstad")
+        assert numstat == "1\t1\tdocs/casussen/amstelstad/projectplan.md\n", numstat
+        diff = _git(checkout, "diff", "main", "cms/plan/amstelstad")
+        assert "\n+te leren. Amstelstad is een van die gebieden in de stad.\n" in diff, diff
+        # Decap's "Kopieer pad" copies the repository path (docs/assets/...); pasted into a
+        # page it becomes the path from the page's folder, which the build accepts.
+        page.goto(base + "#/collections/sessie")
+        page.reload()
+        page.get_by_role("button", name="Media").click()
+        page.get_by_text("editor-bewerk-link.png", exact=True).first.click()
+        page.get_by_role("button", name="Kopieer pad").click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == "docs/assets/afbeeldingen/editor-bewerk-link.png"
+        other.bring_to_front()
+        other.locator("[data-slate-editor]").get_by_text("afgesproken").first.click()
+        other.keyboard.press("Control+V")
+        pasted = "../../assets/afbeeldingen/editor-bewerk-link.png"
+        box = other.locator("[data-slate-editor]")
+        deadline = time.monotonic() + 10
+        while box.inner_text().count(pasted) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert box.inner_text().count(pasted) == 2 and "docs/assets" not in box.inner_text()
+        # The published session is on its case page and the timeline of the live preview.
+        for path in ("casussen/haven-stad/", "overzichten/tijdlijn/"):
+            deadline = time.monotonic() + 60
+            shown = ""
+            while "Ontwerpatelier Zuidas één" not in shown and time.monotonic() < deadline:
+                shown = http_get(
+                    f"http://127.0.0.1:{site_port}/plannen/{path}", f"127.0.0.1:{site_port}"
+                )
+            assert "Ontwerpatelier Zuidas één" in shown, path
+        # "Bewerk deze pagina" opens the page in this editor.
+        plan_page = http_get(
+            f"http://127.0.0.1:{site_port}/plannen/casussen/haven-stad/projectplan/",
+            f"127.0.0.1:{site_port}",
+        )
+        assert re.search(
+            r'href="[./]*admin/#/collections/plan/entries/haven-stad" class="kk-edit-link"',
+            plan_page,
+        ), plan_page[:200]
         context.close()
     finally:
         process.terminate()
         process.communicate(timeout=15)  # also closes the pipe
         log.close()
+    assert form_violations == [], form_violations
     assert process.returncode in (0, -15, 1)
     assert "Traceback" not in (tmp_path / "schrijven.log").read_text(encoding="utf-8")
     assert not list(checkout.glob("docs/**/*.html"))
+
+
+def _axe(page) -> list[str]:
+    """WCAG 2.1 A and AA violations (rule ids), once Decap's label transitions are done."""
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    return sorted(
+        page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+            "'wcag21a', 'wcag21aa']}, resultTypes: ['violations']}).then(r => r.violations"
+            ".map(v => v.id + ' ' + JSON.stringify(v.nodes.map(n => n.target))))"
+        )
+    )
 
 
 def http_get(url: str, host: str) -> str:

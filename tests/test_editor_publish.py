@@ -1,7 +1,7 @@
 """The editor on the published site (issue 29, items 1 to 3): sign-in settings in one place, the
 notice while sign-in is not set up, the project's OAuth provider, and the whole round in real
 Chromium with the real Decap bundle against the provider (a real process) and a STAND-IN for
-GitHub (tests/github_standin.py): sign in through the pop-up, save a session as a draft (a
+GitHub (koppelkansen/editor/standin.py): sign in through the pop-up, save a session as a draft (a
 ``cms/…`` branch and a pull request holding exactly that file), move it to "in review" (the
 label), and see the proposal's preview link (a commit status)."""
 
@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from browser_support import serve
-from github_standin import GitHubStandIn, standin_repository
 from importgraph import imports
 
 from koppelkansen.check.frontmatter import check_docs
@@ -28,6 +28,7 @@ from koppelkansen.editor.admin import write_editor
 from koppelkansen.editor.config import edit_target, editor_config
 from koppelkansen.editor.oauth import App, check_state, make_state, settings_from
 from koppelkansen.editor.signin import PREVIEW_CONTEXT, SignIn, sign_in
+from koppelkansen.editor.standin import GitHubStandIn, standin_repository
 from koppelkansen.problems import BuildStopped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -497,7 +498,26 @@ def test_an_author_signs_in_saves_a_draft_and_sees_its_preview(browser, tmp_path
             if shots:  # without the passing notices, which cover the toolbar for a few seconds
                 page.add_style_tag(content=".notif__container { display: none !important; }")
                 page.screenshot(path=str(shots / "editor-voorvertoning-1280.png"))
-                page.set_viewport_size({"width": 375, "height": 812})
+            # On a phone every button of Decap's top bar is on the screen, and the form starts
+            # below the bar (the publish menu ran off the screen).
+            page.set_viewport_size({"width": 375, "height": 812})
+            page.get_by_role("button", name="Publiceer", exact=True).wait_for()
+            off = page.evaluate(
+                """() => {
+                  const bar = document.querySelector('[class*="-ToolbarContainer"]');
+                  const controls = [...bar.querySelectorAll('button, a, [role=button]')]
+                    .filter(e => e.getBoundingClientRect().width > 0);
+                  const out = controls.filter(e => e.getBoundingClientRect().right > innerWidth
+                    || e.getBoundingClientRect().left < 0).map(e => e.textContent.trim());
+                  const field = [...document.querySelectorAll('label')]
+                    .find(l => l.textContent.trim() === 'Titel');
+                  if (field.getBoundingClientRect().top < bar.getBoundingClientRect().bottom)
+                    out.push('het formulier begint onder de balk');
+                  return [controls.length, out];
+                }"""
+            )
+            assert off[0] >= 5 and off[1] == [], off
+            if shots:
                 page.screenshot(path=str(shots / "editor-voorvertoning-375.png"))
             context.close()
             if shots:  # the provider's pages: a refusal, and the answer outside a pop-up
@@ -528,3 +548,65 @@ def test_an_author_signs_in_saves_a_draft_and_sees_its_preview(browser, tmp_path
     assert git.ref("main") == git.git("rev-parse", "main").strip()  # main untouched
     assert len(git.git("rev-list", "main").split()) == 1
     assert git.unknown == [] and errors == []
+
+
+@PUBLISH
+def test_make_proef_aanmelden_lets_a_new_author_sign_in_against_the_standin(browser, made_venv):
+    """The make target itself, run for real: the site built for the stand-in, the stand-in and the
+    real OAuth provider; the address printed last, in Dutch; signing in on the built site's
+    /admin/ reaches the collections; Ctrl+C stops all of it and leaves nothing behind."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    log = (Path(os.environ["TMPDIR"]) / "proef-aanmelden.log").open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        ["make", "-s", "--no-print-directory", "proef-aanmelden"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        start_new_session=True,  # Ctrl+C reaches make and everything it started
+    )
+    try:
+        assert process.stdout is not None
+        printed: list[str] = []
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and printed[-1:] != ["Stoppen: Ctrl+C.\n"]:
+            line = process.stdout.readline()
+            if not line:
+                break
+            printed.append(line)
+        assert printed[-1:] == ["Stoppen: Ctrl+C.\n"], printed
+        shown = "".join(printed[-7:])
+        assert "GitHub is hier een stand-in op deze computer" in shown
+        admin = re.search(r"Open (http://127\.0\.0\.1:\d+/plannen/admin/) en kies", shown)
+        pulls = re.search(r"Je pull requests: (http://127\.0\.0\.1:\d+/koppelkansen/plannen/pulls)", shown)  # fmt: skip
+        assert admin and pulls, shown
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(admin.group(1), wait_until="load")
+        with context.expect_page() as popup_info:
+            page.get_by_role("button", name="Inloggen met GitHub").click()
+        page.get_by_role("link", name="Sessies").first.wait_for()
+        assert popup_info.value.url.startswith("http://127.0.0.1:")
+        page.goto(pulls.group(1))
+        assert page.get_by_role("heading", level=1).inner_text() == (
+            "Pull requests van koppelkansen/plannen"
+        )
+        assert page.get_by_text("de stand-in voor GitHub op je eigen computer").is_visible()
+        context.close()
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the terminal
+        try:
+            process.communicate(timeout=30)
+        finally:
+            log.close()
+    written = (Path(os.environ["TMPDIR"]) / "proef-aanmelden.log").read_text()
+    assert "Traceback" not in written, written
+    with pytest.raises(ProcessLookupError):  # nothing of it left running
+        os.killpg(process.pid, 0)
+    for address in (admin.group(1), pulls.group(1)):
+        port = int(address.split(":")[2].split("/")[0])
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+    assert list(Path(os.environ["TMPDIR"]).glob("proef-aanmelden-*")) == []

@@ -48,6 +48,19 @@ def bundle_dir(root: Path) -> Path:
     )
 
 
+def yaml_files(dist: Path) -> list[Path]:
+    """The YAML parser the page format reads with (``static/start.js``): the browser build of
+    the ``yaml`` package, the version Decap bundles, beside decap-cms in ``node_modules``."""
+    folder = dist.parent.parent / "yaml" / "browser" / "dist"
+    files = sorted(folder.glob("*.js"))
+    if not (folder / "index.js").is_file():
+        raise BuildStopped(
+            f"De editor mist zijn YAML-lezer in {folder}: draai 'make node' (npm ci) en bouw "
+            "opnieuw."
+        )
+    return files
+
+
 def bundle_files(dist: Path) -> list[Path]:
     """The main script and its chunks (``<n>.decap-cms.js``), without source maps and without the
     second copy of every file that the package also ships (``cms.js``)."""
@@ -119,8 +132,9 @@ def index_html(styles: list[str], vocabulary: Vocabulary, *, local: bool = False
     lines.append(_json_script("kk-collections", names))
     # Only the local editor asks the live preview for the build's state (make schrijven).
     lines.append(_json_script("kk-build-status", BUILD_STATUS if local else None))
-    insert = {"lijst": INSERT_LIST, "diepte": collection_depths()} if local else None
-    lines.append(_json_script("kk-insert", insert))
+    # The folder levels of each collection: a path below docs/ becomes a path from the page.
+    lines.append(_json_script("kk-depths", collection_depths()))
+    lines.append(_json_script("kk-insert", {"lijst": INSERT_LIST} if local else None))
     template = (STATIC / "index.html").read_text(encoding="utf-8")
     return template.replace("{styles}", "\n".join(lines))
 
@@ -184,8 +198,11 @@ def write_editor(
     admin.mkdir(parents=True, exist_ok=True)
     for path in bundle_files(dist):
         shutil.copyfile(path, admin / path.name)
-    for name in ("hosts.js", "preview.js"):
+    for name in ("hosts.js", "frontmatter.js", "preview.js", "start.js"):
         shutil.copyfile(STATIC / name, admin / name)
+    (admin / "yaml").mkdir(exist_ok=True)
+    for path in yaml_files(dist):
+        shutil.copyfile(path, admin / "yaml" / path.name)
     (admin / "index.html").write_text(
         index_html(preview_styles(site_dir), vocabulary, local=bool(local_backend)),
         encoding="utf-8",

@@ -29,6 +29,9 @@ DOCS = "docs"
 #: Where uploaded images go (repository path) and that folder below docs/.
 MEDIA_PUBLIC = "assets/afbeeldingen"
 MEDIA_FOLDER = f"{DOCS}/{MEDIA_PUBLIC}"
+#: The page format registered by ``static/start.js`` (``static/frontmatter.js``): Decap's own
+#: writer rewrites untouched front-matter lines; this one writes the project's one style.
+PAGE_FORMAT = "kk-frontmatter"
 #: The repository of a GitHub Pages site ``https://<owner>.github.io/<repo>/``.
 _PAGES_URL = re.compile(r"^https://([A-Za-z0-9-]+)\.github\.io/([A-Za-z0-9._-]+)/?")
 
@@ -284,6 +287,7 @@ def collection_config(
         return {
             "name": collection.name,
             "label": collection.label,
+            "format": PAGE_FORMAT,
             **media,
             "files": [
                 {
@@ -303,7 +307,7 @@ def collection_config(
         else collection.label,
         "folder": "/".join(part for part in (DOCS, collection.folder) if part),
         "extension": "md",
-        "format": "frontmatter",
+        "format": PAGE_FORMAT,
         "create": collection.create,
         "slug": collection.slug,
         "filter": {"field": "type", "value": collection.type},

@@ -78,6 +78,63 @@ function refusal(rel, kind) {
   return null;
 }
 
+// The actions of decap-server's git mode that the editor sends; anything else is refused.
+const ACTIONS = new Set([
+  "info", "entriesByFolder", "entriesByFiles", "getEntry", "unpublishedEntries",
+  "unpublishedEntry", "unpublishedEntryDataFile", "unpublishedEntryMediaFile",
+  "deleteUnpublishedEntry", "persistEntry", "updateUnpublishedEntryStatus",
+  "publishUnpublishedEntry", "getMedia", "getMediaFile", "persistMedia", "deleteFile",
+  "deleteFiles", "getDeployPreview",
+]);
+
+// What a medium's first bytes must be (a file is judged by its content, not its name).
+const MAGIC = {
+  png: [[0, "\x89PNG\r\n\x1a\n"]],
+  jpg: [[0, "\xff\xd8\xff"]],
+  jpeg: [[0, "\xff\xd8\xff"]],
+  gif: [[0, "GIF8"]],
+  webp: [[0, "RIFF"], [8, "WEBP"]],
+  avif: [[4, "ftyp"]],
+  pdf: [[0, "%PDF-"]],
+};
+// What makes an SVG a document that runs (on the site's origin, next to the editor).
+const ACTIVE_SVG = /<\s*(script|foreignObject|iframe|embed|object|handler|listener)\b|\son[a-z]+\s*=|javascript:|<!ENTITY|(href|src)\s*=\s*["']?\s*data:/i;
+
+// Why the uploaded `content` (base64) of `rel` is refused, or null.
+function mediumRefusal(rel, content, encoding) {
+  if (!MEDIA.test(rel)) return null;
+  if (typeof content !== "string" || (encoding && encoding !== "base64")) {
+    return `${rel}: geen inhoud`;
+  }
+  const data = Buffer.from(content, "base64");
+  const ext = rel.split(".").pop().toLowerCase();
+  if (ext === "svg") {
+    const text = data.toString("utf8");
+    if (!/<svg[\s>]/i.test(text)) return `${rel}: dit is geen SVG-afbeelding`;
+    if (ACTIVE_SVG.test(text)) {
+      return `${rel}: deze SVG bevat script, een link naar script of ingesloten inhoud; ` +
+        "die wordt niet op de site gezet. Sla de tekening opnieuw op als gewone SVG of als PNG";
+    }
+    return null;
+  }
+  const ok = (MAGIC[ext] || []).every(([at, sig]) =>
+    data.subarray(at, at + sig.length).equals(Buffer.from(sig, "latin1")));
+  return ok ? null : `${rel}: de inhoud is geen .${ext}-bestand; kies het bestand opnieuw`;
+}
+
+// Every uploaded medium of a request: [path, content, encoding].
+function media(body) {
+  const p = (body && body.params) || {};
+  const found = [];
+  if (body && body.action === "persistMedia" && p.asset) {
+    found.push([p.asset.path, p.asset.content, p.asset.encoding]);
+  }
+  if (body && body.action === "persistEntry") {
+    (p.assets || []).forEach(a => a && found.push([a.path, a.content, a.encoding]));
+  }
+  return found;
+}
+
 // Every path a request names, with what is done to it.
 function paths(body) {
   const p = (body && body.params) || {};
@@ -131,6 +188,7 @@ function refuse(res, status, why) {
 
 const app = express();
 app.disable("x-powered-by");
+app.set("env", "production");  // Express's own error page: no stack trace
 app.use((req, res, next) => {
   if (!hosts.has(req.headers.host || "")) return refuse(res, 421, "onbekende Host");
   const origin = req.headers.origin || "";
@@ -152,11 +210,23 @@ app.use((req, res, next) => {
 });
 app.use(express.json({ limit: "50mb" }));
 app.use((req, res, next) => {
+  const action = req.body && req.body.action;
+  if (!ACTIONS.has(action)) return refuse(res, 403, `geweigerd: onbekende actie ${action}`);
   for (const [rel, kind] of paths(req.body)) {
     const why = refusal(rel, kind);
     if (why) return refuse(res, 403, `geweigerd: ${why}`);
   }
+  for (const [rel, content, encoding] of media(req.body)) {
+    const why = mediumRefusal(rel, content, encoding);
+    if (why) return refuse(res, 403, `geweigerd: ${why}`);
+  }
   next();
+});
+// A body too large or not JSON: a short answer, never Express's page with a stack trace.
+app.use((err, req, res, next) => {
+  if (res.headersSent) return next(err);
+  const large = err && err.type === "entity.too.large";
+  refuse(res, large ? 413 : 400, large ? "te groot (hoogstens 50 MB)" : "geen geldige JSON");
 });
 
 (async () => {

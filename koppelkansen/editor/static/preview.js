@@ -55,7 +55,7 @@
   // Below 800 px the toolbar wraps onto more lines than Decap's fixed 66 px: the form starts
   // below it (index.html reads --kk-toolbar-h), so no field is under the toolbar.
   var root = document.documentElement;
-  new MutationObserver(function () {
+  var measure = function () {
     var toolbar = document.querySelector('[class*="-ToolbarContainer"]');
     var height = toolbar ? toolbar.offsetHeight + "px" : "";
     if (height && root.style.getPropertyValue("--kk-toolbar-h") !== height) {
@@ -65,7 +65,9 @@
     for (var f = 0; f < frames.length; f++) frames[f].title = "Voorbeeld van de pagina";
     var boxes = document.querySelectorAll('[contenteditable="true"][role="textbox"]:not([aria-label])');
     for (var b = 0; b < boxes.length; b++) boxes[b].setAttribute("aria-label", "Tekst");
-  }).observe(document.body, {childList: true, subtree: true});
+  };
+  new MutationObserver(measure).observe(document.body, {childList: true, subtree: true});
+  window.addEventListener("resize", measure);  // a phone turned: the toolbar wraps otherwise
   // The live preview's build state (make schrijven only: the page names the file): a failed
   // build is a notice in the page's flow, above the editor, that covers nothing and goes away
   // after the next good build. Nothing is reloaded: what is typed in any tab stays.
@@ -77,6 +79,30 @@
     notice.hidden = true;
     document.body.insertBefore(notice, document.body.firstChild);
     var shown = "";
+    // The page titles by path below docs/ (the "Invoegen" list, written by the same build).
+    var titles = {};
+    var insertList = JSON.parse(document.getElementById("kk-insert").textContent);
+    var readTitles = function () {
+      if (!insertList) return Promise.resolve();
+      return fetch(insertList.lijst, {cache: "no-store"}).then(function (r) { return r.json(); })
+        .then(function (list) {
+          titles = {};
+          (list.paginas || []).forEach(function (p) { titles[p.pad] = p.titel; });
+        }, function () {});
+    };
+    // A problem as the author can act on it in the editor: which page (its title and file),
+    // which line, and the build's own Dutch fix. Lines meant for a terminal are left out.
+    var LOCATED = /^(docs\/[^:]+?):(\d+):\d+: (fout|waarschuwing): ([\s\S]*)$/;
+    var untitled = false;
+    var explain = function (line) {
+      var m = LOCATED.exec(line);
+      if (!m) return line;
+      var title = titles[m[1].replace(/^docs\//, "")];
+      if (!title) untitled = true;
+      var page = title ? "Pagina \u2018" + title + "\u2019 (" + m[1] + ")" : m[1];
+      var where = m[2] === "1" ? "" : ", regel " + m[2];
+      return page + where + ": " + m[4];
+    };
     var show = function (errors) {
       var key = errors.join("\n");
       if (key === shown) return;
@@ -89,15 +115,20 @@
       }
       var heading = document.createElement("strong");
       heading.textContent = "De site is na je laatste bewaarde wijziging niet gebouwd. " +
-        "Je tekst in de editor is veilig; herstel wat hieronder staat en bewaar opnieuw.";
+        "Je tekst in de editor is veilig. Open de pagina die hieronder staat, herstel op de " +
+        "genoemde regel wat er staat (regels bovenaan het bestand zijn de velden van het " +
+        "formulier) en bewaar opnieuw.";
       var list = document.createElement("ul");
+      untitled = false;
       for (var e = 0; e < errors.length; e++) {
         var item = document.createElement("li");
-        item.textContent = errors[e];
+        item.textContent = explain(errors[e]);
         list.appendChild(item);
       }
       notice.appendChild(heading);
       notice.appendChild(list);
+      // The list of titles was not there (a rebuild in progress): asked again at the next poll.
+      if (untitled) shown = "";
       // The editor starts below the notice (index.html reads --kk-notice-h): it covers nothing.
       root.style.setProperty("--kk-notice-h", notice.offsetHeight + "px");
     };
@@ -108,15 +139,58 @@
       }).then(function (state) {
         if (!state) return;
         var lines = Array.isArray(state.fouten) ? state.fouten.map(String) : [];
-        // The problems at their file and line (docs/x.md:12:3: fout: ...); the build's closing
-        // lines (for the terminal) only when there is nothing else.
-        var located = lines.filter(function (l) { return /^[^\s:]+:\d+:\d+: /.test(l); });
-        show(located.length ? located : lines);
+        // The problems at their file and line (docs/x.md:12:3: fout: ...); without them, the
+        // build's other lines, but not its advice for the terminal ('make check') or the
+        // live preview's browser tab.
+        var located = lines.filter(function (l) { return LOCATED.test(l); });
+        var other = lines.filter(function (l) {
+          return !/make [a-z]|de browser toont/i.test(l);
+        });
+        if (lines.length && !located.length && !other.length) {
+          other = ["De site kon niet worden gebouwd. Bewaar de pagina opnieuw; blijft deze " +
+                   "melding staan, stuur haar dan naar het kernteam."];
+        }
+        var next = function () { show(located.length ? located : other); };
+        if (located.length && lines.join("\n") !== shown) readTitles().then(next); else next();
         setTimeout(poll, 1500);
       }, function () { setTimeout(poll, 5000); });
     };
     poll();
   }
+  // How many folders the open page is below docs/ (from the address: the collection, and the
+  // entry's slug, or a new entry's path template); -1 when no page is open.
+  var depths = JSON.parse(document.getElementById("kk-depths").textContent);
+  var depth = function () {
+    var m = /^#\/collections\/([^/]+)\/(entries\/(.+)|new)/.exec(location.hash);
+    if (!m) return -1;
+    var d = depths[decodeURIComponent(m[1])] || [0, 0, -1];
+    if (d[2] >= 0) return d[2];
+    if (m[3] === undefined) return d[0] + d[1];
+    return d[0] + decodeURIComponent(m[3].split("?")[0]).split("/").length - 1;
+  };
+  var fromPage = function (below) { return new Array(depth() + 1).join("../") + below; };
+  // Decap's "Kopieer pad" (media library) copies the repository path, docs/assets/...; pasted
+  // into a page's text it becomes the path from the page's own folder, which the build accepts
+  // and the preview shows. Only a paste that is nothing but such a path is changed.
+  var rewriting = false;
+  document.addEventListener("paste", function (event) {
+    if (rewriting || depth() < 0) return;
+    var editor = event.target && event.target.closest && event.target.closest("[data-slate-editor]");
+    var text = event.clipboardData && event.clipboardData.getData("text/plain");
+    var m = editor && text && /^\s*\/?docs\/([^\s()<>]+)\s*$/.exec(text);
+    if (!m) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var data = new DataTransfer();
+    data.setData("text/plain", fromPage(m[1]));
+    rewriting = true;
+    try {
+      editor.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                         cancelable: true}));
+    } finally {
+      rewriting = false;
+    }
+  }, true);
   // "Invoegen" (make schrijven): a link to another page or an image, chosen from a list, with
   // the path from this page's own folder (what the build accepts; the preview maps images to
   // the media folder). The raw text field has no toolbar of its own. The text goes in where the
@@ -131,14 +205,6 @@
       var el = node && (node.nodeType === 1 ? node : node.parentElement);
       if (el && el.closest("[data-slate-editor]")) saved = sel.getRangeAt(0).cloneRange();
     });
-    var depth = function () {
-      var m = /^#\/collections\/([^/]+)\/(entries\/(.+)|new)/.exec(location.hash);
-      if (!m) return 0;
-      var d = insert.diepte[decodeURIComponent(m[1])] || [0, 0, -1];
-      if (d[2] >= 0) return d[2];
-      if (m[3] === undefined) return d[0] + d[1];
-      return d[0] + decodeURIComponent(m[3]).split("/").length - 1;
-    };
     var put = function (text) {
       var editor = document.querySelector("[data-slate-editor]");
       if (!editor) return;
@@ -180,7 +246,7 @@
       select.addEventListener("change", function () {
         if (!select.value) return;
         var option = select.options[select.selectedIndex];
-        put(text(new Array(depth() + 1).join("../") + select.value, option.textContent));
+        put(text(fromPage(select.value), option.textContent));
         select.value = "";
       });
       refresh();

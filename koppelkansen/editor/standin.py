@@ -1,10 +1,13 @@
-"""A STAND-IN for GitHub, for the tests only: its OAuth endpoints and the few REST calls that
-Decap's GitHub backend makes, on 127.0.0.1, over a real (bare) git repository.
+"""A STAND-IN for GitHub: its OAuth endpoints and the few REST calls that Decap's GitHub backend
+makes, on 127.0.0.1, over a real (bare) git repository. For the tests
+(``tests/test_editor_publish.py``) and for trying the published editor's sign-in on one's own
+computer (``make proef-aanmelden``, :mod:`koppelkansen.editor.trial`); never for real work.
 
 It is not GitHub and does not try to be: it answers only what the published editor asks when an
 author signs in, opens a collection, saves a page as a draft (a ``cms/…`` branch and a pull
 request with a label), changes its state (the label) and looks for its preview (a commit
-status). An unknown call is answered 404 and recorded in :attr:`GitHubStandIn.unknown`, so a
+status), plus one page of its own, ``/<owner>/<repo>/pulls``, that lists the pull requests in
+Dutch. An unknown call is answered 404 and recorded in :attr:`GitHubStandIn.unknown`, so a
 test sees when Decap asks for something new. Git objects are made by git itself (``hash-object``,
 ``read-tree``/``update-index``/``write-tree``, ``commit-tree``, ``update-ref``), so their ids are
 real.
@@ -18,11 +21,14 @@ answer as GitHub does when the author refuses or the code is bad.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +45,17 @@ _ENV = {
     "GIT_COMMITTER_EMAIL": "auteur@example.org",
     "GIT_CONFIG_NOSYSTEM": "1",
 }
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A threading server that says nothing when the browser goes away mid-answer (a closed tab,
+    a cancelled request): that is no error of the stand-in's."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class NotFound(Exception):
@@ -131,7 +148,8 @@ class GitHubStandIn:
         }
 
     # -- the server -----------------------------------------------------------------------------
-    def start(self) -> str:
+    def start(self, port: int = 0) -> str:
+        """Serve on 127.0.0.1 (``port`` 0: a free one); returns the base address."""
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -168,8 +186,7 @@ class GitHubStandIn:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
@@ -190,6 +207,8 @@ class GitHubStandIn:
         if path == "/login/oauth/access_token" and method == "POST":
             form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
             return self.json(200, self.access_token(form))
+        if path == f"/{self.repo}/pulls" and method == "GET":
+            return self.pulls_page()
         if not path.startswith("/api/"):
             return self.json(404, {"message": "Not Found"})
         auth = headers.get("Authorization", "")
@@ -202,6 +221,47 @@ class GitHubStandIn:
             return self.json(404, {"message": "Not Found"})
         except Unprocessable as error:
             return self.json(422, {"message": str(error)})
+
+    def pulls_page(self) -> tuple[int, dict[str, str], bytes]:
+        """The pull requests, in Dutch: branch, state (Decap's label), files, preview link."""
+        labels = {
+            "decap-cms/draft": "Concept",
+            "decap-cms/pending_review": "Wordt beoordeeld",
+            "decap-cms/pending_publish": "Klaar",
+        }
+        items = []
+        for pull in self.pulls:
+            files = "".join(
+                f"<li><code>{html.escape(path)}</code> ({html.escape(word)})</li>"
+                for path, (word, _) in self.changed_files(pull.base, pull.head).items()
+            )
+            state = ", ".join(html.escape(labels.get(name, name)) for name in pull.labels)
+            head = self.ref(self.branch_of(pull.head)) or ""
+            links = "".join(
+                f'<li><a href="{html.escape(s["target_url"])}">{html.escape(s["context"])}</a>'
+                f" ({html.escape(s['state'])})</li>"
+                for s in self.statuses.get(head, [])
+                if s.get("target_url")
+            )
+            items.append(
+                f"<li><h2>#{pull.number} {html.escape(pull.title)}</h2>"
+                f"<p>Van <code>{html.escape(pull.head)}</code> naar "
+                f"<code>{html.escape(pull.base)}</code>; status: {state or 'geen'}; "
+                f"{'open' if pull.state == 'open' else 'gesloten'}.</p>"
+                f"<p>Bestanden:</p><ul>{files}</ul>"
+                f"<p>Voorbeeld:</p><ul>{links or '<li>nog geen</li>'}</ul></li>"
+            )
+        body = (
+            '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>Pull requests (stand-in)</title></head>"
+            '<body style="font: 16px/1.5 system-ui, sans-serif; max-width: 50em; margin: 1em auto;'
+            ' padding: 0 1em; overflow-wrap: anywhere; color-scheme: light dark">'
+            f"<h1>Pull requests van {html.escape(self.repo)}</h1>"
+            "<p>Dit is de stand-in voor GitHub op je eigen computer, niet GitHub zelf.</p>"
+            f"<ol>{''.join(items) or '<li>Nog geen pull requests.</li>'}</ol></body></html>"
+        )
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
 
     @staticmethod
     def json(status: int, value: Any) -> tuple[int, dict[str, str], bytes]:
@@ -304,7 +364,7 @@ class GitHubStandIn:
                 if line:
                     meta, name = line.split("\t", 1)
                     mode, kind, sha, size = meta.split()
-                    entry = {"path": name, "mode": mode, "type": kind, "sha": sha}
+                    entry: dict[str, Any] = {"path": name, "mode": mode, "type": kind, "sha": sha}
                     if kind == "blob":
                         entry["size"] = int(size)
                     tree.append(entry)
@@ -409,14 +469,14 @@ class GitHubStandIn:
             return self.json(200, {"state": state, "statuses": statuses})
         if match := re.fullmatch(r"/statuses/([0-9a-f]{40})", rest):
             # The combined status: the latest status of each context, as GitHub answers it.
-            status = {k: str(data.get(k, "")) for k in ("state", "target_url", "context")}
+            posted = {k: str(data.get(k, "")) for k in ("state", "target_url", "context")}
             kept = [
                 s
                 for s in self.statuses.get(match.group(1), [])
-                if s["context"] != status["context"]
+                if s["context"] != posted["context"]
             ]
-            self.statuses[match.group(1)] = [status, *kept]
-            return self.json(201, status)
+            self.statuses[match.group(1)] = [posted, *kept]
+            return self.json(201, posted)
         if rest == "/commits" and method == "GET":
             rev = query.get("sha", "main")
             out = self.git("log", "-1", "--format=%H", rev, "--", query.get("path", ""))
@@ -435,8 +495,6 @@ def standin_repository(target: Path, docs: Path, extra: dict[str, Path] | None =
     """A bare git repository whose ``main`` holds ``docs`` as ``docs/`` (one commit)."""
     work = target.with_name(target.name + "-work")
     subprocess.run(["git", "init", "-q", "-b", "main", str(work)], check=True)
-    import shutil
-
     shutil.copytree(docs, work / "docs")
     for name, source in (extra or {}).items():
         shutil.copy(source, work / name)
