@@ -116,3 +116,30 @@ def test_a_page_holding_the_old_record_separator_keeps_every_date(tmp_path):
     history = git_history(docs)
     assert history.times == {"a.md": 1700000000, "b.md": 1700000000}
     assert history.statuses == {"b.md": [(1700000000, "idee")]}
+
+
+def test_an_attribute_that_calls_pages_binary_hides_no_status(tmp_path):
+    """A contribution may add a .gitattributes ("*.md binary", "-diff"): git then prints
+    "Binary files differ" instead of the front matter's lines, and the status history was lost.
+    An image beside the pages keeps its date and its bytes stay out of the text."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = docs / "plan.md"
+    page.write_text("---\ntitle: Plan\nstatus: idee\n---\n", encoding="utf-8")
+    (docs / "kaart.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "een", when="1700000000")
+    page.write_text("---\ntitle: Plan\nstatus: lopend\n---\n", encoding="utf-8")
+    _git(tmp_path, "commit", "-q", "-am", "twee", when="1710000000")
+    clean = git_history(docs)
+    assert clean.statuses == {"plan.md": [(1700000000, "idee"), (1710000000, "lopend")]}
+    assert clean.times == {"plan.md": 1710000000, "kaart.png": 1700000000}
+    for where, rule in ((tmp_path, "*.md binary\n"), (docs, "*.md -diff -text\n")):
+        (where / ".gitattributes").write_text(rule, encoding="utf-8")
+        _git(tmp_path, "add", "-A")
+        _git(tmp_path, "commit", "-q", "-m", "binair", when="1720000000")
+        hostile = git_history(docs)
+        assert hostile.statuses == clean.statuses
+        assert hostile.times["plan.md"] == 1710000000
+        assert hostile.times["kaart.png"] == 1700000000

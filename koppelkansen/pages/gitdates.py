@@ -40,14 +40,13 @@ class GitHistory:
 
 
 def git_history(folder: Path) -> GitHistory:
-    """One ``git log -p -U0`` of ``folder``: last change per file and each page's status changes.
+    """``git log -p -U0`` of ``folder``: last change per file and each page's status changes.
 
     The patch is read only for Markdown files and only for lines ``status: ...`` at the start of a
     line in the first lines of the file (the front matter), so a body line cannot fake a change.
     Uncommitted changes do not count: the date is that of the last commit.
     """
-    result = run_git(
-        folder,
+    common = (
         "log",
         "--format=%x00%ct",
         "-p",
@@ -59,18 +58,24 @@ def git_history(folder: Path) -> GitHistory:
         "--dst-prefix=b/",
         "--no-renames",
         "--relative",
-        "--",
-        ".",
     )
-    if result.returncode == GIT_MISSING:
+    # Two walks, each file in one of them: the pages with --text, so that an attribute ("*.md
+    # binary" or "-diff" in a .gitattributes, which a contribution may add) cannot hide their
+    # status lines; every other file without it, so that an image's bytes (NUL among them, the
+    # record separator) never come into the text.
+    results = [
+        run_git(folder, *common, "--text", "--", "*.md"),
+        run_git(folder, *common, "--", ".", ":(exclude)*.md"),
+    ]
+    if any(result.returncode == GIT_MISSING for result in results):
         log.info("git ontbreekt: geen wijzigingsdatums uit git")
         return GitHistory()
-    if result.returncode != 0:
+    if any(result.returncode != 0 for result in results):
         return GitHistory()
     history = GitHistory(available=True)
     found = history.times
     newest_first: dict[str, list[tuple[int, str]]] = {}
-    for record in result.stdout.split(_RECORD)[1:]:
+    for record in (part for result in results for part in result.stdout.split(_RECORD)[1:]):
         lines = record.split("\n")
         if not lines or not lines[0].strip().isdigit():
             continue
