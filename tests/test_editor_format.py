@@ -55,13 +55,14 @@ def _run_format(pages: list[tuple[str, list[str]]], values: list[str]) -> dict:
     return json.loads(result.stdout)
 
 
-def _field_order(config: dict, path: Path) -> list[str]:
-    """The order of the form's fields for the page (what Decap passes to the writer)."""
+def _form_fields(config: dict, path: Path) -> list[dict] | None:
+    """The editor form's fields for the page (Decap passes their order to the writer); None for a
+    page no collection shows."""
     rel = path.relative_to(ROOT).as_posix()
     for collection in config["collections"]:
         for file in collection.get("files", []):
             if file["file"] == rel:
-                return [f["name"] for f in file["fields"]]
+                return list(file["fields"])
     corpus_type = yamlstrict.load(path.read_text(encoding="utf-8").split("---\n")[1]).data["type"]
     for spec, collection in zip(COLLECTIONS, config["collections"], strict=True):
         if spec.per_case or spec.type != corpus_type:
@@ -69,8 +70,40 @@ def _field_order(config: dict, path: Path) -> list[str]:
         folder = collection["folder"]
         inside = rel.removeprefix(folder + "/")
         if rel.startswith(folder + "/") and inside.count("/") < spec.depth:
-            return [f["name"] for f in collection["fields"]]
-    return [*key_order(corpus_type), "body"]
+            return list(collection["fields"])
+    return None
+
+
+def _field_order(config: dict, path: Path, schema: dict) -> list[str]:
+    fields = _form_fields(config, path)
+    if fields is None:
+        data = yamlstrict.load(path.read_text(encoding="utf-8").split("---\n")[1]).data
+        return [*key_order(data["type"], schema), "body"]
+    return [f["name"] for f in fields]
+
+
+def test_every_page_in_docs_has_what_its_form_requires():
+    """A page that leaves out a field its form requires (a session's case area, which the
+    folder's .meta.yml gives the site) cannot be saved in the editor until the author fills it
+    in: her save then changes a line she did not touch."""
+    corpus, problems, _ = check_docs(DOCS)
+    assert corpus is not None, problems
+    config = editor_config(corpus.schema, corpus.vocabulary, repo=None)
+    missing = []
+    for path in sorted(DOCS.rglob("*.md")):
+        fields = _form_fields(config, path)
+        if fields is None:
+            continue
+        data = yamlstrict.load(path.read_text(encoding="utf-8").split("---\n")[1]).data
+        missing += [
+            f"{path.relative_to(ROOT)}: {f['name']}"
+            for f in fields
+            if f.get("required", True)
+            and f["widget"] != "hidden"
+            and f["name"] != "body"
+            and f["name"] not in data
+        ]
+    assert missing == []
 
 
 def test_every_page_in_docs_is_written_back_byte_for_byte():
@@ -79,7 +112,7 @@ def test_every_page_in_docs_is_written_back_byte_for_byte():
     config = editor_config(corpus.schema, corpus.vocabulary, repo=None)
     paths = sorted(DOCS.rglob("*.md"))
     assert len(paths) >= 20
-    out = _run_format([(str(p), _field_order(config, p)) for p in paths], [])
+    out = _run_format([(str(p), _field_order(config, p, corpus.schema)) for p in paths], [])
     for path, written in zip(paths, out["pages"], strict=True):
         assert written == path.read_text(encoding="utf-8"), path
 
