@@ -23,6 +23,7 @@ from koppelkansen.editor.admin import index_html, reserved_for_editor, write_edi
 from koppelkansen.editor.config import (
     CALENDAR_DATE,
     COLLECTIONS,
+    COMMIT_MESSAGES,
     dump_config,
     edit_target,
     editor_config,
@@ -113,7 +114,9 @@ def test_select_lists_are_the_vocabulary_and_required_keys_the_schema():
         "repo": "koppelkansen/plannen",
         "branch": "main",
         "preview_context": "Voorbeeld van het voorstel",
+        "commit_messages": COMMIT_MESSAGES,
     }
+    assert all("Create" not in m and "Update" not in m for m in COMMIT_MESSAGES.values())
     assert config["slug"]["encoding"] == "ascii" and config["slug"]["clean_accents"] is True
     local = editor_config(corpus.schema, vocab, repo=None, local_backend="http://127.0.0.1:1/a")
     # Locally too: decap-server's git mode (make schrijven) keeps drafts on cms/... branches.

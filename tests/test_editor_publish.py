@@ -25,7 +25,7 @@ from importgraph import imports
 
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.editor.admin import write_editor
-from koppelkansen.editor.config import edit_target, editor_config
+from koppelkansen.editor.config import COMMIT_MESSAGES, edit_target, editor_config
 from koppelkansen.editor.oauth import App, check_state, make_state, settings_from
 from koppelkansen.editor.signin import PREVIEW_CONTEXT, SignIn, sign_in
 from koppelkansen.editor.standin import GitHubStandIn, standin_repository
@@ -82,7 +82,7 @@ def test_the_sign_in_settings_make_the_backend_and_refuse_what_cannot_work():
     assert forgejo.backend()["api_root"] == "https://codeberg.org/api/v1"
     assert forgejo.edit_url("docs/x.md") == "https://codeberg.org/a/b/_edit/main/docs/x.md"
     config = editor_config(_corpus().schema, _corpus().vocabulary, repo=None, sign_in=github)
-    assert config["backend"] == github.backend()
+    assert config["backend"] == {**github.backend(), "commit_messages": COMMIT_MESSAGES}
     assert config["publish_mode"] == "editorial_workflow"
     # A path (Decap compares the answer's origin with it), or no HTTPS.
     for value in ("https://aanmelden.example.org/auth", "http://aanmelden.example.org"):
@@ -467,6 +467,8 @@ def test_an_author_signs_in_saves_a_draft_and_sees_its_preview(browser, tmp_path
             page.get_by_role("button", name="Opslaan").click()
             _until(lambda: git.pulls, "een pull request")
             pull = git.pulls[0]
+            # In the authors' language (config.COMMIT_MESSAGES), not Decap's "Create Sessie".
+            assert pull.title == "Sessie “haven-stad/werksessie-haven-stad” toegevoegd", pull.title
             page.get_by_role("button", name="Status: Concept").wait_for()
             if shots:
                 page.screenshot(path=str(shots / "editor-concept-1280.png"))

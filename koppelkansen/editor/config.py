@@ -324,6 +324,17 @@ def collection_config(
     return config
 
 
+#: Decap's commit messages, in Dutch (its defaults read "Create Sessie “...”").
+COMMIT_MESSAGES = {
+    "create": "{{collection}} “{{slug}}” toegevoegd",
+    "update": "{{collection}} “{{slug}}” bijgewerkt",
+    "delete": "{{collection}} “{{slug}}” verwijderd",
+    "uploadMedia": "Bestand “{{path}}” toegevoegd",
+    "deleteMedia": "Bestand “{{path}}” verwijderd",
+    "openAuthoring": "{{message}}",
+}
+
+
 def editor_config(
     schema: dict[str, Any],
     vocabulary: Vocabulary,
@@ -342,6 +353,9 @@ def editor_config(
     if sign_in is not None and local_backend:
         sign_in = replace(sign_in, branch=branch)
     backend = (sign_in or SignIn(repo=repo, branch=branch)).backend()
+    # The commits and the pull requests (Decap's pull request title is its commit message) in
+    # the authors' language; {{collection}} is the collection's singular label ("Sessie").
+    backend["commit_messages"] = COMMIT_MESSAGES
     config: dict[str, Any] = {"locale": "nl", "backend": backend}
     if local_backend:
         config["local_backend"] = {"url": local_backend, "allowed_hosts": ["127.0.0.1"]}
