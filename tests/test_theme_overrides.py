@@ -53,3 +53,21 @@ def test_every_copied_template_is_explained_in_the_maintainers_guide():
     guide = GUIDE.read_text(encoding="utf-8")
     for name in _copies():
         assert f"`overrides/{name}`" in guide, name
+
+
+def test_the_pdfs_get_a_title_as_text_not_as_the_escaped_html_the_theme_gets(tmp_path):
+    """``page.meta`` holds the title HTML-escaped for Material's templates; a change page's title
+    holds a branch or version name ("de plannen in 'r&d'"), which the PDF printed as "r&amp;d"."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from koppelkansen.adapter import theme
+    from koppelkansen.adapter.plugin import _rendered
+
+    file = File("wijzigingen/voorstel.md", str(tmp_path), str(tmp_path / "site"), False)
+    page = Page(None, file, MkDocsConfig())
+    title = "Wijzigingen ten opzichte van de plannen in 'r&d' <b>"
+    page.meta = theme.escaped({"title": title})
+    assert page.meta["title"] != title  # what the theme prints, escaped
+    assert _rendered(page, {file.src_uri: title}).title == title

@@ -54,13 +54,15 @@ def _stops() -> Iterator[None]:
         raise PluginError(str(exc)) from None
 
 
-def _rendered(page: Page) -> RenderedPage:
+def _rendered(page: Page, titles: dict[str, str]) -> RenderedPage:
+    """The page for the PDFs, with its title as text (``page.meta`` holds it HTML-escaped for
+    the theme: "R&amp;D" would be printed as it stands)."""
     return RenderedPage(
         src_uri=page.file.src_uri,
         url=page.url,
         html=page.content or "",
         abs_src_path=page.file.abs_src_path or "",
-        title=str(page.meta.get("title") or page.title),
+        title=titles.get(page.file.src_uri) or str(page.title),
     )
 
 
@@ -77,6 +79,8 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.nav: Navigation | None = None
         #: What every page's rendering depends on in this build (adapter/incremental.py).
         self.render_key = ""
+        #: Each page's front-matter title as text, before it is escaped for the theme.
+        self.titles: dict[str, str] = {}
         #: The generator's warnings of this build, reported in Dutch (adapter/enginelog.py).
         self.catcher = WarningCatcher()
         self.files: Files | None = None
@@ -167,6 +171,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     ) -> str:
         assert self.build is not None
         meta, markdown = self.build.page_markdown(page.file.src_uri, page.meta, markdown, page.url)
+        self.titles[page.file.src_uri] = str(meta.get("title") or "")
         page.meta = theme.escaped(meta)
         incremental.cache_render(page, self.render_key)
         return markdown
@@ -182,9 +187,11 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         theme.compile_once(env)
         incremental.cache_search_index(config)
         incremental.cache_page_templates(env, config, self.nav, files, self._pdf_token)
-        pages = [_rendered(page) for page in self.nav.pages] if self.nav else None
+        pages = [_rendered(page, self.titles) for page in self.nav.pages] if self.nav else None
         changes = [files.get_file_from_path(uri) for uri in self.build.change_pages]
-        generated = [_rendered(f.page) for f in changes if f is not None and f.page is not None]
+        generated = [
+            _rendered(f.page, self.titles) for f in changes if f is not None and f.page is not None
+        ]
         media = self.build.pdf_media(
             (f.url, f.abs_src_path) for f in files if not f.is_documentation_page()
         )
