@@ -259,32 +259,35 @@ def _resolve_links(
         assert isinstance(target, ArrayObject)
         return pages[target[0].idnum]
 
+    # What Typst writes for a link to a heading ("Hoofdstuk 3.1", its number), by destination.
+    described: dict[int, str] = {}
+    for item in bookmarks:
+        dest = item.raw_get("/Dest") if "/Dest" in item else None
+        if isinstance(dest, IndirectObject):
+            number = str(item.get("/Title", "")).split(" ", 1)[0]
+            if number[:1].isdigit():
+                described[dest.idnum] = f"Hoofdstuk {number}"
+
     for page in writer.pages:
         for annot in page.get("/Annots", []):
             annot = annot.get_object()
-            if annot.get("/Subtype") != "/Link":
-                continue
             action = annot.get("/A")
-            if action is not None:
-                action = action.get_object()
-                uri = str(action.get("/URI", "")) if action.get("/S") == "/URI" else ""
-                if uri.startswith(PART_LINK):
-                    name = uri[len(PART_LINK) :]
-                    if name not in dests:
-                        raise JoinError(f"geen deel van de bundel heeft het label {name}")
-                    del annot["/A"]
-                    annot[NameObject("/Dest")] = TextStringObject(name)
-                elif uri.startswith(TOC_LINK):
-                    del annot["/A"]
-                    annot[NameObject("/Dest")] = bookmarks[int(uri[len(TOC_LINK) :])]["/Dest"]
-            dest = annot.get("/Dest")
-            if dest is None:
+            if annot.get("/Subtype") != "/Link" or action is None:
                 continue
-            dest = dests[str(dest)] if isinstance(dest, str) else dest
-            text = str(annot.get("/Contents", ""))
-            number = page_of(dest)
-            if re.search(r"pagina \d+", text):
-                text = re.sub(r"pagina \d+", f"pagina {number}", text)
+            action = action.get_object()
+            uri = str(action.get("/URI", "")) if action.get("/S") == "/URI" else ""
+            if uri.startswith(PART_LINK):
+                name = uri[len(PART_LINK) :]
+                if name not in dests:
+                    raise JoinError(f"geen deel van de bundel heeft het label {name}")
+                dest = dests[name]
+                annot[NameObject("/Dest")] = TextStringObject(name)
+            elif uri.startswith(TOC_LINK):
+                dest = bookmarks[int(uri[len(TOC_LINK) :])].raw_get("/Dest")
+                annot[NameObject("/Dest")] = dest
             else:
-                text = f"Pagina {number}"
-            annot[NameObject("/Contents")] = TextStringObject(text)
+                continue
+            del annot["/A"]
+            # Typst describes a link by its target ("Hoofdstuk 3.1"); a URI by itself.
+            text = described.get(dest.idnum) if isinstance(dest, IndirectObject) else None
+            annot[NameObject("/Contents")] = TextStringObject(text or f"Pagina {page_of(dest)}")
