@@ -121,7 +121,7 @@ def test_joined_bundle_reads_as_the_one_document_bundle(joined):
 
 @GROUP
 def test_joined_bundle_has_one_tagged_structure_and_passes_pdf_a_and_ua(joined):
-    root, one, _, _ = joined
+    root, _one, _, _ = joined
     path = root / "site" / "downloads" / BUNDLE
     reader = PdfReader(path)
     catalog = reader.trailer["/Root"]
@@ -153,7 +153,10 @@ def test_joined_bundle_has_one_tagged_structure_and_passes_pdf_a_and_ua(joined):
         kids = element.get("/K", [])
         for kid in kids if isinstance(kids, list) else [kids]:
             kid = kid.get_object()
-            if isinstance(kid, DictionaryObject) and kid.get("/Type", "/StructElem") == "/StructElem":
+            if (
+                isinstance(kid, DictionaryObject)
+                and kid.get("/Type", "/StructElem") == "/StructElem"
+            ):
                 stack.append(kid)
     assert seen > 50
     case_pdfs = sorted((root / "site" / "downloads").glob("*.pdf"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import Any, cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -46,29 +47,29 @@ class JoinError(ValueError):
     """The parts cannot be joined (a link to a label no part holds, a part without tags)."""
 
 
-def _number_tree(node: PdfObject) -> Iterator[tuple[int, PdfObject]]:
+def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
     node = node.get_object()
     assert isinstance(node, DictionaryObject)
     if "/Nums" in node:
-        nums = node["/Nums"]
+        nums: Any = node["/Nums"]
         for i in range(0, len(nums), 2):
             yield int(nums[i]), nums[i + 1]
     for kid in node.get("/Kids", []):
         yield from _number_tree(kid)
 
 
-def _name_tree(node: PdfObject) -> Iterator[tuple[str, PdfObject]]:
+def _name_tree(node: Any) -> Iterator[tuple[str, Any]]:
     node = node.get_object()
     assert isinstance(node, DictionaryObject)
     if "/Names" in node:
-        names = node["/Names"]
+        names: Any = node["/Names"]
         for i in range(0, len(names), 2):
             yield str(names[i]), names[i + 1]
     for kid in node.get("/Kids", []):
         yield from _name_tree(kid)
 
 
-def _chain(first: PdfObject | None) -> Iterator[DictionaryObject]:
+def _chain(first: Any) -> Iterator[Any]:
     item = first
     while item is not None:
         obj = item.get_object()
@@ -88,23 +89,22 @@ def join(parts: list[bytes], total: int) -> bytes:
     readers = [PdfReader(io.BytesIO(data)) for data in parts]
     writer = PdfWriter()
     first = readers[0]
-    root0 = first.trailer["/Root"]
+    root0: Any = first.trailer["/Root"]
     writer.pdf_header = first.pdf_header
 
     struct_root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
     struct_ref = writer._add_object(struct_root)
-    document: DictionaryObject | None = None
-    nums: list[tuple[int, PdfObject]] = []
+    document: Any = None
+    nums: list[tuple[int, Any]] = []
     role_map = DictionaryObject()
     class_map = DictionaryObject()
-    ids: dict[str, PdfObject] = {}
-    dests: dict[str, PdfObject] = {}
-    bookmarks: list[DictionaryObject] = []  # the top-level outline items, in order
+    ids: dict[str, Any] = {}
+    dests: dict[str, Any] = {}
+    bookmarks: list[Any] = []  # the top-level outline items, in order
     key_offset = 0
     for reader in readers:
-        base = len(writer.pages)
-        catalog = reader.trailer["/Root"]
-        tree = catalog.get("/StructTreeRoot")
+        catalog: Any = reader.trailer["/Root"]
+        tree: Any = catalog.get("/StructTreeRoot")
         if tree is None:
             raise JoinError("een deel van de bundel heeft geen tags (StructTreeRoot)")
         tree = tree.get_object()
@@ -112,19 +112,19 @@ def join(parts: list[bytes], total: int) -> bytes:
             copy = writer.add_page(page)
             if "/StructParents" in page:
                 copy[NameObject("/StructParents")] = NumberObject(
-                    int(page["/StructParents"]) + key_offset
+                    int(str(page["/StructParents"])) + key_offset
                 )
-            for annot in copy.get("/Annots", []):
+            annots: Any = copy.get("/Annots", [])
+            for annot in annots:
                 annot = annot.get_object()
                 if "/StructParent" in annot:
                     annot[NameObject("/StructParent")] = NumberObject(
                         int(annot["/StructParent"]) + key_offset
                     )
-        del base
         # The structure tree, copied after the pages: its /Pg and /Obj entries map onto the copies.
         tops = [kid.clone(writer) for kid in tree.get("/K", [])]
         for kid in tops:
-            element = kid.get_object()
+            element: Any = kid.get_object()
             if not isinstance(element, DictionaryObject):
                 continue
             if document is None and element.get("/S") == "/Document":
@@ -151,7 +151,9 @@ def join(parts: list[bytes], total: int) -> bytes:
                 ids.setdefault(name, value.clone(writer))
         next_key = tree.get("/ParentTreeNextKey")
         key_offset += (
-            int(next_key) if next_key is not None else 1 + max((k for k, _ in nums), default=-1) - key_offset
+            int(next_key)
+            if next_key is not None
+            else 1 + max((k for k, _ in nums), default=-1) - key_offset
         )
         if "/Names" in catalog and "/Dests" in catalog["/Names"]:
             for name, value in _name_tree(catalog["/Names"]["/Dests"]):
@@ -180,10 +182,10 @@ def join(parts: list[bytes], total: int) -> bytes:
             DictionaryObject({NameObject("/Names"): _flat_names(ids)})
         )
 
-    catalog = writer._root_object
-    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents"):
-        if key in root0:
-            catalog[NameObject(key)] = root0[key].clone(writer)
+    catalog = writer._root_object  # the joined file's
+    for entry in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents"):
+        if entry in root0:
+            catalog[NameObject(entry)] = root0[entry].clone(writer)
     catalog[NameObject("/StructTreeRoot")] = struct_ref
     if dests:
         catalog[NameObject("/Names")] = DictionaryObject(
@@ -224,36 +226,34 @@ def join(parts: list[bytes], total: int) -> bytes:
     _resolve_links(writer, dests, _all_bookmarks(bookmarks))
     writer.metadata = first.metadata
     if "/ID" in first.trailer:
-        writer._ID = first.trailer["/ID"].clone(writer)
+        writer._ID = cast(ArrayObject, first.trailer["/ID"].clone(writer))
     writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _flat_names(entries: dict[str, PdfObject]) -> ArrayObject:
+def _flat_names(entries: dict[str, Any]) -> ArrayObject:
     flat = ArrayObject()
     for name in sorted(entries, key=lambda n: n.encode("utf-8")):
         flat.extend([TextStringObject(name), entries[name]])
     return flat
 
 
-def _all_bookmarks(top: list[DictionaryObject]) -> list[DictionaryObject]:
+def _all_bookmarks(top: list[Any]) -> list[Any]:
     """Every outline item, in reading order (the order of the contents' lines)."""
-    out: list[DictionaryObject] = []
+    out: list[Any] = []
     for item in top:
         out.append(item)
         out.extend(_all_bookmarks(list(_chain(item.get("/First")))))
     return out
 
 
-def _resolve_links(
-    writer: PdfWriter, dests: dict[str, PdfObject], bookmarks: list[DictionaryObject]
-) -> None:
+def _resolve_links(writer: PdfWriter, dests: dict[str, Any], bookmarks: list[Any]) -> None:
     pages = {_ref(page).idnum: number for number, page in enumerate(writer.pages, start=1)}
 
-    def page_of(dest: PdfObject) -> int:
-        target = dest.get_object()
+    def page_of(dest: Any) -> int:
+        target: Any = dest.get_object()
         if isinstance(target, DictionaryObject):
             target = target["/D"].get_object()
         assert isinstance(target, ArrayObject)
@@ -269,9 +269,10 @@ def _resolve_links(
                 described[dest.idnum] = f"Hoofdstuk {number}"
 
     for page in writer.pages:
-        for annot in page.get("/Annots", []):
+        annots: Any = page.get("/Annots", [])
+        for annot in annots:
             annot = annot.get_object()
-            action = annot.get("/A")
+            action: Any = annot.get("/A")
             if annot.get("/Subtype") != "/Link" or action is None:
                 continue
             action = action.get_object()

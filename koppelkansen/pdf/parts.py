@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import logging
 import math
@@ -68,7 +69,7 @@ def ranges(count: int, size: int) -> list[tuple[int, int]]:
     """The chapters of each chapter part, as even as possible, at most ``size`` each."""
     parts = math.ceil(count / size)
     bounds = [round(i * count / parts) for i in range(parts + 1)]
-    return list(zip(bounds, bounds[1:], strict=False))
+    return list(itertools.pairwise(bounds))
 
 
 def part_info(data: bytes) -> Info:
@@ -158,7 +159,10 @@ def typeset(
         changed = False
         for i, layout in enumerate(final):
             text = main_text(layout)
-            path = folder / f"{spec.name}-{hashlib.sha256((keys[i] + text).encode()).hexdigest()[:32]}.pdf"
+            path = (
+                folder
+                / f"{spec.name}-{hashlib.sha256((keys[i] + text).encode()).hexdigest()[:32]}.pdf"
+            )
             finals[i] = path
             if path.is_file():
                 continue
