@@ -28,7 +28,7 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -37,9 +37,6 @@ from koppelkansen.pdf.bundles import PdfSpec
 from koppelkansen.pdf.htmltypst import page_media
 from koppelkansen.pdf.partlayout import PartLayout
 from koppelkansen.pdf.typstsyntax import typst_str
-
-if TYPE_CHECKING:
-    from koppelkansen.pdf.typeset import Sources, Typesetter
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -88,34 +85,34 @@ def part_info(data: bytes) -> Info:
 
 
 def typeset(
-    typesetter: Typesetter,
     spec: PdfSpec,
-    sources: Sources,
+    main_text: Callable[[PartLayout], str],
+    tools: str,
+    folder: Path,
+    work: Path,
+    page_files: dict[str, Path],
+    sections: dict[str, list[str] | None],
     media: dict[str, str],
     compile_with: Callable[[Path, Path, int | None], bytes],
+    font_dir: Path,
     size: int,
 ) -> bytes:
-    """The bundle ``spec``, typeset in parts and joined."""
-    assert sources.work is not None
-    folder = typesetter.cache_dir / "parts"
+    """The PDF ``spec``, typeset in parts of at most ``size`` chapters and joined.
+
+    ``main_text``: a part's main file (``Typesetter._main_typ`` with the part's layout); ``tools``:
+    what else the PDF's cache key holds (tool versions, site URL); ``folder``: the parts' cache;
+    ``work``: where the main files go; ``page_files``: the Typst of each page, by page key."""
     folder.mkdir(parents=True, exist_ok=True)
     layouts = [PartLayout("front")] + [
         PartLayout("chapters", first, last) for first, last in ranges(len(spec.chapters), size)
     ]
-    tools = json.dumps(typesetter._tools(), sort_keys=True)
-
-    def main_text(layout: PartLayout) -> str:
-        return typesetter._main_typ(
-            spec, sources.page_files, sources.labels, sources.sections, layout
-        )
 
     def content_key(layout: PartLayout) -> str:
         h = hashlib.sha256(tools.encode())
-        h.update(typesetter.site_url.encode())
         h.update(main_text(layout).encode())
         for chapter in spec.chapters[layout.first : layout.last]:
             page = chapter.page
-            h.update(sources.page_files[page.key].read_bytes())
+            h.update(page_files[page.key].read_bytes())
             for file in page_media(page.html, page.url, media):
                 h.update(file.encode())
                 h.update(Path(file).read_bytes())
@@ -140,9 +137,9 @@ def typeset(
             infos[i] = load(before[i])
 
     def run(i: int, layout: PartLayout) -> bytes:
-        main = sources.work / f"{spec.name}.part{i}.typ"  # type: ignore[operator]
+        main = work / f"{spec.name}.part{i}.typ"
         main.write_text(main_text(layout), encoding="utf-8")
-        data = compile_with(main, typesetter.font_dir, spec.epoch)
+        data = compile_with(main, font_dir, spec.epoch)
         log.info("PDF %s: deel %d van %d gezet", spec.filename, i + 1, len(layouts))
         info = part_info(data)
         info_file(keys[i]).write_text(json.dumps(info), encoding="utf-8")
@@ -155,7 +152,7 @@ def typeset(
         missing = [i for i, info in enumerate(infos) if info is None]
         for i in missing:  # typeset once for the page count (its offset and total unknown)
             infos[i] = part_info(run(i, layouts[i]))
-        final = _final_layouts(layouts, [i for i in infos if i is not None], spec, sources)
+        final = _final_layouts(layouts, [i for i in infos if i is not None], spec, sections)
         changed = False
         for i, layout in enumerate(final):
             text = main_text(layout)
@@ -184,7 +181,10 @@ def typeset(
 
 
 def _final_layouts(
-    layouts: list[PartLayout], infos: list[Info], spec: PdfSpec, sources: Sources
+    layouts: list[PartLayout],
+    infos: list[Info],
+    spec: PdfSpec,
+    sections: dict[str, list[str] | None],
 ) -> list[PartLayout]:
     offsets = [0]
     for info in infos:
@@ -200,7 +200,7 @@ def _final_layouts(
     lines: list[tuple[int, str, str]] = []
     for number, chapter in enumerate(spec.chapters, start=1):
         lines.append((1, str(number), typst_str(chapter.page.title)))
-        titles = sources.sections.get(chapter.page.key, [])
+        titles = sections.get(chapter.page.key, [])
         if titles is None:
             lines = []
             break

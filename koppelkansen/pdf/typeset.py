@@ -337,7 +337,19 @@ class Typesetter:
             try:
                 if parts.in_parts(spec, self.part_chapters):
                     data = parts.typeset(
-                        self, spec, sources, sources.media, compile_with, self.part_chapters
+                        spec,
+                        lambda layout: self._main_typ(
+                            spec, page_files, sources.labels, sources.sections, layout
+                        ),
+                        json.dumps([self._tools(), self.site_url], sort_keys=True),
+                        self.cache_dir / "parts",
+                        work,
+                        page_files,
+                        sources.sections,
+                        sources.media,
+                        compile_with,
+                        self.font_dir,
+                        self.part_chapters,
                     )
                 else:
                     data = compile_with(mains[spec.name], self.font_dir, spec.epoch)
