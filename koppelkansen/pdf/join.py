@@ -33,6 +33,7 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NullObject,
     NumberObject,
     PdfObject,
     StreamObject,
@@ -86,9 +87,9 @@ def _ref(obj: PdfObject) -> IndirectObject:
 
 def join(parts: list[bytes], total: int) -> bytes:
     """The parts (Typst PDFs, in order) as one PDF of ``total`` pages."""
-    readers = [PdfReader(io.BytesIO(data)) for data in parts]
+    # One part read at a time, and let go once copied: the copies are what the joined file needs.
+    first = PdfReader(io.BytesIO(parts[0]))
     writer = PdfWriter()
-    first = readers[0]
     root0: Any = first.trailer["/Root"]
     writer.pdf_header = first.pdf_header
 
@@ -102,7 +103,8 @@ def join(parts: list[bytes], total: int) -> bytes:
     dests: dict[str, Any] = {}
     bookmarks: list[Any] = []  # the top-level outline items, in order
     key_offset = 0
-    for reader in readers:
+    for number in range(len(parts)):
+        reader = first if number == 0 else PdfReader(io.BytesIO(parts[number]))
         catalog: Any = reader.trailer["/Root"]
         tree: Any = catalog.get("/StructTreeRoot")
         if tree is None:
@@ -122,23 +124,27 @@ def join(parts: list[bytes], total: int) -> bytes:
                         int(annot["/StructParent"]) + key_offset
                     )
         # The structure tree, copied after the pages: its /Pg and /Obj entries map onto the copies.
-        tops = [kid.clone(writer) for kid in tree.get("/K", [])]
-        for kid in tops:
-            element: Any = kid.get_object()
-            if not isinstance(element, DictionaryObject):
-                continue
-            if document is None and element.get("/S") == "/Document":
-                document = element
-                element[NameObject("/P")] = struct_ref
-                continue
-            if document is not None and element.get("/S") == "/Document":
-                for grandchild in element.get("/K", []):
-                    child = grandchild.get_object()
-                    if isinstance(child, DictionaryObject) and child.get("/Type") == "/StructElem":
-                        child[NameObject("/P")] = _ref(document)
-                    document["/K"].append(grandchild)
-            else:
+        # Before copying, the /P of what is copied is cut (the part's own root, or its Document
+        # element, whose children move under the first part's): else copying would copy those
+        # too, as objects nothing refers to.
+        for kid in tree.get("/K", []):
+            element = kid.get_object()
+            if not isinstance(element, DictionaryObject) or element.get("/S") != "/Document":
                 raise JoinError("een deel van de bundel heeft geen Document-element bovenaan")
+            if document is None:
+                element[NameObject("/P")] = NullObject()
+                document = kid.clone(writer).get_object()
+                document[NameObject("/P")] = struct_ref
+                continue
+            for grandchild in element.get("/K", []):
+                child = grandchild.get_object()
+                structural = isinstance(child, DictionaryObject) and "/S" in child
+                if structural:
+                    child[NameObject("/P")] = NullObject()
+                copy = grandchild.clone(writer)
+                if structural:
+                    copy.get_object()[NameObject("/P")] = _ref(document)
+                document["/K"].append(copy)
         if "/ParentTree" in tree:
             for key, value in _number_tree(tree["/ParentTree"]):
                 nums.append((key + key_offset, value.clone(writer)))
@@ -161,8 +167,15 @@ def join(parts: list[bytes], total: int) -> bytes:
                     raise JoinError(f"het label {name} staat in twee delen van de bundel")
                 dests[name] = value.clone(writer)
         if "/Outlines" in catalog:
-            outlines = catalog["/Outlines"].get_object().clone(writer).get_object()
-            bookmarks.extend(_chain(outlines.get("/First")))
+            # Likewise the top items' /Parent (the part's outline root).
+            top = list(_chain(catalog["/Outlines"].get_object().get("/First")))
+            for item in top:
+                item[NameObject("/Parent")] = NullObject()
+            if top:
+                copied = top[0].indirect_reference.clone(writer)
+                bookmarks.extend(_chain(copied))
+        if number:
+            del reader
 
     assert document is not None
     struct_root[NameObject("/K")] = ArrayObject([_ref(document)])
@@ -185,7 +198,7 @@ def join(parts: list[bytes], total: int) -> bytes:
     catalog = writer._root_object  # the joined file's
     for entry in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents"):
         if entry in root0:
-            catalog[NameObject(entry)] = root0[entry].clone(writer)
+            catalog[NameObject(entry)] = root0.raw_get(entry).clone(writer)
     catalog[NameObject("/StructTreeRoot")] = struct_ref
     if dests:
         catalog[NameObject("/Names")] = DictionaryObject(
@@ -227,7 +240,6 @@ def join(parts: list[bytes], total: int) -> bytes:
     writer.metadata = first.metadata
     if "/ID" in first.trailer:
         writer._ID = cast(ArrayObject, first.trailer["/ID"].clone(writer))
-    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
