@@ -177,7 +177,11 @@ def typeset(
     slots_file.write_text(json.dumps(keys), encoding="utf-8")
     _prune(folder, spec.name, keys, finals)
     total = sum(int(info["pages"]) for info in infos if info is not None)
-    return join.join([finals[i].read_bytes() for i in range(len(layouts))], total)
+    joined = work / f"{spec.name}.joined.pdf"
+    join.join_files([finals[i] for i in range(len(layouts))], total, joined)
+    data = joined.read_bytes()
+    joined.unlink()
+    return data
 
 
 def _final_layouts(

@@ -26,7 +26,7 @@ from koppelkansen.pdf.convert import (
     converter_version,
 )
 from koppelkansen.pdf.htmltypst import module_labels, page_media
-from koppelkansen.pdf.join import PART_LINK
+from koppelkansen.pdf.join import PART_LINK, JoinError
 from koppelkansen.pdf.partlayout import PartLayout
 from koppelkansen.pdf.typsterrors import typst_problem
 from koppelkansen.pdf.typstsyntax import typst_array, typst_str
@@ -353,7 +353,7 @@ class Typesetter:
                     )
                 else:
                     data = compile_with(mains[spec.name], self.font_dir, spec.epoch)
-            except worker.WorkerError as exc:
+            except (worker.WorkerError, JoinError) as exc:
                 return spec.name, 0.0, None, [PdfProblem(spec.filename, str(exc))]
             except Exception as exc:  # typst.TypstError; its text names the generated file
 
