@@ -194,3 +194,28 @@ def test_an_edit_retypesets_its_part_only_and_gives_the_bytes_of_a_cold_build(
             _pages_text(root / "site" / "downloads" / BUNDLE)
         )
     assert_archival([root / "site" / "downloads" / BUNDLE])
+
+
+def test_a_link_to_a_label_no_part_holds_is_refused_in_dutch(tmp_path):
+    """The join never writes a link to nowhere: a ``kk-part:`` link whose label no part holds, or
+    a label in two parts, stops the bundle with a message naming the label (the build shows it;
+    no traceback), and writes nothing."""
+    import typst
+
+    from koppelkansen.pdf.join import JoinError, join_files
+    from koppelkansen.pdf.worker import typst_options
+
+    fonts = Path(__file__).resolve().parents[1] / "docs" / "assets" / "fonts"
+    main = tmp_path / "deel.typ"
+    main.write_text(
+        '#set document(title: "Deel")\n#set text(lang: "nl")\n= Een <een>\n'
+        '#link("kk-part:nergens")[naar nergens]\n',
+        encoding="utf-8",
+    )
+    part = tmp_path / "deel.pdf"
+    part.write_bytes(typst.compile(str(main), **typst_options(fonts, 0)))
+    with pytest.raises(JoinError, match="geen deel van de bundel heeft het label nergens"):
+        join_files([part], 1, tmp_path / "samen.pdf")
+    with pytest.raises(JoinError, match="het label een staat in twee delen van de bundel"):
+        join_files([part, part], 2, tmp_path / "samen.pdf")
+    assert not (tmp_path / "samen.pdf").exists()
