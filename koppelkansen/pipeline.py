@@ -67,6 +67,7 @@ from koppelkansen.pdf.downloads import (
     download_entry,
     reserved_for_pdfs,
 )
+from koppelkansen.pdf.parts import PART_CHAPTERS
 from koppelkansen.pdf.typeset import PdfResult
 from koppelkansen.pdf.worker import TypstLimits
 from koppelkansen.problems import (
@@ -199,6 +200,9 @@ class Options:
     environment: BuildEnvironment = BuildEnvironment()
     #: Time and memory of one PDF in Typst (the ``pdf_limits`` option: ``TypstLimits.read``).
     pdf_limits: Mapping[str, Any] | None = None
+    #: A PDF of more chapters is typeset in parts of at most this many (``pdf_part_chapters``;
+    #: 0: never; :mod:`koppelkansen.pdf.parts`).
+    pdf_part_chapters: int = PART_CHAPTERS
 
     @property
     def root(self) -> Path:
@@ -416,6 +420,7 @@ class SiteBuild:
             options.site_url,
             options.live,
             TypstLimits.read(options.pdf_limits or {}),
+            options.pdf_part_chapters,
         )
         downloads = options.site_dir / "downloads"
         change_specs = []

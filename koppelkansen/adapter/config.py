@@ -5,6 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from koppelkansen.pdf.parts import PART_CHAPTERS
 from koppelkansen.pdf.worker import TypstLimits
 
 
@@ -41,3 +42,6 @@ class KoppelkansenConfig(base.Config):
     #: ``memory_mb``, ``memory_mb_per_chapter`` (koppelkansen.pdf.worker.TypstLimits, whose
     #: defaults hold the 1,000-page bench bundle; docs-dev/threat-model.md).
     pdf_limits = _Limits()
+    #: A PDF of more chapters than this is typeset in parts and joined, so that its memory is
+    #: bounded by the part (koppelkansen.pdf.parts, docs-dev/pdf.md); 0: always one document.
+    pdf_part_chapters = c.Type(int, default=PART_CHAPTERS)

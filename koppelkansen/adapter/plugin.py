@@ -140,6 +140,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
                 overrides=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
                 editor_sign_in=self.config.editor_sign_in,
                 pdf_limits=self.config.pdf_limits,  # checked when the config was read
+                pdf_part_chapters=self.config.pdf_part_chapters,
                 environment=BuildEnvironment.read(os.environ),  # the one read of the environment
             )
         )

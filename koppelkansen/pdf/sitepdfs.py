@@ -15,6 +15,7 @@ from pathlib import Path
 
 from koppelkansen.pdf.convert import ConversionError
 from koppelkansen.pdf.downloads import LISTING, PdfJob
+from koppelkansen.pdf.parts import PART_CHAPTERS
 from koppelkansen.pdf.typeset import PdfResult, PdfSpec, Typesetter
 from koppelkansen.pdf.worker import TypstLimits
 from koppelkansen.problems import BuildStopped
@@ -42,15 +43,21 @@ def pdf_errors(failed: str) -> Iterator[None]:
 
 
 def typesetters(
-    cache_dir: Path, font_dir: Path, site_url: str, live: bool, limits: TypstLimits | None = None
+    cache_dir: Path,
+    font_dir: Path,
+    site_url: str,
+    live: bool,
+    limits: TypstLimits | None = None,
+    part_chapters: int = PART_CHAPTERS,
 ) -> tuple[Typesetter, Typesetter]:
     """The bundle's typesetter and the change pages' (a cache folder of their own).
 
     ``live`` (``make serve-pdf``): the compilers stay alive between rebuilds (koppelkansen.pdf.worker).
-    ``limits``: time and memory of one PDF (the ``pdf_limits`` setting).
+    ``limits``: time and memory of one PDF (the ``pdf_limits`` setting). ``part_chapters``: a PDF
+    of more chapters is typeset in parts (the ``pdf_part_chapters`` setting, 0: never).
     """
-    bundle = Typesetter(cache_dir, font_dir, site_url, live, limits)
-    changes = Typesetter(cache_dir / "changes", font_dir, site_url, live, limits)
+    bundle = Typesetter(cache_dir, font_dir, site_url, live, limits, part_chapters)
+    changes = Typesetter(cache_dir / "changes", font_dir, site_url, live, limits, part_chapters)
     return bundle, changes
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from koppelkansen.pdf import passes, worker
+from koppelkansen.pdf import parts, passes, worker
 from koppelkansen.pdf.bundles import PdfSpec
 from koppelkansen.pdf.contents import contents_lines, module_sections
 from koppelkansen.pdf.convert import (
@@ -26,6 +26,8 @@ from koppelkansen.pdf.convert import (
     converter_version,
 )
 from koppelkansen.pdf.htmltypst import module_labels, page_media
+from koppelkansen.pdf.join import PART_LINK, JoinError
+from koppelkansen.pdf.partlayout import PartLayout
 from koppelkansen.pdf.typsterrors import typst_problem
 from koppelkansen.pdf.typstsyntax import typst_array, typst_str
 
@@ -61,6 +63,8 @@ class Sources:
     labels: dict[str, list[str]] = field(default_factory=dict)
     #: The section titles (Typst markup) of each converted page, by page key (:mod:`.contents`).
     sections: dict[str, list[str] | None] = field(default_factory=dict)
+    #: The media of the build (for the parts' cache keys, :mod:`.parts`).
+    media: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -85,6 +89,7 @@ class Typesetter:
         site_url: str,
         live: bool = False,
         limits: worker.TypstLimits | None = None,
+        part_chapters: int = parts.PART_CHAPTERS,
     ) -> None:
         self.cache_dir = cache_dir
         self.font_dir = font_dir
@@ -92,6 +97,9 @@ class Typesetter:
         self.live = live
         #: Time and memory of one PDF in the child (``pdf_limits``); the live compilers have none.
         self.limits = limits or worker.TypstLimits()
+        #: A bundle of more chapters is typeset in parts of at most this many (:mod:`.parts`;
+        #: the ``pdf_part_chapters`` option, 0: never).
+        self.part_chapters = part_chapters
 
     # -- cache -----------------------------------------------------------------------------
     def _tools(self) -> dict[str, str]:
@@ -104,6 +112,8 @@ class Typesetter:
             "convert": _digest_file(Path(__file__).with_name("convert.py")),
             "typeset": _digest_file(Path(__file__)),
             "worker": _digest_file(Path(__file__).with_name("worker.py")),  # typst_options
+            "parts": _digest_file(Path(__file__).with_name("parts.py")),
+            "join": _digest_file(Path(__file__).with_name("join.py")),
             "fonts": json.dumps(fonts),
         }
 
@@ -112,6 +122,8 @@ class Typesetter:
         h.update(json.dumps(tools, sort_keys=True).encode())
         h.update(self._main_typ(spec, {}).encode())
         h.update(self.site_url.encode())
+        if parts.in_parts(spec, self.part_chapters):
+            h.update(f"parts of {self.part_chapters}".encode())
         for chapter in spec.chapters:
             page = chapter.page
             h.update(json.dumps([page.url, page.source, page.html]).encode())
@@ -127,11 +139,13 @@ class Typesetter:
         page_files: dict[str, Path],
         labels: dict[str, list[str]] | None = None,
         sections: dict[str, list[str] | None] | None = None,
+        part: PartLayout | None = None,
     ) -> str:
         """The PDF's main file: every label the PDF holds (``kk-link`` links inside the PDF only
         to those), the cover's data and the lines of its contents page (:mod:`.contents`), and per
         chapter a ``#kk-chapter`` line that calls its page module. ``labels``: the heading labels
-        per page key (:func:`module_labels`); ``sections``: the section titles per page key."""
+        per page key (:func:`module_labels`); ``sections``: the section titles per page key;
+        ``part``: the main file of one part of a bundle typeset in parts (:mod:`.parts`)."""
         # PDF/A wants a document date: without a version date, `auto` takes Typst's timestamp
         # (typst_options: 0, the same every build).
         date = "auto"
@@ -150,7 +164,22 @@ class Typesetter:
         # One label a line: a dictionary, so `kk-link` looks a target up without a query. Before
         # the cover: the contents' section titles may hold links.
         lines = [f"#import {typst_str(str(TEMPLATE))}: *", "#let kk-link = kk-link-to.with(("]
-        lines.extend(f"  {typst_str(label)}: true," for label in dict.fromkeys(known))
+        chapters = list(enumerate(spec.chapters, start=1))
+        if part is None:
+            lines.extend(f"  {typst_str(label)}: true," for label in dict.fromkeys(known))
+        else:
+            chapters = chapters[part.first : part.last]
+            here = {
+                label
+                for _, chapter in chapters
+                for label in (chapter.page.key, *(labels or {}).get(chapter.page.key, []))
+            }
+            lines.extend(
+                f"  {typst_str(label)}: "
+                + ("true" if label in here else typst_str(PART_LINK + label))
+                + ","
+                for label in dict.fromkeys(known)
+            )
         lines.append("))")
         contents = contents_lines(
             ((c.page.key, c.page.title) for c in spec.chapters), sections or {}
@@ -171,9 +200,10 @@ class Typesetter:
                 else []
             ),
             *([f"  contents: {contents},"] if contents is not None else []),
+            *(part.report_arguments() if part is not None else []),
             ")",
         ]
-        for number, chapter in enumerate(spec.chapters, start=1):
+        for number, chapter in chapters:
             page = chapter.page
             body = (
                 f"import {typst_str(str(page_files[page.key]))}: kk-page; "
@@ -212,7 +242,7 @@ class Typesetter:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         keys = self.keys(specs, media)
         todo = [s for s in specs if not self._cached(s.name, keys[s.name]).is_file()]
-        sources = Sources(specs=specs, keys=keys, todo=todo)
+        sources = Sources(specs=specs, keys=keys, todo=todo, media=media)
         if todo:
             self._write_sources(sources, media)
         return sources
@@ -321,11 +351,31 @@ class Typesetter:
         def compile_one(spec: PdfSpec) -> tuple[str, float, bytes | None, list[PdfProblem]]:
             t0 = time.perf_counter()
             try:
-                data = compile_with(mains[spec.name], spec.epoch, len(spec.chapters))
+                if parts.in_parts(spec, self.part_chapters):
+                    # A part holds at most part_chapters chapters: its limits are those of a PDF
+                    # of that many.
+                    size = min(len(spec.chapters), self.part_chapters)
+                    data = parts.typeset(
+                        spec,
+                        lambda layout: self._main_typ(
+                            spec, page_files, sources.labels, sources.sections, layout
+                        ),
+                        json.dumps([self._tools(), self.site_url], sort_keys=True),
+                        self.cache_dir / "parts",
+                        work,
+                        page_files,
+                        sources.sections,
+                        sources.media,
+                        lambda main, _fonts, epoch: compile_with(main, epoch, size),
+                        self.font_dir,
+                        self.part_chapters,
+                    )
+                else:
+                    data = compile_with(mains[spec.name], spec.epoch, len(spec.chapters))
             except (worker.TypstTimeout, worker.TypstOutOfMemory) as exc:
                 child.over_limit = True
                 return spec.name, 0.0, None, [self._over_limit(spec, exc, alone)]
-            except worker.WorkerError as exc:
+            except (worker.WorkerError, JoinError) as exc:
                 return spec.name, 0.0, None, [PdfProblem(spec.filename, str(exc))]
             except Exception as exc:  # typst.TypstError; its text names the generated file
                 chapters = {page_files[c.page.key]: c.page for c in spec.chapters}
@@ -334,7 +384,8 @@ class Typesetter:
                 )
                 return spec.name, 0.0, None, [problem]
             seconds = time.perf_counter() - t0
-            if log.isEnabledFor(logging.DEBUG):  # one more compile, under gdb: see passes.py
+            if log.isEnabledFor(logging.DEBUG) and not parts.in_parts(spec, self.part_chapters):
+                # one more compile, under gdb: see passes.py
                 counted = passes.count_passes(
                     mains[spec.name], worker.typst_options(self.font_dir, spec.epoch)
                 )
