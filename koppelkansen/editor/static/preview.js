@@ -132,6 +132,7 @@
       // The editor starts below the notice (index.html reads --kk-notice-h): it covers nothing.
       root.style.setProperty("--kk-notice-h", notice.offsetHeight + "px");
     };
+    var good = false;  // the last state seen was a good build
     var poll = function () {
       fetch(statusUrl, {cache: "no-store"}).then(function (r) {
         if (!r.ok) return null;
@@ -151,6 +152,14 @@
                    "melding staan, stuur haar dan naar het kernteam."];
         }
         var next = function () { show(located.length ? located : other); };
+        if (!lines.length) {
+          // A good build: its list of titles is in the site now. Read while it is there, so
+          // that a later failed build (which leaves no list behind) still names its pages.
+          if (!good) readTitles();
+          good = true;
+        } else {
+          good = false;
+        }
         if (located.length && lines.join("\n") !== shown) readTitles().then(next); else next();
         setTimeout(poll, 1500);
       }, function () { setTimeout(poll, 5000); });
