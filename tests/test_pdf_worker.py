@@ -10,7 +10,7 @@ import typst
 from koppelkansen.pdf.pdfstreams import fix_stream_ends
 from koppelkansen.pdf.typeset import TEMPLATE
 from koppelkansen.pdf.typstsyntax import typst_str
-from koppelkansen.pdf.worker import ChildCompiler, WorkerError, typst_options
+from koppelkansen.pdf.worker import RESTART_AFTER_MB, ChildCompiler, WorkerError, typst_options
 
 FONTS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "fonts"
 
@@ -36,6 +36,20 @@ def test_small_pdfs_share_one_child_and_match_a_fresh_compile(tmp_path: Path) ->
         fix_stream_ends(typst.compile(str(main), **typst_options(FONTS, 0))) for main in mains
     ]
     assert len(set(pdfs)) == 3
+
+
+def test_a_large_parent_does_not_make_the_child_look_large(tmp_path: Path) -> None:
+    """Linux carries the parent's peak memory into a child's ``ru_maxrss`` on exec: started by
+    a build (or a test worker) past the restart limit, the child was replaced after every PDF,
+    and this suite failed when an earlier test had grown its worker."""
+    ballast = bytearray(2 * RESTART_AFTER_MB * 1024 * 1024)
+    ballast[::4096] = b"\x01" * len(range(0, len(ballast), 4096))  # resident, not only reserved
+    mains = [_main(tmp_path, f"deel-{n}", "Tekst.") for n in range(2)]
+    with ChildCompiler() as child:
+        for main in mains:
+            assert child.compile(main, FONTS, 0).startswith(b"%PDF")
+        assert child.started == 1
+    del ballast
 
 
 def test_a_child_past_its_memory_limit_is_replaced_before_the_next_pdf(tmp_path: Path) -> None:

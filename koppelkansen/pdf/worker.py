@@ -302,6 +302,20 @@ def compile_live(main: Path, font_dir: Path, epoch: int | None) -> bytes:
     return _archival(data)
 
 
+def _peak_kb() -> int:
+    """The highest resident memory of this process since it started, in KB. Linux's ``VmHWM``,
+    not ``ru_maxrss``: on exec, Linux carries the parent's peak into ``ru_maxrss``, so a child
+    started by a large build (or test worker) looked large before its first compile and was
+    replaced after every PDF."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _serve(requests: IO[str], answers: IO[str]) -> int:
     """The child: one compile per request line until the parent closes the pipe."""
     import typst
@@ -320,7 +334,7 @@ def _serve(requests: IO[str], answers: IO[str]) -> int:
             Path(request["error"]).write_bytes(pickle.dumps(exc))
         else:
             Path(request["out"]).write_bytes(data)
-        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_kb = _peak_kb()
         answers.write(json.dumps({"peak_kb": peak_kb}) + "\n")
         answers.flush()
     return 0
