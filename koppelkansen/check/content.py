@@ -407,6 +407,21 @@ class _Occurrences:
         return self.finder.nth_line(nth, *needles)
 
 
+def _page_fragment(
+    html: str, source_text: str
+) -> tuple[lxml.html.HtmlElement, _SourceElements] | None:
+    """The rendered page as one element tree, with its Markdown source's HTML elements beside it
+    (for their lines); None when lxml cannot read the page."""
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml.html.fragment_fromstring(
+            _CONTROL.sub(" ", html), create_parent="div", parser=parser
+        )
+    except (etree.ParserError, ValueError):
+        return None
+    return root, _SourceElements(source_text, parser)
+
+
 def check_page_images(
     html: str, page_url: str, source: Path, source_text: str, docs_dir: Path
 ) -> list[Problem]:
@@ -416,14 +431,10 @@ def check_page_images(
     URL, as the browser and the PDF do."""
     if "<img" not in source_text.lower() or not html.strip():
         return []
-    parser = lxml.html.HTMLParser(huge_tree=True)
-    try:
-        root = lxml.html.fragment_fromstring(
-            _CONTROL.sub(" ", html), create_parent="div", parser=parser
-        )
-    except (etree.ParserError, ValueError):
+    parsed = _page_fragment(html, source_text)
+    if parsed is None:
         return []  # check_page_html reports an unreadable page
-    raw = _SourceElements(source_text, parser)
+    root, raw = parsed
     docs = docs_dir.resolve()
     problems = []
     for element in root.iter():
@@ -490,14 +501,10 @@ def check_embedded_files(
     what is wrong inside it."""
     if not refused or not html.strip():
         return []
-    parser = lxml.html.HTMLParser(huge_tree=True)
-    try:
-        root = lxml.html.fragment_fromstring(
-            _CONTROL.sub(" ", html), create_parent="div", parser=parser
-        )
-    except (etree.ParserError, ValueError):
+    parsed = _page_fragment(html, source_text)
+    if parsed is None:
         return []  # check_page_html reports an unreadable page
-    raw = _SourceElements(source_text, parser)
+    root, raw = parsed
     found = _Occurrences(source_text)
     problems = []
     for element in root.iter():
