@@ -9,7 +9,6 @@ runs the front-matter check on the result.
 from __future__ import annotations
 
 import difflib
-import json
 import logging
 import re
 import unicodedata
@@ -93,13 +92,62 @@ def _one_of(value: str | None, allowed: list[str], option: str, what: str) -> st
     return value
 
 
-def _quote(value: object) -> str:
-    """A YAML flow value that our strict reader keeps as written (strings are always quoted)."""
+#: The editor's front-matter style (``editor/static/frontmatter.js``: the same rules, tested
+#: equal in ``tests/test_editor_format.py``), so that a page made here is saved unchanged by the
+#: editor: text bare where YAML 1.1 and 1.2 both read it back as the same text, else quoted.
+_RESERVED = re.compile(
+    r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|null|Null|NULL|~|<<|=)$"
+)
+_NUMBER = re.compile(
+    r"^[-+]?(0[bB][0-9a-fA-F_]*|0[oO][0-7_]*|0[xX][0-9a-fA-F_]*"
+    r"|[0-9][0-9_]*(:[0-5]?[0-9])*(\.[0-9_]*)?([eE][-+]?[0-9]+)?"
+    r"|\.[0-9][0-9_]*([eE][-+]?[0-9]+)?|\.(inf|Inf|INF|nan|NaN|NAN))$"
+)
+_INDICATOR = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`<\s]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _plain(text: str, in_flow: bool) -> bool:
+    """Whether ``text`` may be written without quotes (``plain`` in frontmatter.js)."""
+    if text == "" or _INDICATOR.match(text) or text[-1].isspace():
+        return False
+    if _RESERVED.match(text) or _NUMBER.match(text) or _UNPRINTABLE.search(text):
+        return False
+    if re.search(r": |:$| #", text):
+        return False
+    return not (in_flow and re.search(r"[,\[\]{}]", text))
+
+
+def _double_quoted(text: str) -> str:
+    """``text`` in double quotes (``quote`` in frontmatter.js): \\ and " escaped, a line break and
+    a tab as \\n and \\t, every other unprintable character as \\uXXXX."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif "\ud800" <= ch <= "\udfff":
+            out.append("\\uFFFD")
+        elif _UNPRINTABLE.match(ch):
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _quote(value: object, in_flow: bool = False) -> str:
+    """A YAML value as the editor writes it: a list on one line, a number as it is, text bare
+    where that reads back as the same text, else in double quotes."""
     if isinstance(value, list):
-        return "[" + ", ".join(_quote(v) for v in value) + "]"
+        return "[" + ", ".join(_quote(v, True) for v in value) + "]"
     if isinstance(value, int):
         return str(value)
-    return json.dumps(str(value), ensure_ascii=False)
+    text = str(value)
+    return text if _plain(text, in_flow) else _double_quoted(text)
 
 
 def _date(value: str | None, option: str = "--datum") -> str:
@@ -202,10 +250,10 @@ def draft_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, 
                 "directieoverleg" if session_kind == "directieoverleg" else "sessies", f"{slug}.md"
             )
         fields += [("kind", session_kind), ("date", _quote(date)), ("round", round_key)]
-        if organisations:
-            fields.append(("organisations", _quote(organisations)))
         if request.themes:
             fields.append(("themes", _quote(request.themes)))
+        if organisations:
+            fields.append(("organisations", _quote(organisations)))
     elif kind == "leerronde":
         round_key = _one_of(
             request.round,
@@ -215,7 +263,7 @@ def draft_page(corpus: Corpus, request: Request) -> tuple[Path, list[tuple[str, 
         )
         claimed(("leerronde", round_key), f"de pagina van leerronde '{round_key}'")
         path = Path("leerrondes", f"{round_key}.md")
-        fields += [("round", round_key), ("period", "{start: " + _quote(_date(request.date)) + "}")]
+        fields += [("round", round_key), ("period", "\n  start: " + _quote(_date(request.date)))]
     elif kind == "les":
         round_key = _one_of(
             request.round, rounds, "--ronde", "kies de leerronde waar de les uit komt."

@@ -14,6 +14,7 @@ import pytest
 from koppelkansen.check.frontmatter import check_docs
 from koppelkansen.editor.config import COLLECTIONS, editor_config, key_order
 from koppelkansen.pages import yamlstrict
+from koppelkansen.scaffold import Request, _quote, draft_page, render_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -161,3 +162,35 @@ def test_every_text_is_written_so_that_it_reads_back_as_written():
 def test_the_writer_quotes_only_what_needs_it(value, written):
     text = _run_format([], [value])["values"][0][0]
     assert text.splitlines()[1] == f"title: {written}"
+
+
+def test_make_new_writes_every_value_as_the_editor_does():
+    """`make new` (koppelkansen/scaffold.py) writes front matter by the editor's rules, so the
+    editor's first save of a new page changes nothing the author did not change."""
+    out = _run_format([], VALUES)
+    for value, (text, _, _) in zip(VALUES, out["values"], strict=True):
+        ours = f"---\ntitle: {_quote(value)}\ntags: [{_quote(value, True)}, b]\n---\nx\n"
+        assert ours == text, value
+
+
+def test_a_page_made_with_make_new_is_saved_unchanged(tmp_path):
+    corpus, problems, _ = check_docs(DOCS)
+    assert corpus is not None, problems
+    title = "Werksessie R&D: 12:30 Off, één"
+    requests = [
+        Request(type="sessie", title=title, case="haven-stad", kind="ontwerpatelier",
+                round="2019-ontwerpateliers", date="2019-03-05", organisations=["waternet"],
+                themes=["water"]),
+        Request(type="sessie", title=title, kind="directieoverleg", round="2019-ontwerpateliers",
+                date="2019"),
+        Request(type="les", title=title, round="2018-plannen", case="amstelstad"),
+        Request(type="pagina", title=title),
+    ]  # fmt: skip
+    pages = []
+    for n, request in enumerate(requests):
+        path = tmp_path / f"pagina-{n}.md"
+        path.write_text(render_page(request, draft_page(corpus, request)[1]), encoding="utf-8")
+        pages.append((str(path), [*key_order(request.type, corpus.schema), "body"]))
+    out = _run_format(pages, [])
+    for (path, _), written in zip(pages, out["pages"], strict=True):
+        assert written == Path(path).read_text(encoding="utf-8"), written
