@@ -24,6 +24,7 @@ HTML comment. Linear in the length of the page, without recursion.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from koppelkansen.problems import Problem
@@ -259,14 +260,10 @@ _HTML_ROW = re.compile(
 )
 
 
-def wide_tables(body: str) -> list[tuple[int, int]]:
-    """Every table of a Markdown body with more than :data:`MAX_TABLE_COLUMNS` columns: (line of
-    its header or first row, columns). Markdown tables by their delimiter row (the header is the
-    line above it), HTML tables by their widest row (``colspan`` counted); not in fenced code."""
-    found: list[tuple[int, int]] = []
+def _outside_fences(body: str) -> Iterator[tuple[int, str, bool]]:
+    """The lines of a Markdown body outside fenced code, stripped: (line, text, whether the line
+    opens a fence). The fenced lines and the closing fence are left out."""
     fence: tuple[str, int] | None = None
-    row: tuple[int, int] | None = None  # an HTML row: its line, its columns so far
-    told = False  # the HTML table of this row is told already
     for number, raw in enumerate(body.splitlines(), start=1):
         text = raw.strip()
         opened = _FENCE.match(text)
@@ -276,6 +273,18 @@ def wide_tables(body: str) -> list[tuple[int, int]]:
             continue
         if opened:
             fence = (opened.group(1)[0], len(opened.group(1)))
+        yield number, text, opened is not None
+
+
+def wide_tables(body: str) -> list[tuple[int, int]]:
+    """Every table of a Markdown body with more than :data:`MAX_TABLE_COLUMNS` columns: (line of
+    its header or first row, columns). Markdown tables by their delimiter row (the header is the
+    line above it), HTML tables by their widest row (``colspan`` counted); not in fenced code."""
+    found: list[tuple[int, int]] = []
+    row: tuple[int, int] | None = None  # an HTML row: its line, its columns so far
+    told = False  # the HTML table of this row is told already
+    for number, text, opens_fence in _outside_fences(body):
+        if opens_fence:
             continue
         if _DELIMITER_ROW.fullmatch(text):
             columns = text.strip("|").count("|") + 1
@@ -311,23 +320,14 @@ def busy_paragraphs(body: str) -> list[tuple[int, int]]:
     with more than
     :data:`MAX_INLINE_MARKS` of ``[``, ``<`` and ``://``: (its first line, how many)."""
     found: list[tuple[int, int]] = []
-    fence: tuple[str, int] | None = None
     start, marks = 0, 0
-    for number, raw in enumerate(body.splitlines(), start=1):
-        text = raw.strip()
-        opened = _FENCE.match(text)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= fence[1]:
-                fence = None
-            continue
-        if opened:
-            fence = (opened.group(1)[0], len(opened.group(1)))
+    for number, text, opens_fence in _outside_fences(body):
         # A list item or a table row is read on its own: it starts a new count.
-        if opened or not text or text.startswith("|") or _OPENER.match(text):
+        if opens_fence or not text or text.startswith("|") or _OPENER.match(text):
             if marks > MAX_INLINE_MARKS:
                 found.append((start, marks))
             start, marks = 0, 0
-            if opened or not text:
+            if opens_fence or not text:
                 continue
         start = start or number
         marks += len(_INLINE_MARK.findall(text))
