@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 from conftest import ROOT, make_site_project
+from pypdf import PdfReader
 
 PDF_DOCS = Path(__file__).resolve().parent / "fixtures" / "pdf-docs"
 #: Commit date of the fixture repository: 31 October 2018, 12:00 UTC.
@@ -90,3 +91,18 @@ def make_pdf_project(
         ):
             subprocess.run(command, cwd=target, env=env, check=True)
     return config_file
+
+
+def pdf_outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """A PDF's bookmarks in order: (depth, title, page index it lands on)."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 1)
+    return found

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import run_build
 from mkdocs.exceptions import PluginError
-from pdfproject import PDF_DOCS, SHORT_PROGRAMME, make_pdf_project
+from pdfproject import PDF_DOCS, SHORT_PROGRAMME, make_pdf_project, pdf_outline
 from pdfvalidation import assert_archival
 from pypdf import PdfReader
 
@@ -54,20 +54,6 @@ def _reader(root: Path, name: str) -> PdfReader:
     return PdfReader(root / "site" / "downloads" / name)
 
 
-def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
-    found: list[tuple[int, str, int]] = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                found.append((depth, item.title, reader.get_destination_page_number(item)))
-
-    walk(reader.outline, 1)
-    return found
-
-
 def _text(path: Path, first: int | None = None, last: int | None = None) -> str:
     command = ["pdftotext", "-layout"]
     if first:
@@ -87,7 +73,7 @@ def test_bundle_and_case_pdfs_are_written(built):
     # plans of one page each.
     assert len(bundle.pages) == 9
     haven = _reader(root, "koppelkansen-haven-stad.pdf")
-    assert [t for d, t, _ in _outline(haven) if d == 1] == [
+    assert [t for d, t, _ in pdf_outline(haven) if d == 1] == [
         "1 Haven-Stad",
         "2 Projectplan Haven-Stad",
         "3 Sessie Havenstad",
@@ -97,7 +83,7 @@ def test_bundle_and_case_pdfs_are_written(built):
 @BUILT
 def test_outline_is_chapters_and_sections(built):
     root, _ = built
-    outline = _outline(_reader(root, BUNDLE))
+    outline = pdf_outline(_reader(root, BUNDLE))
     # Nav order (folders alphabetical): the programme, then the plans of 9 Straatjes, Amstelstad, Haven-Stad.
     chapters = [t for d, t, _ in outline if d == 1]
     assert chapters == [

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import run_build
-from pdfproject import SHORT_PROGRAMME, make_pdf_project
+from pdfproject import SHORT_PROGRAMME, make_pdf_project, pdf_outline
 from pdfvalidation import assert_archival
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -55,20 +55,6 @@ def _pages_text(path: Path) -> list[str]:
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     return text.split("\f")
-
-
-def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
-    found: list[tuple[int, str, int]] = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                found.append((depth, item.title, reader.get_destination_page_number(item)))
-
-    walk(reader.outline, 1)
-    return found
 
 
 def _links(reader: PdfReader) -> list[tuple[int, int | str, str]]:
@@ -114,8 +100,8 @@ def test_joined_bundle_reads_as_the_one_document_bundle(joined):
     total = len(joined_reader.pages)
     assert total == len(one_reader.pages)
     assert f"pagina {total} van {total}" in _pages_text(parts_pdf)[-2]
-    assert _outline(joined_reader) == _outline(one_reader)
-    assert len(_outline(joined_reader)) == 12
+    assert pdf_outline(joined_reader) == pdf_outline(one_reader)
+    assert len(pdf_outline(joined_reader)) == 12
     links = _links(joined_reader)
     assert links == _links(one_reader)
     assert any(page >= 4 and target == 4 for page, target, _ in links)  # back to chapter 1
