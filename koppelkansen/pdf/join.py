@@ -51,26 +51,25 @@ class JoinError(ValueError):
     """The parts cannot be joined (a link to a label no part holds, a part without tags)."""
 
 
-def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
+def _tree(node: Any, leaves: str) -> Iterator[tuple[Any, Any]]:
+    """The (key, value) pairs of a PDF number tree (``leaves`` "/Nums") or name tree ("/Names"),
+    in order, from its leaves and its kids."""
     node = node.get_object()
     assert isinstance(node, DictionaryObject)
-    if "/Nums" in node:
-        nums: Any = node["/Nums"]
-        for i in range(0, len(nums), 2):
-            yield int(nums[i]), nums[i + 1]
+    if leaves in node:
+        pairs: Any = node[leaves]
+        for i in range(0, len(pairs), 2):
+            yield pairs[i], pairs[i + 1]
     for kid in node.get("/Kids", []):
-        yield from _number_tree(kid)
+        yield from _tree(kid, leaves)
+
+
+def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
+    return ((int(key), value) for key, value in _tree(node, "/Nums"))
 
 
 def _name_tree(node: Any) -> Iterator[tuple[str, Any]]:
-    node = node.get_object()
-    assert isinstance(node, DictionaryObject)
-    if "/Names" in node:
-        names: Any = node["/Names"]
-        for i in range(0, len(names), 2):
-            yield str(names[i]), names[i + 1]
-    for kid in node.get("/Kids", []):
-        yield from _name_tree(kid)
+    return ((str(key), value) for key, value in _tree(node, "/Names"))
 
 
 def _chain(first: Any) -> Iterator[Any]:
