@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -114,6 +115,7 @@ class Typesetter:
             "worker": _digest_file(Path(__file__).with_name("worker.py")),  # typst_options
             "parts": _digest_file(Path(__file__).with_name("parts.py")),
             "join": _digest_file(Path(__file__).with_name("join.py")),
+            "pikepdf": importlib.metadata.version("pikepdf"),  # qpdf writes the joined file
             "fonts": json.dumps(fonts),
         }
 
