@@ -16,6 +16,10 @@ items and destinations copied afterwards point at the copied pages), and then:
   URI, see ``kk-link-to`` in ``report.typ``) and a line of the front's contents as
   ``kk-toc:<n>`` (the n-th bookmark); both become ``/Dest`` links here. Every internal link's
   ``/Contents`` (Typst writes "..., pagina N", N counted in its own part) names the joined page;
+- the page numbers: page *i* of the page-numbers document (``kk-page-numbers``: the footer's
+  number alone, where the footer puts it) is laid over the bundle's page ``first + i`` as a form
+  XObject, drawn as an artifact (pagination, as Typst marks a footer), after the page's own
+  content;
 - the catalog of the first part (language, ``/MarkInfo``, viewer preferences, the output intent
   once), its document information and its XMP packet with ``xmpTPg:NPages`` set to the total.
 
@@ -69,8 +73,11 @@ def _copy(out: Any, obj: Any) -> Any:
     return obj
 
 
-def join(parts: list[bytes], total: int) -> bytes:
-    """The parts (Typst PDFs, in order) as one PDF of ``total`` pages."""
+def join(
+    parts: list[bytes], total: int, numbers: bytes | None = None, numbered_from: int = 1
+) -> bytes:
+    """The parts (Typst PDFs, in order) as one PDF of ``total`` pages; ``numbers``: the page
+    numbers laid over the pages from ``numbered_from`` (1-based) to the last."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, Pdf
 
@@ -228,6 +235,9 @@ def join(parts: list[bytes], total: int) -> bytes:
         )
 
     _resolve_links(out, dests, _all_bookmarks(bookmarks))
+    if numbers is not None:
+        sources.append(Pdf.open(io.BytesIO(numbers)))  # open until written, as the parts
+        _lay_numbers(out, sources[-1], numbered_from)
     if Name.Info in first.trailer:
         out.trailer[Name.Info] = _copy(out, first.trailer.Info)
     if Name.ID in first.trailer:
@@ -247,6 +257,27 @@ def join(parts: list[bytes], total: int) -> bytes:
     for source in sources:
         source.close()
     return buffer.getvalue()
+
+
+def _lay_numbers(out: Any, numbers: Any, first: int) -> None:
+    from pikepdf import Array, Dictionary, Name
+
+    if first - 1 + len(numbers.pages) != len(out.pages):
+        raise JoinError(
+            f"de paginanummers ({len(numbers.pages)} vanaf pagina {first}) passen niet op de "
+            f"{len(out.pages)} pagina's van de bundel"
+        )
+    forms = numbers.make_indirect(Array([page.as_form_xobject() for page in numbers.pages]))
+    draw = out.make_stream(b"q /Artifact BMC /KkPaginanummer Do EMC Q")
+    for i, form in enumerate(out.copy_foreign(forms)):
+        page = out.pages[first - 1 + i]
+        # The page's own resources and XObjects (direct copies): pages may share them.
+        resources = Dictionary(dict(page.obj.get(Name.Resources, Dictionary()).items()))
+        xobjects = Dictionary(dict(resources.get(Name.XObject, Dictionary()).items()))
+        xobjects[Name("/KkPaginanummer")] = form
+        resources[Name.XObject] = xobjects
+        page.obj[Name.Resources] = resources
+        page.contents_add(draw, prepend=False)
 
 
 def _flat_names(entries: dict[str, Any]) -> Any:
@@ -310,12 +341,23 @@ def _resolve_links(out: Any, dests: dict[str, Any], bookmarks: list[Any]) -> Non
             annot[Name.Contents] = String(text or f"Pagina {page_of(dest)}")
 
 
-def join_files(parts: list[Path], total: int, target: Path) -> None:
+def join_files(
+    parts: list[Path], total: int, target: Path, numbers: Path | None = None, first: int = 1
+) -> None:
     """:func:`join` in a child process of its own, which hands its memory back when done (qpdf holds
     every part until the joined file is written; in the build's own process that would come on
     top of the site's). This file imports only pikepdf, so the child runs it as a script."""
     result = subprocess.run(
-        [sys.executable, "-I", __file__, str(target), str(total), *map(str, parts)],
+        [
+            sys.executable,
+            "-I",
+            __file__,
+            str(target),
+            str(total),
+            str(numbers or ""),
+            str(first),
+            *map(str, parts),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -326,9 +368,14 @@ def join_files(parts: list[Path], total: int, target: Path) -> None:
 
 
 def _main(argv: list[str]) -> int:
-    target, total, *parts = argv
+    target, total, numbers, first, *parts = argv
     try:
-        data = join([Path(part).read_bytes() for part in parts], int(total))
+        data = join(
+            [Path(part).read_bytes() for part in parts],
+            int(total),
+            Path(numbers).read_bytes() if numbers else None,
+            int(first),
+        )
     except JoinError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -222,6 +222,14 @@ class Typesetter:
             )
         return "\n".join(lines) + "\n"
 
+    def _numbers_typ(self, spec: PdfSpec, first: int, total: int) -> str:
+        """The page numbers of a bundle in parts, from ``first`` to ``total`` (:mod:`.parts`)."""
+        return (
+            f"#import {typst_str(str(TEMPLATE))}: kk-page-numbers\n"
+            f"#kk-page-numbers(title: {typst_str(spec.title)}, first: {first}, last: {total}, "
+            f"total: {total})\n"
+        )
+
     # -- build -----------------------------------------------------------------------------
     def keys(self, specs: list[PdfSpec], media: dict[str, str]) -> dict[str, str]:
         """The cache key of each PDF, by name."""
@@ -362,6 +370,7 @@ class Typesetter:
                         lambda layout: self._main_typ(
                             spec, page_files, sources.labels, sources.sections, layout
                         ),
+                        lambda first, total: self._numbers_typ(spec, first, total),
                         json.dumps([self._tools(), self.site_url], sort_keys=True),
                         self.cache_dir / "parts",
                         work,
