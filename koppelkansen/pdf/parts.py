@@ -40,9 +40,10 @@ from koppelkansen.pdf.typstsyntax import typst_str
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 #: A bundle of more chapters than this is typeset in parts of at most this many chapters; 0: never.
-#: 250 chapters of the bench corpus are about 1,030 PDF pages and peak at 1.6 GB in Typst
-#: (docs-dev/pdf.md); the project's own bundle has a few dozen chapters and stays one document.
-PART_CHAPTERS = 250
+#: 50 chapters of the bench corpus are about 200 PDF pages, about 1.3 s and 0.3 GB in Typst: an
+#: edit re-typesets that much (docs-dev/pdf.md, "A large bundle in parts"); the project's own
+#: bundle has a handful of chapters and stays one document.
+PART_CHAPTERS = 50
 
 
 Info = dict[str, Any]  # {"pages": int, "bookmarks": [[level, title, page index in the part]]}

@@ -395,15 +395,30 @@ class Typesetter:
                 )
                 return spec.name, 0.0, None, [problem]
             seconds = time.perf_counter() - t0
-            if log.isEnabledFor(logging.DEBUG) and not parts.in_parts(spec, self.part_chapters):
-                # one more compile, under gdb: see passes.py
-                counted = passes.count_passes(
-                    mains[spec.name], worker.typst_options(self.font_dir, spec.epoch)
+            if log.isEnabledFor(logging.DEBUG):
+                # one more compile, under gdb: see passes.py. A bundle in parts: the most of its
+                # front, its first chapter part and its page numbers (the main files this build
+                # wrote; every chapter part is made the same way).
+                counted_mains = (
+                    [
+                        main
+                        for main in (
+                            work / f"{spec.name}.part0.typ",
+                            work / f"{spec.name}.part1.typ",
+                            work / f"{spec.name}.nummers.typ",
+                        )
+                        if main.is_file()
+                    ]
+                    if parts.in_parts(spec, self.part_chapters)
+                    else [mains[spec.name]]
                 )
+                options = worker.typst_options(self.font_dir, spec.epoch)
+                counts = [passes.count_passes(main, options) for main in counted_mains]
+                known = [n for n in counts if n is not None]
                 log.debug(
                     "PDF %s: %s opmaakrondes van Typst",
                     spec.filename,
-                    counted if counted is not None else "onbekend aantal",
+                    max(known) if known and len(known) == len(counts) else "onbekend aantal",
                 )
             return spec.name, seconds, data, []
 
