@@ -5,16 +5,16 @@ a bundle of more than :data:`PART_CHAPTERS` chapters is therefore typeset as a f
 overview, contents) and chapter parts of at most that many chapters, each its own Typst document
 (:class:`~koppelkansen.pdf.partlayout.PartLayout`), and the parts are joined by :mod:`.join`.
 
-A part's page count and the pages of its bookmarks do not depend on its page-number offset, the
-page total or the contents' page numbers (the footer and the contents' number column have a fixed
-height and width). So a part is first known by its *content key* (its chapters, their Typst and
-media, the labels of the bundle), under which its page count and bookmarks are kept; its final PDF
-is kept under the digest of its final main file, which holds the offset, the total and (front) the
-contents' page numbers. A build reuses every final PDF it can, and typesets a part only when that
-key is new: a part never typeset before is typeset once to learn its page count (a cold build: two
-compiles per part), unless the same slot's count from the build before is a good guess (an edit
-that keeps the page count: one compile of the edited part, and a join). The joined PDF depends
-only on the final main files, so an incremental build gives the bytes of a cold one.
+A chapter part does not depend on where it falls in the bundle: its footer leaves the page
+number out, and a third kind of document, the *page numbers* (``kk-page-numbers`` in
+``report.typ``: one page per page of the chapter parts with only that number, where the footer
+puts it), is laid over its pages by the join. So a chapter part is typeset once, cold or after
+an edit anywhere else, and kept under the digest of its main file, its pages' Typst and media
+and the tools (its *content key*), with its page count and bookmarks beside it. The front holds
+the contents' page numbers: its length does not depend on them (the number column has a fixed
+width), so it is typeset once to learn its length when no build before had a front of the same
+content, then with the numbers. The page numbers take Typst a second for 4,000 pages. The joined
+PDF depends only on the final main files, so an incremental build gives the bytes of a cold one.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ from koppelkansen.pdf.typstsyntax import typst_str
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 #: A bundle of more chapters than this is typeset in parts of at most this many chapters; 0: never.
-#: 250 chapters of the bench corpus are about 1,030 PDF pages and peak at 1.6 GB in Typst
-#: (docs-dev/pdf.md); the project's own bundle has a few dozen chapters and stays one document.
-PART_CHAPTERS = 250
+#: 50 chapters of the bench corpus are about 200 PDF pages, about 1.3 s and 0.3 GB in Typst: an
+#: edit re-typesets that much (docs-dev/pdf.md, "A large bundle in parts"); the project's own
+#: bundle has a handful of chapters and stays one document.
+PART_CHAPTERS = 50
 
 
 Info = dict[str, Any]  # {"pages": int, "bookmarks": [[level, title, page index in the part]]}
@@ -77,6 +78,7 @@ def part_info(data: bytes) -> Info:
 def typeset(
     spec: PdfSpec,
     main_text: Callable[[PartLayout], str],
+    numbers_text: Callable[[int, int], str],
     tools: str,
     folder: Path,
     work: Path,
@@ -89,9 +91,11 @@ def typeset(
 ) -> bytes:
     """The PDF ``spec``, typeset in parts of at most ``size`` chapters and joined.
 
-    ``main_text``: a part's main file (``Typesetter._main_typ`` with the part's layout); ``tools``:
-    what else the PDF's cache key holds (tool versions, site URL); ``folder``: the parts' cache;
-    ``work``: where the main files go; ``page_files``: the Typst of each page, by page key."""
+    ``main_text``: a part's main file (``Typesetter._main_typ`` with the part's layout);
+    ``numbers_text``: the main file of the page numbers from the first to the total;
+    ``tools``: what else the PDF's cache key holds (tool versions, site URL); ``folder``: the
+    parts' cache; ``work``: where the main files go; ``page_files``: the Typst of each page, by
+    page key."""
     folder.mkdir(parents=True, exist_ok=True)
     layouts = [PartLayout("front")] + [
         PartLayout("chapters", first, last) for first, last in ranges(len(spec.chapters), size)
@@ -117,73 +121,76 @@ def typeset(
         path = info_file(key)
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
+    def typeset_part(i: int, text: str) -> tuple[Path, Info]:
+        """Part ``i`` from this main file: from the cache, or typeset now."""
+        path = folder / f"{spec.name}-{_digest(keys[i] + text)}.pdf"
+        info = load(keys[i])
+        if not path.is_file():
+            main = work / f"{spec.name}.part{i}.typ"
+            main.write_text(text, encoding="utf-8")
+            data = compile_with(main, font_dir, spec.epoch)
+            log.info("PDF %s: deel %d van %d gezet", spec.filename, i + 1, len(layouts))
+            path.write_bytes(data)
+            info = part_info(data)
+            info_file(keys[i]).write_text(json.dumps(info), encoding="utf-8")
+        return path, info if info is not None else part_info(path.read_bytes())
+
+    finals: dict[int, Path] = {}
+    infos: list[Info] = [{"pages": 0, "bookmarks": []}]
+    for i, layout in enumerate(layouts[1:], start=1):
+        finals[i], info = typeset_part(i, main_text(layout))
+        infos.append(info)
+
+    # The front: its length from a front of the same content (this build's or the build
+    # before's, in the same slot), else from a first typesetting with the numbers still wrong.
     slots_file = folder / f"{spec.name}-slots.json"
     before: list[str] = (
         json.loads(slots_file.read_text(encoding="utf-8")) if slots_file.is_file() else []
     )
-    infos: list[Info | None] = [load(key) for key in keys]
-    for i, info in enumerate(infos):  # a guess: the same slot's count in the build before
-        if info is None and i < len(before) and len(before) == len(keys):
-            infos[i] = load(before[i])
-
-    def run(i: int, layout: PartLayout) -> bytes:
-        main = work / f"{spec.name}.part{i}.typ"
-        main.write_text(main_text(layout), encoding="utf-8")
-        data = compile_with(main, font_dir, spec.epoch)
-        log.info("PDF %s: deel %d van %d gezet", spec.filename, i + 1, len(layouts))
-        info = part_info(data)
-        info_file(keys[i]).write_text(json.dumps(info), encoding="utf-8")
-        return data
-
-    finals: dict[int, Path] = {}
-    for _ in range(2 * len(layouts) + 2):
-        if infos[0] is None:  # the front's length needs its contents' lines: guessed, then known
-            infos[0] = {"pages": 0, "bookmarks": []}
-        missing = [i for i, info in enumerate(infos) if info is None]
-        for i in missing:  # typeset once for the page count (its offset and total unknown)
-            infos[i] = part_info(run(i, layouts[i]))
-        final = _final_layouts(layouts, [i for i in infos if i is not None], spec, sections)
-        changed = False
-        for i, layout in enumerate(final):
-            text = main_text(layout)
-            path = (
-                folder
-                / f"{spec.name}-{hashlib.sha256((keys[i] + text).encode()).hexdigest()[:32]}.pdf"
-            )
-            finals[i] = path
-            if path.is_file():
-                continue
-            data = run(i, layout)
-            path.write_bytes(data)
-            info = part_info(data)
-            if info != infos[i]:  # the guess was wrong: offsets and total again
-                infos[i] = info
-                changed = True
-                break
-        if not changed:
+    guess = load(keys[0]) or (load(before[0]) if len(before) == len(keys) else None)
+    if guess is not None:
+        infos[0] = guess
+    for _ in range(3):
+        front = _front_layout(infos, spec, sections)
+        finals[0], info = typeset_part(0, main_text(front))
+        if info == infos[0]:
             break
+        infos[0] = info
     else:
-        raise RuntimeError(f"{spec.filename}: de delen van de bundel komen niet tot rust")
+        raise RuntimeError(f"{spec.filename}: de inhoudsopgave van de bundel komt niet tot rust")
+
+    first_numbered = int(infos[0]["pages"]) + 1
+    total = sum(int(info["pages"]) for info in infos)
+    numbers = (
+        folder / f"{spec.name}-nummers-{_digest(tools + numbers_text(first_numbered, total))}.pdf"
+    )
+    if not numbers.is_file():
+        main = work / f"{spec.name}.nummers.typ"
+        main.write_text(numbers_text(first_numbered, total), encoding="utf-8")
+        numbers.write_bytes(compile_with(main, font_dir, spec.epoch))
     slots_file.write_text(json.dumps(keys), encoding="utf-8")
-    _prune(folder, spec.name, keys, finals)
-    total = sum(int(info["pages"]) for info in infos if info is not None)
+    _prune(folder, spec.name, keys, [*finals.values(), numbers])
     joined = work / f"{spec.name}.joined.pdf"
-    join.join_files([finals[i] for i in range(len(layouts))], total, joined)
+    join.join_files(
+        [finals[i] for i in range(len(layouts))], total, joined, numbers, first_numbered
+    )
     data = joined.read_bytes()
     joined.unlink()
     return data
 
 
-def _final_layouts(
-    layouts: list[PartLayout],
-    infos: list[Info],
-    spec: PdfSpec,
-    sections: dict[str, list[str] | None],
-) -> list[PartLayout]:
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _front_layout(
+    infos: list[Info], spec: PdfSpec, sections: dict[str, list[str] | None]
+) -> PartLayout:
+    """The front with the page total and the contents' lines, their page numbers counted from
+    the parts' lengths (``infos``: the front's first) and bookmarks."""
     offsets = [0]
     for info in infos:
         offsets.append(offsets[-1] + int(info["pages"]))
-    total = offsets[-1]
     marks = [
         (int(level), str(title), offsets[i] + int(index) + 1)
         for i, info in enumerate(infos)
@@ -205,23 +212,13 @@ def _final_layouts(
         (level, prefix, title, page, f"{join.TOC_LINK}{n}")
         for n, ((level, prefix, title), (_, _, page)) in enumerate(zip(lines, marks, strict=True))
     )
-    return [
-        PartLayout(
-            layout.kind,
-            layout.first,
-            layout.last,
-            offset=offsets[i],
-            total=total,
-            contents=contents if layout.kind == "front" else (),
-        )
-        for i, layout in enumerate(layouts)
-    ]
+    return PartLayout("front", total=offsets[-1], contents=contents)
 
 
-def _prune(folder: Path, name: str, keys: list[str], finals: dict[int, Path]) -> None:
+def _prune(folder: Path, name: str, keys: list[str], pdfs: list[Path]) -> None:
     """Keep the part files of this build only."""
     keep = {info_name for info_name in (f"{name}-{key}.json" for key in keys)}
-    keep |= {path.name for path in finals.values()} | {f"{name}-slots.json"}
+    keep |= {path.name for path in pdfs} | {f"{name}-slots.json"}
     for old in folder.glob(f"{name}-*"):
         if old.name not in keep:
             old.unlink(missing_ok=True)

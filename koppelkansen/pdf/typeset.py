@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -114,6 +115,7 @@ class Typesetter:
             "worker": _digest_file(Path(__file__).with_name("worker.py")),  # typst_options
             "parts": _digest_file(Path(__file__).with_name("parts.py")),
             "join": _digest_file(Path(__file__).with_name("join.py")),
+            "pikepdf": importlib.metadata.version("pikepdf"),  # qpdf writes the joined file
             "fonts": json.dumps(fonts),
         }
 
@@ -219,6 +221,14 @@ class Typesetter:
                 f"status-note: {typst_str(chapter.status_note)})[#{{ {body} }}]"
             )
         return "\n".join(lines) + "\n"
+
+    def _numbers_typ(self, spec: PdfSpec, first: int, total: int) -> str:
+        """The page numbers of a bundle in parts, from ``first`` to ``total`` (:mod:`.parts`)."""
+        return (
+            f"#import {typst_str(str(TEMPLATE))}: kk-page-numbers\n"
+            f"#kk-page-numbers(title: {typst_str(spec.title)}, first: {first}, last: {total}, "
+            f"total: {total})\n"
+        )
 
     # -- build -----------------------------------------------------------------------------
     def keys(self, specs: list[PdfSpec], media: dict[str, str]) -> dict[str, str]:
@@ -360,6 +370,7 @@ class Typesetter:
                         lambda layout: self._main_typ(
                             spec, page_files, sources.labels, sources.sections, layout
                         ),
+                        lambda first, total: self._numbers_typ(spec, first, total),
                         json.dumps([self._tools(), self.site_url], sort_keys=True),
                         self.cache_dir / "parts",
                         work,
@@ -384,15 +395,30 @@ class Typesetter:
                 )
                 return spec.name, 0.0, None, [problem]
             seconds = time.perf_counter() - t0
-            if log.isEnabledFor(logging.DEBUG) and not parts.in_parts(spec, self.part_chapters):
-                # one more compile, under gdb: see passes.py
-                counted = passes.count_passes(
-                    mains[spec.name], worker.typst_options(self.font_dir, spec.epoch)
+            if log.isEnabledFor(logging.DEBUG):
+                # one more compile, under gdb: see passes.py. A bundle in parts: the most of its
+                # front, its first chapter part and its page numbers (the main files this build
+                # wrote; every chapter part is made the same way).
+                counted_mains = (
+                    [
+                        main
+                        for main in (
+                            work / f"{spec.name}.part0.typ",
+                            work / f"{spec.name}.part1.typ",
+                            work / f"{spec.name}.nummers.typ",
+                        )
+                        if main.is_file()
+                    ]
+                    if parts.in_parts(spec, self.part_chapters)
+                    else [mains[spec.name]]
                 )
+                options = worker.typst_options(self.font_dir, spec.epoch)
+                counts = [passes.count_passes(main, options) for main in counted_mains]
+                known = [n for n in counts if n is not None]
                 log.debug(
                     "PDF %s: %s opmaakrondes van Typst",
                     spec.filename,
-                    counted if counted is not None else "onbekend aantal",
+                    max(known) if known and len(known) == len(counts) else "onbekend aantal",
                 )
             return spec.name, seconds, data, []
 
