@@ -17,6 +17,7 @@ from scripts.bench.report import Row, Series
 from scripts.bench.run import (
     ISSUE_22,
     issue22_table,
+    issue33_table,
     parse_args,
     pdf_log_lines,
     rotate,
@@ -168,6 +169,30 @@ def test_issue22_table_has_every_row_with_its_target_and_verdict() -> None:
     # Chromium 30 s and 24 s against ours 10 s and 12 s: ×3.0 and ×2.0, median ×2.5: held.
     chromium = next(line for line in lines if "Chromium + print-site" in line)
     assert chromium.endswith("| yes |")
+
+
+def test_issue33_table_has_its_four_figures_with_targets_and_by_how_much() -> None:
+    """`make bench` prints issue 33's table; a missed target says by how much."""
+    rows = [
+        Row("0 make site", "ours: cold `make site` (site + PDF bundle)", 200, _series(10, 12)),
+        Row("0 make site", "mkdocs-print-site-plugin + Chromium", 200, _series(30, 24)),
+        Row("5 incremental", "ours `make site`: first build (cold cache)", 200, _series(10)),
+        Row("5 incremental", "ours `make site`: one page edited", 200, _series(4, 4.5, 3.5)),
+        Row(
+            "9 scale", "ours `make site`: first build (cold cache)", 1000, _series(60, peak_mb=2100)
+        ),
+    ]
+    table = issue33_table(rows)
+    edited = next(line for line in table.splitlines() if "one page edited" in line)
+    assert "4.00 s wall, 0.40× the cold build" in edited
+    assert edited.endswith("| yes / **no** (+0.10 × over) |")
+    scale = next(line for line in table.splitlines() if "1,000 pages, cold" in line)
+    assert "5.45× the 200-page cold build (11.00 s)" in scale and scale.endswith("| yes |")
+    assert "| 2100 MB | ≤ 2 GB | **no** (+52.00 MB over) |" in table
+    chromium = next(line for line in table.splitlines() if "Chromium" in line)
+    assert "2.5× faster (wall), 2.50× in CPU" in chromium
+    assert chromium.endswith("| wall **no** / CPU yes |")
+    assert "not measured" in issue33_table(rows[:1])
 
 
 def test_only_runs_one_section_and_refuses_an_unknown_one(capsys) -> None:
