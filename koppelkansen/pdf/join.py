@@ -31,6 +31,7 @@ bench bundle (docs-dev/pdf.md); qpdf copies them in C++ and passes the streams t
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -74,10 +75,15 @@ def _copy(out: Any, obj: Any) -> Any:
 
 
 def join(
-    parts: list[bytes], total: int, numbers: bytes | None = None, numbered_from: int = 1
+    parts: list[bytes],
+    total: int,
+    numbers: bytes | None = None,
+    numbered_from: int = 1,
+    keep: list[Any] | None = None,
 ) -> bytes:
     """The parts (Typst PDFs, in order) as one PDF of ``total`` pages; ``numbers``: the page
-    numbers laid over the pages from ``numbered_from`` (1-based) to the last."""
+    numbers laid over the pages from ``numbered_from`` (1-based) to the last. ``keep``: where
+    the opened files go instead of being closed (a process about to end need not free them)."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, Pdf
 
@@ -254,8 +260,11 @@ def join(
         fix_metadata_version=False,
         static_id=True,
     )
-    for source in sources:
-        source.close()
+    if keep is not None:
+        keep.extend([out, *sources])
+    else:
+        for source in sources:
+            source.close()
     return buffer.getvalue()
 
 
@@ -367,7 +376,7 @@ def join_files(
         raise JoinError(lines[-1] if lines else f"samenvoegen gestopt ({result.returncode})")
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], keep: list[Any]) -> int:
     target, total, numbers, first, *parts = argv
     try:
         data = join(
@@ -375,6 +384,7 @@ def _main(argv: list[str]) -> int:
             int(total),
             Path(numbers).read_bytes() if numbers else None,
             int(first),
+            keep,
         )
     except JoinError as exc:
         print(exc, file=sys.stderr)
@@ -384,4 +394,10 @@ def _main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
+    # Once the file is written and closed, the child ends without freeing qpdf's objects one
+    # by one (seconds for a large bundle): the system takes its memory back whole.
+    kept: list[Any] = []
+    code = _main(sys.argv[1:], kept)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

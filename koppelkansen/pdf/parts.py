@@ -26,6 +26,7 @@ import json
 import logging
 import math
 import queue
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -182,8 +183,15 @@ def typeset(
     slots_file.write_text(json.dumps(keys), encoding="utf-8")
     _prune(folder, spec.name, keys, [*finals.values(), numbers])
     joined = work / f"{spec.name}.joined.pdf"
+    started = time.perf_counter()
     join.join_files(
         [finals[i] for i in range(len(layouts))], total, joined, numbers, first_numbered
+    )
+    log.info(
+        "PDF %s: %d delen samengevoegd in %.1f s",
+        spec.filename,
+        len(layouts),
+        time.perf_counter() - started,
     )
     data = joined.read_bytes()
     joined.unlink()
