@@ -80,7 +80,9 @@ def make_pdf_project(
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["markdown_extensions"] = project["markdown_extensions"]
-    config["plugins"] = [{"koppelkansen": plugin_options or {}}, "search"]
+    # As the project's mkdocs.yml: no Material search plugin (the site's search is Pagefind's
+    # index, which the build makes). tests/test_incremental.py adds it for the cache of its index.
+    config["plugins"] = [{"koppelkansen": plugin_options or {}}]
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     if git:
         env = git_env(COMMIT_EPOCH)

@@ -562,10 +562,13 @@ EDITS = ("programma.md", "casussen/amstelstad/plan.md", "casussen/haven-stad/pla
 
 
 @pytest.mark.xdist_group("pdf-bundle-incremental")
-def test_incremental_pdfs_are_byte_identical_to_a_cold_build_after_each_edit(tmp_path):
-    """After an edit in the first, a middle and the last chapter, the PDFs of the incremental
-    build (page conversions and the unchanged PDFs from the cache) are the bytes of a cold build
-    of the same state, and every one passes PDF/A-2a and PDF/UA-1."""
+def test_incremental_pdfs_after_edits_in_three_chapters_are_the_bytes_of_a_cold_build(tmp_path):
+    """After an edit in the first, a middle and the last chapter (one after the other, each build
+    typesetting the bundle again), the PDFs of the incremental build (page conversions and the
+    unchanged PDFs from the cache) are the bytes of a cold build of the last state, and every PDF
+    of every build passes PDF/A-2a and PDF/UA-1. One cold build suffices: each edit lands in
+    another page and stays, so every conversion and case PDF an edit made is still in use then;
+    a cold build after each edit compared the same pieces again."""
     root = tmp_path / "project"
     config = make_pdf_project(root, {"programma.md": SHORT_PROGRAMME}, git=False)
     assert run_build(config, root / "site").returncode == 0
@@ -578,19 +581,20 @@ def test_incremental_pdfs_are_byte_identical_to_a_cold_build_after_each_edit(tmp
         incremental = run_build(config, root / "site")
         assert incremental.returncode == 0, incremental.stderr
         assert "PDF koppelkansen-projectplannen.pdf gezet in" in incremental.stderr
-        cold = tmp_path / f"cold-{number}"
-        shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache", "site"))
-        result = run_build(cold / config.name, cold / "site")
-        assert result.returncode == 0, result.stderr
-        names = sorted(p.name for p in (cold / "site" / "downloads").glob("*.pdf"))
-        assert BUNDLE in names
-        for name in names:
-            warm_pdf = root / "site" / "downloads" / name
-            assert warm_pdf.read_bytes() == (cold / "site" / "downloads" / name).read_bytes(), (
-                f"{name} after editing {relative}"
-            )
         assert f"Bewerking {number} van deze pagina." in _text(root / "site" / "downloads" / BUNDLE)
         shutil.copytree(root / "site" / "downloads", tmp_path / f"pdfs-{number}")
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache", "site"))
+    result = run_build(cold / config.name, cold / "site")
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (cold / "site" / "downloads").glob("*.pdf"))
+    assert BUNDLE in names
+    assert names == sorted(p.name for p in (root / "site" / "downloads").glob("*.pdf"))
+    for name in names:
+        warm_pdf = root / "site" / "downloads" / name
+        assert warm_pdf.read_bytes() == (cold / "site" / "downloads" / name).read_bytes(), name
+    for number in range(len(EDITS)):  # every edit is in the last state's bundle
+        assert f"Bewerking {number} van deze pagina." in _text(cold / "site" / "downloads" / BUNDLE)
     assert_archival(
         [path for n in range(len(EDITS)) for path in sorted((tmp_path / f"pdfs-{n}").glob("*.pdf"))]
     )
