@@ -25,10 +25,8 @@ import itertools
 import json
 import logging
 import math
-import queue
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +89,6 @@ def typeset(
     compile_with: Callable[[Path, Path, int | None], bytes],
     font_dir: Path,
     size: int,
-    compile_beside: Callable[[Path, Path, int | None], bytes] | None = None,
 ) -> bytes:
     """The PDF ``spec``, typeset in parts of at most ``size`` chapters and joined.
 
@@ -99,8 +96,7 @@ def typeset(
     ``numbers_text``: the main file of the page numbers from the first to the total;
     ``tools``: what else the PDF's cache key holds (tool versions, site URL); ``folder``: the
     parts' cache; ``work``: where the main files go; ``page_files``: the Typst of each page, by
-    page key; ``compile_beside``: a second compiler (its own Typst child), for two chapter parts
-    at a time."""
+    page key."""
     folder.mkdir(parents=True, exist_ok=True)
     layouts = [PartLayout("front")] + [
         PartLayout("chapters", first, last) for first, last in ranges(len(spec.chapters), size)
@@ -126,16 +122,14 @@ def typeset(
         path = info_file(key)
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
-    def typeset_part(
-        i: int, text: str, compiler: Callable[[Path, Path, int | None], bytes] = compile_with
-    ) -> tuple[Path, Info]:
+    def typeset_part(i: int, text: str) -> tuple[Path, Info]:
         """Part ``i`` from this main file: from the cache, or typeset now."""
         path = folder / f"{spec.name}-{_digest(keys[i] + text)}.pdf"
         info = load(keys[i])
         if not path.is_file():
             main = work / f"{spec.name}.part{i}.typ"
             main.write_text(text, encoding="utf-8")
-            data = compiler(main, font_dir, spec.epoch)
+            data = compile_with(main, font_dir, spec.epoch)
             log.info("PDF %s: deel %d van %d gezet", spec.filename, i + 1, len(layouts))
             path.write_bytes(data)
             info = part_info(data)
@@ -144,13 +138,8 @@ def typeset(
 
     finals: dict[int, Path] = {}
     infos: list[Info] = [{"pages": 0, "bookmarks": []}]
-    chapter_parts = [(i, main_text(layout)) for i, layout in enumerate(layouts[1:], start=1)]
-    if compile_beside is None:
-        done = [typeset_part(i, text) for i, text in chapter_parts]
-    else:
-        done = _two_at_a_time(chapter_parts, typeset_part, [compile_with, compile_beside])
-    for i, (path, info) in enumerate(done, start=1):
-        finals[i] = path
+    for i, layout in enumerate(layouts[1:], start=1):
+        finals[i], info = typeset_part(i, main_text(layout))
         infos.append(info)
 
     # The front: its length from a front of the same content (this build's or the build
@@ -196,34 +185,6 @@ def typeset(
     data = joined.read_bytes()
     joined.unlink()
     return data
-
-
-def _two_at_a_time(
-    chapter_parts: list[tuple[int, str]],
-    typeset_part: Callable[..., tuple[Path, Info]],
-    compilers: list[Callable[[Path, Path, int | None], bytes]],
-) -> list[tuple[Path, Info]]:
-    """The chapter parts typeset by as many compilers at once (each its own Typst child), in the
-    order given. They do not depend on each other (no page numbers in them), and one Typst
-    compile keeps about 1.4 of 2 cores busy. The first error stops what has not started."""
-    free: queue.SimpleQueue[Callable[[Path, Path, int | None], bytes]] = queue.SimpleQueue()
-    for compiler in compilers:
-        free.put(compiler)
-
-    def task(i: int, text: str) -> tuple[Path, Info]:
-        compiler = free.get()
-        try:
-            return typeset_part(i, text, compiler)
-        finally:
-            free.put(compiler)
-
-    with ThreadPoolExecutor(max_workers=len(compilers), thread_name_prefix="kk-deel") as pool:
-        futures = [pool.submit(task, i, text) for i, text in chapter_parts]
-        try:
-            return [future.result() for future in futures]
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
 
 
 def _digest(text: str) -> str:

@@ -342,9 +342,6 @@ class Typesetter:
         )
         assert work is not None
         child = worker.ChildCompiler()
-        # A second Typst child, for two chapter parts of a bundle in parts at a time (parts.py);
-        # started only when such a bundle is typeset.
-        beside = worker.ChildCompiler()
 
         def compile_with(main: Path, epoch: int | None, chapters: int) -> bytes:
             if self.live:
@@ -383,11 +380,6 @@ class Typesetter:
                         lambda main, _fonts, epoch: compile_with(main, epoch, size),
                         self.font_dir,
                         self.part_chapters,
-                        None
-                        if self.live
-                        else lambda main, _fonts, epoch: beside.compile(
-                            main, self.font_dir, epoch, *self.limits.for_chapters(size)
-                        ),
                     )
                 else:
                     data = compile_with(mains[spec.name], spec.epoch, len(spec.chapters))
@@ -430,11 +422,9 @@ class Typesetter:
                 )
             return spec.name, seconds, data, []
 
-        # The PDFs one after the other: a compile keeps more than one core busy, and one at a time
-        # keeps the build's memory at that of the largest PDF (plus the child's limit,
-        # worker.ChildCompiler). Only the chapter parts of a bundle in parts, small and
-        # independent, go two at a time (parts.py).
-        with child, beside:
+        # One after the other: each compile uses both cores already, and one at a time keeps the
+        # build's memory at that of the largest PDF (plus the child's limit, worker.ChildCompiler).
+        with child:
             outcomes = []
             for spec in sources.todo:
                 outcomes.append(compile_one(spec))
