@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,3 +108,20 @@ def pdf_outline(reader: PdfReader) -> list[tuple[int, str, int]]:
 
     walk(reader.outline, 1)
     return found
+
+
+def cold_copy_gives_the_same_pdfs(
+    root: Path, config: Path, cold: Path, build: Callable[[Path, Path], object]
+) -> Path:
+    """Copy the project's sources to ``cold`` (no cache, no site), build the copy with
+    ``build(config, site)`` and assert that its PDFs are the project's, name for name and byte for
+    byte (the bundle among them): an incremental build equals a cold build of the same state."""
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache", "site"))
+    build(cold / config.name, cold / "site")
+    names = sorted(pdf.name for pdf in (cold / "site" / "downloads").glob("*.pdf"))
+    assert "koppelkansen-projectplannen.pdf" in names
+    assert names == sorted(pdf.name for pdf in (root / "site" / "downloads").glob("*.pdf"))
+    for name in names:
+        warm = root / "site" / "downloads" / name
+        assert warm.read_bytes() == (cold / "site" / "downloads" / name).read_bytes(), name
+    return cold

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import run_build
-from pdfproject import SHORT_PROGRAMME, make_pdf_project, pdf_outline
+from pdfproject import (
+    SHORT_PROGRAMME,
+    cold_copy_gives_the_same_pdfs,
+    make_pdf_project,
+    pdf_outline,
+)
 from pdfvalidation import assert_archival
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -191,15 +196,9 @@ def test_an_edit_retypesets_its_part_only_and_gives_the_bytes_of_a_cold_build(jo
         assert f"Bewerking {number} in een deel." in "".join(
             _pages_text(root / "site" / "downloads" / BUNDLE)
         )
-    cold = tmp_path / "cold"
-    shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache", "site"))
-    _build(cold / config.name, cold / "site", 1)
-    names = sorted(pdf.name for pdf in (cold / "site" / "downloads").glob("*.pdf"))
-    assert BUNDLE in names
-    assert names == sorted(pdf.name for pdf in (root / "site" / "downloads").glob("*.pdf"))
-    for name in names:
-        warm = root / "site" / "downloads" / name
-        assert warm.read_bytes() == (cold / "site" / "downloads" / name).read_bytes(), name
+    cold_copy_gives_the_same_pdfs(
+        root, config, tmp_path / "cold", lambda config, site: _build(config, site, 1)
+    )
     assert_archival([root / "site" / "downloads" / BUNDLE])
 
 
