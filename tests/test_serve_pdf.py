@@ -83,8 +83,13 @@ def _broken_save_keeps_answering(server: Server, page: Path, url: str) -> None:
 
 
 def test_an_edit_reaches_the_pdf_and_the_server_stops_cleanly(tmp_path: Path) -> None:
+    # Parts of one chapter, which `make site` would join: the live preview typesets the bundle
+    # as one document in its warm compiler (no join on every save; typeset.Typesetter._in_parts).
     corpus = make_corpus(
-        tmp_path / "corpus", 3, page_type="pagina", plugin_options={"pdf_bundle_types": ["pagina"]}
+        tmp_path / "corpus",
+        3,
+        page_type="pagina",
+        plugin_options={"pdf_bundle_types": ["pagina"], "pdf_part_chapters": 1},
     )
     site_url = yaml.safe_load(corpus.config_file.read_text(encoding="utf-8"))["site_url"]
     prefix = urlsplit(site_url).path
@@ -100,6 +105,7 @@ def test_an_edit_reaches_the_pdf_and_the_server_stops_cleanly(tmp_path: Path) ->
             text = _pdf_text(server.port, prefix, tmp_path)
         assert "Zeeslangenwoord" in text
         assert len(server.bundle_lines()) == 2  # typeset twice, by the live compiler
+        assert not [line for _, line in server.lines if " gezet" in line and "deel " in line]
         page = corpus.pages[0]
         url = f"http://127.0.0.1:{server.port}{prefix}{page.parent.name}/{page.stem}/"
         _broken_save_keeps_answering(server, page, url)

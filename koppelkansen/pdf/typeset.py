@@ -102,6 +102,12 @@ class Typesetter:
         #: the ``pdf_part_chapters`` option, 0: never).
         self.part_chapters = part_chapters
 
+    def _in_parts(self, spec: PdfSpec) -> bool:
+        """Whether ``spec`` is typeset in parts (:mod:`.parts`). Not in the live preview: its warm
+        compiler re-lays out only what an edit changed in one document (1.8 s for 828 pages),
+        where parts would add the join to every save and keep a compiler per part alive."""
+        return parts.in_parts(spec, self.part_chapters) and not self.live
+
     # -- cache -----------------------------------------------------------------------------
     def _tools(self) -> dict[str, str]:
         fonts = {p.name: _digest_file(p) for p in sorted(self.font_dir.glob("*.otf"))}
@@ -124,7 +130,7 @@ class Typesetter:
         h.update(json.dumps(tools, sort_keys=True).encode())
         h.update(self._main_typ(spec, {}).encode())
         h.update(self.site_url.encode())
-        if parts.in_parts(spec, self.part_chapters):
+        if self._in_parts(spec):
             h.update(f"parts of {self.part_chapters}".encode())
         for chapter in spec.chapters:
             page = chapter.page
@@ -361,7 +367,7 @@ class Typesetter:
         def compile_one(spec: PdfSpec) -> tuple[str, float, bytes | None, list[PdfProblem]]:
             t0 = time.perf_counter()
             try:
-                if parts.in_parts(spec, self.part_chapters):
+                if self._in_parts(spec):
                     # A part holds at most part_chapters chapters: its limits are those of a PDF
                     # of that many.
                     size = min(len(spec.chapters), self.part_chapters)
@@ -409,7 +415,7 @@ class Typesetter:
                         )
                         if main.is_file()
                     ]
-                    if parts.in_parts(spec, self.part_chapters)
+                    if self._in_parts(spec)
                     else [mains[spec.name]]
                 )
                 options = worker.typst_options(self.font_dir, spec.epoch)
