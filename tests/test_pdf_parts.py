@@ -232,3 +232,23 @@ def test_a_link_to_a_label_no_part_holds_is_refused_in_dutch(tmp_path):
     ):
         join_files([fine], 1, tmp_path / "samen.pdf", numbers=fine, first=2)
     assert not (tmp_path / "samen.pdf").exists()
+
+
+def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """A build stopped while a part's PDF is written (Ctrl+C) leaves the old file, never a
+    truncated one under a key a later build trusts, and no temporary file."""
+    import os
+
+    from koppelkansen.pdf.cachefile import write_atomically
+
+    target = tmp_path / "deel.pdf"
+    write_atomically(target, b"%PDF-oud")
+
+    def stopped(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, b"%PDF-nieuw, maar half")
+    assert target.read_bytes() == b"%PDF-oud"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deel.pdf"]

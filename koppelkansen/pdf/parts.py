@@ -34,6 +34,7 @@ from pypdf import PdfReader
 
 from koppelkansen.pdf import join
 from koppelkansen.pdf.bundles import PdfSpec
+from koppelkansen.pdf.cachefile import write_atomically
 from koppelkansen.pdf.htmltypst import page_media
 from koppelkansen.pdf.partlayout import PartLayout
 from koppelkansen.pdf.typstsyntax import typst_str
@@ -131,9 +132,9 @@ def typeset(
             main.write_text(text, encoding="utf-8")
             data = compile_with(main, font_dir, spec.epoch)
             log.info("PDF %s: deel %d van %d gezet", spec.filename, i + 1, len(layouts))
-            path.write_bytes(data)
+            write_atomically(path, data)
             info = part_info(data)
-            info_file(keys[i]).write_text(json.dumps(info), encoding="utf-8")
+            write_atomically(info_file(keys[i]), json.dumps(info).encode())
         return path, info if info is not None else part_info(path.read_bytes())
 
     finals: dict[int, Path] = {}
@@ -168,8 +169,8 @@ def typeset(
     if not numbers.is_file():
         main = work / f"{spec.name}.nummers.typ"
         main.write_text(numbers_text(first_numbered, total), encoding="utf-8")
-        numbers.write_bytes(compile_with(main, font_dir, spec.epoch))
-    slots_file.write_text(json.dumps(keys), encoding="utf-8")
+        write_atomically(numbers, compile_with(main, font_dir, spec.epoch))
+    write_atomically(slots_file, json.dumps(keys).encode())
     _prune(folder, spec.name, keys, [*finals.values(), numbers])
     joined = work / f"{spec.name}.joined.pdf"
     started = time.perf_counter()

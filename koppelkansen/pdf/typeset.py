@@ -6,10 +6,8 @@ import hashlib
 import importlib.metadata
 import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,6 +16,7 @@ from pathlib import Path
 
 from koppelkansen.pdf import parts, passes, worker
 from koppelkansen.pdf.bundles import PdfSpec
+from koppelkansen.pdf.cachefile import write_atomically
 from koppelkansen.pdf.contents import contents_lines, module_sections
 from koppelkansen.pdf.convert import (
     ConversionError,
@@ -443,10 +442,10 @@ class Typesetter:
         for name, seconds, data, _ in outcomes:
             assert data is not None
             target = self._cached(name, keys[name])
-            _atomic_write(
+            write_atomically(
                 target.with_suffix(".json"), json.dumps({"pages": count_pages(data)}).encode()
             )
-            _atomic_write(target, data)
+            write_atomically(target, data)
             timings[name] = seconds
         # The sources stay until the next build writes its own: `make bench` and the tests count
         # Typst's layout passes on them (passes.py).
@@ -543,17 +542,5 @@ def count_pages(data: bytes) -> int:
     return max(counts)
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _atomic_copy(source: Path, target: Path) -> None:
-    _atomic_write(target, source.read_bytes())
+    write_atomically(target, source.read_bytes())
