@@ -114,13 +114,10 @@ def join(
             for annot in copied.get(Name.Annots, Array()):
                 if Name.StructParent in annot:
                     annot[Name.StructParent] = int(annot[Name.StructParent]) + key_offset
-        # The structure tree, copied after the pages: its /Pg and /Obj entries map onto the copies.
-        # Before copying, the /P of what is copied is cut (the part's own root, or its Document
-        # element, whose children move under the first part's): else copying would copy those
-        # too, as objects nothing refers to. Everything of the part is copied in one call:
-        # qpdf walks all that an object reaches on every call, and through /P a structure
-        # element reaches the whole tree.
-        wanted: list[Any] = []
+        # The structure tree, copied after the pages: its /Pg and /Obj entries map onto the copies
+        # (qpdf keeps one map of copied objects per source file). Before copying, the /P of what
+        # is copied is cut (the part's own root, or its Document element, whose children move
+        # under the first part's): else copying would copy those too, as objects nothing refers to.
         kids = tree.get(Name.K, Array())
         elements = list(kids) if isinstance(kids, Array) else [kids]
         element = elements[0] if len(elements) == 1 else None
@@ -129,62 +126,46 @@ def join(
         if Name.P in element:
             del element[Name.P]
         if document is None:
-            wanted.append(element)
-        else:
-            grandchildren = element.get(Name.K, Array())
-            for child in grandchildren if isinstance(grandchildren, Array) else [grandchildren]:
-                if isinstance(child, Dictionary) and Name.S in child and Name.P in child:
-                    del child[Name.P]
-                wanted.append(child)
-        elements_wanted = len(wanted)
-        parent_tree = list(NumberTree(tree.ParentTree).items()) if Name.ParentTree in tree else []
-        wanted.extend(value for _, value in parent_tree)
-        role = list(tree.get(Name.RoleMap, Dictionary()).items())
-        wanted.extend(value for _, value in role)
-        classes = list(tree.get(Name.ClassMap, Dictionary()).items())
-        wanted.extend(value for _, value in classes)
-        id_tree = list(NameTree(tree.IDTree).items()) if Name.IDTree in tree else []
-        wanted.extend(value for _, value in id_tree)
-        names = catalog.get(Name.Names)
-        named = (
-            list(NameTree(names.Dests).items()) if names is not None and Name.Dests in names else []
-        )
-        wanted.extend(value for _, value in named)
-        top = list(_chain(catalog.Outlines.get(Name.First))) if Name.Outlines in catalog else []
-        for item in top:  # likewise the top items' /Parent (the part's outline root)
-            if Name.Parent in item:
-                del item[Name.Parent]
-        wanted.extend(top[:1])
-        copies = iter(list(out.copy_foreign(source.make_indirect(Array(wanted)))))
-
-        if document is None:
-            document = next(copies)
+            document = _copy(out, element)
             document[Name.P] = struct_root
             own = document.get(Name.K, Array())
             children.extend(own if isinstance(own, Array) else [own])
         else:
-            for _ in range(elements_wanted):
-                copy = next(copies)
-                if isinstance(copy, Dictionary) and Name.S in copy:
+            grandchildren = element.get(Name.K, Array())
+            for child in grandchildren if isinstance(grandchildren, Array) else [grandchildren]:
+                structural = isinstance(child, Dictionary) and Name.S in child
+                if structural and Name.P in child:
+                    del child[Name.P]
+                copy = _copy(out, child)
+                if structural:
                     copy[Name.P] = document
                 children.append(copy)
-        nums.extend((int(key) + key_offset, next(copies)) for key, _ in parent_tree)
-        for name, _ in role:
-            copy = next(copies)
+        if Name.ParentTree in tree:
+            for key, value in NumberTree(tree.ParentTree).items():
+                nums.append((int(key) + key_offset, _copy(out, value)))
+        for name, value in tree.get(Name.RoleMap, Dictionary()).items():
             if name not in role_map:
-                role_map[name] = copy
-        for name, _ in classes:
-            copy = next(copies)
+                role_map[name] = _copy(out, value)
+        for name, value in tree.get(Name.ClassMap, Dictionary()).items():
             if name not in class_map:
-                class_map[name] = copy
-        for name, _ in id_tree:
-            ids.setdefault(str(name), next(copies))
-        for name, _ in named:
-            if name in dests:
-                raise JoinError(f"het label {name} staat in twee delen van de bundel")
-            dests[str(name)] = next(copies)
-        if top:
-            bookmarks.extend(_chain(next(copies)))
+                class_map[name] = _copy(out, value)
+        if Name.IDTree in tree:
+            for name, value in NameTree(tree.IDTree).items():
+                ids.setdefault(str(name), _copy(out, value))
+        names = catalog.get(Name.Names)
+        if names is not None and Name.Dests in names:
+            for name, value in NameTree(names.Dests).items():
+                if name in dests:
+                    raise JoinError(f"het label {name} staat in twee delen van de bundel")
+                dests[str(name)] = _copy(out, value)
+        if Name.Outlines in catalog:
+            # Likewise the top items' /Parent (the part's outline root).
+            top = list(_chain(catalog.Outlines.get(Name.First)))
+            for item in top:
+                if Name.Parent in item:
+                    del item[Name.Parent]
+            if top:
+                bookmarks.extend(_chain(_copy(out, top[0])))
         next_key = tree.get(Name.ParentTreeNextKey)
         key_offset += (
             int(next_key)
