@@ -160,28 +160,32 @@ def test_joined_bundle_has_one_tagged_structure_and_passes_pdf_a_and_ua(joined):
     assert_archival(case_pdfs)
 
 
-EDITS = (
-    ("programma.md", 2, 1),  # the first chapter part
-    ("casussen/amstelstad/plan.md", 4, 1),  # a middle one
-    ("casussen/haven-stad/plan.md", 5, 1),  # the last
-    ("casussen/9-straatjes/plan.md", 3, 40),  # pages more: the front again, no later part
+EDITS = (  # (page, its part, paragraphs added, a new section heading)
+    ("programma.md", 2, 1, False),  # the first chapter part
+    # A middle one, with a new section: the contents change, so the front is typeset again, but
+    # no other chapter part (a chapter part's main file holds no contents and only the labels
+    # its own chapters link to).
+    ("casussen/amstelstad/plan.md", 4, 1, True),
+    ("casussen/haven-stad/plan.md", 5, 1, False),  # the last
+    ("casussen/9-straatjes/plan.md", 3, 40, False),  # pages more: the front again, no later part
 )
 
 
 @GROUP
 def test_an_edit_retypesets_its_part_only_and_gives_the_bytes_of_a_cold_build(joined, tmp_path):
     """Four edits, one after the other, each in another part: each build typesets that part only
-    (and the front, for its contents' page numbers, when the edit adds pages).
+    (and the front, for its contents, when the edit adds pages or a section).
     One cold build of the last state then holds every part an edit typeset (each edited part is
     in use until the end, the other edits are elsewhere) and the joins of them all: the bytes of
     every PDF must be its bytes. A cold build after each edit would compare the same parts again.
     """
     root, _, config, _ = joined
-    for number, (relative, part, paragraphs) in enumerate(EDITS):
+    for number, (relative, part, paragraphs, section) in enumerate(EDITS):
         page = root / "docs" / relative
         pages_before = len(PdfReader(root / "site" / "downloads" / BUNDLE).pages)
         page.write_text(
             page.read_text(encoding="utf-8")
+            + (f"\n## Nieuwe sectie {number}\n" if section else "")
             + f"\nBewerking {number} in een deel.\n"
             + "\nEen alinea die de bundel langer maakt, met genoeg woorden voor een paar regels"
             " tekst op een pagina van het plan.\n" * (paragraphs - 1),
@@ -189,8 +193,9 @@ def test_an_edit_retypesets_its_part_only_and_gives_the_bytes_of_a_cold_build(jo
         )
         log = _build(config, root / "site", 1)
         pages_after = len(PdfReader(root / "site" / "downloads" / BUNDLE).pages)
-        # The edited part; and the front when the contents' page numbers moved.
-        assert _parts_typeset(log) == [part] + ([1] if pages_after != pages_before else []), log
+        # The edited part; and the front when the contents' lines or page numbers changed.
+        front = section or pages_after != pages_before
+        assert _parts_typeset(log) == [part] + ([1] if front else []), log
         if paragraphs > 1:
             assert pages_after > pages_before
         assert f"Bewerking {number} in een deel." in "".join(

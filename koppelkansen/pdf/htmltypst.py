@@ -308,6 +308,8 @@ class PageConverter:
         self._told_notes = False
         #: The labels of this page's headings, in order (:func:`page_module` lists them).
         self.labels: list[str] = []
+        #: The labels this page links to, in the order of their first link (``kk-targets``).
+        self.targets: dict[str, None] = {}
 
     # -- entry -------------------------------------------------------------------------------
     def convert(self, html: str) -> str:
@@ -804,6 +806,7 @@ class PageConverter:
             page = path[: -len("index.html")] if path.endswith("index.html") else path
             key = page_key(page)
             label = anchor_label(key, frag) if frag else key
+            self.targets.setdefault(label)
         out.code(f"#kk-link({typst_str(label)}, {typst_str(url)})[{content}]")
 
     def image_call(self, el: etree._Element) -> str | None:
@@ -929,38 +932,57 @@ def convert_page_found(
 
 def _converted(
     html: str, url: str, media: dict[str, str], site_url: str, numbered: bool = False
-) -> tuple[str, list[tuple[str, tuple[str, ...]]], list[str]]:
+) -> tuple[str, list[tuple[str, tuple[str, ...]]], PageConverter]:
     converter = PageConverter(url, media, site_url, numbered)
     text = converter.convert(html)
     found = list(zip(converter.problems, converter.needles, strict=True))
-    return text, found, converter.labels
+    return text, found, converter
 
 
-#: The first line of a page module: the labels of its headings (:func:`module_labels` reads it).
-_MODULE_LABELS = re.compile(r"#let kk-labels = \(((?:\"[A-Za-z0-9_.:-]*\", )*)\)")
+#: The first two lines of a page module: the labels of its headings and the labels it links to
+#: (:func:`module_labels` and :func:`module_targets` read them).
+_MODULE_LABELS = re.compile(
+    r"#let kk-labels = \(((?:\"[A-Za-z0-9_.:-]*\", )*)\)\n"
+    r"#let kk-targets = \(((?:\"[A-Za-z0-9_.:-]*\", )*)\)\n"
+)
 
 
 def convert_page_module(
     html: str, url: str, media: dict[str, str], site_url: str
 ) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
     """As :func:`convert_page_found`, the page as the module the PDF's main file calls: its first
-    line lists the labels of its headings (``kk-labels``), then ``kk-page(kk-link, kk-number)``
-    returns its content. ``kk-link`` is the PDF's own link function (``report.typ``,
-    ``kk-link-to``): it knows which labels that PDF holds, so the same page module serves every PDF
-    without asking Typst where a label is. ``kk-number(i)`` is the numbering of the page's i-th
-    section in that PDF (``kk-section-number``): a number Python knows, where a heading numbered
-    by Typst's counter cost a layout pass more."""
-    text, found, labels = _converted(html, url, media, site_url, numbered=True)
-    listed = "".join(typst_str(label) + ", " for label in labels)
-    return f"#let kk-labels = ({listed})\n#let kk-page(kk-link, kk-number) = [\n{text}]\n", found
+    lines list the labels of its headings (``kk-labels``) and the labels it links to
+    (``kk-targets``), then ``kk-page(kk-link, kk-number)`` returns its content. ``kk-link`` is
+    the PDF's own link function (``report.typ``, ``kk-link-to``): it knows which labels that PDF
+    holds, so the same page module serves every PDF without asking Typst where a label is.
+    ``kk-number(i)`` is the numbering of the page's i-th section in that PDF
+    (``kk-section-number``): a number Python knows, where a heading numbered by Typst's counter
+    cost a layout pass more."""
+    text, found, converter = _converted(html, url, media, site_url, numbered=True)
+    labels = "".join(typst_str(label) + ", " for label in converter.labels)
+    targets = "".join(typst_str(label) + ", " for label in converter.targets)
+    return (
+        f"#let kk-labels = ({labels})\n#let kk-targets = ({targets})\n"
+        f"#let kk-page(kk-link, kk-number) = [\n{text}]\n",
+        found,
+    )
+
+
+def _module_lists(module: str) -> re.Match[str]:
+    match = _MODULE_LABELS.match(module)
+    if match is None:
+        raise ValueError("not a page module of convert_page_module")
+    return match
 
 
 def module_labels(module: str) -> list[str]:
     """The heading labels a page module (:func:`convert_page_module`) lists on its first line."""
-    match = _MODULE_LABELS.match(module)
-    if match is None:
-        raise ValueError("not a page module of convert_page_module")
-    return re.findall(r'"([^"]*)"', match.group(1))
+    return re.findall(r'"([^"]*)"', _module_lists(module).group(1))
+
+
+def module_targets(module: str) -> list[str]:
+    """The labels a page module (:func:`convert_page_module`) links to, from its second line."""
+    return re.findall(r'"([^"]*)"', _module_lists(module).group(2))
 
 
 #: Longest URL or path shown whole in a message (a longer one ends in "…").

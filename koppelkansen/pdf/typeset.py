@@ -25,7 +25,7 @@ from koppelkansen.pdf.convert import (
     convert_pages,
     converter_version,
 )
-from koppelkansen.pdf.htmltypst import module_labels, page_media
+from koppelkansen.pdf.htmltypst import module_labels, module_targets, page_media
 from koppelkansen.pdf.join import PART_LINK, JoinError
 from koppelkansen.pdf.partlayout import PartLayout
 from koppelkansen.pdf.typsterrors import typst_problem
@@ -61,6 +61,8 @@ class Sources:
     mains: dict[str, Path] = field(default_factory=dict)
     #: The heading labels of each converted page, by page key.
     labels: dict[str, list[str]] = field(default_factory=dict)
+    #: The labels each converted page links to, by page key.
+    targets: dict[str, list[str]] = field(default_factory=dict)
     #: The section titles (Typst markup) of each converted page, by page key (:mod:`.contents`).
     sections: dict[str, list[str] | None] = field(default_factory=dict)
     #: The media of the build (for the parts' cache keys, :mod:`.parts`).
@@ -147,12 +149,19 @@ class Typesetter:
         labels: dict[str, list[str]] | None = None,
         sections: dict[str, list[str] | None] | None = None,
         part: PartLayout | None = None,
+        targets: dict[str, list[str]] | None = None,
     ) -> str:
         """The PDF's main file: every label the PDF holds (``kk-link`` links inside the PDF only
         to those), the cover's data and the lines of its contents page (:mod:`.contents`), and per
         chapter a ``#kk-chapter`` line that calls its page module. ``labels``: the heading labels
         per page key (:func:`module_labels`); ``sections``: the section titles per page key;
-        ``part``: the main file of one part of a bundle typeset in parts (:mod:`.parts`)."""
+        ``part``: the main file of one part of a bundle typeset in parts (:mod:`.parts`);
+        ``targets``: the labels each page links to (:func:`module_targets`), for a chapter part.
+
+        A chapter part's main file holds only what its own chapters read: the labels they link to
+        (each ``true`` if the part holds it, else its ``kk-part:`` address), no cover data and no
+        contents. So another chapter's new heading, title or page leaves it as it was, and its
+        cache key with it: only the edited part is typeset again (:mod:`.parts`)."""
         # PDF/A wants a document date: without a version date, `auto` takes Typst's timestamp
         # (typst_options: 0, the same every build).
         date = "auto"
@@ -172,6 +181,7 @@ class Typesetter:
         # the cover: the contents' section titles may hold links.
         lines = [f"#import {typst_str(str(TEMPLATE))}: *", "#let kk-link = kk-link-to.with(("]
         chapters = list(enumerate(spec.chapters, start=1))
+        front = part is None or part.kind == "front"
         if part is None:
             lines.extend(f"  {typst_str(label)}: true," for label in dict.fromkeys(known))
         else:
@@ -181,15 +191,27 @@ class Typesetter:
                 for _, chapter in chapters
                 for label in (chapter.page.key, *(labels or {}).get(chapter.page.key, []))
             }
+            linked = (
+                set(known)
+                if front
+                else {
+                    label
+                    for _, chapter in chapters
+                    for label in (targets or {}).get(chapter.page.key, [])
+                }
+            )
             lines.extend(
                 f"  {typst_str(label)}: "
                 + ("true" if label in here else typst_str(PART_LINK + label))
                 + ","
                 for label in dict.fromkeys(known)
+                if label in linked
             )
         lines.append("))")
-        contents = contents_lines(
-            ((c.page.key, c.page.title) for c in spec.chapters), sections or {}
+        contents = (
+            contents_lines(((c.page.key, c.page.title) for c in spec.chapters), sections or {})
+            if front
+            else None
         )
         lines += [
             "#show: report.with(",
@@ -197,13 +219,13 @@ class Typesetter:
             f"  subtitle: {typst_str(spec.subtitle)}, partners: {typst_array(spec.partners)},",
             f"  date: {date}, date-label: {typst_str(spec.date_label)}, edition: {typst_str(spec.edition)},",
             f"  status-label: {typst_str(spec.status_label)}, site-url: {typst_str(self.site_url)},",
-            f"  contents-note: {typst_str(note)}, keywords: {typst_array(spec.keywords)},",
+            f"  contents-note: {typst_str(note if front else '')}, keywords: {typst_array(spec.keywords)},",
             *(
                 [
                     f'  overview: image(bytes({typst_str(spec.overview_svg)}), format: "svg", '
                     f"width: 100%, alt: {typst_str(spec.overview_alt)}),"
                 ]
-                if spec.overview_svg
+                if spec.overview_svg and front
                 else []
             ),
             *([f"  contents: {contents},"] if contents is not None else []),
@@ -323,12 +345,14 @@ class Typesetter:
         (work / "pages").mkdir(parents=True, exist_ok=True)
         page_files: dict[str, Path] = {}
         labels: dict[str, list[str]] = {}
+        targets: dict[str, list[str]] = {}
         sections: dict[str, list[str] | None] = {}
         for key, text in typst_pages.items():
             path = work / "pages" / f"{key}.typ"
             path.write_text(f"#import {typst_str(str(TEMPLATE))}: *\n" + text, encoding="utf-8")
             page_files[key] = path
             labels[key] = module_labels(text)
+            targets[key] = module_targets(text)
             sections[key] = module_sections(text)
         mains = {}
         for spec in sources.todo:
@@ -336,7 +360,7 @@ class Typesetter:
             main.write_text(self._main_typ(spec, page_files, labels, sections), encoding="utf-8")
             mains[spec.name] = main
         sources.work, sources.page_files, sources.mains = work, page_files, mains
-        sources.labels, sources.sections = labels, sections
+        sources.labels, sources.targets, sources.sections = labels, targets, sections
 
     def _compile(self, sources: Sources) -> dict[str, float]:
         keys, work, page_files, mains = (
@@ -373,7 +397,12 @@ class Typesetter:
                     data = parts.typeset(
                         spec,
                         lambda layout: self._main_typ(
-                            spec, page_files, sources.labels, sources.sections, layout
+                            spec,
+                            page_files,
+                            sources.labels,
+                            sources.sections,
+                            layout,
+                            sources.targets,
                         ),
                         lambda first, total: self._numbers_typ(spec, first, total),
                         json.dumps([self._tools(), self.site_url], sort_keys=True),
