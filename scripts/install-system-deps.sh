@@ -9,8 +9,10 @@ list="${1:-system-packages.txt}"
 mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$list" | tr -d ' ')
 missing=()
 for pkg in "${wanted[@]}"; do
-  # Ubuntu's chromium is a snap wrapper; a runner's preinstalled Google Chrome does the same job.
-  if [ "$pkg" = chromium ] && ! command -v chromium >/dev/null && command -v google-chrome >/dev/null \
+  # Ubuntu's chromium is a snap wrapper and Ubuntu has no chromium-headless-shell; a runner's
+  # preinstalled Google Chrome does the job of both.
+  if { [ "$pkg" = chromium ] || [ "$pkg" = chromium-headless-shell ]; } && ! command -v "$pkg" >/dev/null \
+     && command -v google-chrome >/dev/null \
      && grep -q '^ID=ubuntu' /etc/os-release 2>/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
