@@ -124,6 +124,71 @@ def test_theme_templates_are_compiled_once_into_a_private_cache(tmp_path, monkey
     assert (first / page).read_text(encoding="utf-8") == (second / page).read_text(encoding="utf-8")
 
 
+def _hidden(path: str) -> bool:
+    return any(part.startswith(".") and part != "." for part in path.split("/"))
+
+
+def _theme_files(config, files) -> list[tuple[str, str]]:
+    from mkdocs.structure.files import Files
+
+    listed = Files(list(files))
+    listed.add_files_from_theme(config.theme.get_env(), config)
+    return [(f.src_uri, f.abs_src_path) for f in listed]
+
+
+def test_the_quick_theme_listing_gives_mkdocs_own_files_and_skips_hidden_folders(monkeypatch):
+    """adapter.theme.list_static_files_quickly, against the installed MkDocs (or ProperDocs) and
+    Material: the theme's static files are the ones MkDocs' own listing finds (with the project's
+    overrides/ and a docs file that shadows a theme file), its filter is the one named and refuses
+    every hidden name, and the quick listing never enters Material's .icons."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    from koppelkansen.adapter import theme
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    shadow = File("assets/images/favicon.png", config.docs_dir, config.site_dir, True)
+    own = _theme_files(config, [shadow])
+    assert len(own) > 20 and not [uri for uri, _ in own if _hidden(uri)]
+    # The docs file shadows the theme's: listed once, from docs/.
+    assert [path for uri, path in own if uri == shadow.src_uri] == [shadow.abs_src_path]
+    filters = []
+
+    class Listing:  # catches the filter MkDocs hands the environment
+        def list_templates(self, extensions=None, filter_func=None):
+            filters.append(filter_func)
+            return []
+
+    Files([]).add_files_from_theme(Listing(), config)  # type: ignore[arg-type]
+    (mkdocs_filter,) = filters
+    assert mkdocs_filter.__qualname__ == theme.MKDOCS_THEME_FILTER
+    for hidden in (".icons/a.svg", ".hidden.css", "assets/.x.css", "a/.b/c.css", ".a/.b"):
+        assert not mkdocs_filter(hidden), hidden
+    assert mkdocs_filter("assets/stylesheets/main.css")
+
+    walked = []
+    walk = os.walk
+
+    def recording_walk(top, *args, **kwargs):
+        for entry in walk(top, *args, **kwargs):
+            walked.append(entry[0])
+            yield entry
+
+    theme.list_static_files_quickly(config.theme)
+    theme.list_static_files_quickly(config.theme)  # once is enough: not wrapped twice
+    monkeypatch.setattr(os, "walk", recording_walk)
+    assert _theme_files(config, [shadow]) == own
+    inside = [
+        os.path.relpath(path, folder)
+        for path in walked
+        for folder in config.theme.dirs
+        if path.startswith(folder)
+    ]
+    assert inside and not [path for path in inside if _hidden(path)]
+    # Any other listing is Jinja's own, hidden names included.
+    assert ".icons/fontawesome/LICENSE.txt" in config.theme.get_env().list_templates()
+
+
 def test_broken_link_fails_strict_build(tmp_path):
     config = make_site_project(
         tmp_path,

@@ -87,6 +87,7 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
         self.mdx_configs: dict[str, Any] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        theme.list_static_files_quickly(config.theme)
         links = config.validation.links
         for key, level in link_levels({key: getattr(links, key) for key in LINK_CHECKS}).items():
             setattr(links, key, level)
