@@ -10,7 +10,6 @@ MkDocs' and Material's internals: the tests below pin each one against the insta
 from __future__ import annotations
 
 import gzip
-import importlib
 import inspect
 import json
 import re
@@ -71,16 +70,6 @@ def test_no_template_reads_what_the_template_cache_leaves_out_of_its_key():
         text = path.read_text(encoding="utf-8")
         for name in incremental.UNREAD_CONTEXT:
             assert name not in text, path
-
-
-def test_the_search_index_reads_of_a_page_only_the_page_itself():
-    """The search cache keys a page whole and other pages by name only (follow=False)."""
-    plugin = importlib.import_module("material.plugins.search.plugin")
-    index = plugin.SearchIndex
-    source = inspect.getsource(index.add_entry_from_context) + inspect.getsource(
-        index.create_entry_for_section
-    )
-    assert set(re.findall(r"\bpage\.(\w+)", source)) == {"meta", "content", "toc", "url", "title"}
 
 
 def test_mkdocs_renders_each_page_template_with_the_context_it_hands_the_cache():
@@ -372,9 +361,6 @@ def test_incremental_builds_equal_cold_builds_after_each_single_kind_of_edit(tmp
     shutil.copytree(ROOT / "overrides", tmp_path / "overrides")
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["theme"]["custom_dir"] = "overrides"
-    # Material's search plugin, which the project does not use: the cache of its index
-    # (incremental.cache_search_index) is proven here, for a site that does.
-    data["plugins"].append("search")
     config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     warm_site, cold_site = tmp_path / "site-incrementeel", tmp_path / "site-koud"
     ours, theirs = buildserver.pipe()

@@ -6,8 +6,7 @@ Every cache here is keyed on the whole state of what its work is handed, written
 by :class:`StateKey`, never on a list of the fields someone knew it to read (a list goes stale
 the day a template reads one more field): MkDocs' :meth:`~mkdocs.structure.pages.Page.render` on
 the whole configuration, every file and the page's Markdown (after every ``on_page_markdown``:
-the overviews and figures our build put in); Material's search index on the page; a page's
-template on its whole context (the page, the navigation with every page's front matter, the
+the overviews and figures our build put in); a page's template on its whole context (the page, the navigation with every page's front matter, the
 configuration, the theme's templates, what our build adds). Two things are left out by name, each
 pinned by a test against the installed MkDocs and Material: another page's rendering
 (:data:`OWN_ONLY`: no template reads it) and what MkDocs sets per rendered page
@@ -57,7 +56,7 @@ V = TypeVar("V")
 MAX_ENTRIES = 4000
 #: ... and at most this much text (characters) per cache, oldest out first: the 1,000-page corpus'
 #: pages fit in each with room for their edits, and a session's memory stays bounded.
-MAX_CHARS = {"render": 100_000_000, "search": 50_000_000, "pages": 150_000_000}
+MAX_CHARS = {"render": 100_000_000, "pages": 150_000_000}
 
 
 class _Bounded(Generic[V]):
@@ -123,7 +122,6 @@ stats = Stats()
 def forget() -> None:
     """Empties the caches (the next build renders every page, as a cold build)."""
     _cache.clear()
-    _entries.clear()
     _pages.clear()
     stats.hits = stats.misses = stats.pages_hit = 0
 
@@ -151,7 +149,7 @@ _SCALARS = (str, int, float, bool, bytes, type(None), datetime.date, datetime.ti
 
 
 class StateKey:
-    """The whole state of values (what a template, a renderer or the search index is handed) as
+    """The whole state of values (what a template or a renderer is handed) as
     one digest: mappings by their items, sequences by their elements, dataclasses by their
     fields, a plugin by its configuration, MkDocs' page and navigation objects by every attribute
     (:data:`_OBJECTS`), a function by its name, anything else by its ``repr``. A value known only by
@@ -159,21 +157,18 @@ class StateKey:
 
     ``names``: objects already written into another key (the navigation, once a build), written
     here as a reference; ``own``: the objects of the page being rendered, written whole even when
-    ``names`` holds them. ``follow``: False writes another page or section as a reference by its
-    file or title only (for what reads one page alone, as the search index does).
+    ``names`` holds them.
     ``placeholder``: a text written as :data:`_PLACEHOLDER` wherever it occurs (the PDFs' token)."""
 
     def __init__(
         self,
         names: dict[int, str] | None = None,
         own: tuple[Any, ...] = (),
-        follow: bool = True,
         placeholder: str | None = None,
     ) -> None:
         self.digest = hashlib.blake2b(digest_size=16)
         self.names = names or {}
         self.own = frozenset(id(value) for value in own)
-        self.follow = follow
         self.placeholder = placeholder
         #: Objects written into this key so far, in order: a second sight is a reference.
         self.written: dict[int, str] = {}
@@ -235,11 +230,6 @@ class StateKey:
         write = self.digest.update
         ident = id(value)
         own = ident in self.own
-        if not own and not self.follow and isinstance(value, StructureItem):
-            file = getattr(value, "file", None)
-            name = file.src_uri if isinstance(file, File) else str(getattr(value, "title", ""))
-            write(f"@{type(value).__qualname__}:{name!r}\0".encode())
-            return
         self.written[ident] = str(len(self.written))
         skip = PER_RENDER if own else PER_RENDER | OWN_ONLY
         write(f"<{type(value).__qualname__}\0".encode())
@@ -404,56 +394,6 @@ def report() -> None:
             stats.misses,
             stats.pages_hit,
         )
-
-
-# -- Material's search index ------------------------------------------------------------------
-
-#: Material's search plugin under its two names.
-SEARCH_PLUGINS = ("material/search", "search")
-_entries: _Bounded[list[dict[str, Any]]] = _Bounded(
-    MAX_CHARS["search"], lambda found: sum(len(str(e.get("text", ""))) for e in found)
-)
-
-
-def _search_key(page: Page, index_config: Any) -> str | None:
-    """What Material's ``SearchIndex.add_entry_from_context`` reads: the index's configuration and
-    the page, whole (its front matter, content, table of contents, URL, title; another page only
-    by name: the index reads none, which tests/test_incremental.py checks against the installed
-    Material). None: the page cannot be keyed."""
-    try:
-        key = StateKey(own=(page, page.file, page.toc), follow=False)
-        return key.add(index_config).add(page).hexdigest()
-    except Unstable:
-        return None
-
-
-def cache_search_index(config: MkDocsConfig) -> None:
-    """Makes Material's search index answer from the cache for a page whose HTML, table of
-    contents, URL and search-related front matter are those of an earlier build (parsing every
-    page's HTML again was about 1.3 s of 200 pages)."""
-    if not internals_known():
-        return
-    plugin = next((config.plugins[n] for n in SEARCH_PLUGINS if n in config.plugins), None)
-    index = getattr(plugin, "search_index", None)
-    original = getattr(index, "add_entry_from_context", None)
-    if index is None or original is None or not hasattr(index, "entries"):
-        return
-    index_config = getattr(index, "config", {})
-
-    def add_entry_from_context(page: Page) -> None:
-        key = _search_key(page, index_config)
-        if key is None:
-            original(page)
-            return
-        known = _entries.get(key)
-        if known is not None:
-            index.entries.extend(copy.deepcopy(known))
-            return
-        start = len(index.entries)
-        original(page)
-        _entries.put(key, copy.deepcopy(index.entries[start:]))
-
-    index.add_entry_from_context = add_entry_from_context
 
 
 # -- the theme's page templates -----------------------------------------------------------------

@@ -187,7 +187,6 @@ class KoppelkansenPlugin(BasePlugin[KoppelkansenConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         assert self.build is not None
         theme.compile_once(env)
-        incremental.cache_search_index(config)
         incremental.cache_page_templates(env, config, self.nav, files, self._pdf_token)
         pages = [_rendered(page, self.titles) for page in self.nav.pages] if self.nav else None
         changes = [files.get_file_from_path(uri) for uri in self.build.change_pages]
