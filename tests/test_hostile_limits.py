@@ -379,7 +379,7 @@ def test_typst_is_stopped_at_its_time_and_memory_limits_and_the_next_pdf_builds(
     good = tmp_path / "goed.typ"
     good.write_text('#set document(title: "Goed")\n= Goed\n\nTekst.\n', encoding="utf-8")
     with ChildCompiler() as child:
-        with pytest.raises(TypstTimeout, match=r"na 0\.5 seconden niet klaar"):
+        with pytest.raises(TypstTimeout, match=r"na 0,5 seconden niet klaar"):
             child.compile(hang, FONTS, 0, seconds=0.5)
         with pytest.raises(TypstOutOfMemory, match="meer dan 1500 MB geheugen"):
             child.compile(greedy, FONTS, 0, memory_mb=1500)
@@ -411,23 +411,29 @@ def test_a_pdf_over_its_time_limit_names_the_bundle_and_the_page(tmp_path):
             chapter("zwaar", '<p><img alt="Zwaar" src="../zwaar.svg"></p>'),
         ],
     )
-    limits = TypstLimits(seconds=0.5, seconds_per_chapter=0.75)  # 2 s the bundle, 1.25 s a page
+    # 1.25 s the bundle, 0.75 s a page alone: the figure alone takes 4-7 s.
+    limits = TypstLimits(seconds=0.25, seconds_per_chapter=0.5)
     typesetter = Typesetter(tmp_path / "cache", FONTS, "https://example.org/", limits=limits)
     with pytest.raises(ConversionError) as failed:
         typesetter.build([spec], {"zwaar.svg": str(figure)}, tmp_path / "out")
     (problem,) = failed.value.problems
     assert problem.source == "docs/zwaar.md"
     assert problem.message.startswith(
-        "Het zetten van de PDF bundel.pdf (2 hoofdstukken) duurde langer dan 2 seconden en is "
+        "Het zetten van de PDF bundel.pdf (2 hoofdstukken) duurde langer dan 1,25 seconden en is "
         "gestopt, ook als die pagina alleen in een PDF staat."
     )
     assert not (tmp_path / "out").exists()  # no PDF written
 
 
 def test_pdf_limits_are_a_setting_read_strictly():
-    from koppelkansen.pdf.worker import TypstLimits
+    from koppelkansen.pdf.worker import TypstLimits, dutch_seconds
 
     assert TypstLimits().for_chapters(1000) == (560.0, 12096)  # the bench bundle's room
+    assert [dutch_seconds(s) for s in (1, 60.5, 560.0)] == [
+        "1 seconde",
+        "60,5 seconden",
+        "560 seconden",
+    ]
     assert TypstLimits.read({"seconds": 5, "memory_mb_per_chapter": 1}).for_chapters(10) == (
         10.0,
         4106,

@@ -493,7 +493,7 @@ class Typesetter:
         page = spec.chapters[0].page if n == 1 else self._over_limit_page(spec, exc, alone)
         timeout = isinstance(exc, worker.TypstTimeout)
         what = (
-            f"duurde langer dan {exc.seconds:.0f} seconden"
+            f"duurde langer dan {worker.dutch_seconds(exc.seconds)}"
             if isinstance(exc, worker.TypstTimeout)
             else f"had meer dan {exc.memory_mb} MB geheugen nodig"
         )

@@ -53,8 +53,15 @@ class TypstTimeout(WorkerError):
     """A compile took longer than its time limit; the child was stopped."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"Typst was na {seconds:g} seconden niet klaar")
+        super().__init__(f"Typst was na {dutch_seconds(seconds)} niet klaar")
         self.seconds = seconds
+
+
+def dutch_seconds(seconds: float) -> str:
+    """A time limit as it is set, in Dutch: ``1 seconde``, ``60,5 seconden`` (not rounded: a limit
+    of 60.5 s is not "longer than 61 seconds")."""
+    amount = f"{seconds:g}".replace(".", ",")
+    return f"{amount} seconde" if seconds == 1 else f"{amount} seconden"
 
 
 class TypstOutOfMemory(WorkerError):
