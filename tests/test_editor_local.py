@@ -788,10 +788,11 @@ def test_the_local_editor_keeps_work_and_agrees_with_the_build(browser, tmp_path
         # A one-word edit of a real page changes that one line in git, nothing in its front
         # matter (a description longer than 80 characters, lists: Decap's own writer folded and
         # rewrote them, +11/-4).
-        # Through the list of plans, as an author goes: Decap keeps an entry's form when the
-        # address changes straight to another entry (one page load for the whole tab).
+        # Through the list of plans, as an author goes (one load of Decap for the whole tab):
+        # Decap keeps an entry's form when the address changes straight to another entry.
         page.goto(base + "#/collections/plan")
-        page.goto(base + "#/collections/plan/entries/amstelstad")
+        page.get_by_role("link", name="Amstelstad", exact=True).click()
+        page.wait_for_url("**/collections/plan/entries/amstelstad")
         words = "Amstelstad is een van die gebieden."
         line = page.locator("[data-slate-editor]").get_by_text(words, exact=False)
         line.click()
