@@ -1,5 +1,6 @@
-"""Writing a file of the PDF cache whole or not at all: a build stopped halfway (Ctrl+C, a killed
-runner) must never leave a truncated PDF or page count under a key a later build trusts."""
+"""Writing a file of the PDF cache (the PDFs, their parts, the versions' entries in
+``versions/``) whole or not at all: a build stopped halfway (Ctrl+C, a killed runner) must never
+leave a truncated PDF, page count or entry under a key a later build trusts."""
 
 from __future__ import annotations
 

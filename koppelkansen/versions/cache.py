@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -36,6 +34,7 @@ from typing import Any
 
 from koppelkansen.pages.model import Page
 from koppelkansen.pages.vocabulary import Labels
+from koppelkansen.pdf.cachefile import write_atomically
 from koppelkansen.versions.changepages import build_page, views
 from koppelkansen.versions.diff import DiffKey, PlanChange
 from koppelkansen.versions.tags import Version
@@ -61,6 +60,7 @@ CODE_MODULES = (
     "versions.tags",
     "pages.vocabulary",
     "pages.yamlstrict",
+    "pdf.cachefile",
 )
 
 #: What a reader of the cache gets when an entry is missing or unusable.
@@ -144,17 +144,11 @@ class VersionCache:
 
     def _write(self, path: Path, value: Any) -> None:
         self.used.add(path)
-        tmp: Path | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            tmp = Path(name)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(value, handle, ensure_ascii=False)
-            os.replace(tmp, path)
+            write_atomically(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
         except OSError:  # a cache that cannot be written only costs time on the next build
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
+            pass
 
     def prune(self) -> None:
         """Remove the entries this build did not use."""
