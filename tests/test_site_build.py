@@ -176,6 +176,7 @@ def test_the_quick_theme_listing_gives_mkdocs_own_files_and_skips_hidden_folders
 
     theme.list_static_files_quickly(config.theme)
     theme.list_static_files_quickly(config.theme)  # once is enough: not wrapped twice
+    assert not getattr(config.theme.get_env.__wrapped__, "koppelkansen_quick", False)
     monkeypatch.setattr(os, "walk", recording_walk)
     assert _theme_files(config, [shadow]) == own
     inside = [
