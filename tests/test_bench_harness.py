@@ -18,6 +18,7 @@ from scripts.bench.run import (
     ISSUE_22,
     issue22_table,
     issue33_table,
+    noise_note,
     parse_args,
     pdf_log_lines,
     rotate,
@@ -212,3 +213,12 @@ def testserved_path_is_below_the_mount_point_of_site_url(tmp_path) -> None:
     assert served_path(corpus, tmp_path / "docs" / "deel" / "index.md") == "plannen/deel/"
     config.write_text("site_name: x\n", encoding="utf-8")
     assert served_path(corpus, tmp_path / "docs" / "p.md") == "p/"
+
+
+def test_the_noise_note_counts_the_load_before_every_row() -> None:
+    """Rows measured without a Series (versions, proposal, search) show their highest load before
+    a run in the load column, and the note's highest load counts them too."""
+    row = Row("9 search", "Pagefind index", 200, loads=(0.4, 2.06, 1.9))
+    assert row.cells()[7] == "2.06"
+    assert "the highest 1-minute load average before a run was 2.06" in noise_note([row], 0.0)
+    assert Row("9 search", "without runs", 200).cells()[7] == ""

@@ -108,6 +108,7 @@ def measure(work: Path, pages: int, runs: int, log=print) -> list[Row]:
             pages,
             seconds=view[0],
             comparison=f"CPU s {view[1]}; load before runs: {view[2]}",
+            loads=tuple(t.load for t in views),
             target=f"≈ {TARGET_SECONDS:.0f} s",
             met=verdict(view[3] is not None and view[3] <= TARGET_SECONDS),
         ),
@@ -117,6 +118,7 @@ def measure(work: Path, pages: int, runs: int, log=print) -> list[Row]:
             pages,
             seconds=whole[0],
             comparison=f"CPU s {whole[1]}; load before runs: {whole[2]}",
+            loads=tuple(t.load for t in commands),
         ),
     ]
 

@@ -95,6 +95,12 @@ class Row:
     comparison: str = ""
     target: str = ""
     met: str = ""
+    #: The 1-minute load before each run, for a row measured without a :class:`Series`.
+    loads: tuple[float, ...] = ()
+
+    def load_before(self) -> list[float]:
+        """The load before each run of this row (the noise note's highest load counts them all)."""
+        return [m.load for m in self.series.runs] if self.series is not None else list(self.loads)
 
     def cells(self) -> list[str]:
         if self.series is not None:
@@ -104,7 +110,8 @@ class Row:
             peak = self.peak or self.series.peak()
             load = self.series.load()
         else:
-            runs, seconds, cpu, peak, load = "", self.seconds, self.cpu, self.peak, ""
+            runs, seconds, cpu, peak = "", self.seconds, self.cpu, self.peak
+            load = f"{max(self.loads):.2f}" if self.loads else ""
         return [
             self.section,
             self.what,

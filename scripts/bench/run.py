@@ -1103,7 +1103,7 @@ def noise_note(rows: list[Row], busy_before: float) -> str:
         for row in rows
         if row.series is not None and row.series.wall_spread() is not None
     ]
-    loads = [m.load for row in rows if row.series is not None for m in row.series.runs]
+    loads = [load for row in rows for load in row.load_before()]
     cores = os.cpu_count() or 1
     worst = max(spreads, key=lambda pair: pair[1] or 0.0) if spreads else None
     parts = [

@@ -146,6 +146,7 @@ def measure(work: Path, sizes: list[int], runs: int, log=print) -> list[Row]:
                     seconds=spread[0],
                     cpu=spread[1],
                     comparison=f"load before runs: {spread[2]}",
+                    loads=tuple(t.load for t in timings),
                 )
             )
         ours = pagefind_download(site)

@@ -247,6 +247,7 @@ def measure(
             pages,
             seconds=none[0],
             comparison=f"CPU s {none[1]}; load before runs: {none[2]}",
+            loads=tuple(t.load for t in outcome.timings["none"]),
         ),
         Row(
             "6 versions",
@@ -254,6 +255,7 @@ def measure(
             pages,
             seconds=with_v[0],
             comparison=f"CPU s {with_v[1]}; load before runs: {with_v[2]}",
+            loads=tuple(t.load for t in outcome.timings["versions"]),
         ),
     ]
     if none[3] and with_v[3]:
@@ -268,6 +270,7 @@ def measure(
             pages,
             seconds=views[0],
             comparison=f"CPU s {views[1]}; load before runs: {views[2]}",
+            loads=tuple(t.load for t in outcome.timings["views"]),
             target="seconds",
             met=verdict(views[3] is not None and views[3] < 10),
         )
